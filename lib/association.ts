@@ -1,0 +1,129 @@
+import * as crypto from 'crypto';
+import { Lazy, Stack } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks';
+import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { PodIdentityAgentAddon } from './agent-addon';
+
+/**
+ * How an association hands out credentials, beyond which role: role chaining, session tags, session policy, tags.
+ */
+export interface PodIdentityAssociationSettings {
+  /**
+   * A role to chain into after the association's role: EKS assumes the association role, then this one, and
+   * gives the pod the target role's credentials. Used for cross-account access; the target role must trust the
+   * association role (`sts:AssumeRole` and `sts:TagSession`, plus `sts:ExternalId` when session tags are off).
+   *
+   * @default - no role chaining: pods get the association role's credentials
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/pod-id-assign-target-role.html
+   */
+  readonly targetRole?: iam.IRole;
+
+  /**
+   * Turn off the session tags EKS adds (eks-cluster-arn, eks-cluster-name, kubernetes-namespace,
+   * kubernetes-service-account, kubernetes-pod-name, kubernetes-pod-uid). Required for a session policy.
+   *
+   * @default false - session tags are added
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/pod-id-abac.html
+   */
+  readonly disableSessionTags?: boolean;
+
+  /**
+   * A session policy that further limits the credentials pods get (they get the intersection of the role's
+   * policies and this one). EKS requires `disableSessionTags: true` with it.
+   *
+   * @default - no session policy
+   */
+  readonly sessionPolicy?: iam.PolicyDocument;
+
+  /**
+   * Tags on the association resource.
+   *
+   * @default - none besides those applied with `Tags.of(...)`
+   */
+  readonly tags?: { [key: string]: string };
+}
+
+/** What an association binds: one Kubernetes service account in one namespace. */
+export interface PodIdentityAssociationOptions extends PodIdentityAssociationSettings {
+  /** The Kubernetes namespace of the service account. */
+  readonly namespace: string;
+  /** The Kubernetes service account whose pods get the role's credentials. */
+  readonly serviceAccount: string;
+}
+
+/** Properties of a {@link PodIdentityAssociation}. */
+export interface PodIdentityAssociationProps extends PodIdentityAssociationOptions {
+  /** The cluster: an `aws_eks` or `aws_eks_v2` cluster, new or imported. */
+  readonly cluster: eks.ICluster | eksv2.ICluster;
+  /** The IAM role pods get credentials for. It must trust `pods.eks.amazonaws.com` (a `PodIdentityRole` does). */
+  readonly role: iam.IRole;
+}
+
+/**
+ * An EKS Pod Identity association: pods using `serviceAccount` in `namespace` on `cluster` get credentials for
+ * `role`. Depends on the cluster's Pod Identity Agent add-on (created if missing) and on the role with its
+ * policies, so credentials work from the first pod.
+ *
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/pod-id-association.html
+ */
+export class PodIdentityAssociation extends Construct {
+  /** The association's ARN. */
+  public readonly associationArn: string;
+  /** The association's ID, e.g. `a-1a2b3c4d5e6f7g8h9`. */
+  public readonly associationId: string;
+  /** The cluster. */
+  public readonly cluster: eks.ICluster | eksv2.ICluster;
+  /** The Kubernetes namespace. */
+  public readonly namespace: string;
+  /** The Kubernetes service account. */
+  public readonly serviceAccount: string;
+  /** The role pods get credentials for (or chain from, with a target role). */
+  public readonly role: iam.IRole;
+  /** The role pods finally get credentials for when role chaining is used. */
+  public readonly targetRole?: iam.IRole;
+  /** Whether session tags are turned off. */
+  public readonly disableSessionTags: boolean;
+  /** The CloudFormation resource, for escape hatches. */
+  public readonly resource: eks.CfnPodIdentityAssociation;
+
+  constructor(scope: Construct, id: string, props: PodIdentityAssociationProps) {
+    super(scope, id);
+    this.cluster = props.cluster;
+    this.namespace = props.namespace;
+    this.serviceAccount = props.serviceAccount;
+    this.role = props.role;
+    this.targetRole = props.targetRole;
+    this.disableSessionTags = props.disableSessionTags ?? false;
+
+    const stack = Stack.of(this);
+    const sessionPolicy = props.sessionPolicy;
+    this.resource = new eks.CfnPodIdentityAssociation(this, 'Resource', {
+      clusterName: props.cluster.clusterName,
+      namespace: props.namespace,
+      serviceAccount: props.serviceAccount,
+      roleArn: props.role.roleArn,
+      targetRoleArn: props.targetRole?.roleArn,
+      disableSessionTags: props.disableSessionTags,
+      policy: sessionPolicy && Lazy.string({ produce: () => stack.toJsonString(sessionPolicy) }),
+      tags: props.tags && Object.entries(props.tags).map(([key, value]) => ({ key, value })),
+    });
+    // The (cluster, namespace, service account) triple is unique in EKS. Naming the resource after it rather than
+    // after the construct path means renaming or moving the construct keeps the same resource instead of asking
+    // CloudFormation to create a second association for the same triple (which EKS rejects) before deleting the old.
+    this.resource.overrideLogicalId(PodIdentityAssociation.logicalIdFor(stack, props));
+
+    this.associationArn = this.resource.attrAssociationArn;
+    this.associationId = this.resource.attrAssociationId;
+
+    this.node.addDependency(PodIdentityAgentAddon.of(props.cluster));
+    // The role construct includes its policies: pods must not start before their permissions exist.
+    this.node.addDependency(props.role);
+  }
+
+  private static logicalIdFor(stack: Stack, props: PodIdentityAssociationProps): string {
+    const key = JSON.stringify(stack.resolve([props.cluster.clusterName, props.namespace, props.serviceAccount]));
+    return 'PodIdentityAssociation' + crypto.createHash('sha256').update(key).digest('hex').slice(0, 16).toUpperCase();
+  }
+}

@@ -1,0 +1,75 @@
+// Internal: the one place that knows the difference between aws-eks and aws-eks-v2 clusters.
+import { CfnResource, Lazy, Stack } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks';
+import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
+import { Construct, IConstruct } from 'constructs';
+import { problem } from './errors';
+
+/** A cluster from either EKS module, new or imported. */
+export type AnyCluster = eks.ICluster | eksv2.ICluster;
+
+/** Which aws-cdk-lib module a cluster comes from. */
+export enum ClusterModule {
+  EKS = 'aws-eks',
+  EKS_V2 = 'aws-eks-v2',
+}
+
+// Imported clusters are instances of each module's unexported ClusterBase, reachable through the exported Cluster.
+const EKS_CLUSTER_BASE = Object.getPrototypeOf(eks.Cluster);
+const EKS_V2_CLUSTER_BASE = Object.getPrototypeOf(eksv2.Cluster);
+
+// Label aws-cdk-lib's KubernetesManifest uses to prune objects removed from a manifest (see injectPruneLabel there).
+const PRUNE_LABEL_PREFIX = 'aws.cdk.eks/prune-';
+
+/** Tells which module a cluster comes from, or throws a clear error for anything else. */
+export function clusterModule(cluster: AnyCluster): ClusterModule {
+  if (cluster instanceof EKS_V2_CLUSTER_BASE) return ClusterModule.EKS_V2;
+  if (cluster instanceof EKS_CLUSTER_BASE) return ClusterModule.EKS;
+  throw problem('UnsupportedCluster',
+    `the cluster ${(cluster as IConstruct).node?.path ?? String(cluster)} is neither an aws-cdk-lib aws_eks nor an aws_eks_v2 cluster`,
+    'pass a cluster created with `new eks.Cluster(...)` / `new eks_v2.Cluster(...)` or imported with `Cluster.fromClusterAttributes(...)` from the same aws-cdk-lib copy as this library');
+}
+
+/**
+ * The `eks-pod-identity-agent` add-on aws-cdk-lib itself manages for a cluster it created, if any.
+ *
+ * aws-cdk-lib creates it lazily on first access of `cluster.eksPodIdentityAgent` (also from
+ * `addServiceAccount(..., { identityType: POD_IDENTITY })`), so reading it here makes aws-cdk-lib and this library
+ * share one add-on instead of racing to create two. Imported clusters have none.
+ */
+export function awsCdkManagedAgentAddon(cluster: AnyCluster): IConstruct | undefined {
+  const isNewCluster = cluster instanceof eks.Cluster || cluster instanceof eksv2.Cluster;
+  return isNewCluster ? cluster.eksPodIdentityAgent : undefined;
+}
+
+/** The options for applying a manifest that are shared by both modules. */
+export interface ApplyManifestOptions {
+  /** Renders the Kubernetes objects; called at synthesis, so later changes to the objects are included. */
+  readonly render: () => Array<Record<string, any>>;
+}
+
+/**
+ * Applies Kubernetes objects to the cluster through its kubectl provider, as a construct under `scope`.
+ *
+ * The objects are rendered lazily at synthesis: aws-cdk-lib's KubernetesManifest serializes its manifest when
+ * constructed, which would freeze cdk8s objects that users are still allowed to change. The prune label it
+ * would have injected is injected here instead, so pruning keeps working.
+ */
+export function applyManifest(scope: Construct, id: string, cluster: AnyCluster, options: ApplyManifestOptions): Construct {
+  const manifest = clusterModule(cluster) === ClusterModule.EKS_V2
+    ? new eksv2.KubernetesManifest(scope, id, { cluster: cluster as eksv2.ICluster, manifest: [], prune: true })
+    : new eks.KubernetesManifest(scope, id, { cluster: cluster as eks.ICluster, manifest: [], prune: true });
+  const resource = manifest.node.defaultChild as CfnResource;
+  const pruneLabel = PRUNE_LABEL_PREFIX + manifest.node.addr;
+  const stack = Stack.of(manifest);
+  resource.addPropertyOverride('Manifest', Lazy.string({
+    produce: () => stack.toJsonString(options.render().map(object => withLabel(object, pruneLabel))),
+  }));
+  resource.addPropertyOverride('PruneLabel', pruneLabel);
+  return manifest;
+}
+
+function withLabel(object: Record<string, any>, label: string): Record<string, any> {
+  const metadata = object.metadata ?? {};
+  return { ...object, metadata: { ...metadata, labels: { [label]: '', ...metadata.labels } } };
+}

@@ -1,0 +1,4 @@
+export * from './agent-addon';
+export * from './association';
+export * from './role';
+export * from './workload';

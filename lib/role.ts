@@ -1,0 +1,120 @@
+import { Duration } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks';
+import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct, IConstruct } from 'constructs';
+import { PodIdentityAssociation, PodIdentityAssociationOptions } from './association';
+
+/** The service principal EKS Pod Identity uses to assume roles. */
+export const POD_IDENTITY_SERVICE_PRINCIPAL = 'pods.eks.amazonaws.com';
+
+/** An IAM role that pods can get through EKS Pod Identity associations. */
+export interface IPodIdentityRole extends iam.IRole {
+  /**
+   * Associates this role with a service account on a cluster: pods using it get the role's credentials.
+   * Call it once per (cluster, namespace, service account); one role can serve many.
+   */
+  associate(cluster: eks.ICluster | eksv2.ICluster, options: PodIdentityAssociationOptions): PodIdentityAssociation;
+}
+
+/** Properties of a {@link PodIdentityRole}. */
+export interface PodIdentityRoleProps {
+  /**
+   * A name for the role.
+   *
+   * @default - CloudFormation generates a unique name (recommended: names block replacement)
+   */
+  readonly roleName?: string;
+
+  /**
+   * A description of the role.
+   *
+   * @default - none
+   */
+  readonly description?: string;
+
+  /**
+   * Managed policies to attach.
+   *
+   * @default - none; prefer `grant*` methods or `inlinePolicies` for least privilege
+   */
+  readonly managedPolicies?: iam.IManagedPolicy[];
+
+  /**
+   * Inline policies, by name.
+   *
+   * @default - none
+   */
+  readonly inlinePolicies?: { [name: string]: iam.PolicyDocument };
+
+  /**
+   * A permissions boundary.
+   *
+   * @default - none
+   */
+  readonly permissionsBoundary?: iam.IManagedPolicy;
+
+  /**
+   * The longest session the role allows. Pod Identity credentials are refreshed by the agent, so the default is
+   * enough for almost every workload.
+   *
+   * @default Duration.hours(1)
+   */
+  readonly maxSessionDuration?: Duration;
+
+  /**
+   * The role's path.
+   *
+   * @default '/'
+   */
+  readonly path?: string;
+}
+
+/**
+ * An IAM role for EKS Pod Identity: trusted by `pods.eks.amazonaws.com` for `sts:AssumeRole` and
+ * `sts:TagSession`, usable wherever an `iam.IRole` or `iam.IGrantable` is, and associated with service accounts
+ * through `associate()`.
+ *
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html
+ */
+export class PodIdentityRole extends iam.Role implements IPodIdentityRole {
+  /**
+   * Imports a role made elsewhere (it must already trust `pods.eks.amazonaws.com`) so it can be associated.
+   */
+  public static fromPodIdentityRoleArn(scope: Construct, id: string, roleArn: string, options: iam.FromRoleArnOptions = {}): IPodIdentityRole {
+    const role = iam.Role.fromRoleArn(scope, id, roleArn, options);
+    return Object.assign(role, {
+      associate: (cluster: eks.ICluster | eksv2.ICluster, associationOptions: PodIdentityAssociationOptions) =>
+        associateRole(role, cluster, associationOptions),
+    });
+  }
+
+  private readonly _associations = new Array<PodIdentityAssociation>();
+
+  constructor(scope: Construct, id: string, props: PodIdentityRoleProps = {}) {
+    super(scope, id, {
+      ...props,
+      assumedBy: new iam.SessionTagsPrincipal(new iam.ServicePrincipal(POD_IDENTITY_SERVICE_PRINCIPAL)),
+    });
+  }
+
+  /** The associations made with `associate()`. */
+  public get associations(): PodIdentityAssociation[] {
+    return [...this._associations];
+  }
+
+  public associate(cluster: eks.ICluster | eksv2.ICluster, options: PodIdentityAssociationOptions): PodIdentityAssociation {
+    const association = associateRole(this, cluster, options);
+    this._associations.push(association);
+    return association;
+  }
+}
+
+/**
+ * Creates the association as a child of the role. The construct id only has to be unique: the association's
+ * CloudFormation logical id comes from its (cluster, namespace, service account) key, not from call order.
+ */
+function associateRole(role: iam.IRole, cluster: eks.ICluster | eksv2.ICluster, options: PodIdentityAssociationOptions): PodIdentityAssociation {
+  const id = `Association${(role as IConstruct).node.children.filter(c => c instanceof PodIdentityAssociation).length}`;
+  return new PodIdentityAssociation(role, id, { ...options, cluster, role });
+}

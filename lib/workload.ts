@@ -1,0 +1,267 @@
+import * as eks from 'aws-cdk-lib/aws-eks';
+import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as cdk8s from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { PodIdentityAssociation, PodIdentityAssociationSettings } from './association';
+import { applyManifest } from './cluster';
+import { problem, quote } from './errors';
+import { PodIdentityRole } from './role';
+
+/** Properties of a {@link PodIdentityBoundWorkload}. */
+export interface PodIdentityBoundWorkloadProps {
+  /** The cluster to run on: an `aws_eks` or `aws_eks_v2` cluster, new or imported with a kubectl provider. */
+  readonly cluster: eks.ICluster | eksv2.ICluster;
+
+  /** The Kubernetes namespace of the service account and the Deployment. */
+  readonly namespace: string;
+
+  /**
+   * The Kubernetes service account the pods run as, and the association binds.
+   *
+   * @default - the construct id in lower case, with characters other than letters, digits and `-` replaced by `-`
+   */
+  readonly serviceAccountName?: string;
+
+  /**
+   * The Deployment's name.
+   *
+   * @default - the service account name
+   */
+  readonly deploymentName?: string;
+
+  /**
+   * Create the namespace as part of the workload's manifest. Set to false when the namespace exists already or is
+   * managed elsewhere (creating an existing namespace fails the deployment).
+   *
+   * @default true
+   */
+  readonly createNamespace?: boolean;
+
+  /** The container image, e.g. `public.ecr.aws/aws-containers/retail-store-sample-cart:1.0.0`. */
+  readonly image: string;
+
+  /**
+   * How many pods to run.
+   *
+   * @default 2
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/deployment/
+   */
+  readonly replicas?: number;
+
+  /**
+   * The container's entrypoint (replaces the image's ENTRYPOINT).
+   *
+   * @default - the image's ENTRYPOINT
+   */
+  readonly command?: string[];
+
+  /**
+   * Arguments to the entrypoint (replace the image's CMD).
+   *
+   * @default - the image's CMD
+   */
+  readonly args?: string[];
+
+  /**
+   * Environment variables of the container. Values may be CDK tokens such as `table.tableName`.
+   *
+   * @default - none
+   */
+  readonly env?: { [name: string]: string };
+
+  /**
+   * The port the container listens on.
+   *
+   * @default - no port is declared
+   */
+  readonly port?: number;
+
+  /**
+   * The IAM role the pods get. It must trust `pods.eks.amazonaws.com` for `sts:AssumeRole` and `sts:TagSession`.
+   *
+   * @default - a new `PodIdentityRole` with no permissions; grant them through the workload (it is an `IGrantable`)
+   */
+  readonly role?: iam.IRole;
+
+  /**
+   * Role chaining, session tags, session policy and tags of the association.
+   *
+   * @default - session tags on, no role chaining, no session policy
+   */
+  readonly associationSettings?: PodIdentityAssociationSettings;
+
+  /**
+   * Escape hatch: any other cdk8s-plus container option (probes, resources, volume mounts, security context...).
+   * A `securityContext` here is merged over the hardened defaults field by field. Options that `command`, `args`,
+   * `env` or `port` already set are rejected rather than silently picked.
+   *
+   * @default - cdk8s-plus defaults, hardened security context
+   * @see https://cdk8s.io/docs/latest/plus/cdk8s-plus-28/container/
+   */
+  readonly containerOptions?: kplus.ContainerOpts;
+
+  /**
+   * Escape hatch: any other cdk8s-plus Deployment option (strategy, pod metadata, volumes, security context...).
+   * A `securityContext` here is merged over the hardened pod defaults. `containers` and `serviceAccount` are owned
+   * by the workload and rejected here: use `containerOptions`, or `workload.deployment.addContainer()`.
+   *
+   * @default - cdk8s-plus defaults, hardened pod security context
+   * @see https://cdk8s.io/docs/latest/plus/cdk8s-plus-28/deployment/
+   */
+  readonly deploymentOptions?: kplus.DeploymentProps;
+}
+
+/**
+ * Container security context applied unless overridden: non-root, no privilege escalation, read-only root
+ * filesystem, every capability dropped, the runtime's default seccomp profile, numeric non-root user 25000 (the Kubernetes "restricted" profile).
+ *
+ * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
+ */
+const HARDENED_CONTAINER_SECURITY_CONTEXT: kplus.ContainerSecurityContextProps = {
+  // A numeric user lets the kubelet verify runAsNonRoot for images whose USER is root or a name (cdk8s-plus' ids).
+  user: 25000,
+  group: 26000,
+  ensureNonRoot: true,
+  privileged: false,
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  capabilities: { drop: [kplus.Capability.ALL] },
+  seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
+};
+
+const HARDENED_POD_SECURITY_CONTEXT: kplus.PodSecurityContextProps = {
+  ensureNonRoot: true,
+};
+
+// A read-only root filesystem breaks most runtimes that write temp files; give them a scratch /tmp.
+const TMP_PATH = '/tmp';
+
+/**
+ * A workload that runs with an IAM role through EKS Pod Identity: the role, its association with the workload's
+ * service account, and the Namespace, ServiceAccount and Deployment (cdk8s-plus-28) applied to the cluster.
+ *
+ * The manifests depend on the association, and the association on the Pod Identity Agent add-on and the role's
+ * policies, so the very first pods get `AWS_CONTAINER_CREDENTIALS_FULL_URI` with working permissions.
+ * Grant permissions to the workload itself: `table.grantReadWriteData(workload)`.
+ */
+export class PodIdentityBoundWorkload extends Construct implements iam.IGrantable {
+  /** The principal to grant permissions to: the role. */
+  public readonly grantPrincipal: iam.IPrincipal;
+  /** The IAM role the pods get. */
+  public readonly role: iam.IRole;
+  /** The association of the role with the service account. */
+  public readonly association: PodIdentityAssociation;
+  /** The cdk8s chart holding the Kubernetes objects; add more objects to it and they are applied too. */
+  public readonly chart: cdk8s.Chart;
+  /** The Namespace object, when the workload creates it. */
+  public readonly kubernetesNamespace?: kplus.Namespace;
+  /** The ServiceAccount (still mutable: labels, annotations...). */
+  public readonly serviceAccount: kplus.ServiceAccount;
+  /** The Deployment (still mutable: more containers, volumes, scheduling...). */
+  public readonly deployment: kplus.Deployment;
+  /** The construct applying the chart to the cluster (an aws-cdk-lib `KubernetesManifest`). */
+  public readonly manifest: Construct;
+  /** The Kubernetes namespace. */
+  public readonly namespace: string;
+  /** The Kubernetes service account name. */
+  public readonly serviceAccountName: string;
+
+  constructor(scope: Construct, id: string, props: PodIdentityBoundWorkloadProps) {
+    super(scope, id);
+    rejectOwnedOptions(props);
+    this.namespace = props.namespace;
+    this.serviceAccountName = props.serviceAccountName ?? kubernetesNameFromId(id);
+    const deploymentName = props.deploymentName ?? this.serviceAccountName;
+
+    this.role = props.role ?? new PodIdentityRole(this, 'Role', {
+      description: `EKS Pod Identity role of ${this.node.path}`,
+    });
+    this.grantPrincipal = this.role.grantPrincipal;
+    this.association = new PodIdentityAssociation(this, 'Association', {
+      ...props.associationSettings,
+      cluster: props.cluster,
+      namespace: props.namespace,
+      serviceAccount: this.serviceAccountName,
+      role: this.role,
+    });
+
+    // A chart of its own, in a cdk8s app of its own, as aws-cdk-lib's addCdk8sChart expects.
+    this.chart = new cdk8s.Chart(new cdk8s.App(), 'Chart', { disableResourceNameHashes: true });
+    if (props.createNamespace ?? true) {
+      this.kubernetesNamespace = new kplus.Namespace(this.chart, 'Namespace', { metadata: { name: props.namespace } });
+    }
+    this.serviceAccount = new kplus.ServiceAccount(this.chart, 'ServiceAccount', {
+      metadata: { name: this.serviceAccountName, namespace: props.namespace },
+    });
+    this.deployment = new kplus.Deployment(this.chart, 'Deployment', {
+      ...props.deploymentOptions,
+      metadata: { ...props.deploymentOptions?.metadata, name: deploymentName, namespace: props.namespace },
+      replicas: props.replicas ?? props.deploymentOptions?.replicas,
+      serviceAccount: this.serviceAccount,
+      securityContext: { ...HARDENED_POD_SECURITY_CONTEXT, ...props.deploymentOptions?.securityContext },
+      containers: [containerProps(props)],
+    });
+    if (!props.containerOptions?.volumeMounts?.some(mount => mount.path === TMP_PATH)) {
+      this.deployment.containers[0].mount(TMP_PATH, kplus.Volume.fromEmptyDir(this.chart, 'Tmp', 'tmp'));
+    }
+    if (this.kubernetesNamespace) {
+      // kubectl applies in file order; cdk8s orders objects by their dependencies.
+      this.serviceAccount.node.addDependency(this.kubernetesNamespace);
+      this.deployment.node.addDependency(this.kubernetesNamespace);
+    }
+    this.deployment.node.addDependency(this.serviceAccount);
+
+    const chart = this.chart;
+    this.manifest = applyManifest(this, 'Manifest', props.cluster, { render: () => chart.toJson() });
+    this.manifest.node.addDependency(this.association);
+  }
+}
+
+function containerProps(props: PodIdentityBoundWorkloadProps): kplus.ContainerProps {
+  const options = props.containerOptions ?? {};
+  return {
+    ...options,
+    image: props.image,
+    command: props.command ?? options.command,
+    args: props.args ?? options.args,
+    portNumber: props.port ?? options.portNumber,
+    envVariables: props.env
+      ? Object.fromEntries(Object.entries(props.env).map(([name, value]) => [name, kplus.EnvValue.fromValue(value)]))
+      : options.envVariables,
+    securityContext: { ...HARDENED_CONTAINER_SECURITY_CONTEXT, ...options.securityContext },
+  };
+}
+
+function rejectOwnedOptions(props: PodIdentityBoundWorkloadProps) {
+  const both: Array<[string, unknown, string, unknown]> = [
+    ['command', props.command, 'containerOptions.command', props.containerOptions?.command],
+    ['args', props.args, 'containerOptions.args', props.containerOptions?.args],
+    ['env', props.env, 'containerOptions.envVariables', props.containerOptions?.envVariables],
+    ['port', props.port, 'containerOptions.portNumber', props.containerOptions?.portNumber ?? props.containerOptions?.port],
+    ['replicas', props.replicas, 'deploymentOptions.replicas', props.deploymentOptions?.replicas],
+  ];
+  for (const [name, value, optionName, optionValue] of both) {
+    if (value !== undefined && optionValue !== undefined) {
+      throw problem('ConflictingWorkloadOptions',
+        `both ${name} (${quote(value)}) and ${optionName} are set`,
+        `set only one of them (${name} is the shorthand)`);
+    }
+  }
+  if (props.deploymentOptions?.serviceAccount) {
+    throw problem('ConflictingWorkloadOptions',
+      `deploymentOptions.serviceAccount is set (${quote(props.deploymentOptions.serviceAccount.name)}) but the workload owns the service account the association binds`,
+      'set serviceAccountName instead; to use an existing service account, set createNamespace as needed and use PodIdentityRole.associate() with your own Deployment');
+  }
+  if (props.deploymentOptions?.containers) {
+    throw problem('ConflictingWorkloadOptions',
+      'deploymentOptions.containers is set but the workload owns its main container',
+      'use image/command/args/env/port and containerOptions for the main container, and workload.deployment.addContainer() for sidecars');
+  }
+}
+
+/** `MyService_v2` → `myservice-v2`: a DNS-1123 label made from a construct id. */
+function kubernetesNameFromId(id: string): string {
+  return id.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
+}
