@@ -102,12 +102,12 @@ const synthExamples = project.addTask('synth:examples', {
 
 const integ = project.addTask('integ', {
   description: 'Verify the integ tests against their committed snapshots (deploys nothing)',
-  env: { ...offlineCdkEnv, TS_NODE_TRANSPILE_ONLY: 'true' },
+  env: { ...offlineCdkEnv, TS_NODE_TRANSPILE_ONLY: 'true', TS_NODE_PREFER_TS_EXTS: 'true' },
   exec: 'integ-runner --language typescript --directory integ',
 });
 project.addTask('integ:update', {
   description: 'Rewrite the integ snapshots without deploying',
-  env: { ...offlineCdkEnv, TS_NODE_TRANSPILE_ONLY: 'true' },
+  env: { ...offlineCdkEnv, TS_NODE_TRANSPILE_ONLY: 'true', TS_NODE_PREFER_TS_EXTS: 'true' },
   exec: 'integ-runner --language typescript --directory integ --dry-run --update-on-failed --no-update-workflow',
 });
 
