@@ -5,6 +5,10 @@ import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { PodIdentityAgentAddon } from './agent-addon';
+import { problem, quote } from './errors';
+import { registerAssociation } from './validation/app-checks';
+import { checkNamespace, checkServiceAccountName, checkTags } from './validation/input';
+import { countAgainstStackLimits } from './validation/stack-limits';
 
 /**
  * How an association hands out credentials, beyond which role: role chaining, session tags, session policy, tags.
@@ -90,6 +94,14 @@ export class PodIdentityAssociation extends Construct {
 
   constructor(scope: Construct, id: string, props: PodIdentityAssociationProps) {
     super(scope, id);
+    checkNamespace(props.namespace);
+    checkServiceAccountName(props.serviceAccount);
+    checkTags(props.tags);
+    if (props.sessionPolicy && props.disableSessionTags !== true) {
+      throw problem('SessionPolicyRequiresDisabledSessionTags',
+        `the association for ${props.namespace}/${props.serviceAccount} has a session policy but disableSessionTags is ${quote(props.disableSessionTags ?? false)}; EKS rejects a session policy while session tags are on`,
+        'set disableSessionTags: true next to sessionPolicy (or drop the session policy)');
+    }
     this.cluster = props.cluster;
     this.namespace = props.namespace;
     this.serviceAccount = props.serviceAccount;
@@ -112,7 +124,15 @@ export class PodIdentityAssociation extends Construct {
     // The (cluster, namespace, service account) triple is unique in EKS. Naming the resource after it rather than
     // after the construct path means renaming or moving the construct keeps the same resource instead of asking
     // CloudFormation to create a second association for the same triple (which EKS rejects) before deleting the old.
-    this.resource.overrideLogicalId(PodIdentityAssociation.logicalIdFor(stack, props));
+    const logicalId = PodIdentityAssociation.logicalIdFor(stack, props);
+    const sameKey = associationsByLogicalId(stack).get(logicalId);
+    if (sameKey) {
+      throw problem('DuplicateAssociation',
+        `service account ${props.namespace}/${props.serviceAccount} on cluster ${props.cluster.node.path} is associated twice, at ${sameKey.node.path} and at ${this.node.path}; EKS allows one role per service account`,
+        'keep one association (give its role all the permissions the pods need), or run the second workload under another service account');
+    }
+    associationsByLogicalId(stack).set(logicalId, this);
+    this.resource.overrideLogicalId(logicalId);
 
     this.associationArn = this.resource.attrAssociationArn;
     this.associationId = this.resource.attrAssociationId;
@@ -120,10 +140,24 @@ export class PodIdentityAssociation extends Construct {
     this.node.addDependency(PodIdentityAgentAddon.of(props.cluster));
     // The role construct includes its policies: pods must not start before their permissions exist.
     this.node.addDependency(props.role);
+
+    registerAssociation(this);
+    countAgainstStackLimits(this);
   }
 
   private static logicalIdFor(stack: Stack, props: PodIdentityAssociationProps): string {
     const key = JSON.stringify(stack.resolve([props.cluster.clusterName, props.namespace, props.serviceAccount]));
     return 'PodIdentityAssociation' + crypto.createHash('sha256').update(key).digest('hex').slice(0, 16).toUpperCase();
   }
+}
+
+const ASSOCIATIONS_BY_LOGICAL_ID = Symbol.for('cdk-eks-pod-identity.AssociationsByLogicalId');
+
+/** The associations of a stack by logical id: two with one key in one stack would collide in the template. */
+function associationsByLogicalId(stack: Stack): Map<string, PodIdentityAssociation> {
+  const holder = stack as any;
+  if (!holder[ASSOCIATIONS_BY_LOGICAL_ID]) {
+    Object.defineProperty(holder, ASSOCIATIONS_BY_LOGICAL_ID, { value: new Map(), enumerable: false });
+  }
+  return holder[ASSOCIATIONS_BY_LOGICAL_ID];
 }

@@ -1,5 +1,5 @@
-import { IConstruct } from 'constructs';
 import { Annotations } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
 
 /**
  * Formats a message that names the problem, the offending value and the fix, behind a stable id.

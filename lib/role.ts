@@ -4,6 +4,7 @@ import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { PodIdentityAssociation, PodIdentityAssociationOptions } from './association';
+import { checkRoleName } from './validation/input';
 
 /** The service principal EKS Pod Identity uses to assume roles. */
 export const POD_IDENTITY_SERVICE_PRINCIPAL = 'pods.eks.amazonaws.com';
@@ -92,6 +93,7 @@ export class PodIdentityRole extends iam.Role implements IPodIdentityRole {
   private readonly _associations = new Array<PodIdentityAssociation>();
 
   constructor(scope: Construct, id: string, props: PodIdentityRoleProps = {}) {
+    checkRoleName(props.roleName);
     super(scope, id, {
       ...props,
       assumedBy: new iam.SessionTagsPrincipal(new iam.ServicePrincipal(POD_IDENTITY_SERVICE_PRINCIPAL)),

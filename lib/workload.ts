@@ -8,6 +8,9 @@ import { PodIdentityAssociation, PodIdentityAssociationSettings } from './associ
 import { applyManifest } from './cluster';
 import { problem, quote } from './errors';
 import { PodIdentityRole } from './role';
+import { registerWorkload } from './validation/app-checks';
+import { checkEnvNames, checkImage, checkNamespace, checkNoDuplicateEnvNames, checkPort, checkReplicas, checkServiceAccountName } from './validation/input';
+import { countAgainstStackLimits } from './validation/stack-limits';
 
 /** Properties of a {@link PodIdentityBoundWorkload}. */
 export interface PodIdentityBoundWorkloadProps {
@@ -93,9 +96,19 @@ export interface PodIdentityBoundWorkloadProps {
   readonly associationSettings?: PodIdentityAssociationSettings;
 
   /**
+   * The workload is moving from IAM roles for service accounts (IRSA) to Pod Identity, so its ServiceAccount may
+   * still carry the `eks.amazonaws.com/role-arn` annotation without a warning. Remove the annotation and this flag
+   * once the move is done: while both are present the SDKs use IRSA.
+   *
+   * @default false
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/pod-id-minimum-sdk.html
+   */
+  readonly migratingFromIrsa?: boolean;
+
+  /**
    * Escape hatch: any other cdk8s-plus container option (probes, resources, volume mounts, security context...).
-   * A `securityContext` here is merged over the hardened defaults field by field. Options that `command`, `args`,
-   * `env` or `port` already set are rejected rather than silently picked.
+   * A `securityContext` here is merged over the hardened defaults field by field; `envVariables` are added to `env`.
+   * Options that `command`, `args` or `port` already set are rejected rather than silently picked.
    *
    * @default - cdk8s-plus defaults, hardened security context
    * @see https://cdk8s.io/docs/latest/plus/cdk8s-plus-28/container/
@@ -167,13 +180,26 @@ export class PodIdentityBoundWorkload extends Construct implements iam.IGrantabl
   public readonly namespace: string;
   /** The Kubernetes service account name. */
   public readonly serviceAccountName: string;
+  /** Whether the ServiceAccount may still carry the IRSA annotation. */
+  public readonly migratingFromIrsa: boolean;
 
   constructor(scope: Construct, id: string, props: PodIdentityBoundWorkloadProps) {
     super(scope, id);
     rejectOwnedOptions(props);
     this.namespace = props.namespace;
     this.serviceAccountName = props.serviceAccountName ?? kubernetesNameFromId(id);
+    this.migratingFromIrsa = props.migratingFromIrsa ?? false;
     const deploymentName = props.deploymentName ?? this.serviceAccountName;
+    checkNamespace(props.namespace);
+    checkServiceAccountName(this.serviceAccountName);
+    checkServiceAccountName(deploymentName);
+    checkImage(props.image);
+    checkReplicas(props.replicas ?? props.deploymentOptions?.replicas);
+    checkPort(props.port ?? props.containerOptions?.portNumber ?? props.containerOptions?.port);
+    const envNames = Object.keys(props.env ?? {});
+    const optionEnvNames = Object.keys(props.containerOptions?.envVariables ?? {});
+    checkEnvNames([...envNames, ...optionEnvNames]);
+    checkNoDuplicateEnvNames(envNames, optionEnvNames);
 
     this.role = props.role ?? new PodIdentityRole(this, 'Role', {
       description: `EKS Pod Identity role of ${this.node.path}`,
@@ -216,6 +242,9 @@ export class PodIdentityBoundWorkload extends Construct implements iam.IGrantabl
     const chart = this.chart;
     this.manifest = applyManifest(this, 'Manifest', props.cluster, { render: () => chart.toJson() });
     this.manifest.node.addDependency(this.association);
+
+    registerWorkload(this);
+    countAgainstStackLimits(this);
   }
 }
 
@@ -227,9 +256,10 @@ function containerProps(props: PodIdentityBoundWorkloadProps): kplus.ContainerPr
     command: props.command ?? options.command,
     args: props.args ?? options.args,
     portNumber: props.port ?? options.portNumber,
-    envVariables: props.env
-      ? Object.fromEntries(Object.entries(props.env).map(([name, value]) => [name, kplus.EnvValue.fromValue(value)]))
-      : options.envVariables,
+    envVariables: {
+      ...options.envVariables,
+      ...Object.fromEntries(Object.entries(props.env ?? {}).map(([name, value]) => [name, kplus.EnvValue.fromValue(value)])),
+    },
     securityContext: { ...HARDENED_CONTAINER_SECURITY_CONTEXT, ...options.securityContext },
   };
 }
@@ -238,7 +268,6 @@ function rejectOwnedOptions(props: PodIdentityBoundWorkloadProps) {
   const both: Array<[string, unknown, string, unknown]> = [
     ['command', props.command, 'containerOptions.command', props.containerOptions?.command],
     ['args', props.args, 'containerOptions.args', props.containerOptions?.args],
-    ['env', props.env, 'containerOptions.envVariables', props.containerOptions?.envVariables],
     ['port', props.port, 'containerOptions.portNumber', props.containerOptions?.portNumber ?? props.containerOptions?.port],
     ['replicas', props.replicas, 'deploymentOptions.replicas', props.deploymentOptions?.replicas],
   ];

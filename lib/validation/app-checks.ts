@@ -1,0 +1,349 @@
+// Cross-construct checks: run once per app at synthesis (an aspect on the app root that acts on the root only),
+// over the associations and workloads this library registered, and report with CDK annotations.
+import { Aspects, CfnResource, IAspect, Stack, Token } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks';
+import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { ApiObject } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
+import { AnyCluster } from '../cluster';
+import { annotateError, annotateWarning, quote } from '../errors';
+import { POD_IDENTITY_SERVICE_PRINCIPAL } from '../role';
+
+/** What the checks need to know of an association (kept structural to avoid an import cycle). */
+export interface RegisteredAssociation extends IConstruct {
+  readonly cluster: AnyCluster;
+  readonly namespace: string;
+  readonly serviceAccount: string;
+  readonly role: iam.IRole;
+  readonly disableSessionTags: boolean;
+}
+
+/** What the checks need to know of a workload. */
+export interface RegisteredWorkload extends IConstruct {
+  readonly association: RegisteredAssociation;
+  readonly chart: IConstruct;
+  readonly serviceAccountName: string;
+  readonly deployment: kplus.Deployment;
+  readonly kubernetesNamespace?: IConstruct;
+  readonly migratingFromIrsa: boolean;
+}
+
+/** EKS allows this many Pod Identity associations per cluster. */
+export const MAX_ASSOCIATIONS_PER_CLUSTER = 5000;
+/** Pod Identity needs Kubernetes 1.24 or later. */
+export const MIN_KUBERNETES_VERSION = '1.24';
+
+// Earlier entries of the SDKs' default credential chain than container credentials: when set they win.
+const CREDENTIAL_ENV_VARS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ROLE_ARN'];
+const IRSA_ANNOTATION = 'eks.amazonaws.com/role-arn';
+const BUILT_IN_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+const KUBERNETES_RESOURCE_TYPES = ['Custom::AWSCDK-EKS-KubernetesResource', 'Custom::AWSCDK-EKS-HelmChart'];
+
+interface Registry {
+  readonly associations: RegisteredAssociation[];
+  readonly workloads: RegisteredWorkload[];
+}
+
+const REGISTRY = Symbol.for('cdk-eks-pod-identity.Registry');
+
+function registryOf(scope: IConstruct): Registry {
+  const root: any = scope.node.root;
+  if (!root[REGISTRY]) {
+    const registry: Registry = { associations: [], workloads: [] };
+    Object.defineProperty(root, REGISTRY, { value: registry, enumerable: false });
+    Aspects.of(root).add(new AppChecks(root, registry));
+  }
+  return root[REGISTRY];
+}
+
+export function registerAssociation(association: RegisteredAssociation): void {
+  registryOf(association).associations.push(association);
+}
+
+export function registerWorkload(workload: RegisteredWorkload): void {
+  registryOf(workload).workloads.push(workload);
+}
+
+class AppChecks implements IAspect {
+  constructor(private readonly root: IConstruct, private readonly registry: Registry) {}
+
+  public visit(node: IConstruct): void {
+    if (node !== this.root) return;
+    const { associations, workloads } = this.registry;
+    const facts = new AppFacts(this.root);
+    checkDuplicateAssociations(associations);
+    checkAssociationsPerCluster(associations);
+    for (const association of associations) {
+      checkRegion(association);
+      checkKubernetesVersion(association);
+      checkFargate(association);
+      checkRoleTrust(association);
+      checkRoleAccount(association);
+      checkNamespaceExists(association, facts, workloads);
+    }
+    for (const workload of workloads) {
+      checkCredentialEnv(workload);
+      checkIrsaAnnotation(workload);
+      checkDeploymentServiceAccount(workload);
+    }
+    for (const cluster of new Set(associations.map(a => a.cluster))) {
+      checkLinuxCapacity(cluster, facts, associations.find(a => a.cluster === cluster)!);
+    }
+  }
+}
+
+/** Facts gathered with a single walk of the app. */
+class AppFacts {
+  public readonly nodegroups: eks.CfnNodegroup[] = [];
+  public readonly namespacesCreated = new Set<string>(BUILT_IN_NAMESPACES);
+
+  constructor(root: IConstruct) {
+    for (const construct of root.node.findAll()) {
+      if (construct instanceof eks.CfnNodegroup) this.nodegroups.push(construct);
+      if (CfnResource.isCfnResource(construct) && KUBERNETES_RESOURCE_TYPES.includes(construct.cfnResourceType)) {
+        for (const name of namespacesCreatedBy(construct)) this.namespacesCreated.add(name);
+      }
+    }
+  }
+}
+
+function clusterKey(cluster: AnyCluster): string {
+  return Token.isUnresolved(cluster.clusterName) ? `construct:${cluster.node.path}` : `name:${cluster.clusterName}`;
+}
+
+function clusterLabel(cluster: AnyCluster): string {
+  return Token.isUnresolved(cluster.clusterName) ? cluster.node.path : quote(cluster.clusterName);
+}
+
+function checkDuplicateAssociations(associations: RegisteredAssociation[]) {
+  const first = new Map<string, RegisteredAssociation>();
+  for (const association of associations) {
+    if (Token.isUnresolved(association.namespace) || Token.isUnresolved(association.serviceAccount)) continue;
+    const key = `${clusterKey(association.cluster)}|${association.namespace}|${association.serviceAccount}`;
+    const earlier = first.get(key);
+    if (!earlier) {
+      first.set(key, association);
+      continue;
+    }
+    annotateError(association, 'DuplicateAssociation',
+      `service account ${association.namespace}/${association.serviceAccount} on cluster ${clusterLabel(association.cluster)} is associated twice, at ${earlier.node.path} and at ${association.node.path}; EKS allows one role per service account`,
+      'keep one association (give its role all the permissions the pods need), or run the second workload under another service account');
+  }
+}
+
+function checkAssociationsPerCluster(associations: RegisteredAssociation[]) {
+  const byCluster = new Map<string, RegisteredAssociation[]>();
+  for (const association of associations) {
+    const key = clusterKey(association.cluster);
+    byCluster.set(key, [...byCluster.get(key) ?? [], association]);
+  }
+  for (const group of byCluster.values()) {
+    if (group.length > MAX_ASSOCIATIONS_PER_CLUSTER) {
+      annotateError(group[MAX_ASSOCIATIONS_PER_CLUSTER], 'TooManyAssociations',
+        `cluster ${clusterLabel(group[0].cluster)} has ${group.length} Pod Identity associations in this app; EKS allows ${MAX_ASSOCIATIONS_PER_CLUSTER} per cluster`,
+        'share roles between service accounts of the same team, or spread the workloads over more clusters');
+    }
+  }
+}
+
+function checkRegion(association: RegisteredAssociation) {
+  for (const region of new Set([Stack.of(association).region, Stack.of(association.cluster).region])) {
+    if (Token.isUnresolved(region)) continue;
+    if (region.startsWith('cn-') || region.startsWith('us-gov-')) {
+      annotateError(association, 'UnsupportedRegion',
+        `region ${quote(region)} does not offer EKS Pod Identity (not available in the China and AWS GovCloud (US) regions)`,
+        'use IAM roles for service accounts (IRSA: cluster.addServiceAccount) in this region, or deploy to a commercial region');
+    }
+  }
+}
+
+function checkKubernetesVersion(association: RegisteredAssociation) {
+  const version: string | undefined = (association.cluster as any).version?.version;
+  if (!version || Token.isUnresolved(version)) return;
+  const [major, minor] = version.split('.').map(Number);
+  const [minMajor, minMinor] = MIN_KUBERNETES_VERSION.split('.').map(Number);
+  if (major < minMajor || (major === minMajor && minor < minMinor)) {
+    annotateError(association, 'KubernetesVersionTooOld',
+      `cluster ${clusterLabel(association.cluster)} runs Kubernetes ${version}; EKS Pod Identity needs ${MIN_KUBERNETES_VERSION} or later`,
+      `upgrade the cluster's version to ${MIN_KUBERNETES_VERSION} or later (e.g. KubernetesVersion.V1_33)`);
+  }
+}
+
+function checkFargate(association: RegisteredAssociation) {
+  const cluster = association.cluster;
+  if (cluster instanceof eks.FargateCluster || cluster instanceof eksv2.FargateCluster) {
+    annotateError(association, 'FargateUnsupported',
+      `cluster ${clusterLabel(cluster)} is a FargateCluster; EKS Pod Identity does not work on Fargate pods`,
+      'run the workload on EC2 nodes (a Cluster with a managed node group), or use IRSA (cluster.addServiceAccount) on Fargate');
+    return;
+  }
+  if (Token.isUnresolved(association.namespace)) return;
+  for (const selector of fargateSelectors(cluster)) {
+    if (selector.namespace !== association.namespace) continue;
+    const labels = Object.entries(selector.labels ?? {});
+    if (labels.length === 0) {
+      annotateError(association, 'FargateUnsupported',
+        `the Fargate profile ${selector.profile} of cluster ${clusterLabel(cluster)} selects every pod in namespace ${quote(association.namespace)}, and EKS Pod Identity does not work on Fargate pods`,
+        'run the workload in a namespace no Fargate profile selects, narrow the profile with labels, or use IRSA for Fargate pods');
+    } else {
+      annotateWarning(association, 'FargateProfileSelectsNamespace',
+        `the Fargate profile ${selector.profile} selects pods labelled ${quote(Object.fromEntries(labels))} in namespace ${quote(association.namespace)}; such pods get no Pod Identity credentials`,
+        'make sure the workload\'s pods do not carry those labels');
+    }
+  }
+}
+
+interface FargateSelector {
+  readonly profile: string;
+  readonly namespace: string;
+  readonly labels?: Record<string, string>;
+}
+
+function fargateSelectors(cluster: AnyCluster): FargateSelector[] {
+  const selectors: FargateSelector[] = [];
+  for (const construct of cluster.node.findAll()) {
+    if (construct instanceof eks.CfnFargateProfile) {
+      const resolved = Stack.of(construct).resolve(construct.selectors) ?? [];
+      selectors.push(...resolved.map((s: any) => ({ profile: construct.node.path, namespace: s.namespace, labels: labelMap(s.labels) })));
+    } else if (CfnResource.isCfnResource(construct) && construct.cfnResourceType === 'Custom::AWSCDK-EKS-FargateProfile') {
+      // aws_eks creates Fargate profiles through a custom resource; its selectors are in the Config property.
+      const config = Stack.of(construct).resolve((construct as any)._cfnProperties?.Config);
+      for (const s of config?.selectors ?? []) selectors.push({ profile: construct.node.scope!.node.path, namespace: s.namespace, labels: s.labels });
+    }
+  }
+  return selectors;
+}
+
+function labelMap(labels: any): Record<string, string> | undefined {
+  if (!labels) return undefined;
+  return Array.isArray(labels) ? Object.fromEntries(labels.map((l: any) => [l.key, l.value])) : labels;
+}
+
+interface TrustStatement {
+  readonly Effect?: string;
+  readonly Action?: string | string[];
+  readonly Principal?: any;
+  readonly Condition?: Record<string, Record<string, unknown>>;
+}
+
+function trustStatements(role: iam.IRole): TrustStatement[] | undefined {
+  const document = (role as iam.Role).assumeRolePolicy;
+  if (!document) return undefined; // imported: its trust policy is not in this app
+  return Stack.of(role).resolve(document.toJSON())?.Statement ?? [];
+}
+
+function asList<T>(value: T | T[] | undefined): T[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+function checkRoleTrust(association: RegisteredAssociation) {
+  const statements = trustStatements(association.role);
+  if (!statements) return;
+  const trusts = statements.some(statement => {
+    if (statement.Effect !== 'Allow') return false;
+    const services = asList(statement.Principal?.Service);
+    const actions = asList(statement.Action);
+    const allows = (action: string) => actions.some(a => a === action || a === 'sts:*' || a === '*');
+    return services.includes(POD_IDENTITY_SERVICE_PRINCIPAL) && allows('sts:AssumeRole') && allows('sts:TagSession');
+  });
+  if (!trusts) {
+    annotateError(association, 'RoleNotTrustedByPodIdentity',
+      `role ${association.role.node.path} does not trust ${POD_IDENTITY_SERVICE_PRINCIPAL} for both sts:AssumeRole and sts:TagSession, so EKS cannot give its credentials to pods`,
+      `use a PodIdentityRole, or add this statement to the role's trust policy: ${JSON.stringify({ Effect: 'Allow', Principal: { Service: POD_IDENTITY_SERVICE_PRINCIPAL }, Action: ['sts:AssumeRole', 'sts:TagSession'] })}`);
+  }
+  if (association.disableSessionTags) {
+    const tagConditions = statements.flatMap(statement => Object.values(statement.Condition ?? {}).flatMap(Object.keys))
+      .filter(key => key.startsWith('aws:RequestTag/') || key === 'aws:TagKeys');
+    if (tagConditions.length > 0) {
+      annotateError(association, 'SessionTagConditionsWithoutSessionTags',
+        `role ${association.role.node.path} trusts pods only with session-tag conditions (${tagConditions.join(', ')}) but the association at ${association.node.path} sets disableSessionTags: true, so no tags are sent and the role can never be assumed`,
+        'remove those trust conditions, or keep session tags on (disableSessionTags: false)');
+    }
+  }
+}
+
+function checkRoleAccount(association: RegisteredAssociation) {
+  const roleAccount = association.role.env.account;
+  const clusterAccount = association.cluster.env.account;
+  if (Token.isUnresolved(roleAccount) || Token.isUnresolved(clusterAccount) || roleAccount === clusterAccount) return;
+  annotateError(association, 'CrossAccountRole',
+    `role ${association.role.node.path} is in account ${roleAccount} but cluster ${clusterLabel(association.cluster)} is in account ${clusterAccount}; EKS requires the association role in the cluster's account`,
+    'associate a role in the cluster\'s account and pass the other account\'s role as targetRole (role chaining); the target role must trust the association role');
+}
+
+function checkNamespaceExists(association: RegisteredAssociation, facts: AppFacts, workloads: RegisteredWorkload[]) {
+  const namespace = association.namespace;
+  if (Token.isUnresolved(namespace) || facts.namespacesCreated.has(namespace)) return;
+  const createdByWorkload = workloads.some(w => w.kubernetesNamespace && w.association.namespace === namespace
+    && clusterKey(w.association.cluster) === clusterKey(association.cluster));
+  if (createdByWorkload || chartsCreateNamespace(workloads, namespace)) return;
+  annotateWarning(association, 'NamespaceNotCreated',
+    `namespace ${quote(namespace)} is neither created by this app nor a Kubernetes built-in; pods of the association cannot start until it exists`,
+    `create it (a PodIdentityBoundWorkload with createNamespace: true, or cluster.addManifest), or, if it exists already, acknowledge with Annotations.of(scope).acknowledgeWarning('cdk-eks-pod-identity:NamespaceNotCreated')`);
+}
+
+function chartsCreateNamespace(workloads: RegisteredWorkload[], namespace: string): boolean {
+  return workloads.some(w => w.chart.node.findAll().some(c => ApiObject.isApiObject(c) && c.kind === 'Namespace' && c.name === namespace));
+}
+
+function namespacesCreatedBy(resource: CfnResource): string[] {
+  const properties = (resource as any)._cfnProperties ?? {};
+  if (resource.cfnResourceType === 'Custom::AWSCDK-EKS-HelmChart') {
+    const create = Stack.of(resource).resolve(properties.CreateNamespace);
+    const namespace = properties.Namespace;
+    return create && typeof namespace === 'string' ? [namespace] : [];
+  }
+  const manifest = properties.Manifest;
+  if (typeof manifest !== 'string' || Token.isUnresolved(manifest)) return [];
+  try {
+    return (JSON.parse(manifest) as any[]).filter(o => o?.kind === 'Namespace').map(o => o.metadata?.name);
+  } catch {
+    return [];
+  }
+}
+
+function checkCredentialEnv(workload: RegisteredWorkload) {
+  const names = workload.deployment.containers.flatMap(container => Object.keys(container.env.variables));
+  const overriding = CREDENTIAL_ENV_VARS.filter(name => names.includes(name));
+  if (overriding.length > 0) {
+    annotateWarning(workload, 'CredentialEnvOverridesPodIdentity',
+      `the Deployment sets ${overriding.join(', ')}, which the AWS SDKs read before Pod Identity's container credentials, so the pods would not use the role ${workload.association.role.node.path}`,
+      `remove ${overriding.join(', ')} from the container environment`);
+  }
+}
+
+function checkIrsaAnnotation(workload: RegisteredWorkload) {
+  if (workload.migratingFromIrsa) return;
+  for (const object of workload.chart.node.findAll()) {
+    if (!ApiObject.isApiObject(object) || object.kind !== 'ServiceAccount') continue;
+    const roleArn = object.toJson()?.metadata?.annotations?.[IRSA_ANNOTATION];
+    if (roleArn !== undefined) {
+      annotateWarning(workload, 'IrsaAnnotationPresent',
+        `ServiceAccount ${quote(object.name)} carries the IRSA annotation ${IRSA_ANNOTATION}=${quote(roleArn)} while a Pod Identity association exists; the SDKs prefer IRSA's web identity credentials`,
+        `remove the annotation, or set migratingFromIrsa: true while moving the workload from IRSA to Pod Identity`);
+    }
+  }
+}
+
+function checkDeploymentServiceAccount(workload: RegisteredWorkload) {
+  const podServiceAccount = ApiObject.of(workload.deployment).toJson()?.spec?.template?.spec?.serviceAccountName;
+  if (podServiceAccount !== workload.serviceAccountName) {
+    annotateError(workload, 'ServiceAccountMismatch',
+      `the Deployment's pods run as service account ${quote(podServiceAccount ?? 'default')} but the association binds ${quote(workload.serviceAccountName)}, so the pods get no credentials`,
+      'leave the Deployment\'s service account to the workload (do not replace it), or associate the service account the pods use');
+  }
+}
+
+function checkLinuxCapacity(cluster: AnyCluster, facts: AppFacts, association: RegisteredAssociation) {
+  const nodegroups = facts.nodegroups.filter(ng => ng.clusterName === cluster.clusterName);
+  const windows = nodegroups.filter(ng => typeof ng.amiType === 'string' && ng.amiType.startsWith('WINDOWS'));
+  if (windows.length === 0 || windows.length < nodegroups.length) return;
+  const hasOtherLinuxCapacity = (cluster as any).defaultCapacity !== undefined
+    || cluster.node.findAll().some(c => CfnResource.isCfnResource(c) && c.cfnResourceType === 'AWS::AutoScaling::AutoScalingGroup');
+  if (hasOtherLinuxCapacity) return;
+  annotateWarning(association, 'NoLinuxCapacity',
+    `cluster ${clusterLabel(cluster)} has only Windows node groups (${windows.map(ng => ng.node.path).join(', ')}); EKS Pod Identity works on Linux EC2 nodes only`,
+    'add a Linux managed node group (e.g. AMI type AL2023_x86_64_STANDARD) for the workloads that use Pod Identity');
+}

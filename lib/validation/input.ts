@@ -1,0 +1,128 @@
+// Checks of single prop values, thrown at construct time. Values that are CDK tokens are unknown until deploy
+// and pass unchecked: they are never falsely rejected.
+import { Token } from 'aws-cdk-lib';
+import { problem, quote } from '../errors';
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const IAM_ROLE_NAME = /^[\w+=,.@-]+$/;
+// The API server's rule for env var names (apimachinery IsEnvVarName).
+const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+
+const MAX_TAGS = 50;
+const MAX_TAG_KEY_LENGTH = 128;
+const MAX_TAG_VALUE_LENGTH = 256;
+
+function known(value: string | undefined): value is string {
+  return value !== undefined && !Token.isUnresolved(value);
+}
+
+/** A namespace must be a DNS-1123 label. */
+export function checkNamespace(namespace: string): void {
+  if (!known(namespace)) return;
+  if (namespace.length > 63 || !DNS1123_LABEL.test(namespace)) {
+    throw problem('InvalidNamespace',
+      `namespace ${quote(namespace)} is not a valid Kubernetes namespace name (a DNS-1123 label: 1-63 lower-case letters, digits or '-', starting and ending with a letter or digit${namespace.length > 63 ? `; it has ${namespace.length} characters` : ''})`,
+      `use a name like ${quote(suggestName(namespace, 63))}`);
+  }
+}
+
+/** A service account name must be a DNS-1123 subdomain. */
+export function checkServiceAccountName(name: string): void {
+  if (!known(name)) return;
+  if (name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) {
+    throw problem('InvalidServiceAccountName',
+      `service account name ${quote(name)} is not a valid Kubernetes name (a DNS-1123 subdomain: 1-253 lower-case letters, digits, '-' or '.', starting and ending with a letter or digit${name.length > 253 ? `; it has ${name.length} characters` : ''})`,
+      `use a name like ${quote(suggestName(name, 253))}`);
+  }
+}
+
+/** IAM role names: 1-64 characters of [A-Za-z0-9+=,.@_-]. */
+export function checkRoleName(roleName: string | undefined): void {
+  if (!known(roleName)) return;
+  if (roleName.length < 1 || roleName.length > 64 || !IAM_ROLE_NAME.test(roleName)) {
+    throw problem('InvalidRoleName',
+      `roleName ${quote(roleName)} is not a valid IAM role name (1-64 characters of letters, digits and +=,.@_-; it has ${roleName.length})`,
+      'shorten it or remove the other characters, or omit roleName and let CloudFormation generate a unique name');
+  }
+}
+
+/** Association tags: at most 50, keys 1-128 and values 0-256 characters, no `aws:` prefix. */
+export function checkTags(tags: { [key: string]: string } | undefined): void {
+  if (!tags) return;
+  const keys = Object.keys(tags);
+  if (keys.length > MAX_TAGS) {
+    throw problem('TooManyTags',
+      `${keys.length} tags were given for the association; EKS allows at most ${MAX_TAGS}`,
+      'drop tags, or move shared ones to the stack with Tags.of(stack) only if the stack has room');
+  }
+  for (const [key, value] of Object.entries(tags)) {
+    if (known(key) && (key.length < 1 || key.length > MAX_TAG_KEY_LENGTH || key.toLowerCase().startsWith('aws:'))) {
+      throw problem('InvalidTag',
+        `tag key ${quote(key)} is invalid (1-${MAX_TAG_KEY_LENGTH} characters, not starting with "aws:"; it has ${key.length})`,
+        'shorten or rename the key');
+    }
+    if (known(value) && value.length > MAX_TAG_VALUE_LENGTH) {
+      throw problem('InvalidTag',
+        `the value of tag ${quote(key)} has ${value.length} characters; EKS allows at most ${MAX_TAG_VALUE_LENGTH}`,
+        'shorten the value');
+    }
+  }
+}
+
+/** Replicas: a non-negative integer. */
+export function checkReplicas(replicas: number | undefined): void {
+  if (replicas === undefined || Token.isUnresolved(replicas)) return;
+  if (!Number.isInteger(replicas) || replicas < 0) {
+    throw problem('InvalidReplicas',
+      `replicas ${quote(replicas)} is not a non-negative integer`,
+      'use a whole number such as 1 or 2 (0 scales the Deployment down)');
+  }
+}
+
+/** A container image must be named. */
+export function checkImage(image: string): void {
+  if (Token.isUnresolved(image)) return;
+  if (image === undefined || image.trim() === '') {
+    throw problem('EmptyImage',
+      `image ${quote(image)} is empty`,
+      'set image to a container image reference such as "public.ecr.aws/aws-containers/retail-store-sample-cart:1.0.0"');
+  }
+}
+
+/** A container port: an integer in 1..65535. */
+export function checkPort(port: number | undefined): void {
+  if (port === undefined || Token.isUnresolved(port)) return;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw problem('InvalidPort',
+      `port ${quote(port)} is outside 1..65535`,
+      'use the port the container listens on, an integer from 1 to 65535');
+  }
+}
+
+/** Env var names the Kubernetes API server accepts. */
+export function checkEnvNames(names: string[]): void {
+  for (const name of names) {
+    if (!known(name)) continue;
+    if (!ENV_VAR_NAME.test(name)) {
+      throw problem('InvalidEnvName',
+        `environment variable name ${quote(name)} is invalid (letters, digits, '_', '-' or '.', not starting with a digit)`,
+        `rename it, e.g. ${quote(name.replace(/[^-._a-zA-Z0-9]/g, '_').replace(/^([0-9])/, '_$1') || 'NAME')}`);
+    }
+  }
+}
+
+/** Env vars set twice (e.g. in `env` and `containerOptions.envVariables`): one would silently win. */
+export function checkNoDuplicateEnvNames(first: string[], second: string[]): void {
+  const duplicates = first.filter(name => second.includes(name));
+  if (duplicates.length > 0) {
+    throw problem('DuplicateEnvName',
+      `environment variable${duplicates.length > 1 ? 's' : ''} ${duplicates.map(quote).join(', ')} set both in env and in containerOptions.envVariables`,
+      'set each variable in one place only');
+  }
+}
+
+function suggestName(name: string, maxLength: number): string {
+  const cleaned = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+/, '').slice(0, maxLength).replace(/-+$/, '');
+  return cleaned || 'my-app';
+}

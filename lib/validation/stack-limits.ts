@@ -1,0 +1,64 @@
+// CloudFormation's per-stack limits, checked where this library adds to a stack, so that a stack that grew too big
+// fails at synth with how many workloads fit, not at deploy with CloudFormation's generic message.
+import { CfnElement, CfnResource, Stack } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { formatProblem } from '../errors';
+
+/** CloudFormation allows this many resources in one stack. */
+export const MAX_RESOURCES_PER_STACK = 500;
+/** CloudFormation accepts templates up to 1 MB (uploaded through S3). */
+export const MAX_TEMPLATE_BYTES = 1024 * 1024;
+
+const CHECKED = Symbol.for('cdk-eks-pod-identity.StackLimits');
+
+/**
+ * Registers a construct of this library (a workload, or an association made outside one) whose resources count
+ * against its stack's limits. The stack gets one validation, run by CDK after all aspects, before synthesis.
+ */
+export function countAgainstStackLimits(unit: IConstruct): void {
+  const stack: any = Stack.of(unit);
+  if (!stack[CHECKED]) {
+    const units: IConstruct[] = [];
+    Object.defineProperty(stack, CHECKED, { value: units, enumerable: false });
+    stack.node.addValidation({ validate: () => validateStackLimits(stack, units) });
+  }
+  stack[CHECKED].push(unit);
+}
+
+function validateStackLimits(stack: Stack, registered: IConstruct[]): string[] {
+  // An association inside a workload is part of that workload.
+  const units = registered.filter(unit => !registered.some(other => other !== unit && isWithin(unit, other)));
+  const resources = stack.node.findAll().filter(c => CfnResource.isCfnResource(c) && Stack.of(c) === stack) as CfnResource[];
+  const ours = units.map(unit => resources.filter(r => isWithin(r, unit)));
+  const ourCount = ours.reduce((sum, list) => sum + list.length, 0);
+  const perUnit = Math.max(1, Math.ceil(ourCount / units.length));
+  const errors: string[] = [];
+
+  if (resources.length > MAX_RESOURCES_PER_STACK) {
+    const fit = Math.max(0, Math.floor((MAX_RESOURCES_PER_STACK - (resources.length - ourCount)) / perUnit));
+    errors.push(formatProblem('StackLimitExceeded',
+      `stack ${stack.stackName} would have ${resources.length} resources and CloudFormation allows ${MAX_RESOURCES_PER_STACK}; its ${units.length} Pod Identity workloads/associations add ${ourCount} (about ${perUnit} each), so at most ${fit} fit beside the stack's other ${resources.length - ourCount} resources`,
+      `split the workloads across stacks of at most ${fit} (e.g. one stack per team or namespace, all importing the same cluster)`));
+    return errors; // the template size is moot, and measuring it costs a full render
+  }
+
+  // Rendering the template is what synthesis does next anyway.
+  const template = (stack as any)._toCloudFormation();
+  const size = Buffer.byteLength(JSON.stringify(template, undefined, 1));
+  if (size > MAX_TEMPLATE_BYTES) {
+    const logicalIds = new Set(ours.flat().map(r => stack.resolve((r as CfnElement).logicalId)));
+    const ourBytes = Object.entries(template.Resources ?? {})
+      .filter(([id]) => logicalIds.has(id))
+      .reduce((sum, [, r]) => sum + Buffer.byteLength(JSON.stringify(r, undefined, 1)), 0);
+    const perUnitBytes = Math.max(1, Math.ceil(ourBytes / units.length));
+    const fit = Math.max(0, Math.floor((MAX_TEMPLATE_BYTES - (size - ourBytes)) / perUnitBytes));
+    errors.push(formatProblem('StackLimitExceeded',
+      `stack ${stack.stackName} would have a ${size}-byte template and CloudFormation accepts ${MAX_TEMPLATE_BYTES}; its ${units.length} Pod Identity workloads/associations take ${ourBytes} bytes (about ${perUnitBytes} each), so at most ${fit} fit`,
+      `split the workloads across stacks of at most ${fit}, or shrink what each renders (long env values, large session policies)`));
+  }
+  return errors;
+}
+
+function isWithin(construct: IConstruct, scope: IConstruct): boolean {
+  return construct.node.path === scope.node.path || construct.node.path.startsWith(scope.node.path + '/');
+}
