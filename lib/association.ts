@@ -3,7 +3,7 @@ import { Lazy, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
+import { Construct, Dependable, IConstruct } from 'constructs';
 import { PodIdentityAgentAddon } from './agent-addon';
 import { problem, quote } from './errors';
 import { registerAssociation } from './validation/app-checks';
@@ -138,8 +138,15 @@ export class PodIdentityAssociation extends Construct {
     this.associationId = this.resource.attrAssociationId;
 
     this.node.addDependency(PodIdentityAgentAddon.of(props.cluster));
-    // The role construct includes its policies: pods must not start before their permissions exist.
-    this.node.addDependency(props.role);
+    // Pods must not start before their permissions exist: depend on the role and its policies (its children,
+    // resolved at synthesis so grants made later count), but not on associations made with role.associate().
+    const roleWithPolicies = {};
+    Dependable.implement(roleWithPolicies, {
+      get dependencyRoots(): IConstruct[] {
+        return props.role.node.children.filter(child => !(child instanceof PodIdentityAssociation));
+      },
+    });
+    this.node.addDependency(roleWithPolicies);
 
     registerAssociation(this);
     countAgainstStackLimits(this);

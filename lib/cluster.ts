@@ -1,5 +1,5 @@
 // Internal: the one place that knows the difference between aws-eks and aws-eks-v2 clusters.
-import { CfnResource, Lazy, Stack } from 'aws-cdk-lib';
+import { CfnResource, Lazy, Resource, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import { Construct, IConstruct } from 'constructs';
@@ -14,9 +14,16 @@ export enum ClusterModule {
   EKS_V2 = 'aws-eks-v2',
 }
 
-// Imported clusters are instances of each module's unexported ClusterBase, reachable through the exported Cluster.
-const EKS_CLUSTER_BASE = Object.getPrototypeOf(eks.Cluster);
-const EKS_V2_CLUSTER_BASE = Object.getPrototypeOf(eksv2.Cluster);
+// Imported clusters are instances of each module's unexported ClusterBase: the ancestor of the exported Cluster
+// that directly extends Resource (found by walking up, as decorators may wrap classes in between).
+const EKS_CLUSTER_BASE = directResourceSubclass(eks.Cluster);
+const EKS_V2_CLUSTER_BASE = directResourceSubclass(eksv2.Cluster);
+
+function directResourceSubclass(cls: Function): Function {
+  let current = cls;
+  while (Object.getPrototypeOf(current)?.prototype instanceof Resource) current = Object.getPrototypeOf(current);
+  return current;
+}
 
 // Label aws-cdk-lib's KubernetesManifest uses to prune objects removed from a manifest (see injectPruneLabel there).
 const PRUNE_LABEL_PREFIX = 'aws.cdk.eks/prune-';

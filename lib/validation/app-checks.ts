@@ -295,8 +295,9 @@ function namespacesCreatedBy(resource: CfnResource): string[] {
     const namespace = properties.Namespace;
     return create && typeof namespace === 'string' ? [namespace] : [];
   }
-  const manifest = properties.Manifest;
-  if (typeof manifest !== 'string' || Token.isUnresolved(manifest)) return [];
+  // A manifest without tokens inside resolves to plain JSON; one with tokens (a Fn::Join) is not read.
+  const manifest = Stack.of(resource).resolve(properties.Manifest);
+  if (typeof manifest !== 'string') return [];
   try {
     return (JSON.parse(manifest) as any[]).filter(o => o?.kind === 'Namespace').map(o => o.metadata?.name);
   } catch {

@@ -26,11 +26,13 @@ export function countAgainstStackLimits(unit: IConstruct): void {
 }
 
 function validateStackLimits(stack: Stack, registered: IConstruct[]): string[] {
-  // An association inside a workload is part of that workload.
-  const units = registered.filter(unit => !registered.some(other => other !== unit && isWithin(unit, other)));
+  const registeredSet = new Set(registered);
+  // The outermost registered construct around a construct: an association inside a workload is the workload's.
+  const unitOf = (construct: IConstruct) => construct.node.scopes.find(scope => registeredSet.has(scope));
+  const units = registered.filter(unit => unitOf(unit) === unit);
   const resources = stack.node.findAll().filter(c => CfnResource.isCfnResource(c) && Stack.of(c) === stack) as CfnResource[];
-  const ours = units.map(unit => resources.filter(r => isWithin(r, unit)));
-  const ourCount = ours.reduce((sum, list) => sum + list.length, 0);
+  const ours = resources.filter(resource => unitOf(resource) !== undefined);
+  const ourCount = ours.length;
   const perUnit = Math.max(1, Math.ceil(ourCount / units.length));
   const errors: string[] = [];
 
@@ -46,7 +48,7 @@ function validateStackLimits(stack: Stack, registered: IConstruct[]): string[] {
   const template = (stack as any)._toCloudFormation();
   const size = Buffer.byteLength(JSON.stringify(template, undefined, 1));
   if (size > MAX_TEMPLATE_BYTES) {
-    const logicalIds = new Set(ours.flat().map(r => stack.resolve((r as CfnElement).logicalId)));
+    const logicalIds = new Set(ours.map(r => stack.resolve((r as CfnElement).logicalId)));
     const ourBytes = Object.entries(template.Resources ?? {})
       .filter(([id]) => logicalIds.has(id))
       .reduce((sum, [, r]) => sum + Buffer.byteLength(JSON.stringify(r, undefined, 1)), 0);
@@ -57,8 +59,4 @@ function validateStackLimits(stack: Stack, registered: IConstruct[]): string[] {
       `split the workloads across stacks of at most ${fit}, or shrink what each renders (long env values, large session policies)`));
   }
   return errors;
-}
-
-function isWithin(construct: IConstruct, scope: IConstruct): boolean {
-  return construct.node.path === scope.node.path || construct.node.path.startsWith(scope.node.path + '/');
 }
