@@ -147,6 +147,7 @@ export class PodIdentityAssociation extends Construct {
       },
     });
     this.node.addDependency(roleWithPolicies);
+    if (props.targetRole) this.node.addDependency(props.targetRole);
 
     registerAssociation(this);
     countAgainstStackLimits(this);

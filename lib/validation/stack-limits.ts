@@ -9,6 +9,8 @@ export const MAX_RESOURCES_PER_STACK = 500;
 /** CloudFormation accepts templates up to 1 MB (uploaded through S3). */
 export const MAX_TEMPLATE_BYTES = 1024 * 1024;
 
+const SIZE_CHECK_MIN_RESOURCES = 50;
+
 const CHECKED = Symbol.for('cdk-eks-pod-identity.StackLimits');
 
 /**
@@ -44,7 +46,9 @@ function validateStackLimits(stack: Stack, registered: IConstruct[]): string[] {
     return errors; // the template size is moot, and measuring it costs a full render
   }
 
-  // Rendering the template is what synthesis does next anyway.
+  // Measuring the size means rendering the template a second time (~20% of synth). Below this many resources a
+  // 1 MB template would need over 20 KB per resource, far beyond what this library renders, so it is skipped.
+  if (resources.length < SIZE_CHECK_MIN_RESOURCES) return errors;
   const template = (stack as any)._toCloudFormation();
   const size = Buffer.byteLength(JSON.stringify(template, undefined, 1));
   if (size > MAX_TEMPLATE_BYTES) {
