@@ -64,6 +64,15 @@ export interface PodIdentityAgentAddonOptions {
    * @default - the add-on's defaults
    */
   readonly configurationValues?: { [key: string]: any };
+
+  /**
+   * The agent already runs on the cluster (installed by eksctl, the console, another stack, or built into EKS Auto
+   * Mode): record that without creating an add-on resource, which would fail because the add-on exists. The other
+   * options cannot be combined with this one.
+   *
+   * @default false - this stack creates and owns the add-on
+   */
+  readonly alreadyInstalled?: boolean;
 }
 
 /** Properties of a {@link PodIdentityAgentAddon}. */
@@ -111,10 +120,10 @@ export class PodIdentityAgentAddon extends Construct {
   public readonly cluster: eks.ICluster | eksv2.ICluster;
   /** The add-on's name, `eks-pod-identity-agent`. */
   public readonly addonName: string;
-  /** The add-on's ARN. */
-  public readonly addonArn: string;
-  /** The CloudFormation resource, for escape hatches. */
-  public readonly resource: eks.CfnAddon;
+  /** The add-on's ARN; undefined when the agent was already installed. */
+  public readonly addonArn?: string;
+  /** The CloudFormation resource, for escape hatches; undefined when the agent was already installed. */
+  public readonly resource?: eks.CfnAddon;
 
   constructor(scope: Construct, id: string, props: PodIdentityAgentAddonProps) {
     super(scope, id);
@@ -132,21 +141,32 @@ export class PodIdentityAgentAddon extends Construct {
     this.cluster = props.cluster;
     Object.defineProperty(props.cluster, ADDON_OF_CLUSTER, { value: this, enumerable: false });
 
+    this.addonName = POD_IDENTITY_AGENT_ADDON_NAME;
+    if (props.alreadyInstalled) {
+      const configured = (['addonVersion', 'preserveOnDelete', 'resolveConflicts', 'configurationValues'] as const)
+        .filter(option => props[option] !== undefined);
+      if (configured.length > 0) {
+        throw problem('AgentAddonAlreadyInstalled',
+          `alreadyInstalled is true for cluster ${props.cluster.node.path}, but ${configured.join(', ')} ${configured.length > 1 ? 'are' : 'is'} set too; an add-on this stack does not create cannot be configured here`,
+          'drop those options, or let this stack own the add-on (alreadyInstalled: false)');
+      }
+      Dependable.implement(this, { get dependencyRoots(): IConstruct[] { return []; } });
+      return;
+    }
+
     const managedByAwsCdk = awsCdkManagedAgentAddon(props.cluster);
-    this.resource = managedByAwsCdk
+    const resource = managedByAwsCdk
       ? managedByAwsCdk.node.defaultChild as eks.CfnAddon
       : new eks.CfnAddon(this, 'Resource', { addonName: POD_IDENTITY_AGENT_ADDON_NAME, clusterName: props.cluster.clusterName });
-    this.resource.addonVersion = props.addonVersion;
-    this.resource.preserveOnDelete = props.preserveOnDelete ?? true;
-    this.resource.resolveConflicts = (props.resolveConflicts ?? ResolveConflicts.OVERWRITE).value;
-    this.resource.configurationValues = props.configurationValues === undefined
-      ? undefined : Stack.of(this.resource).toJsonString(props.configurationValues);
-
-    this.addonName = POD_IDENTITY_AGENT_ADDON_NAME;
-    this.addonArn = this.resource.attrArn;
+    resource.addonVersion = props.addonVersion;
+    resource.preserveOnDelete = props.preserveOnDelete ?? true;
+    resource.resolveConflicts = (props.resolveConflicts ?? ResolveConflicts.OVERWRITE).value;
+    resource.configurationValues = props.configurationValues === undefined
+      ? undefined : Stack.of(resource).toJsonString(props.configurationValues);
+    this.resource = resource;
+    this.addonArn = resource.attrArn;
 
     // Depending on this construct means depending on the add-on resource, wherever it lives.
-    const resource = this.resource;
     Dependable.implement(this, { get dependencyRoots(): IConstruct[] { return [resource]; } });
   }
 }

@@ -63,7 +63,13 @@ export interface ApplyManifestOptions {
  * would have injected is injected here instead, so pruning keeps working.
  */
 export function applyManifest(scope: Construct, id: string, cluster: AnyCluster, options: ApplyManifestOptions): Construct {
-  const manifest = clusterModule(cluster) === ClusterModule.EKS_V2
+  const module = clusterModule(cluster);
+  if (module === ClusterModule.EKS_V2 && !(cluster as eksv2.ICluster).kubectlProvider) {
+    throw problem('NoKubectlProvider',
+      `cluster ${cluster.node.path} has no kubectl provider, so Kubernetes manifests cannot be applied to it`,
+      'create the cluster with kubectlProviderOptions: { kubectlLayer }, or import it with kubectlProvider: new eks_v2.KubectlProvider(...) or KubectlProvider.fromKubectlProviderAttributes(...) (fromClusterAttributes ignores kubectlProviderOptions)');
+  }
+  const manifest = module === ClusterModule.EKS_V2
     ? new eksv2.KubernetesManifest(scope, id, { cluster: cluster as eksv2.ICluster, manifest: [], prune: true })
     : new eks.KubernetesManifest(scope, id, { cluster: cluster as eks.ICluster, manifest: [], prune: true });
   const resource = manifest.node.defaultChild as CfnResource;

