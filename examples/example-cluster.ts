@@ -9,6 +9,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { NagAcknowledgement, acknowledgeNag, managedPolicyFinding } from './nag-acknowledgements';
+import { PodIdentityAgentAddon } from '../lib';
 
 /** The CDK context keys the examples read (`npx cdk synth -c clusterName=... -c kubectlRoleArn=...`). */
 export const CONTEXT_KEYS = {
@@ -22,6 +23,8 @@ export const CONTEXT_KEYS = {
   kubectlSubnetIds: 'kubectlSubnetIds',
   /** Private endpoint only (required with kubectlSubnetIds): comma-separated security group ids that may reach the endpoint. */
   kubectlSecurityGroupIds: 'kubectlSecurityGroupIds',
+  /** Optional: `true` when the cluster already runs the eks-pod-identity-agent add-on (or is an EKS Auto Mode cluster). */
+  podIdentityAgentInstalled: 'podIdentityAgentInstalled',
 } as const;
 
 /** Where the examples run: an existing cluster. Leave undefined to create a new VPC and cluster. */
@@ -39,6 +42,8 @@ export interface ExistingClusterOptions {
   readonly kubectlSubnetIds?: string[];
   /** Security groups for the kubectl Lambda when the cluster endpoint is private (required with `kubectlSubnetIds`). */
   readonly kubectlSecurityGroupIds?: string[];
+  /** The cluster already runs the Pod Identity Agent: the stack records it instead of creating the add-on. */
+  readonly podIdentityAgentInstalled?: boolean;
 }
 
 /** Props shared by the example stacks. */
@@ -65,6 +70,7 @@ export function existingClusterFromContext(scope: Construct): ExistingClusterOpt
     vpcId: context(scope, CONTEXT_KEYS.vpcId),
     kubectlSubnetIds: list(context(scope, CONTEXT_KEYS.kubectlSubnetIds)),
     kubectlSecurityGroupIds: list(context(scope, CONTEXT_KEYS.kubectlSecurityGroupIds)),
+    podIdentityAgentInstalled: context(scope, CONTEXT_KEYS.podIdentityAgentInstalled) === 'true',
   };
 }
 
@@ -134,7 +140,9 @@ function importCluster(scope: Construct, existing: ExistingClusterOptions): eks.
   const target = eks.Cluster.fromClusterAttributes(scope, 'ClusterForKubectl', attributes);
   const kubectlProvider = new eks.KubectlProvider(scope, 'KubectlProvider', { ...kubectlProviderOptions, cluster: target });
   acknowledgeKubectlProvider(kubectlProvider);
-  return eks.Cluster.fromClusterAttributes(scope, 'Cluster', { ...attributes, kubectlProvider });
+  const cluster = eks.Cluster.fromClusterAttributes(scope, 'Cluster', { ...attributes, kubectlProvider });
+  if (existing.podIdentityAgentInstalled) PodIdentityAgentAddon.of(cluster, { alreadyInstalled: true });
+  return cluster;
 }
 
 /**

@@ -131,6 +131,13 @@ describe('CartsExampleStack on an existing cluster (CDK context)', () => {
     expect(formatFindings(awsSolutionsErrors(stack))).toEqual([]);
   });
 
+  test('-c podIdentityAgentInstalled=true records the installed agent instead of creating the add-on', () => {
+    const installed = new CartsExampleStack(new App({ context: { ...EXISTING_CLUSTER_CONTEXT, podIdentityAgentInstalled: 'true' } }), 'Installed');
+    const installedTemplate = Template.fromStack(installed);
+    installedTemplate.resourceCountIs('AWS::EKS::Addon', 0);
+    installedTemplate.hasResourceProperties('AWS::EKS::PodIdentityAssociation', { ClusterName: 'demo', Namespace: 'carts', ServiceAccount: 'carts' });
+  });
+
   test('half the context is an error, not a new cluster', () => {
     expect(() => new CartsExampleStack(new App({ context: { clusterName: 'demo' } }), 'Half'))
       .toThrow(/Set both -c clusterName=<name> and -c kubectlRoleArn=<arn>/);
