@@ -39,6 +39,7 @@ export class S3DemoExampleStack extends Stack {
     this.demoRole = new PodIdentityRole(this, 'DemoRole', {
       description: 'EKS Pod Identity walkthrough: read-only access to every S3 bucket',
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonS3ReadOnlyAccess')],
+      scopeTrustToAssociations: true,
     });
     acknowledgeNag(this.demoRole, {
       id: managedPolicyFinding('AmazonS3ReadOnlyAccess'),

@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, Dependable, IConstruct } from 'constructs';
 import { PodIdentityAgentAddon } from './agent-addon';
 import { problem, quote } from './errors';
+import { PodIdentityRole } from './role';
 import { registerAssociation } from './validation/app-checks';
 import { checkNamespace, checkServiceAccountName, checkTags } from './validation/input';
 import { countAgainstStackLimits } from './validation/stack-limits';
@@ -133,6 +134,10 @@ export class PodIdentityAssociation extends Construct {
     }
     associationsByLogicalId(stack).set(logicalId, this);
     this.resource.overrideLogicalId(logicalId);
+
+    if (props.role instanceof PodIdentityRole) {
+      props.role._trustAssociation(props.cluster.clusterName, props.namespace, props.serviceAccount);
+    }
 
     this.associationArn = this.resource.attrAssociationArn;
     this.associationId = this.resource.attrAssociationId;

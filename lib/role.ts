@@ -1,9 +1,10 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Lazy } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { PodIdentityAssociation, PodIdentityAssociationOptions } from './association';
+import { formatProblem } from './errors';
 import { checkRoleName } from './validation/input';
 
 /** The service principal EKS Pod Identity uses to assume roles. */
@@ -69,6 +70,19 @@ export interface PodIdentityRoleProps {
    * @default '/'
    */
   readonly path?: string;
+
+  /**
+   * Trust only the service accounts this role is associated with in the app (through `associate()` or a
+   * `PodIdentityAssociation`), by conditions on the session tags EKS sends (`eks-cluster-name`,
+   * `kubernetes-namespace`, `kubernetes-service-account`). Another association made for the role elsewhere
+   * (console, CLI, another app) then gets no credentials. With several associations each tag may take any of their
+   * values. Needs session tags: associations of a scoped role must not set `disableSessionTags`.
+   *
+   * @default false - any Pod Identity association in the account may use the role (who may create one is
+   * controlled by `iam:PassRole`)
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html
+   */
+  readonly scopeTrustToAssociations?: boolean;
 }
 
 /**
@@ -90,14 +104,48 @@ export class PodIdentityRole extends iam.Role implements IPodIdentityRole {
     });
   }
 
+  /** Whether the trust policy only admits the service accounts of the role's associations. */
+  public readonly scopeTrustToAssociations: boolean;
+
   private readonly _associations = new Array<PodIdentityAssociation>();
+  private readonly trustedKeys = new Array<{ clusterName: string; namespace: string; serviceAccount: string }>();
 
   constructor(scope: Construct, id: string, props: PodIdentityRoleProps = {}) {
     checkRoleName(props.roleName);
+    const { scopeTrustToAssociations, ...roleProps } = props;
+    const service = new iam.ServicePrincipal(POD_IDENTITY_SERVICE_PRINCIPAL);
+    const tagValues = (key: 'clusterName' | 'namespace' | 'serviceAccount') =>
+      Lazy.list({ produce: () => [...new Set(this.trustedKeys.map(trusted => trusted[key]))] });
     super(scope, id, {
-      ...props,
-      assumedBy: new iam.SessionTagsPrincipal(new iam.ServicePrincipal(POD_IDENTITY_SERVICE_PRINCIPAL)),
+      ...roleProps,
+      assumedBy: new iam.SessionTagsPrincipal(scopeTrustToAssociations
+        ? new iam.PrincipalWithConditions(service, {
+          StringEquals: {
+            'aws:RequestTag/eks-cluster-name': tagValues('clusterName'),
+            'aws:RequestTag/kubernetes-namespace': tagValues('namespace'),
+            'aws:RequestTag/kubernetes-service-account': tagValues('serviceAccount'),
+          },
+        })
+        : service),
     });
+    this.scopeTrustToAssociations = scopeTrustToAssociations ?? false;
+    if (this.scopeTrustToAssociations) {
+      this.node.addValidation({
+        validate: () => this.trustedKeys.length > 0 ? [] : [formatProblem('ScopedRoleWithoutAssociations',
+          `role ${this.node.path} trusts only the service accounts it is associated with, and it has no association in this app, so no pod could ever assume it`,
+          'associate it (role.associate(cluster, { namespace, serviceAccount })), or set scopeTrustToAssociations: false')],
+      });
+    }
+  }
+
+  /**
+   * Admits the service account of an association in the trust policy, when the trust is scoped.
+   * Called by every `PodIdentityAssociation` of this role.
+   *
+   * @internal
+   */
+  public _trustAssociation(clusterName: string, namespace: string, serviceAccount: string): void {
+    this.trustedKeys.push({ clusterName, namespace, serviceAccount });
   }
 
   /** The associations made with `associate()`. */

@@ -84,7 +84,8 @@ export interface PodIdentityBoundWorkloadProps {
   /**
    * The IAM role the pods get. It must trust `pods.eks.amazonaws.com` for `sts:AssumeRole` and `sts:TagSession`.
    *
-   * @default - a new `PodIdentityRole` with no permissions; grant them through the workload (it is an `IGrantable`)
+   * @default - a new `PodIdentityRole` with no permissions, trusting only this workload's service account (unless
+   * session tags are disabled); grant permissions through the workload (it is an `IGrantable`)
    */
   readonly role?: iam.IRole;
 
@@ -203,6 +204,8 @@ export class PodIdentityBoundWorkload extends Construct implements iam.IGrantabl
 
     this.role = props.role ?? new PodIdentityRole(this, 'Role', {
       description: `EKS Pod Identity role of ${this.node.path}`,
+      // Least privilege for the trust too: only this workload's service account (session tags permitting).
+      scopeTrustToAssociations: !props.associationSettings?.disableSessionTags,
     });
     this.grantPrincipal = this.role.grantPrincipal;
     this.association = new PodIdentityAssociation(this, 'Association', {

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { IPodIdentityRole, POD_IDENTITY_SERVICE_PRINCIPAL, PodIdentityAgentAddon, PodIdentityAssociation, PodIdentityRole } from '../lib';
+import { IPodIdentityRole, POD_IDENTITY_SERVICE_PRINCIPAL, PodIdentityAgentAddon, PodIdentityAssociation, PodIdentityBoundWorkload, PodIdentityRole } from '../lib';
 import {
   ACCOUNT,
   CLUSTER_KINDS,
@@ -371,5 +371,58 @@ describe('PodIdentityRole.fromPodIdentityRoleArn()', () => {
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::IAM::Policy', 0);
     template.resourceCountIs(ASSOCIATION, 1);
+  });
+});
+
+describe('PodIdentityRole scopeTrustToAssociations', () => {
+  const trustOf = (stack: Stack, roleId: string) =>
+    Template.fromStack(stack).toJSON().Resources[roleId].Properties.AssumeRolePolicyDocument.Statement;
+
+  test('trusts only the (cluster, namespace, service account) of its associations, in one statement', () => {
+    const { stack } = newStack();
+    const cluster = importedEksV2Cluster(stack, 'Cluster', 'prod');
+    const role = new PodIdentityRole(stack, 'Role', { scopeTrustToAssociations: true });
+    role.associate(cluster, { namespace: 'carts', serviceAccount: 'carts' });
+    new PodIdentityAssociation(stack, 'Direct', { cluster, role, namespace: 'orders', serviceAccount: 'worker' });
+    expect(role.scopeTrustToAssociations).toBe(true);
+    expect(trustOf(stack, stack.resolve((role.node.defaultChild as any).logicalId))).toEqual([{
+      Effect: 'Allow',
+      Principal: { Service: 'pods.eks.amazonaws.com' },
+      Action: ['sts:AssumeRole', 'sts:TagSession'],
+      Condition: {
+        StringEquals: {
+          'aws:RequestTag/eks-cluster-name': ['prod'],
+          'aws:RequestTag/kubernetes-namespace': ['carts', 'orders'],
+          'aws:RequestTag/kubernetes-service-account': ['carts', 'worker'],
+        },
+      },
+    }]);
+  });
+
+  test('a scoped role without any association fails synthesis with ScopedRoleWithoutAssociations', () => {
+    const { app, stack } = newStack();
+    new PodIdentityRole(stack, 'Lonely', { scopeTrustToAssociations: true });
+    expect(() => app.synth()).toThrow(/\[cdk-eks-pod-identity:ScopedRoleWithoutAssociations\] role TestStack\/Lonely/);
+  });
+
+  test('a workload\'s own role is scoped to its service account; with session tags off it cannot be', () => {
+    const { stack } = newStack();
+    const cluster = importedEksV2Cluster(stack, 'Cluster', 'prod');
+    const scoped = new PodIdentityBoundWorkload(stack, 'Carts', { cluster, namespace: 'carts', image: 'cart:1' });
+    const untagged = new PodIdentityBoundWorkload(stack, 'Batch', {
+      cluster, namespace: 'batch', image: 'batch:1', associationSettings: { disableSessionTags: true },
+    });
+    const [scopedStatement] = trustOf(stack, stack.resolve((scoped.role.node.defaultChild as any).logicalId));
+    expect(scopedStatement.Condition.StringEquals['aws:RequestTag/kubernetes-service-account']).toEqual(['carts']);
+    const [untaggedStatement] = trustOf(stack, stack.resolve((untagged.role.node.defaultChild as any).logicalId));
+    expect(untaggedStatement.Condition).toBeUndefined();
+  });
+
+  test('a scoped role associated with session tags off is reported: it could never be assumed', () => {
+    const { app, stack } = newStack();
+    const role = new PodIdentityRole(stack, 'Role', { scopeTrustToAssociations: true });
+    role.associate(importedEksV2Cluster(stack, 'Cluster', 'prod'), { namespace: 'carts', serviceAccount: 'carts', disableSessionTags: true });
+    const errors = app.synth().getStackArtifact(stack.artifactId).messages.filter(m => m.level === 'error').map(m => String(m.entry.data));
+    expect(errors).toEqual([expect.stringContaining('[cdk-eks-pod-identity:SessionTagConditionsWithoutSessionTags]')]);
   });
 });

@@ -88,9 +88,14 @@ describe('CartsExampleStack on a new cluster', () => {
     await assertPodMayNot(judge, stack.carts, 'dynamodb:DeleteTable', tableArn);
   });
 
-  test('only pods.eks.amazonaws.com may assume the role', async () => {
-    expect(await judge.trustAllows(stack.carts)).toBe('Allowed');
-    expect(await judge.trustAllows(stack.carts, { principal: 'ec2.amazonaws.com' })).toBe('ImplicitlyDenied');
+  test('only pods.eks.amazonaws.com, for the carts service account on this cluster, may assume the role', async () => {
+    const tags = (overrides: Record<string, string> = {}) => ({ sessionTags: judge.eksSessionTags(stack.carts, {}, overrides) });
+    expect(await judge.trustAllows(stack.carts, tags())).toBe('Allowed');
+    expect(await judge.trustAllows(stack.carts, { ...tags(), principal: 'ec2.amazonaws.com' })).toBe('ImplicitlyDenied');
+    expect(await judge.trustAllows(stack.carts, tags({ 'kubernetes-namespace': 'orders' }))).toBe('ImplicitlyDenied');
+    expect(await judge.trustAllows(stack.carts, tags({ 'kubernetes-service-account': 'default' }))).toBe('ImplicitlyDenied');
+    expect(await judge.trustAllows(stack.carts, tags({ 'eks-cluster-name': 'another-cluster' }))).toBe('ImplicitlyDenied');
+    expect(await judge.trustAllows(stack.carts, { sessionTags: {} })).toBe('ImplicitlyDenied');
   });
 
   test('cdk-nag AwsSolutions: no unacknowledged errors', () => {

@@ -86,10 +86,13 @@ describe('S3DemoExampleStack on a new cluster', () => {
     await assertPodMayNot(judge, stack.reader, 's3:PutObject', `${bucketArn}/some/key`);
   });
 
-  test('only pods.eks.amazonaws.com may assume either role', async () => {
+  test('only pods.eks.amazonaws.com, for the associated service account, may assume either role', async () => {
     for (const workload of [stack.demo, stack.reader]) {
-      expect(await judge.trustAllows(workload)).toBe('Allowed');
-      expect(await judge.trustAllows(workload, { principal: 'ec2.amazonaws.com' })).toBe('ImplicitlyDenied');
+      const tags = (overrides: Record<string, string> = {}) => ({ sessionTags: judge.eksSessionTags(workload, {}, overrides) });
+      expect(await judge.trustAllows(workload, tags())).toBe('Allowed');
+      expect(await judge.trustAllows(workload, { ...tags(), principal: 'ec2.amazonaws.com' })).toBe('ImplicitlyDenied');
+      expect(await judge.trustAllows(workload, tags({ 'kubernetes-namespace': 'default' }))).toBe('ImplicitlyDenied');
+      expect(await judge.trustAllows(workload, tags({ 'kubernetes-service-account': 'default' }))).toBe('ImplicitlyDenied');
     }
   });
 

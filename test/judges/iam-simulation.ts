@@ -163,16 +163,9 @@ export class IamSimulationJudge {
   public async podMay(target: string | IConstruct, action: string, resource: string, options: PodOptions = {}): Promise<Decision> {
     const roleId = this.roleLogicalId(target);
     const association = this.associationOf(roleId, options);
-    const clusterArn = `arn:aws:eks:${FAKE_REGION}:${FAKE_ACCOUNT}:cluster/${association.clusterName}`;
+    const clusterArn = clusterArnOf(association.clusterName);
     const podName = options.podName ?? 'pod-0';
-    const sessionTags: Record<string, string> = association.disableSessionTags ? {} : {
-      'eks-cluster-arn': clusterArn,
-      'eks-cluster-name': association.clusterName,
-      'kubernetes-namespace': association.namespace,
-      'kubernetes-service-account': association.serviceAccount,
-      'kubernetes-pod-name': podName,
-      'kubernetes-pod-uid': '00000000-0000-4000-8000-000000000000',
-    };
+    const sessionTags: Record<string, string> = association.disableSessionTags ? {} : this.eksSessionTags(target, options);
     const trust = await this.trustAllows(roleId, {
       actions: association.disableSessionTags ? ['sts:AssumeRole'] : ['sts:AssumeRole', 'sts:TagSession'],
       sessionTags,
@@ -209,6 +202,24 @@ export class IamSimulationJudge {
       trust,
       identity,
       reason: `${action} on ${resource} by ${roleId} (${association.namespace}/${association.serviceAccount}): ${identity}`,
+    };
+  }
+
+  /**
+   * The session tags EKS sends when it assumes the role for a pod of one of its associations. Override any of
+   * them to ask about a pod of another namespace, service account or cluster.
+   */
+  public eksSessionTags(target: string | IConstruct, options: PodOptions = {}, overrides: Record<string, string> = {}): Record<string, string> {
+    const association = this.associationOf(this.roleLogicalId(target), options);
+    const clusterName = overrides['eks-cluster-name'] ?? association.clusterName;
+    return {
+      'eks-cluster-arn': clusterArnOf(clusterName),
+      'eks-cluster-name': clusterName,
+      'kubernetes-namespace': association.namespace,
+      'kubernetes-service-account': association.serviceAccount,
+      'kubernetes-pod-name': options.podName ?? 'pod-0',
+      'kubernetes-pod-uid': '00000000-0000-4000-8000-000000000000',
+      ...overrides,
     };
   }
 
@@ -377,6 +388,10 @@ async function simulate(simulation: Simulation, what: string): Promise<Evaluatio
 }
 
 /** Throws (with the deciding stage) unless a pod with this role may do `action` on `resource`. */
+function clusterArnOf(clusterName: string): string {
+  return `arn:aws:eks:${FAKE_REGION}:${FAKE_ACCOUNT}:cluster/${clusterName}`;
+}
+
 export async function assertPodMay(
   judge: IamSimulationJudge, role: string | IConstruct, action: string, resource: string, options?: PodOptions,
 ): Promise<Decision> {
