@@ -22,6 +22,18 @@ function setup(env: { account?: string; region?: string } | undefined = ENV) {
   return { app, stack, cluster };
 }
 
+/** A new aws_eks_v2 cluster (of the given class) in a fresh stack; the layer ARN stands in for the kubectl asset. */
+function withNewCluster(props: Partial<eksv2.ClusterProps> = {}, clusterClass: typeof eksv2.Cluster = eksv2.Cluster) {
+  const app = new App();
+  const stack = new Stack(app, 'Stack', { env: ENV });
+  const cluster = new clusterClass(stack, 'Cluster', {
+    version: eksv2.KubernetesVersion.V1_33,
+    kubectlProviderOptions: { kubectlLayer: lambda.LayerVersion.fromLayerVersionArn(stack, 'Layer', KUBECTL_LAYER_ARN) },
+    ...props,
+  });
+  return { app, stack, cluster };
+}
+
 function workload(overrides: Partial<PodIdentityBoundWorkloadProps> = {}) {
   const { app, stack, cluster } = setup();
   const w = new PodIdentityBoundWorkload(stack, 'Carts', { cluster, namespace: 'carts', serviceAccountName: 'carts', image: 'cart:1', ...overrides });
@@ -188,12 +200,7 @@ describe('cross-construct problems are annotation errors', () => {
   });
 
   test('5. a workload on a FargateCluster', () => {
-    const app = new App();
-    const stack = new Stack(app, 'Stack', { env: ENV });
-    const cluster = new eksv2.FargateCluster(stack, 'Fargate', {
-      version: eksv2.KubernetesVersion.V1_33,
-      kubectlProviderOptions: { kubectlLayer: lambda.LayerVersion.fromLayerVersionArn(stack, 'Layer', KUBECTL_LAYER_ARN) },
-    });
+    const { app, stack, cluster } = withNewCluster({}, eksv2.FargateCluster);
     new PodIdentityBoundWorkload(stack, 'W', { cluster, namespace: 'carts', image: 'cart:1' });
     app.synth();
     expectAnnotation(errorsOf(stack), 'FargateUnsupported', 'is a FargateCluster');
@@ -237,24 +244,14 @@ describe('cross-construct problems are annotation errors', () => {
   });
 
   test('7. a cluster below Kubernetes 1.24', () => {
-    const app = new App();
-    const stack = new Stack(app, 'Stack', { env: ENV });
-    const cluster = new eksv2.Cluster(stack, 'Cluster', {
-      version: eksv2.KubernetesVersion.of('1.23'),
-      kubectlProviderOptions: { kubectlLayer: lambda.LayerVersion.fromLayerVersionArn(stack, 'Layer', KUBECTL_LAYER_ARN) },
-    });
+    const { app, stack, cluster } = withNewCluster({ version: eksv2.KubernetesVersion.of('1.23') });
     new PodIdentityBoundWorkload(stack, 'W', { cluster, namespace: 'carts', image: 'cart:1' });
     app.synth();
     expectAnnotation(errorsOf(stack), 'KubernetesVersionTooOld', 'Kubernetes 1.23');
   });
 
   test('7. 1.24 itself is fine', () => {
-    const app = new App();
-    const stack = new Stack(app, 'Stack', { env: ENV });
-    const cluster = new eksv2.Cluster(stack, 'Cluster', {
-      version: eksv2.KubernetesVersion.of('1.24'),
-      kubectlProviderOptions: { kubectlLayer: lambda.LayerVersion.fromLayerVersionArn(stack, 'Layer', KUBECTL_LAYER_ARN) },
-    });
+    const { app, stack, cluster } = withNewCluster({ version: eksv2.KubernetesVersion.of('1.24') });
     new PodIdentityBoundWorkload(stack, 'W', { cluster, namespace: 'carts', image: 'cart:1' });
     app.synth();
     expect(errorsOf(stack)).toEqual([]);
@@ -351,14 +348,7 @@ describe('risky setups are annotation warnings', () => {
   });
 
   test('19. only Windows node groups', () => {
-    const app = new App();
-    const stack = new Stack(app, 'Stack', { env: ENV });
-    const cluster = new eksv2.Cluster(stack, 'Cluster', {
-      version: eksv2.KubernetesVersion.V1_33,
-      defaultCapacityType: eksv2.DefaultCapacityType.NODEGROUP,
-      defaultCapacity: 0,
-      kubectlProviderOptions: { kubectlLayer: lambda.LayerVersion.fromLayerVersionArn(stack, 'Layer', KUBECTL_LAYER_ARN) },
-    });
+    const { app, stack, cluster } = withNewCluster({ defaultCapacityType: eksv2.DefaultCapacityType.NODEGROUP, defaultCapacity: 0 });
     cluster.addNodegroupCapacity('Windows', { amiType: eksv2.NodegroupAmiType.WINDOWS_CORE_2022_X86_64 });
     new PodIdentityBoundWorkload(stack, 'W', { cluster, namespace: 'carts', image: 'cart:1' });
     app.synth();
@@ -366,14 +356,7 @@ describe('risky setups are annotation warnings', () => {
   });
 
   test('19. Windows and Linux node groups together are fine', () => {
-    const app = new App();
-    const stack = new Stack(app, 'Stack', { env: ENV });
-    const cluster = new eksv2.Cluster(stack, 'Cluster', {
-      version: eksv2.KubernetesVersion.V1_33,
-      defaultCapacityType: eksv2.DefaultCapacityType.NODEGROUP,
-      defaultCapacity: 0,
-      kubectlProviderOptions: { kubectlLayer: lambda.LayerVersion.fromLayerVersionArn(stack, 'Layer', KUBECTL_LAYER_ARN) },
-    });
+    const { app, stack, cluster } = withNewCluster({ defaultCapacityType: eksv2.DefaultCapacityType.NODEGROUP, defaultCapacity: 0 });
     cluster.addNodegroupCapacity('Windows', { amiType: eksv2.NodegroupAmiType.WINDOWS_CORE_2022_X86_64 });
     cluster.addNodegroupCapacity('Linux', { amiType: eksv2.NodegroupAmiType.AL2023_X86_64_STANDARD });
     new PodIdentityBoundWorkload(stack, 'W', { cluster, namespace: 'carts', image: 'cart:1' });
