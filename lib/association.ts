@@ -74,6 +74,11 @@ export interface PodIdentityAssociationProps extends PodIdentityAssociationOptio
  * @see https://docs.aws.amazon.com/eks/latest/userguide/pod-id-association.html
  */
 export class PodIdentityAssociation extends Construct {
+  private static logicalIdFor(stack: Stack, props: PodIdentityAssociationProps): string {
+    const key = JSON.stringify(stack.resolve([props.cluster.clusterName, props.namespace, props.serviceAccount]));
+    return 'PodIdentityAssociation' + crypto.createHash('sha256').update(key).digest('hex').slice(0, 16).toUpperCase();
+  }
+
   /** The association's ARN. */
   public readonly associationArn: string;
   /** The association's ID, e.g. `a-1a2b3c4d5e6f7g8h9`. */
@@ -158,10 +163,7 @@ export class PodIdentityAssociation extends Construct {
     countAgainstStackLimits(this);
   }
 
-  private static logicalIdFor(stack: Stack, props: PodIdentityAssociationProps): string {
-    const key = JSON.stringify(stack.resolve([props.cluster.clusterName, props.namespace, props.serviceAccount]));
-    return 'PodIdentityAssociation' + crypto.createHash('sha256').update(key).digest('hex').slice(0, 16).toUpperCase();
-  }
+
 }
 
 const ASSOCIATIONS_BY_LOGICAL_ID = Symbol.for('cdk-eks-pod-identity.AssociationsByLogicalId');

@@ -62,7 +62,7 @@ describe.each(CLUSTER_KINDS)('PodIdentityAgentAddon on a %s cluster', (kind: Clu
     });
     expect(addon.addonName).toBe('eks-pod-identity-agent');
     expect(addon.cluster).toBe(cluster);
-    expect(logicalIdOf(addon.resource)).toBe(logicalId);
+    expect(logicalIdOf(addon.resource!)).toBe(logicalId);
     expect(stack.resolve(addon.addonArn)).toEqual({ 'Fn::GetAtt': [logicalId, 'Arn'] });
   });
 
@@ -322,7 +322,7 @@ describe.each(NEW_CLUSTER_KINDS)('sharing aws-cdk-lib\'s own agent add-on on a n
     const { stack, cluster } = make();
     const addon = PodIdentityAgentAddon.of(cluster);
     expect(addon.node.tryFindChild('Resource')).toBeUndefined();
-    expect(addon.resource.node.scope).toBe(cluster.eksPodIdentityAgent);
+    expect(addon.resource!.node.scope).toBe(cluster.eksPodIdentityAgent);
     Template.fromStack(stack).resourceCountIs(ADDON, 1);
   });
 });

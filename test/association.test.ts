@@ -48,7 +48,7 @@ describe.each(CLUSTER_KINDS)('PodIdentityAssociation on a %s cluster', (kind: Cl
     });
     expect(resource.DependsOn).toEqual(expect.arrayContaining([
       logicalIdOf(role),
-      logicalIdOf(PodIdentityAgentAddon.of(cluster).resource),
+      logicalIdOf(PodIdentityAgentAddon.of(cluster).resource!),
     ]));
     expect(logicalIdOf(association.resource)).toBe(logicalId);
     expect(association.disableSessionTags).toBe(false);
@@ -193,7 +193,7 @@ describe('PodIdentityAssociation dependencies', () => {
     const template = Template.fromStack(stack);
     const { logicalId } = onlyAssociation(template);
     const dependsOn: string[] = template.toJSON().Resources[logicalId].DependsOn;
-    expect(dependsOn).toContain(logicalIdOf(PodIdentityAgentAddon.of(cluster).resource));
+    expect(dependsOn).toContain(logicalIdOf(PodIdentityAgentAddon.of(cluster).resource!));
     expect(dependsOn).toContain(logicalIdOf(role));
     expect(dependsOn).toContain(logicalIdOf(role.node.findChild('DefaultPolicy')));
   });
@@ -210,7 +210,7 @@ describe('PodIdentityAssociation dependencies', () => {
     expect(resources[logicalIdOf(association.resource)].DependsOn).toEqual(expect.arrayContaining([
       logicalIdOf(role),
       defaultPolicyId,
-      logicalIdOf(PodIdentityAgentAddon.of(cluster).resource),
+      logicalIdOf(PodIdentityAgentAddon.of(cluster).resource!),
     ]));
   });
 

@@ -290,7 +290,7 @@ describe('PodIdentityRole.associate()', () => {
     const resources = template.toJSON().Resources;
     const roleId = logicalIdOf(stack, role);
     const policyId = stack.resolve((role.node.findChild('DefaultPolicy').node.defaultChild as iam.CfnPolicy).logicalId);
-    const addonId = stack.resolve(PodIdentityAgentAddon.of(cluster).resource.logicalId);
+    const addonId = stack.resolve(PodIdentityAgentAddon.of(cluster).resource!.logicalId);
     const associationIds = Object.keys(template.findResources(ASSOCIATION));
     expect(associationIds).toHaveLength(2);
     for (const id of associationIds) {

@@ -8,10 +8,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { importedEksV2Cluster, KUBECTL_LAYER_ARN, newEksV2Cluster } from './helpers/clusters';
 import {
   PodIdentityAgentAddon, PodIdentityAssociation, PodIdentityBoundWorkload, PodIdentityBoundWorkloadProps, PodIdentityRole,
 } from '../lib';
+import { importedEksV2Cluster, KUBECTL_LAYER_ARN, newEksV2Cluster } from './helpers/clusters';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 

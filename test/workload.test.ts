@@ -107,7 +107,7 @@ describe.each(CLUSTER_KINDS)('PodIdentityBoundWorkload on a %s cluster', (kind: 
     const resources = template.toJSON().Resources;
     const [manifestId] = Object.keys(template.findResources(KUBERNETES_RESOURCE_TYPE));
     const associationId = logicalIdOf(workload.association.resource);
-    const addonId = logicalIdOf(PodIdentityAgentAddon.of(cluster).resource);
+    const addonId = logicalIdOf(PodIdentityAgentAddon.of(cluster).resource!);
     expect(manifestId).toBe(logicalIdOf(workload.manifest));
     expect(resources[manifestId].DependsOn).toContain(associationId);
     expect(resources[associationId].DependsOn).toEqual(expect.arrayContaining([addonId, logicalIdOf(workload.role)]));

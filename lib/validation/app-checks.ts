@@ -281,7 +281,7 @@ function checkNamespaceExists(association: RegisteredAssociation, facts: AppFact
   if (createdByWorkload || chartsCreateNamespace(workloads, namespace)) return;
   annotateWarning(association, 'NamespaceNotCreated',
     `namespace ${quote(namespace)} is neither created by this app nor a Kubernetes built-in; pods of the association cannot start until it exists`,
-    `create it (a PodIdentityBoundWorkload with createNamespace: true, or cluster.addManifest), or, if it exists already, acknowledge with Annotations.of(scope).acknowledgeWarning('cdk-eks-pod-identity:NamespaceNotCreated')`);
+    'create it (a PodIdentityBoundWorkload with createNamespace: true, or cluster.addManifest), or, if it exists already, acknowledge with Annotations.of(scope).acknowledgeWarning(\'cdk-eks-pod-identity:NamespaceNotCreated\')');
 }
 
 function chartsCreateNamespace(workloads: RegisteredWorkload[], namespace: string): boolean {
@@ -323,7 +323,7 @@ function checkIrsaAnnotation(workload: RegisteredWorkload) {
     if (roleArn !== undefined) {
       annotateWarning(workload, 'IrsaAnnotationPresent',
         `ServiceAccount ${quote(object.name)} carries the IRSA annotation ${IRSA_ANNOTATION}=${quote(roleArn)} while a Pod Identity association exists; the SDKs prefer IRSA's web identity credentials`,
-        `remove the annotation, or set migratingFromIrsa: true while moving the workload from IRSA to Pod Identity`);
+        'remove the annotation, or set migratingFromIrsa: true while moving the workload from IRSA to Pod Identity');
     }
   }
 }
