@@ -11,6 +11,7 @@ import {
   CLUSTER_KINDS,
   ClusterKind,
   ENV,
+  newEksV2Cluster,
   clusterNameIn,
   makeCluster,
   stackWithCluster,
@@ -496,5 +497,27 @@ describe('determinism', () => {
       expect(first[name]).toContain('Custom::AWSCDK-EKS-KubernetesResource');
       expect(validateKubernetesObjects(kubernetesObjects(Template.fromString(first[name])))).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('PodIdentityBoundWorkload across stacks', () => {
+  test('a workload in its own stack uses a cluster from another: no cycle, the add-on stays with the cluster', () => {
+    const app = new App();
+    const clusterStack = new Stack(app, 'ClusterStack', { env: ENV });
+    const workloadStack = new Stack(app, 'WorkloadStack', { env: ENV });
+    const cluster = newEksV2Cluster(clusterStack);
+    const workload = new PodIdentityBoundWorkload(workloadStack, 'Carts', { cluster, namespace: 'carts', image: IMAGE });
+
+    const assembly = app.synth();
+    expect(workloadStack.dependencies).toContain(clusterStack);
+    expect(clusterStack.dependencies).not.toContain(workloadStack);
+    Template.fromStack(clusterStack).resourceCountIs('AWS::EKS::Addon', 1);
+    const workloadTemplate = Template.fromStack(workloadStack);
+    workloadTemplate.resourceCountIs('AWS::EKS::Addon', 0);
+    workloadTemplate.resourceCountIs('AWS::EKS::PodIdentityAssociation', 1);
+    workloadTemplate.resourceCountIs(KUBERNETES_RESOURCE_TYPE, 1);
+    expect(validateKubernetesObjects(kubernetesObjects(workloadTemplate))).toBe(3);
+    expect(assembly.getStackArtifact(workloadStack.artifactId).messages.filter(m => m.level === 'error')).toEqual([]);
+    expect(workload.association.cluster).toBe(cluster);
   });
 });
