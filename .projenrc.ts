@@ -84,6 +84,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testTimeout: 120_000,
       // lib/ holds both the sources and jsii's compiled .js: make jest load the sources.
       moduleFileExtensions: ['ts', 'js', 'json', 'node'],
+      setupFiles: ['<rootDir>/test/setup-env.ts'],
     },
   },
   gitignore: [

@@ -4,10 +4,19 @@ import { Stack, StackProps } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ExampleClusterProps, exampleCluster, existingClusterFromContext, logicalIdOf } from './example-cluster';
 import { acknowledgeNag, managedPolicyFinding } from './nag-acknowledgements';
 import { PodIdentityBoundWorkload, PodIdentityRole } from '../lib';
+
+// A shell that sleeps needs little: cdk8s-plus' default (1 CPU requested per container) would leave half of the
+// four pods Pending on the two-node example cluster.
+const SLEEPING_CLI_RESOURCES: kplus.ContainerResources = {
+  cpu: { request: kplus.Cpu.millis(50), limit: kplus.Cpu.millis(500) },
+  memory: { request: Size.mebibytes(64), limit: Size.mebibytes(256) },
+};
 
 /** Props of the {@link S3DemoExampleStack}. */
 export interface S3DemoExampleStackProps extends StackProps, ExampleClusterProps {}
@@ -53,9 +62,8 @@ export class S3DemoExampleStack extends Stack {
       replicas: 2,
       image: AWS_CLI_IMAGE,
       command: ['sleep', 'infinity'],
-      // The hardened defaults run as a non-root user with a read-only root filesystem: the AWS CLI's home is /tmp.
-      env: { HOME: '/tmp' },
       role: this.demoRole,
+      containerOptions: { resources: SLEEPING_CLI_RESOURCES },
     });
 
     this.bucket = new s3.Bucket(this, 'DemoBucket', {
@@ -73,7 +81,8 @@ export class S3DemoExampleStack extends Stack {
       replicas: 2,
       image: AWS_CLI_IMAGE,
       command: ['sleep', 'infinity'],
-      env: { HOME: '/tmp', DEMO_BUCKET: this.bucket.bucketName },
+      env: { DEMO_BUCKET: this.bucket.bucketName },
+      containerOptions: { resources: SLEEPING_CLI_RESOURCES },
     });
     this.bucket.grantRead(this.reader);
     acknowledgeNag(this.reader.role,

@@ -11,6 +11,21 @@ export const POD_IDENTITY_AGENT_ADDON_NAME = 'eks-pod-identity-agent';
 // Symbol.for so that two copies of this library in one app still find each other's add-on.
 const ADDON_OF_CLUSTER = Symbol.for('cdk-eks-pod-identity.PodIdentityAgentAddon');
 
+// Stacks that import one cluster by name get distinct cluster objects: match them by name and environment, app-wide.
+const ADDONS_BY_CLUSTER_NAME = Symbol.for('cdk-eks-pod-identity.AgentAddonsByClusterName');
+
+function addonsByClusterName(scope: IConstruct): Map<string, PodIdentityAgentAddon> {
+  const root: any = scope.node.root;
+  if (!root[ADDONS_BY_CLUSTER_NAME]) Object.defineProperty(root, ADDONS_BY_CLUSTER_NAME, { value: new Map(), enumerable: false });
+  return root[ADDONS_BY_CLUSTER_NAME];
+}
+
+function clusterNameKey(cluster: eks.ICluster | eksv2.ICluster): string | undefined {
+  const { account, region } = cluster.env ?? {}; // (anything but a cluster is rejected later, with a clear error)
+  if ([cluster.clusterName, account, region].some(value => value === undefined || Token.isUnresolved(value))) return undefined;
+  return `${account}/${region}/${cluster.clusterName}`;
+}
+
 const ADDON_VERSION_PATTERN = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
 
 /**
@@ -113,7 +128,8 @@ export class PodIdentityAgentAddon extends Construct {
 
   /** The agent add-on already defined for a cluster in this app, if any. */
   public static find(cluster: eks.ICluster | eksv2.ICluster): PodIdentityAgentAddon | undefined {
-    return (cluster as any)[ADDON_OF_CLUSTER];
+    const key = clusterNameKey(cluster);
+    return (cluster as any)[ADDON_OF_CLUSTER] ?? (key === undefined ? undefined : addonsByClusterName(cluster).get(key));
   }
 
   /** The cluster the agent runs on. */
@@ -140,6 +156,8 @@ export class PodIdentityAgentAddon extends Construct {
     }
     this.cluster = props.cluster;
     Object.defineProperty(props.cluster, ADDON_OF_CLUSTER, { value: this, enumerable: false });
+    const nameKey = clusterNameKey(props.cluster);
+    if (nameKey !== undefined) addonsByClusterName(this).set(nameKey, this);
 
     this.addonName = POD_IDENTITY_AGENT_ADDON_NAME;
     if (props.alreadyInstalled) {

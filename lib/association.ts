@@ -1,11 +1,11 @@
 import * as crypto from 'crypto';
-import { Lazy, Stack } from 'aws-cdk-lib';
+import { Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, Dependable, IConstruct } from 'constructs';
 import { PodIdentityAgentAddon } from './agent-addon';
-import { problem, quote } from './errors';
+import { annotateWarning, problem, quote } from './errors';
 import { PodIdentityRole } from './role';
 import { registerAssociation } from './validation/app-checks';
 import { checkNamespace, checkServiceAccountName, checkTags } from './validation/input';
@@ -75,7 +75,13 @@ export interface PodIdentityAssociationProps extends PodIdentityAssociationOptio
  */
 export class PodIdentityAssociation extends Construct {
   private static logicalIdFor(stack: Stack, props: PodIdentityAssociationProps): string {
-    const key = JSON.stringify(stack.resolve([props.cluster.clusterName, props.namespace, props.serviceAccount]));
+    // A cluster name that is a token of another stack resolves to an import of a logical id, which is only unique
+    // within that stack: name the stack too. (Same-stack and literal names keep the plain key.)
+    const clusterStack = Stack.of(props.cluster);
+    const cluster = Token.isUnresolved(props.cluster.clusterName) && clusterStack !== stack
+      ? { stack: clusterStack.artifactId, name: clusterStack.resolve(props.cluster.clusterName) }
+      : stack.resolve(props.cluster.clusterName);
+    const key = JSON.stringify([cluster, stack.resolve(props.namespace), stack.resolve(props.serviceAccount)]);
     return 'PodIdentityAssociation' + crypto.createHash('sha256').update(key).digest('hex').slice(0, 16).toUpperCase();
   }
 
@@ -141,6 +147,13 @@ export class PodIdentityAssociation extends Construct {
     this.resource.overrideLogicalId(logicalId);
 
     if (props.role instanceof PodIdentityRole) {
+      const roleStack = Stack.of(props.role);
+      if (props.role.scopeTrustToAssociations && roleStack !== stack && roleStack !== Stack.of(props.cluster)
+        && Token.isUnresolved(props.cluster.clusterName)) {
+        throw problem('ScopedRoleAcrossStacks',
+          `role ${props.role.node.path} scopes its trust to cluster ${props.cluster.node.path} of another stack while the association at ${this.node.path} depends on the role, so the two stacks would depend on each other`,
+          'use role.associate(cluster, ...) (the association then lives in the role\'s stack), a cluster with a literal name, or scopeTrustToAssociations: false');
+      }
       props.role._trustAssociation(props.cluster.clusterName, props.namespace, props.serviceAccount);
     }
 
@@ -150,14 +163,29 @@ export class PodIdentityAssociation extends Construct {
     this.node.addDependency(PodIdentityAgentAddon.of(props.cluster));
     // Pods must not start before their permissions exist: depend on the role and its policies (its children,
     // resolved at synthesis so grants made later count), but not on associations made with role.associate().
+    if (props.targetRole) {
+      // Role chaining: the association role itself must be allowed to assume the target role.
+      const granted = props.role.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: ['sts:AssumeRole', 'sts:TagSession'],
+        resources: [props.targetRole.roleArn],
+      })).statementAdded;
+      if (!granted) {
+        annotateWarning(this, 'TargetRoleNotGranted',
+          `role ${props.role.node.path} is immutable here, so it could not be allowed sts:AssumeRole and sts:TagSession on the target role ${props.targetRole.node.path}`,
+          'add that statement to the role where it is defined');
+      }
+      this.node.addDependency(props.targetRole);
+    }
     const roleWithPolicies = {};
     Dependable.implement(roleWithPolicies, {
       get dependencyRoots(): IConstruct[] {
-        return props.role.node.children.filter(child => !(child instanceof PodIdentityAssociation));
+        return [
+          ...props.role.node.children.filter(child => !(child instanceof PodIdentityAssociation)),
+          ...policiesAttachedElsewhere(props.role),
+        ];
       },
     });
     this.node.addDependency(roleWithPolicies);
-    if (props.targetRole) this.node.addDependency(props.targetRole);
 
     registerAssociation(this);
     countAgainstStackLimits(this);
@@ -176,3 +204,28 @@ function associationsByLogicalId(stack: Stack): Map<string, PodIdentityAssociati
   }
   return holder[ASSOCIATIONS_BY_LOGICAL_ID];
 }
+
+const ATTACHED_POLICIES = Symbol.for('cdk-eks-pod-identity.AttachedPolicies');
+
+/**
+ * Policies attached to a role from outside its construct (`new iam.Policy(this, 'P', { roles: [role] })`,
+ * `role.attachInlinePolicy()`, managed policies with `roles`), found once per stack at synthesis.
+ */
+function policiesAttachedElsewhere(role: iam.IRole): IConstruct[] {
+  const stack: any = Stack.of(role);
+  if (!stack[ATTACHED_POLICIES]) {
+    const byRole = new Map<string, IConstruct[]>();
+    for (const construct of (stack as Stack).node.findAll()) {
+      if (!(construct instanceof iam.CfnPolicy || construct instanceof iam.CfnManagedPolicy)) continue;
+      for (const attachedRole of (stack as Stack).resolve(construct.roles) ?? []) {
+        const key = JSON.stringify(attachedRole);
+        byRole.set(key, [...byRole.get(key) ?? [], construct]);
+      }
+    }
+    Object.defineProperty(stack, ATTACHED_POLICIES, { value: byRole, enumerable: false });
+  }
+  const own = role.node.findAll();
+  return (stack[ATTACHED_POLICIES].get(JSON.stringify(Stack.of(role).resolve(role.roleName))) ?? [])
+    .filter((policy: IConstruct) => !own.includes(policy));
+}
+

@@ -8,7 +8,7 @@ import { PodIdentityAssociation, PodIdentityAssociationSettings } from './associ
 import { applyManifest } from './cluster';
 import { problem, quote } from './errors';
 import { PodIdentityRole } from './role';
-import { registerWorkload } from './validation/app-checks';
+import { BUILT_IN_NAMESPACES, registerWorkload } from './validation/app-checks';
 import { checkEnvNames, checkImage, checkNamespace, checkNoDuplicateEnvNames, checkPort, checkReplicas, checkServiceAccountName } from './validation/input';
 import { countAgainstStackLimits } from './validation/stack-limits';
 
@@ -36,9 +36,9 @@ export interface PodIdentityBoundWorkloadProps {
 
   /**
    * Create the namespace as part of the workload's manifest. Set to false when the namespace exists already or is
-   * managed elsewhere (creating an existing namespace fails the deployment).
+   * managed elsewhere, e.g. by another workload (creating an existing namespace fails the deployment).
    *
-   * @default true
+   * @default - true, except for the built-in namespaces (default, kube-system, kube-public, kube-node-lease)
    */
   readonly createNamespace?: boolean;
 
@@ -218,7 +218,7 @@ export class PodIdentityBoundWorkload extends Construct implements iam.IGrantabl
 
     // A chart of its own, in a cdk8s app of its own, as aws-cdk-lib's addCdk8sChart expects.
     this.chart = new cdk8s.Chart(new cdk8s.App(), 'Chart', { disableResourceNameHashes: true });
-    if (props.createNamespace ?? true) {
+    if (props.createNamespace ?? !BUILT_IN_NAMESPACES.includes(props.namespace)) {
       this.kubernetesNamespace = new kplus.Namespace(this.chart, 'Namespace', { metadata: { name: props.namespace } });
     }
     this.serviceAccount = new kplus.ServiceAccount(this.chart, 'ServiceAccount', {

@@ -491,3 +491,78 @@ describe('clusters the library cannot apply manifests to, and agents installed e
       .toThrow(/\[cdk-eks-pod-identity:AgentAddonAlreadyInstalled\] .*addonVersion is set too/);
   });
 });
+
+describe('apps spread over several stacks, and other review findings', () => {
+  test('one role associated with same-named clusters of two stacks gets two associations, not DuplicateAssociation', () => {
+    const app = new App();
+    const roleStack = new Stack(app, 'RoleStack', { env: ENV });
+    const prod = newEksV2Cluster(new Stack(app, 'Prod', { env: ENV }));
+    const staging = newEksV2Cluster(new Stack(app, 'Staging', { env: ENV }));
+    const role = new PodIdentityRole(roleStack, 'Reader');
+    role.associate(prod, { namespace: 'reports', serviceAccount: 'reader' });
+    role.associate(staging, { namespace: 'reports', serviceAccount: 'reader' });
+    expect(Object.keys(Template.fromStack(roleStack).findResources('AWS::EKS::PodIdentityAssociation'))).toHaveLength(2);
+  });
+
+  test('stacks importing one cluster by name share one agent add-on', () => {
+    const app = new App();
+    const teamA = new Stack(app, 'TeamA', { env: ENV });
+    const teamB = new Stack(app, 'TeamB', { env: ENV });
+    new PodIdentityBoundWorkload(teamA, 'Carts', { cluster: importedEksV2Cluster(teamA, 'Cluster', 'shared'), namespace: 'carts', image: 'c:1' });
+    new PodIdentityBoundWorkload(teamB, 'Orders', { cluster: importedEksV2Cluster(teamB, 'Cluster', 'shared'), namespace: 'orders', image: 'o:1' });
+    Template.fromStack(teamA).resourceCountIs('AWS::EKS::Addon', 1);
+    Template.fromStack(teamB).resourceCountIs('AWS::EKS::Addon', 0);
+    expect(teamB.dependencies).toContain(teamA);
+  });
+
+  test('a built-in namespace is not created; a namespace created by two workloads is an error', () => {
+    const { app, stack, cluster } = setup();
+    const inDefault = new PodIdentityBoundWorkload(stack, 'Default', { cluster, namespace: 'default', image: 'a:1' });
+    expect(inDefault.kubernetesNamespace).toBeUndefined();
+    new PodIdentityBoundWorkload(stack, 'Carts', { cluster, namespace: 'shop', image: 'c:1' });
+    new PodIdentityBoundWorkload(stack, 'Orders', { cluster, namespace: 'shop', image: 'o:1' });
+    new PodIdentityBoundWorkload(stack, 'Ui', { cluster, namespace: 'shop', image: 'u:1', createNamespace: false });
+    app.synth();
+    expectAnnotation(errorsOf(stack), 'NamespaceCreatedTwice', 'created by Stack/Carts and again by Stack/Orders');
+  });
+
+  test('a target role: the association role may assume it', () => {
+    const { stack, cluster } = setup();
+    const role = new PodIdentityRole(stack, 'Role');
+    role.associate(cluster, { namespace: 'default', serviceAccount: 'app', targetRole: iam.Role.fromRoleArn(stack, 'Target', 'arn:aws:iam::222222222222:role/reader') });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [{ Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:TagSession'], Resource: 'arn:aws:iam::222222222222:role/reader' }] },
+    });
+  });
+
+  test('a scoped role in one stack for a new cluster of another, associated from that other stack', () => {
+    const app = new App();
+    const roleStack = new Stack(app, 'RoleStack', { env: ENV });
+    const clusterStack = new Stack(app, 'ClusterStack', { env: ENV });
+    const cluster = newEksV2Cluster(clusterStack);
+    const role = new PodIdentityRole(roleStack, 'Shared', { scopeTrustToAssociations: true });
+    expect(() => new PodIdentityBoundWorkload(clusterStack, 'W', { cluster, namespace: 'carts', image: 'c:1', role }))
+      .toThrow(/\[cdk-eks-pod-identity:ScopedRoleAcrossStacks\] role RoleStack\/Shared/);
+  });
+
+  test('policies attached to the role from outside it are awaited too', () => {
+    const { stack, cluster } = setup();
+    const w = new PodIdentityBoundWorkload(stack, 'W', { cluster, namespace: 'carts', image: 'c:1' });
+    const extra = new iam.ManagedPolicy(stack, 'Extra', { roles: [w.role], statements: [new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: ['arn:aws:s3:::b'] })] });
+    const inline = new iam.Policy(stack, 'Inline', { roles: [w.role], statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::b/*'] })] });
+    const [association] = Object.values(Template.fromStack(stack).findResources('AWS::EKS::PodIdentityAssociation'));
+    expect(association.DependsOn).toEqual(expect.arrayContaining([
+      stack.resolve((extra.node.defaultChild as iam.CfnManagedPolicy).logicalId),
+      stack.resolve((inline.node.defaultChild as iam.CfnPolicy).logicalId),
+    ]));
+  });
+
+  test('a trust policy allowing the two actions in separate statements is accepted', () => {
+    const { app, stack, cluster } = setup();
+    const role = new iam.Role(stack, 'Split', { assumedBy: new iam.ServicePrincipal('pods.eks.amazonaws.com') });
+    role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({ actions: ['sts:TagSession'], principals: [new iam.ServicePrincipal('pods.eks.amazonaws.com')] }));
+    new PodIdentityAssociation(stack, 'A', { cluster, role, namespace: 'default', serviceAccount: 'app' });
+    app.synth();
+    expect(errorsOf(stack)).toEqual([]);
+  });
+});

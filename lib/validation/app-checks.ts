@@ -38,7 +38,8 @@ export const MIN_KUBERNETES_VERSION = '1.24';
 // Earlier entries of the SDKs' default credential chain than container credentials: when set they win.
 const CREDENTIAL_ENV_VARS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ROLE_ARN'];
 const IRSA_ANNOTATION = 'eks.amazonaws.com/role-arn';
-const BUILT_IN_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+/** Namespaces every cluster has. */
+export const BUILT_IN_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 const KUBERNETES_RESOURCE_TYPES = ['Custom::AWSCDK-EKS-KubernetesResource', 'Custom::AWSCDK-EKS-HelmChart'];
 
 interface Registry {
@@ -83,6 +84,7 @@ class AppChecks implements IAspect {
       checkRoleAccount(association);
       checkNamespaceExists(association, facts, workloads);
     }
+    checkNamespacesCreatedOnce(workloads);
     for (const workload of workloads) {
       checkCredentialEnv(workload);
       checkIrsaAnnotation(workload);
@@ -241,13 +243,12 @@ function asList<T>(value: T | T[] | undefined): T[] {
 function checkRoleTrust(association: RegisteredAssociation) {
   const statements = trustStatements(association.role);
   if (!statements) return;
-  const trusts = statements.some(statement => {
-    if (statement.Effect !== 'Allow') return false;
-    const services = asList(statement.Principal?.Service);
-    const actions = asList(statement.Action);
-    const allows = (action: string) => actions.some(a => a === action || a === 'sts:*' || a === '*');
-    return services.includes(POD_IDENTITY_SERVICE_PRINCIPAL) && allows('sts:AssumeRole') && allows('sts:TagSession');
-  });
+  // IAM evaluates the union of the statements: the two actions may be allowed by different ones.
+  const actions = statements
+    .filter(statement => statement.Effect === 'Allow' && asList(statement.Principal?.Service).includes(POD_IDENTITY_SERVICE_PRINCIPAL))
+    .flatMap(statement => asList(statement.Action));
+  const allows = (action: string) => actions.some(a => a === action || a === 'sts:*' || a === '*');
+  const trusts = allows('sts:AssumeRole') && allows('sts:TagSession');
   if (!trusts) {
     annotateError(association, 'RoleNotTrustedByPodIdentity',
       `role ${association.role.node.path} does not trust ${POD_IDENTITY_SERVICE_PRINCIPAL} for both sts:AssumeRole and sts:TagSession, so EKS cannot give its credentials to pods`,
@@ -302,6 +303,23 @@ function namespacesCreatedBy(resource: CfnResource): string[] {
     return (JSON.parse(manifest) as any[]).filter(o => o?.kind === 'Namespace').map(o => o.metadata?.name);
   } catch {
     return [];
+  }
+}
+
+function checkNamespacesCreatedOnce(workloads: RegisteredWorkload[]) {
+  const first = new Map<string, RegisteredWorkload>();
+  for (const workload of workloads) {
+    const namespace = workload.association.namespace;
+    if (!workload.kubernetesNamespace || Token.isUnresolved(namespace)) continue;
+    const key = `${clusterKey(workload.association.cluster)}|${namespace}`;
+    const earlier = first.get(key);
+    if (!earlier) {
+      first.set(key, workload);
+      continue;
+    }
+    annotateError(workload, 'NamespaceCreatedTwice',
+      `namespace ${quote(namespace)} on cluster ${clusterLabel(workload.association.cluster)} is created by ${earlier.node.path} and again by ${workload.node.path}; the second creation fails the deployment, and deleting either workload would delete the namespace with the other's pods`,
+      'set createNamespace: false on every workload of that namespace but one');
   }
 }
 

@@ -64,6 +64,9 @@ describe('S3DemoExampleStack on a new cluster', () => {
     const [container] = deployment.spec.template.spec.containers;
     expect(container.image).toBe('amazon/aws-cli:latest');
     expect(container.command).toEqual(['sleep', 'infinity']);
+    // Small requests, so that all four CLI pods fit on the example's two nodes; HOME from the library default.
+    expect(container.resources.requests).toEqual({ cpu: '50m', memory: '64Mi' });
+    expect(container.env).toContainEqual({ name: 'HOME', value: '/tmp' });
   });
 
   test('all Kubernetes objects of the stack are valid', () => {

@@ -1,0 +1,8 @@
+// Every App the tests create synthesizes into one scratch folder per jest worker, without copying asset files
+// (the kubectl and awscli layers are tens of MB each): otherwise each synth leaves a new temp dir with copies,
+// gigabytes per run. Templates are unaffected.
+import * as os from 'os';
+import * as path from 'path';
+
+process.env.CDK_OUTDIR = path.join(os.tmpdir(), `cdk-eks-pod-identity-jest-${process.env.JEST_WORKER_ID ?? '0'}`);
+process.env.CDK_CONTEXT_JSON = JSON.stringify({ 'aws:cdk:disable-asset-staging': true });
