@@ -566,3 +566,11 @@ describe('apps spread over several stacks, and other review findings', () => {
     expect(errorsOf(stack)).toEqual([]);
   });
 });
+
+test('15. an eks-pod-identity-agent add-on defined by hand next to the library\'s is an error naming both', () => {
+  const { app, stack, cluster } = setup();
+  new PodIdentityBoundWorkload(stack, 'W', { cluster, namespace: 'carts', image: 'c:1' });
+  new eks.CfnAddon(stack, 'ByHand', { addonName: 'eks-pod-identity-agent', clusterName: cluster.clusterName });
+  app.synth();
+  expectAnnotation(errorsOf(stack), 'DuplicateAgentAddon', 'at Stack/Cluster/PodIdentityAgentAddon/Resource and at Stack/ByHand');
+});

@@ -7,6 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
+import { POD_IDENTITY_AGENT_ADDON_NAME } from '../agent-addon';
 import { AnyCluster } from '../cluster';
 import { annotateError, annotateWarning, quote } from '../errors';
 import { POD_IDENTITY_SERVICE_PRINCIPAL } from '../role';
@@ -75,6 +76,7 @@ class AppChecks implements IAspect {
     const { associations, workloads } = this.registry;
     const facts = new AppFacts(this.root);
     checkDuplicateAssociations(associations);
+    checkOneAgentAddonPerCluster(facts);
     checkAssociationsPerCluster(associations);
     for (const association of associations) {
       checkRegion(association);
@@ -99,11 +101,13 @@ class AppChecks implements IAspect {
 /** Facts gathered with a single walk of the app. */
 class AppFacts {
   public readonly nodegroups: eks.CfnNodegroup[] = [];
+  public readonly agentAddons: eks.CfnAddon[] = [];
   public readonly namespacesCreated = new Set<string>(BUILT_IN_NAMESPACES);
 
   constructor(root: IConstruct) {
     for (const construct of root.node.findAll()) {
       if (construct instanceof eks.CfnNodegroup) this.nodegroups.push(construct);
+      if (construct instanceof eks.CfnAddon && construct.addonName === POD_IDENTITY_AGENT_ADDON_NAME) this.agentAddons.push(construct);
       if (CfnResource.isCfnResource(construct) && KUBERNETES_RESOURCE_TYPES.includes(construct.cfnResourceType)) {
         for (const name of namespacesCreatedBy(construct)) this.namespacesCreated.add(name);
       }
@@ -132,6 +136,22 @@ function checkDuplicateAssociations(associations: RegisteredAssociation[]) {
     annotateError(association, 'DuplicateAssociation',
       `service account ${association.namespace}/${association.serviceAccount} on cluster ${clusterLabel(association.cluster)} is associated twice, at ${earlier.node.path} and at ${association.node.path}; EKS allows one role per service account`,
       'keep one association (give its role all the permissions the pods need), or run the second workload under another service account');
+  }
+}
+
+function checkOneAgentAddonPerCluster(facts: AppFacts) {
+  const first = new Map<string, eks.CfnAddon>();
+  for (const addon of facts.agentAddons) {
+    const { account, region } = Stack.of(addon);
+    const key = `${account}/${region}/${addon.clusterName}`;
+    const earlier = first.get(key);
+    if (!earlier) {
+      first.set(key, addon);
+      continue;
+    }
+    annotateError(addon, 'DuplicateAgentAddon',
+      `the ${POD_IDENTITY_AGENT_ADDON_NAME} add-on is defined twice for one cluster, at ${earlier.node.path} and at ${addon.node.path}; the second fails to deploy because the add-on exists`,
+      'define it once: use PodIdentityAgentAddon.of(cluster) (or cluster.eksPodIdentityAgent, which it shares) instead of another Addon/CfnAddon');
   }
 }
 
