@@ -2,28 +2,20 @@ import { Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import { Construct, Dependable, IConstruct } from 'constructs';
-import { awsCdkManagedAgentAddon } from './cluster';
+import { awsCdkManagedAgentAddon, clusterKey } from './cluster';
 import { problem, quote } from './errors';
 
 /** The name of the EKS add-on that runs the Pod Identity Agent DaemonSet. */
 export const POD_IDENTITY_AGENT_ADDON_NAME = 'eks-pod-identity-agent';
 
-// Symbol.for so that two copies of this library in one app still find each other's add-on.
-const ADDON_OF_CLUSTER = Symbol.for('cdk-eks-pod-identity.PodIdentityAgentAddon');
+// The add-on of each cluster, app-wide, by clusterKey. Symbol.for so that two copies of this library in one app
+// still find each other's add-on.
+const ADDONS = Symbol.for('cdk-eks-pod-identity.PodIdentityAgentAddons');
 
-// Stacks that import one cluster by name get distinct cluster objects: match them by name and environment, app-wide.
-const ADDONS_BY_CLUSTER_NAME = Symbol.for('cdk-eks-pod-identity.AgentAddonsByClusterName');
-
-function addonsByClusterName(scope: IConstruct): Map<string, PodIdentityAgentAddon> {
+function addonsOf(scope: IConstruct): Map<string, PodIdentityAgentAddon> {
   const root: any = scope.node.root;
-  if (!root[ADDONS_BY_CLUSTER_NAME]) Object.defineProperty(root, ADDONS_BY_CLUSTER_NAME, { value: new Map(), enumerable: false });
-  return root[ADDONS_BY_CLUSTER_NAME];
-}
-
-function clusterNameKey(cluster: eks.ICluster | eksv2.ICluster): string | undefined {
-  const { account, region } = cluster.env ?? {}; // (anything but a cluster is rejected later, with a clear error)
-  if ([cluster.clusterName, account, region].some(value => value === undefined || Token.isUnresolved(value))) return undefined;
-  return `${account}/${region}/${cluster.clusterName}`;
+  if (!root[ADDONS]) Object.defineProperty(root, ADDONS, { value: new Map(), enumerable: false });
+  return root[ADDONS];
 }
 
 const ADDON_VERSION_PATTERN = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
@@ -128,8 +120,7 @@ export class PodIdentityAgentAddon extends Construct {
 
   /** The agent add-on already defined for a cluster in this app, if any. */
   public static find(cluster: eks.ICluster | eksv2.ICluster): PodIdentityAgentAddon | undefined {
-    const key = clusterNameKey(cluster);
-    return (cluster as any)[ADDON_OF_CLUSTER] ?? (key === undefined ? undefined : addonsByClusterName(cluster).get(key));
+    return addonsOf(cluster).get(clusterKey(cluster));
   }
 
   /** The cluster the agent runs on. */
@@ -155,9 +146,7 @@ export class PodIdentityAgentAddon extends Construct {
         'use a version listed by `aws eks describe-addon-versions --addon-name eks-pod-identity-agent`, e.g. "v1.3.4-eksbuild.1", or omit it for the default');
     }
     this.cluster = props.cluster;
-    Object.defineProperty(props.cluster, ADDON_OF_CLUSTER, { value: this, enumerable: false });
-    const nameKey = clusterNameKey(props.cluster);
-    if (nameKey !== undefined) addonsByClusterName(this).set(nameKey, this);
+    addonsOf(this).set(clusterKey(props.cluster), this);
 
     this.addonName = POD_IDENTITY_AGENT_ADDON_NAME;
     if (props.alreadyInstalled) {

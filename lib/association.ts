@@ -7,9 +7,8 @@ import { Construct, Dependable, IConstruct } from 'constructs';
 import { PodIdentityAgentAddon } from './agent-addon';
 import { annotateWarning, problem, quote } from './errors';
 import { PodIdentityRole } from './role';
-import { registerAssociation } from './validation/app-checks';
+import { duplicateAssociation, registerAssociation } from './validation/app-checks';
 import { checkNamespace, checkServiceAccountName, checkTags } from './validation/input';
-import { countAgainstStackLimits } from './validation/stack-limits';
 
 /**
  * How an association hands out credentials, beyond which role: role chaining, session tags, session policy, tags.
@@ -138,11 +137,7 @@ export class PodIdentityAssociation extends Construct {
     // CloudFormation to create a second association for the same triple (which EKS rejects) before deleting the old.
     const logicalId = PodIdentityAssociation.logicalIdFor(stack, props);
     const sameKey = associationsByLogicalId(stack).get(logicalId);
-    if (sameKey) {
-      throw problem('DuplicateAssociation',
-        `service account ${props.namespace}/${props.serviceAccount} on cluster ${props.cluster.node.path} is associated twice, at ${sameKey.node.path} and at ${this.node.path}; EKS allows one role per service account`,
-        'keep one association (give its role all the permissions the pods need), or run the second workload under another service account');
-    }
+    if (sameKey) throw problem('DuplicateAssociation', ...duplicateAssociation(this, sameKey));
     associationsByLogicalId(stack).set(logicalId, this);
     this.resource.overrideLogicalId(logicalId);
 
@@ -154,15 +149,13 @@ export class PodIdentityAssociation extends Construct {
           `role ${props.role.node.path} scopes its trust to cluster ${props.cluster.node.path} of another stack while the association at ${this.node.path} depends on the role, so the two stacks would depend on each other`,
           'use role.associate(cluster, ...) (the association then lives in the role\'s stack), a cluster with a literal name, or scopeTrustToAssociations: false');
       }
-      props.role._trustAssociation(props.cluster.clusterName, props.namespace, props.serviceAccount);
+      props.role._registerAssociation(this);
     }
 
     this.associationArn = this.resource.attrAssociationArn;
     this.associationId = this.resource.attrAssociationId;
 
     this.node.addDependency(PodIdentityAgentAddon.of(props.cluster));
-    // Pods must not start before their permissions exist: depend on the role and its policies (its children,
-    // resolved at synthesis so grants made later count), but not on associations made with role.associate().
     if (props.targetRole) {
       // Role chaining: the association role itself must be allowed to assume the target role.
       const granted = props.role.addToPrincipalPolicy(new iam.PolicyStatement({
@@ -176,6 +169,8 @@ export class PodIdentityAssociation extends Construct {
       }
       this.node.addDependency(props.targetRole);
     }
+    // Pods must not start before their permissions exist: depend on the role and its policies (its children,
+    // resolved at synthesis so grants made later count), but not on associations made with role.associate().
     const roleWithPolicies = {};
     Dependable.implement(roleWithPolicies, {
       get dependencyRoots(): IConstruct[] {
@@ -188,10 +183,7 @@ export class PodIdentityAssociation extends Construct {
     this.node.addDependency(roleWithPolicies);
 
     registerAssociation(this);
-    countAgainstStackLimits(this);
   }
-
-
 }
 
 const ASSOCIATIONS_BY_LOGICAL_ID = Symbol.for('cdk-eks-pod-identity.AssociationsByLogicalId');

@@ -1,5 +1,5 @@
 // Internal: the one place that knows the difference between aws-eks and aws-eks-v2 clusters.
-import { CfnResource, Lazy, Resource, Stack } from 'aws-cdk-lib';
+import { CfnResource, Lazy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import { Construct, IConstruct } from 'constructs';
@@ -35,6 +35,61 @@ export function clusterModule(cluster: AnyCluster): ClusterModule {
   throw problem('UnsupportedCluster',
     `the cluster ${(cluster as IConstruct).node?.path ?? String(cluster)} is neither an aws-cdk-lib aws_eks nor an aws_eks_v2 cluster`,
     'pass a cluster created with `new eks.Cluster(...)` / `new eks_v2.Cluster(...)` or imported with `Cluster.fromClusterAttributes(...)` from the same aws-cdk-lib copy as this library');
+}
+
+/**
+ * A key shared by every construct that stands for one cluster in the app: the cluster object itself, and imports of
+ * the same cluster name in the same environment (stacks that import one cluster get distinct objects).
+ */
+export function clusterKey(cluster: AnyCluster): string {
+  clusterModule(cluster); // anything else is rejected here, with a clear error
+  if (Token.isUnresolved(cluster.clusterName)) return `construct:${cluster.node.path}`;
+  return `${cluster.env.account}/${cluster.env.region}/${cluster.clusterName}`;
+}
+
+/** Whether every pod of the cluster runs on Fargate. */
+export function isFargateCluster(cluster: AnyCluster): boolean {
+  return cluster instanceof eks.FargateCluster || cluster instanceof eksv2.FargateCluster;
+}
+
+/** The Kubernetes version of a cluster this app creates (e.g. `1.33`); undefined for imported clusters. */
+export function kubernetesVersion(cluster: AnyCluster): string | undefined {
+  // `version` is private on aws_eks.Cluster; both modules keep the KubernetesVersion given at construction there.
+  return cluster instanceof eks.Cluster || cluster instanceof eksv2.Cluster ? (cluster as any).version?.version : undefined;
+}
+
+/** One selector of a Fargate profile. */
+export interface FargateSelector {
+  /** The profile's construct path. */
+  readonly profile: string;
+  /** The `clusterName` the profile was given (compare with `cluster.clusterName`). */
+  readonly clusterName: string;
+  readonly namespace: string;
+  readonly labels?: Record<string, string>;
+}
+
+/** The selectors of a Fargate profile resource of either module; none for any other resource. */
+export function fargateSelectorsOf(resource: CfnResource): FargateSelector[] {
+  const stack = Stack.of(resource);
+  if (resource instanceof eks.CfnFargateProfile) {
+    return (stack.resolve(resource.selectors) ?? []).map((selector: any) => ({
+      profile: resource.node.path,
+      clusterName: resource.clusterName,
+      namespace: selector.namespace,
+      labels: selector.labels && Object.fromEntries(selector.labels.map((label: any) => [label.key, label.value])),
+    }));
+  }
+  if (resource.cfnResourceType === 'Custom::AWSCDK-EKS-FargateProfile') {
+    // aws_eks creates Fargate profiles through a custom resource; cluster and selectors are in its Config property.
+    const config = (resource as any)._cfnProperties?.Config ?? {};
+    return (stack.resolve(config.selectors) ?? []).map((selector: any) => ({
+      profile: resource.node.scope!.node.path,
+      clusterName: config.clusterName,
+      namespace: selector.namespace,
+      labels: selector.labels,
+    }));
+  }
+  return [];
 }
 
 /**

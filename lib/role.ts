@@ -108,22 +108,21 @@ export class PodIdentityRole extends iam.Role implements IPodIdentityRole {
   public readonly scopeTrustToAssociations: boolean;
 
   private readonly _associations = new Array<PodIdentityAssociation>();
-  private readonly trustedKeys = new Array<{ clusterName: string; namespace: string; serviceAccount: string }>();
 
   constructor(scope: Construct, id: string, props: PodIdentityRoleProps = {}) {
     checkRoleName(props.roleName);
     const { scopeTrustToAssociations, ...roleProps } = props;
     const service = new iam.ServicePrincipal(POD_IDENTITY_SERVICE_PRINCIPAL);
-    const tagValues = (key: 'clusterName' | 'namespace' | 'serviceAccount') =>
-      Lazy.list({ produce: () => [...new Set(this.trustedKeys.map(trusted => trusted[key]))] });
+    const tagValues = (valueOf: (association: PodIdentityAssociation) => string) =>
+      Lazy.list({ produce: () => [...new Set(this._associations.map(valueOf))] });
     super(scope, id, {
       ...roleProps,
       assumedBy: new iam.SessionTagsPrincipal(scopeTrustToAssociations
         ? new iam.PrincipalWithConditions(service, {
           StringEquals: {
-            'aws:RequestTag/eks-cluster-name': tagValues('clusterName'),
-            'aws:RequestTag/kubernetes-namespace': tagValues('namespace'),
-            'aws:RequestTag/kubernetes-service-account': tagValues('serviceAccount'),
+            'aws:RequestTag/eks-cluster-name': tagValues(association => association.cluster.clusterName),
+            'aws:RequestTag/kubernetes-namespace': tagValues(association => association.namespace),
+            'aws:RequestTag/kubernetes-service-account': tagValues(association => association.serviceAccount),
           },
         })
         : service),
@@ -131,7 +130,7 @@ export class PodIdentityRole extends iam.Role implements IPodIdentityRole {
     this.scopeTrustToAssociations = scopeTrustToAssociations ?? false;
     if (this.scopeTrustToAssociations) {
       this.node.addValidation({
-        validate: () => this.trustedKeys.length > 0 ? [] : [formatProblem('ScopedRoleWithoutAssociations',
+        validate: () => this._associations.length > 0 ? [] : [formatProblem('ScopedRoleWithoutAssociations',
           `role ${this.node.path} trusts only the service accounts it is associated with, and it has no association in this app, so no pod could ever assume it`,
           'associate it (role.associate(cluster, { namespace, serviceAccount })), or set scopeTrustToAssociations: false')],
       });
@@ -139,24 +138,22 @@ export class PodIdentityRole extends iam.Role implements IPodIdentityRole {
   }
 
   /**
-   * Admits the service account of an association in the trust policy, when the trust is scoped.
-   * Called by every `PodIdentityAssociation` of this role.
+   * Records an association of this role; every `PodIdentityAssociation` calls it. A scoped trust policy is
+   * derived from these.
    *
    * @internal
    */
-  public _trustAssociation(clusterName: string, namespace: string, serviceAccount: string): void {
-    this.trustedKeys.push({ clusterName, namespace, serviceAccount });
+  public _registerAssociation(association: PodIdentityAssociation): void {
+    this._associations.push(association);
   }
 
-  /** The associations made with `associate()`. */
+  /** The associations of this role in the app, made with `associate()` or as a `PodIdentityAssociation`. */
   public get associations(): PodIdentityAssociation[] {
     return [...this._associations];
   }
 
   public associate(cluster: eks.ICluster | eksv2.ICluster, options: PodIdentityAssociationOptions): PodIdentityAssociation {
-    const association = associateRole(this, cluster, options);
-    this._associations.push(association);
-    return association;
+    return associateRole(this, cluster, options);
   }
 }
 

@@ -9,8 +9,7 @@ import { applyManifest } from './cluster';
 import { problem, quote } from './errors';
 import { PodIdentityRole } from './role';
 import { BUILT_IN_NAMESPACES, registerWorkload } from './validation/app-checks';
-import { checkEnvNames, checkImage, checkNamespace, checkNoDuplicateEnvNames, checkPort, checkReplicas, checkServiceAccountName } from './validation/input';
-import { countAgainstStackLimits } from './validation/stack-limits';
+import { checkEnvNames, checkImage, checkNoDuplicateEnvNames, checkPort, checkReplicas, checkServiceAccountName, toKubernetesName } from './validation/input';
 
 /** Properties of a {@link PodIdentityBoundWorkload}. */
 export interface PodIdentityBoundWorkloadProps {
@@ -188,11 +187,10 @@ export class PodIdentityBoundWorkload extends Construct implements iam.IGrantabl
     super(scope, id);
     rejectOwnedOptions(props);
     this.namespace = props.namespace;
-    this.serviceAccountName = props.serviceAccountName ?? kubernetesNameFromId(id);
+    this.serviceAccountName = props.serviceAccountName ?? toKubernetesName(id);
     this.migratingFromIrsa = props.migratingFromIrsa ?? false;
     const deploymentName = props.deploymentName ?? this.serviceAccountName;
-    checkNamespace(props.namespace);
-    checkServiceAccountName(this.serviceAccountName);
+    // (The association checks the namespace and service account name.)
     checkServiceAccountName(deploymentName);
     checkImage(props.image);
     checkReplicas(props.replicas ?? props.deploymentOptions?.replicas);
@@ -247,7 +245,6 @@ export class PodIdentityBoundWorkload extends Construct implements iam.IGrantabl
     this.manifest.node.addDependency(this.association);
 
     registerWorkload(this);
-    countAgainstStackLimits(this);
   }
 }
 
@@ -296,7 +293,3 @@ function rejectOwnedOptions(props: PodIdentityBoundWorkloadProps) {
   }
 }
 
-/** `MyService_v2` → `myservice-v2`: a DNS-1123 label made from a construct id. */
-function kubernetesNameFromId(id: string): string {
-  return id.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
-}

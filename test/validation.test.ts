@@ -574,3 +574,33 @@ test('15. an eks-pod-identity-agent add-on defined by hand next to the library\'
   app.synth();
   expectAnnotation(errorsOf(stack), 'DuplicateAgentAddon', 'at Stack/Cluster/PodIdentityAgentAddon/Resource and at Stack/ByHand');
 });
+
+describe('one notion of cluster identity across the checks', () => {
+  test('same-named clusters in two accounts are different clusters: no DuplicateAssociation, one add-on each', () => {
+    const app = new App();
+    const a = new Stack(app, 'AccountA', { env: ENV });
+    const b = new Stack(app, 'AccountB', { env: { account: '222222222222', region: 'us-east-1' } });
+    new PodIdentityBoundWorkload(a, 'Carts', { cluster: importedEksV2Cluster(a, 'Cluster', 'prod'), namespace: 'carts', image: 'c:1' });
+    new PodIdentityBoundWorkload(b, 'Carts', { cluster: importedEksV2Cluster(b, 'Cluster', 'prod'), namespace: 'carts', image: 'c:1' });
+    app.synth();
+    expect([...errorsOf(a), ...errorsOf(b)]).toEqual([]);
+    Template.fromStack(a).resourceCountIs('AWS::EKS::Addon', 1);
+    Template.fromStack(b).resourceCountIs('AWS::EKS::Addon', 1);
+  });
+
+  test('5. a Fargate profile defined outside the cluster construct is found too', () => {
+    const { app, stack, cluster } = withNewCluster();
+    new eksv2.FargateProfile(stack, 'Elsewhere', { cluster, selectors: [{ namespace: 'carts' }] });
+    new PodIdentityBoundWorkload(stack, 'Carts', { cluster, namespace: 'carts', image: 'c:1' });
+    app.synth();
+    expectAnnotation(errorsOf(stack), 'FargateUnsupported', 'Stack/Elsewhere');
+  });
+
+  test('a role lists every association of it, made with associate() or directly', () => {
+    const { stack, cluster } = setup();
+    const role = new PodIdentityRole(stack, 'Role');
+    const viaAssociate = role.associate(cluster, { namespace: 'carts', serviceAccount: 'carts' });
+    const direct = new PodIdentityAssociation(stack, 'Direct', { cluster, role, namespace: 'orders', serviceAccount: 'worker' });
+    expect(role.associations).toEqual([viaAssociate, direct]);
+  });
+});

@@ -2,15 +2,15 @@
 // over the associations and workloads this library registered, and report with CDK annotations.
 import { Aspects, CfnResource, IAspect, Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
-import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { POD_IDENTITY_AGENT_ADDON_NAME } from '../agent-addon';
-import { AnyCluster } from '../cluster';
+import { AnyCluster, clusterKey, FargateSelector, fargateSelectorsOf, isFargateCluster, kubernetesVersion } from '../cluster';
 import { annotateError, annotateWarning, quote } from '../errors';
 import { POD_IDENTITY_SERVICE_PRINCIPAL } from '../role';
+import { validateStackLimits } from './stack-limits';
 
 /** What the checks need to know of an association (kept structural to avoid an import cycle). */
 export interface RegisteredAssociation extends IConstruct {
@@ -46,6 +46,8 @@ const KUBERNETES_RESOURCE_TYPES = ['Custom::AWSCDK-EKS-KubernetesResource', 'Cus
 interface Registry {
   readonly associations: RegisteredAssociation[];
   readonly workloads: RegisteredWorkload[];
+  /** Stacks that already validate their limits. */
+  readonly stacks: Set<Stack>;
 }
 
 const REGISTRY = Symbol.for('cdk-eks-pod-identity.Registry');
@@ -53,19 +55,33 @@ const REGISTRY = Symbol.for('cdk-eks-pod-identity.Registry');
 function registryOf(scope: IConstruct): Registry {
   const root: any = scope.node.root;
   if (!root[REGISTRY]) {
-    const registry: Registry = { associations: [], workloads: [] };
+    const registry: Registry = { associations: [], workloads: [], stacks: new Set() };
     Object.defineProperty(root, REGISTRY, { value: registry, enumerable: false });
     Aspects.of(root).add(new AppChecks(root, registry));
   }
   return root[REGISTRY];
 }
 
+/** Registers an association for the app-wide checks and its stack's limits. */
 export function registerAssociation(association: RegisteredAssociation): void {
   registryOf(association).associations.push(association);
+  checkLimitsOf(Stack.of(association));
 }
 
+/** Registers a workload for the app-wide checks and its stack's limits. */
 export function registerWorkload(workload: RegisteredWorkload): void {
   registryOf(workload).workloads.push(workload);
+  checkLimitsOf(Stack.of(workload));
+}
+
+function checkLimitsOf(stack: Stack) {
+  const registry = registryOf(stack);
+  if (registry.stacks.has(stack)) return;
+  registry.stacks.add(stack);
+  stack.node.addValidation({
+    validate: () => validateStackLimits(stack,
+      [...registry.workloads, ...registry.associations].filter(unit => Stack.of(unit) === stack)),
+  });
 }
 
 class AppChecks implements IAspect {
@@ -74,85 +90,112 @@ class AppChecks implements IAspect {
   public visit(node: IConstruct): void {
     if (node !== this.root) return;
     const { associations, workloads } = this.registry;
-    const facts = new AppFacts(this.root);
+    const facts = new AppFacts(this.root, workloads);
     checkDuplicateAssociations(associations);
     checkOneAgentAddonPerCluster(facts);
     checkAssociationsPerCluster(associations);
+    checkNamespacesCreatedOnce(workloads);
     for (const association of associations) {
       checkRegion(association);
       checkKubernetesVersion(association);
-      checkFargate(association);
-      checkRoleTrust(association);
+      checkFargate(association, facts);
+      checkRoleTrust(association, facts);
       checkRoleAccount(association);
-      checkNamespaceExists(association, facts, workloads);
+      checkNamespaceExists(association, facts);
     }
-    checkNamespacesCreatedOnce(workloads);
     for (const workload of workloads) {
       checkCredentialEnv(workload);
-      checkIrsaAnnotation(workload);
+      checkIrsaAnnotation(workload, facts);
       checkDeploymentServiceAccount(workload);
     }
-    for (const cluster of new Set(associations.map(a => a.cluster))) {
-      checkLinuxCapacity(cluster, facts, associations.find(a => a.cluster === cluster)!);
+    const firstAssociationOf = new Map<AnyCluster, RegisteredAssociation>();
+    for (const association of associations) {
+      if (!firstAssociationOf.has(association.cluster)) firstAssociationOf.set(association.cluster, association);
     }
+    for (const [cluster, association] of firstAssociationOf) checkLinuxCapacity(cluster, facts, association);
   }
 }
 
-/** Facts gathered with a single walk of the app. */
+/** Facts gathered with a single walk of the app (and of each workload's chart), shared by all checks. */
 class AppFacts {
   public readonly nodegroups: eks.CfnNodegroup[] = [];
+  public readonly autoScalingGroups: CfnResource[] = [];
   public readonly agentAddons: eks.CfnAddon[] = [];
+  public readonly fargateSelectors: FargateSelector[] = [];
+  /** Namespaces created by a manifest or chart whose cluster is not known here. */
   public readonly namespacesCreated = new Set<string>(BUILT_IN_NAMESPACES);
+  /** `clusterKey|namespace` of the Namespace objects in workload charts. */
+  public readonly namespacesCreatedOnCluster = new Set<string>();
+  /** The Kubernetes objects of each workload's chart. */
+  public readonly chartObjects = new Map<RegisteredWorkload, ApiObject[]>();
+  private readonly trustByRole = new Map<iam.IRole, TrustStatement[] | undefined>();
 
-  constructor(root: IConstruct) {
+  constructor(root: IConstruct, workloads: RegisteredWorkload[]) {
     for (const construct of root.node.findAll()) {
       if (construct instanceof eks.CfnNodegroup) this.nodegroups.push(construct);
       if (construct instanceof eks.CfnAddon && construct.addonName === POD_IDENTITY_AGENT_ADDON_NAME) this.agentAddons.push(construct);
-      if (CfnResource.isCfnResource(construct) && KUBERNETES_RESOURCE_TYPES.includes(construct.cfnResourceType)) {
+      if (!CfnResource.isCfnResource(construct)) continue;
+      if (construct.cfnResourceType === 'AWS::AutoScaling::AutoScalingGroup') this.autoScalingGroups.push(construct);
+      if (KUBERNETES_RESOURCE_TYPES.includes(construct.cfnResourceType)) {
         for (const name of namespacesCreatedBy(construct)) this.namespacesCreated.add(name);
+      }
+      this.fargateSelectors.push(...fargateSelectorsOf(construct));
+    }
+    for (const workload of workloads) {
+      const objects = workload.chart.node.findAll().filter(ApiObject.isApiObject);
+      this.chartObjects.set(workload, objects);
+      for (const object of objects.filter(o => o.kind === 'Namespace')) {
+        this.namespacesCreatedOnCluster.add(`${clusterKey(workload.association.cluster)}|${object.name}`);
       }
     }
   }
+
+  /** The resolved trust policy statements of a role defined in the app; undefined for an imported role. */
+  public trustStatementsOf(role: iam.IRole): TrustStatement[] | undefined {
+    if (!this.trustByRole.has(role)) {
+      const document = (role as iam.Role).assumeRolePolicy;
+      this.trustByRole.set(role, document && (Stack.of(role).resolve(document.toJSON())?.Statement ?? []));
+    }
+    return this.trustByRole.get(role);
+  }
 }
 
-function clusterKey(cluster: AnyCluster): string {
-  return Token.isUnresolved(cluster.clusterName) ? `construct:${cluster.node.path}` : `name:${cluster.clusterName}`;
+/** Calls `report(item, earlier)` for every item whose key an earlier item already had; undefined keys are skipped. */
+function forEachRepeat<T>(items: T[], keyOf: (item: T) => string | undefined, report: (item: T, earlier: T) => void) {
+  const first = new Map<string, T>();
+  for (const item of items) {
+    const key = keyOf(item);
+    if (key === undefined) continue;
+    const earlier = first.get(key);
+    if (earlier === undefined) first.set(key, item);
+    else report(item, earlier);
+  }
 }
 
 function clusterLabel(cluster: AnyCluster): string {
   return Token.isUnresolved(cluster.clusterName) ? cluster.node.path : quote(cluster.clusterName);
 }
 
+/** What is wrong and the fix, when `association` binds the same service account as `earlier`. */
+export function duplicateAssociation(association: RegisteredAssociation, earlier: IConstruct): [string, string] {
+  return [
+    `service account ${association.namespace}/${association.serviceAccount} on cluster ${clusterLabel(association.cluster)} is associated twice, at ${earlier.node.path} and at ${association.node.path}; EKS allows one role per service account`,
+    'keep one association (give its role all the permissions the pods need), or run the second workload under another service account',
+  ];
+}
+
 function checkDuplicateAssociations(associations: RegisteredAssociation[]) {
-  const first = new Map<string, RegisteredAssociation>();
-  for (const association of associations) {
-    if (Token.isUnresolved(association.namespace) || Token.isUnresolved(association.serviceAccount)) continue;
-    const key = `${clusterKey(association.cluster)}|${association.namespace}|${association.serviceAccount}`;
-    const earlier = first.get(key);
-    if (!earlier) {
-      first.set(key, association);
-      continue;
-    }
-    annotateError(association, 'DuplicateAssociation',
-      `service account ${association.namespace}/${association.serviceAccount} on cluster ${clusterLabel(association.cluster)} is associated twice, at ${earlier.node.path} and at ${association.node.path}; EKS allows one role per service account`,
-      'keep one association (give its role all the permissions the pods need), or run the second workload under another service account');
-  }
+  forEachRepeat(associations,
+    a => Token.isUnresolved(a.namespace) || Token.isUnresolved(a.serviceAccount) ? undefined : `${clusterKey(a.cluster)}|${a.namespace}|${a.serviceAccount}`,
+    (association, earlier) => annotateError(association, 'DuplicateAssociation', ...duplicateAssociation(association, earlier)));
 }
 
 function checkOneAgentAddonPerCluster(facts: AppFacts) {
-  const first = new Map<string, eks.CfnAddon>();
-  for (const addon of facts.agentAddons) {
-    const { account, region } = Stack.of(addon);
-    const key = `${account}/${region}/${addon.clusterName}`;
-    const earlier = first.get(key);
-    if (!earlier) {
-      first.set(key, addon);
-      continue;
-    }
-    annotateError(addon, 'DuplicateAgentAddon',
+  forEachRepeat(facts.agentAddons,
+    addon => `${Stack.of(addon).account}/${Stack.of(addon).region}/${addon.clusterName}`,
+    (addon, earlier) => annotateError(addon, 'DuplicateAgentAddon',
       `the ${POD_IDENTITY_AGENT_ADDON_NAME} add-on is defined twice for one cluster, at ${earlier.node.path} and at ${addon.node.path}; the second fails to deploy because the add-on exists`,
-      'define it once: use PodIdentityAgentAddon.of(cluster) (or cluster.eksPodIdentityAgent, which it shares) instead of another Addon/CfnAddon');
-  }
+      'define it once: use PodIdentityAgentAddon.of(cluster) (or cluster.eksPodIdentityAgent, which it shares) instead of another Addon/CfnAddon'));
 }
 
 function checkAssociationsPerCluster(associations: RegisteredAssociation[]) {
@@ -182,7 +225,7 @@ function checkRegion(association: RegisteredAssociation) {
 }
 
 function checkKubernetesVersion(association: RegisteredAssociation) {
-  const version: string | undefined = (association.cluster as any).version?.version;
+  const version = kubernetesVersion(association.cluster);
   if (!version || Token.isUnresolved(version)) return;
   const [major, minor] = version.split('.').map(Number);
   const [minMajor, minMinor] = MIN_KUBERNETES_VERSION.split('.').map(Number);
@@ -193,17 +236,17 @@ function checkKubernetesVersion(association: RegisteredAssociation) {
   }
 }
 
-function checkFargate(association: RegisteredAssociation) {
+function checkFargate(association: RegisteredAssociation, facts: AppFacts) {
   const cluster = association.cluster;
-  if (cluster instanceof eks.FargateCluster || cluster instanceof eksv2.FargateCluster) {
+  if (isFargateCluster(cluster)) {
     annotateError(association, 'FargateUnsupported',
       `cluster ${clusterLabel(cluster)} is a FargateCluster; EKS Pod Identity does not work on Fargate pods`,
       'run the workload on EC2 nodes (a Cluster with a managed node group), or use IRSA (cluster.addServiceAccount) on Fargate');
     return;
   }
   if (Token.isUnresolved(association.namespace)) return;
-  for (const selector of fargateSelectors(cluster)) {
-    if (selector.namespace !== association.namespace) continue;
+  for (const selector of facts.fargateSelectors) {
+    if (selector.clusterName !== cluster.clusterName || selector.namespace !== association.namespace) continue;
     const labels = Object.entries(selector.labels ?? {});
     if (labels.length === 0) {
       annotateError(association, 'FargateUnsupported',
@@ -217,32 +260,6 @@ function checkFargate(association: RegisteredAssociation) {
   }
 }
 
-interface FargateSelector {
-  readonly profile: string;
-  readonly namespace: string;
-  readonly labels?: Record<string, string>;
-}
-
-function fargateSelectors(cluster: AnyCluster): FargateSelector[] {
-  const selectors: FargateSelector[] = [];
-  for (const construct of cluster.node.findAll()) {
-    if (construct instanceof eks.CfnFargateProfile) {
-      const resolved = Stack.of(construct).resolve(construct.selectors) ?? [];
-      selectors.push(...resolved.map((s: any) => ({ profile: construct.node.path, namespace: s.namespace, labels: labelMap(s.labels) })));
-    } else if (CfnResource.isCfnResource(construct) && construct.cfnResourceType === 'Custom::AWSCDK-EKS-FargateProfile') {
-      // aws_eks creates Fargate profiles through a custom resource; its selectors are in the Config property.
-      const config = Stack.of(construct).resolve((construct as any)._cfnProperties?.Config);
-      for (const s of config?.selectors ?? []) selectors.push({ profile: construct.node.scope!.node.path, namespace: s.namespace, labels: s.labels });
-    }
-  }
-  return selectors;
-}
-
-function labelMap(labels: any): Record<string, string> | undefined {
-  if (!labels) return undefined;
-  return Array.isArray(labels) ? Object.fromEntries(labels.map((l: any) => [l.key, l.value])) : labels;
-}
-
 interface TrustStatement {
   readonly Effect?: string;
   readonly Action?: string | string[];
@@ -250,18 +267,12 @@ interface TrustStatement {
   readonly Condition?: Record<string, Record<string, unknown>>;
 }
 
-function trustStatements(role: iam.IRole): TrustStatement[] | undefined {
-  const document = (role as iam.Role).assumeRolePolicy;
-  if (!document) return undefined; // imported: its trust policy is not in this app
-  return Stack.of(role).resolve(document.toJSON())?.Statement ?? [];
-}
-
 function asList<T>(value: T | T[] | undefined): T[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
-function checkRoleTrust(association: RegisteredAssociation) {
-  const statements = trustStatements(association.role);
+function checkRoleTrust(association: RegisteredAssociation, facts: AppFacts) {
+  const statements = facts.trustStatementsOf(association.role);
   if (!statements) return;
   // IAM evaluates the union of the statements: the two actions may be allowed by different ones.
   const actions = statements
@@ -294,19 +305,13 @@ function checkRoleAccount(association: RegisteredAssociation) {
     'associate a role in the cluster\'s account and pass the other account\'s role as targetRole (role chaining); the target role must trust the association role');
 }
 
-function checkNamespaceExists(association: RegisteredAssociation, facts: AppFacts, workloads: RegisteredWorkload[]) {
+function checkNamespaceExists(association: RegisteredAssociation, facts: AppFacts) {
   const namespace = association.namespace;
-  if (Token.isUnresolved(namespace) || facts.namespacesCreated.has(namespace)) return;
-  const createdByWorkload = workloads.some(w => w.kubernetesNamespace && w.association.namespace === namespace
-    && clusterKey(w.association.cluster) === clusterKey(association.cluster));
-  if (createdByWorkload || chartsCreateNamespace(workloads, namespace)) return;
+  if (Token.isUnresolved(namespace) || facts.namespacesCreated.has(namespace)
+    || facts.namespacesCreatedOnCluster.has(`${clusterKey(association.cluster)}|${namespace}`)) return;
   annotateWarning(association, 'NamespaceNotCreated',
     `namespace ${quote(namespace)} is neither created by this app nor a Kubernetes built-in; pods of the association cannot start until it exists`,
     'create it (a PodIdentityBoundWorkload with createNamespace: true, or cluster.addManifest), or, if it exists already, acknowledge with Annotations.of(scope).acknowledgeWarning(\'cdk-eks-pod-identity:NamespaceNotCreated\')');
-}
-
-function chartsCreateNamespace(workloads: RegisteredWorkload[], namespace: string): boolean {
-  return workloads.some(w => w.chart.node.findAll().some(c => ApiObject.isApiObject(c) && c.kind === 'Namespace' && c.name === namespace));
 }
 
 function namespacesCreatedBy(resource: CfnResource): string[] {
@@ -327,20 +332,11 @@ function namespacesCreatedBy(resource: CfnResource): string[] {
 }
 
 function checkNamespacesCreatedOnce(workloads: RegisteredWorkload[]) {
-  const first = new Map<string, RegisteredWorkload>();
-  for (const workload of workloads) {
-    const namespace = workload.association.namespace;
-    if (!workload.kubernetesNamespace || Token.isUnresolved(namespace)) continue;
-    const key = `${clusterKey(workload.association.cluster)}|${namespace}`;
-    const earlier = first.get(key);
-    if (!earlier) {
-      first.set(key, workload);
-      continue;
-    }
-    annotateError(workload, 'NamespaceCreatedTwice',
-      `namespace ${quote(namespace)} on cluster ${clusterLabel(workload.association.cluster)} is created by ${earlier.node.path} and again by ${workload.node.path}; the second creation fails the deployment, and deleting either workload would delete the namespace with the other's pods`,
-      'set createNamespace: false on every workload of that namespace but one');
-  }
+  forEachRepeat(workloads,
+    w => !w.kubernetesNamespace || Token.isUnresolved(w.association.namespace) ? undefined : `${clusterKey(w.association.cluster)}|${w.association.namespace}`,
+    (workload, earlier) => annotateError(workload, 'NamespaceCreatedTwice',
+      `namespace ${quote(workload.association.namespace)} on cluster ${clusterLabel(workload.association.cluster)} is created by ${earlier.node.path} and again by ${workload.node.path}; the second creation fails the deployment, and deleting either workload would delete the namespace with the other's pods`,
+      'set createNamespace: false on every workload of that namespace but one'));
 }
 
 function checkCredentialEnv(workload: RegisteredWorkload) {
@@ -353,10 +349,10 @@ function checkCredentialEnv(workload: RegisteredWorkload) {
   }
 }
 
-function checkIrsaAnnotation(workload: RegisteredWorkload) {
+function checkIrsaAnnotation(workload: RegisteredWorkload, facts: AppFacts) {
   if (workload.migratingFromIrsa) return;
-  for (const object of workload.chart.node.findAll()) {
-    if (!ApiObject.isApiObject(object) || object.kind !== 'ServiceAccount') continue;
+  for (const object of facts.chartObjects.get(workload) ?? []) {
+    if (object.kind !== 'ServiceAccount') continue;
     const roleArn = object.toJson()?.metadata?.annotations?.[IRSA_ANNOTATION];
     if (roleArn !== undefined) {
       annotateWarning(workload, 'IrsaAnnotationPresent',
@@ -379,9 +375,8 @@ function checkLinuxCapacity(cluster: AnyCluster, facts: AppFacts, association: R
   const nodegroups = facts.nodegroups.filter(ng => ng.clusterName === cluster.clusterName);
   const windows = nodegroups.filter(ng => typeof ng.amiType === 'string' && ng.amiType.startsWith('WINDOWS'));
   if (windows.length === 0 || windows.length < nodegroups.length) return;
-  const hasOtherLinuxCapacity = (cluster as any).defaultCapacity !== undefined
-    || cluster.node.findAll().some(c => CfnResource.isCfnResource(c) && c.cfnResourceType === 'AWS::AutoScaling::AutoScalingGroup');
-  if (hasOtherLinuxCapacity) return;
+  // Self-managed capacity (addAutoScalingGroupCapacity, the default capacity) lives under the cluster.
+  if (facts.autoScalingGroups.some(asg => asg.node.scopes.includes(cluster))) return;
   annotateWarning(association, 'NoLinuxCapacity',
     `cluster ${clusterLabel(cluster)} has only Windows node groups (${windows.map(ng => ng.node.path).join(', ')}); EKS Pod Identity works on Linux EC2 nodes only`,
     'add a Linux managed node group (e.g. AMI type AL2023_x86_64_STANDARD) for the workloads that use Pod Identity');

@@ -122,7 +122,11 @@ export function checkNoDuplicateEnvNames(first: string[], second: string[]): voi
   }
 }
 
+/** `MyService_v2` → `myservice-v2`: the nearest DNS-1123 label (empty when nothing of the name is usable). */
+export function toKubernetesName(name: string, maxLength = 63): string {
+  return name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+/, '').slice(0, maxLength).replace(/-+$/, '');
+}
+
 function suggestName(name: string, maxLength: number): string {
-  const cleaned = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+/, '').slice(0, maxLength).replace(/-+$/, '');
-  return cleaned || 'my-app';
+  return toKubernetesName(name, maxLength) || 'my-app';
 }

@@ -11,23 +11,11 @@ export const MAX_TEMPLATE_BYTES = 1024 * 1024;
 
 const SIZE_CHECK_MIN_RESOURCES = 50;
 
-const CHECKED = Symbol.for('cdk-eks-pod-identity.StackLimits');
-
 /**
- * Registers a construct of this library (a workload, or an association made outside one) whose resources count
- * against its stack's limits. The stack gets one validation, run by CDK after all aspects, before synthesis.
+ * The limit errors of a stack, given the constructs of this library in it (workloads, and associations, which count
+ * as part of the workload around them). Meant for a validation of the stack: CDK runs it after all aspects.
  */
-export function countAgainstStackLimits(unit: IConstruct): void {
-  const stack: any = Stack.of(unit);
-  if (!stack[CHECKED]) {
-    const units: IConstruct[] = [];
-    Object.defineProperty(stack, CHECKED, { value: units, enumerable: false });
-    stack.node.addValidation({ validate: () => validateStackLimits(stack, units) });
-  }
-  stack[CHECKED].push(unit);
-}
-
-function validateStackLimits(stack: Stack, registered: IConstruct[]): string[] {
+export function validateStackLimits(stack: Stack, registered: IConstruct[]): string[] {
   const registeredSet = new Set(registered);
   // The outermost registered construct around a construct: an association inside a workload is the workload's.
   const unitOf = (construct: IConstruct) => construct.node.scopes.find(scope => registeredSet.has(scope));
