@@ -64,7 +64,9 @@ export interface FargateSelector {
   readonly profile: string;
   /** The `clusterName` the profile was given (compare with `cluster.clusterName`). */
   readonly clusterName: string;
+  /** The namespace it selects. */
   readonly namespace: string;
+  /** Pod labels it also requires, if any. */
   readonly labels?: Record<string, string>;
 }
 
