@@ -96,6 +96,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   ],
 });
 
+// The import graph of lib/ is one-directional (see CONTRIBUTING in the README): no module may import one that
+// imports it back, even inside function bodies.
+project.eslint!.addRules({ 'import/no-cycle': ['error', { ignoreExternal: true }] });
+
 // jest runs the unit tests in test/ only: integ/ (integ-runner), bench/ and examples/ have tasks of their own.
 const packageJson = project.tryFindObjectFile('package.json')!;
 packageJson.addOverride('jest.testMatch', ['<rootDir>/test/**/*.test.ts']);

@@ -141,7 +141,7 @@ function importCluster(scope: Construct, existing: ExistingClusterOptions): eks.
   const kubectlProvider = new eks.KubectlProvider(scope, 'KubectlProvider', { ...kubectlProviderOptions, cluster: target });
   acknowledgeKubectlProvider(kubectlProvider);
   const cluster = eks.Cluster.fromClusterAttributes(scope, 'Cluster', { ...attributes, kubectlProvider });
-  if (existing.podIdentityAgentInstalled) PodIdentityAgentAddon.of(cluster, { alreadyInstalled: true });
+  if (existing.podIdentityAgentInstalled) PodIdentityAgentAddon.fromInstalledAddon(cluster, 'PodIdentityAgentInstalled', cluster);
   return cluster;
 }
 

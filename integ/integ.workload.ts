@@ -9,7 +9,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as cxapi from 'aws-cdk-lib/cx-api';
-import { POD_IDENTITY_AGENT_ADDON_NAME, PodIdentityBoundWorkload } from '../lib';
+import { PodIdentityAgentAddon, PodIdentityBoundWorkload } from '../lib';
 
 const ITEM_KEY = 'written-by-pod';
 
@@ -80,10 +80,10 @@ integ.assertions.awsApiCall('EKS', 'describePodIdentityAssociation', {
 // The Pod Identity Agent the association needs is installed and healthy.
 integ.assertions.awsApiCall('EKS', 'describeAddon', {
   clusterName: cluster.clusterName,
-  addonName: POD_IDENTITY_AGENT_ADDON_NAME,
+  addonName: PodIdentityAgentAddon.ADDON_NAME,
 }).expect(ExpectedResult.objectLike({
   addon: {
-    addonName: POD_IDENTITY_AGENT_ADDON_NAME,
+    addonName: PodIdentityAgentAddon.ADDON_NAME,
     status: 'ACTIVE',
   },
 })).waitForAssertions({ totalTimeout: Duration.minutes(10), interval: Duration.seconds(30) });

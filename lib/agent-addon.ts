@@ -1,22 +1,10 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
-import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import { Construct, Dependable, IConstruct } from 'constructs';
-import { awsCdkManagedAgentAddon, clusterKey } from './cluster';
-import { problem, quote } from './errors';
-
-/** The name of the EKS add-on that runs the Pod Identity Agent DaemonSet. */
-export const POD_IDENTITY_AGENT_ADDON_NAME = 'eks-pod-identity-agent';
-
-// The add-on of each cluster, app-wide, by clusterKey. Symbol.for so that two copies of this library in one app
-// still find each other's add-on.
-const ADDONS = Symbol.for('cdk-eks-pod-identity.PodIdentityAgentAddons');
-
-function addonsOf(scope: IConstruct): Map<string, PodIdentityAgentAddon> {
-  const root: any = scope.node.root;
-  if (!root[ADDONS]) Object.defineProperty(root, ADDONS, { value: new Map(), enumerable: false });
-  return root[ADDONS];
-}
+import { awsCdkManagedAgentAddon, clusterNameOf } from './private/cluster';
+import { AGENT_ADDON_NAME } from './private/constants';
+import { problem, quote } from './private/errors';
+import { Registry } from './private/registry';
 
 const ADDON_VERSION_PATTERN = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
 
@@ -37,6 +25,24 @@ export class ResolveConflicts {
     /** The CloudFormation value. */
     public readonly value: string,
   ) {}
+}
+
+/**
+ * The Pod Identity Agent add-on of a cluster: one this app creates, or one that already runs there.
+ *
+ * Depending on it (`node.addDependency(agent)`) means depending on the add-on resource, if this app creates one.
+ */
+export interface IPodIdentityAgentAddon extends IConstruct {
+  /** The cluster the agent runs on. */
+  readonly cluster: eks.IClusterRef;
+  /** The add-on's name, `eks-pod-identity-agent`. */
+  readonly addonName: string;
+  /**
+   * The add-on's ARN.
+   *
+   * @default - undefined when the agent was installed outside this app
+   */
+  readonly addonArn?: string;
 }
 
 /** Options for the Pod Identity Agent add-on. */
@@ -73,19 +79,22 @@ export interface PodIdentityAgentAddonOptions {
   readonly configurationValues?: { [key: string]: any };
 
   /**
-   * The agent already runs on the cluster (installed by eksctl, the console, another stack, or built into EKS Auto
-   * Mode): record that without creating an add-on resource, which would fail because the add-on exists. The other
-   * options cannot be combined with this one.
+   * The agent already runs on the cluster: record that without creating an add-on resource. The other options
+   * cannot be combined with this one.
    *
    * @default false - this stack creates and owns the add-on
+   * @deprecated use `PodIdentityAgentAddon.fromInstalledAddon(scope, id, cluster)`
    */
   readonly alreadyInstalled?: boolean;
 }
 
 /** Properties of a {@link PodIdentityAgentAddon}. */
 export interface PodIdentityAgentAddonProps extends PodIdentityAgentAddonOptions {
-  /** The cluster to install the agent on: an `aws_eks` or `aws_eks_v2` cluster, new or imported. */
-  readonly cluster: eks.ICluster | eksv2.ICluster;
+  /**
+   * The cluster to install the agent on: an `aws_eks` or `aws_eks_v2` cluster, new or imported, or any other
+   * reference to a cluster (e.g. `CfnCluster.fromClusterName`); only its name is used.
+   */
+  readonly cluster: eks.IClusterRef;
 }
 
 /**
@@ -97,7 +106,10 @@ export interface PodIdentityAgentAddonProps extends PodIdentityAgentAddonOptions
  *
  * @see https://docs.aws.amazon.com/eks/latest/userguide/pod-id-agent-setup.html
  */
-export class PodIdentityAgentAddon extends Construct {
+export class PodIdentityAgentAddon extends Construct implements IPodIdentityAgentAddon {
+  /** The name of the EKS add-on that runs the Pod Identity Agent DaemonSet: `eks-pod-identity-agent`. */
+  public static readonly ADDON_NAME = AGENT_ADDON_NAME;
+
   /**
    * The agent add-on of a cluster, created on first use under the cluster with default options.
    *
@@ -105,7 +117,7 @@ export class PodIdentityAgentAddon extends Construct {
    * To configure it, create it yourself first with `new PodIdentityAgentAddon(...)` (or call `of` with options
    * the first time).
    */
-  public static of(cluster: eks.ICluster | eksv2.ICluster, options: PodIdentityAgentAddonOptions = {}): PodIdentityAgentAddon {
+  public static of(cluster: eks.IClusterRef, options: PodIdentityAgentAddonOptions = {}): IPodIdentityAgentAddon {
     const existing = PodIdentityAgentAddon.find(cluster);
     if (existing) {
       if (Object.keys(options).length > 0) {
@@ -119,12 +131,27 @@ export class PodIdentityAgentAddon extends Construct {
   }
 
   /** The agent add-on already defined for a cluster in this app, if any. */
-  public static find(cluster: eks.ICluster | eksv2.ICluster): PodIdentityAgentAddon | undefined {
-    return addonsOf(cluster).get(clusterKey(cluster));
+  public static find(cluster: eks.IClusterRef): IPodIdentityAgentAddon | undefined {
+    return Registry.of(cluster).agentAddonOf(cluster) as IPodIdentityAgentAddon | undefined;
+  }
+
+  /**
+   * Records that the agent already runs on the cluster (installed by eksctl, the console, another stack or app, or
+   * built into EKS Auto Mode), so nothing in this app creates the add-on, which would fail because it exists.
+   * Call it before any association for the cluster.
+   */
+  public static fromInstalledAddon(scope: Construct, id: string, cluster: eks.IClusterRef): IPodIdentityAgentAddon {
+    const existing = PodIdentityAgentAddon.find(cluster);
+    if (existing) {
+      throw problem('DuplicateAgentAddon',
+        `the agent add-on of cluster ${cluster.node.path} is already defined at ${existing.node.path}, so it cannot be recorded as installed elsewhere`,
+        'call PodIdentityAgentAddon.fromInstalledAddon(...) before anything that uses the cluster\'s agent (associations, workloads), or drop it if this app creates the add-on');
+    }
+    return new InstalledAgentAddon(scope, id, cluster);
   }
 
   /** The cluster the agent runs on. */
-  public readonly cluster: eks.ICluster | eksv2.ICluster;
+  public readonly cluster: eks.IClusterRef;
   /** The add-on's name, `eks-pod-identity-agent`. */
   public readonly addonName: string;
   /** The add-on's ARN; undefined when the agent was already installed. */
@@ -137,7 +164,7 @@ export class PodIdentityAgentAddon extends Construct {
     const existing = PodIdentityAgentAddon.find(props.cluster);
     if (existing) {
       throw problem('DuplicateAgentAddon',
-        `a PodIdentityAgentAddon for cluster ${props.cluster.node.path} already exists at ${existing.node.path}; EKS allows one ${POD_IDENTITY_AGENT_ADDON_NAME} add-on per cluster`,
+        `a PodIdentityAgentAddon for cluster ${props.cluster.node.path} already exists at ${existing.node.path}; EKS allows one ${AGENT_ADDON_NAME} add-on per cluster`,
         'use `PodIdentityAgentAddon.of(cluster)` to get the existing add-on instead of creating a second one');
     }
     if (props.addonVersion !== undefined && !Token.isUnresolved(props.addonVersion) && !ADDON_VERSION_PATTERN.test(props.addonVersion)) {
@@ -146,9 +173,9 @@ export class PodIdentityAgentAddon extends Construct {
         'use a version listed by `aws eks describe-addon-versions --addon-name eks-pod-identity-agent`, e.g. "v1.3.4-eksbuild.1", or omit it for the default');
     }
     this.cluster = props.cluster;
-    addonsOf(this).set(clusterKey(props.cluster), this);
+    Registry.of(this).addAgentAddon(this);
 
-    this.addonName = POD_IDENTITY_AGENT_ADDON_NAME;
+    this.addonName = AGENT_ADDON_NAME;
     if (props.alreadyInstalled) {
       const configured = (['addonVersion', 'preserveOnDelete', 'resolveConflicts', 'configurationValues'] as const)
         .filter(option => props[option] !== undefined);
@@ -163,8 +190,7 @@ export class PodIdentityAgentAddon extends Construct {
 
     const managedByAwsCdk = awsCdkManagedAgentAddon(props.cluster);
     const resource = managedByAwsCdk
-      ? managedByAwsCdk.node.defaultChild as eks.CfnAddon
-      : new eks.CfnAddon(this, 'Resource', { addonName: POD_IDENTITY_AGENT_ADDON_NAME, clusterName: props.cluster.clusterName });
+      ?? new eks.CfnAddon(this, 'Resource', { addonName: AGENT_ADDON_NAME, clusterName: clusterNameOf(props.cluster) });
     resource.addonVersion = props.addonVersion;
     resource.preserveOnDelete = props.preserveOnDelete ?? true;
     resource.resolveConflicts = (props.resolveConflicts ?? ResolveConflicts.OVERWRITE).value;
@@ -175,5 +201,16 @@ export class PodIdentityAgentAddon extends Construct {
 
     // Depending on this construct means depending on the add-on resource, wherever it lives.
     Dependable.implement(this, { get dependencyRoots(): IConstruct[] { return [resource]; } });
+  }
+}
+
+/** An agent that runs on the cluster already: nothing to create, nothing to wait for. */
+class InstalledAgentAddon extends Construct implements IPodIdentityAgentAddon {
+  public readonly addonName = AGENT_ADDON_NAME;
+
+  constructor(scope: Construct, id: string, public readonly cluster: eks.IClusterRef) {
+    super(scope, id);
+    Registry.of(this).addAgentAddon(this);
+    Dependable.implement(this, { get dependencyRoots(): IConstruct[] { return []; } });
   }
 }

@@ -1,14 +1,16 @@
 import * as crypto from 'crypto';
-import { Lazy, Stack, Token } from 'aws-cdk-lib';
+import { IResource, Lazy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
-import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, Dependable, IConstruct } from 'constructs';
 import { PodIdentityAgentAddon } from './agent-addon';
-import { annotateWarning, problem, quote } from './errors';
-import { PodIdentityRole } from './role';
-import { duplicateAssociation, registerAssociation } from './validation/app-checks';
-import { checkNamespace, checkServiceAccountName, checkTags } from './validation/input';
+import { ensureChecks } from './checks';
+import { duplicateAssociationProblem } from './checks/duplicate-association';
+import { stateOf } from './private/app-store';
+import { clusterNameOf } from './private/cluster';
+import { annotateWarning, problem, quote } from './private/errors';
+import { checkNamespace, checkServiceAccountName, checkTags } from './private/input';
+import { Registry } from './private/registry';
 
 /**
  * How an association hands out credentials, beyond which role: role chaining, session tags, session policy, tags.
@@ -59,9 +61,28 @@ export interface PodIdentityAssociationOptions extends PodIdentityAssociationSet
 
 /** Properties of a {@link PodIdentityAssociation}. */
 export interface PodIdentityAssociationProps extends PodIdentityAssociationOptions {
-  /** The cluster: an `aws_eks` or `aws_eks_v2` cluster, new or imported. */
-  readonly cluster: eks.ICluster | eksv2.ICluster;
+  /**
+   * The cluster: an `aws_eks` or `aws_eks_v2` cluster, new or imported, or any other reference to a cluster (e.g.
+   * `CfnCluster.fromClusterName`). Only its name (and account, region) is used.
+   */
+  readonly cluster: eks.IClusterRef;
   /** The IAM role pods get credentials for. It must trust `pods.eks.amazonaws.com` (a `PodIdentityRole` does). */
+  readonly role: iam.IRole;
+}
+
+/** A Pod Identity association: one service account of one cluster bound to a role. */
+export interface IPodIdentityAssociation extends IResource {
+  /** The association's ARN. */
+  readonly associationArn: string;
+  /** The association's ID, e.g. `a-1a2b3c4d5e6f7g8h9`. */
+  readonly associationId: string;
+  /** The cluster. */
+  readonly cluster: eks.IClusterRef;
+  /** The Kubernetes namespace. */
+  readonly namespace: string;
+  /** The Kubernetes service account. */
+  readonly serviceAccount: string;
+  /** The role pods get credentials for (or chain from, with a target role). */
   readonly role: iam.IRole;
 }
 
@@ -72,14 +93,15 @@ export interface PodIdentityAssociationProps extends PodIdentityAssociationOptio
  *
  * @see https://docs.aws.amazon.com/eks/latest/userguide/pod-id-association.html
  */
-export class PodIdentityAssociation extends Construct {
+export class PodIdentityAssociation extends Resource implements IPodIdentityAssociation {
   private static logicalIdFor(stack: Stack, props: PodIdentityAssociationProps): string {
     // A cluster name that is a token of another stack resolves to an import of a logical id, which is only unique
     // within that stack: name the stack too. (Same-stack and literal names keep the plain key.)
     const clusterStack = Stack.of(props.cluster);
-    const cluster = Token.isUnresolved(props.cluster.clusterName) && clusterStack !== stack
-      ? { stack: clusterStack.artifactId, name: clusterStack.resolve(props.cluster.clusterName) }
-      : stack.resolve(props.cluster.clusterName);
+    const clusterName = clusterNameOf(props.cluster);
+    const cluster = Token.isUnresolved(clusterName) && clusterStack !== stack
+      ? { stack: clusterStack.artifactId, name: clusterStack.resolve(clusterName) }
+      : stack.resolve(clusterName);
     const key = JSON.stringify([cluster, stack.resolve(props.namespace), stack.resolve(props.serviceAccount)]);
     return 'PodIdentityAssociation' + crypto.createHash('sha256').update(key).digest('hex').slice(0, 16).toUpperCase();
   }
@@ -89,7 +111,7 @@ export class PodIdentityAssociation extends Construct {
   /** The association's ID, e.g. `a-1a2b3c4d5e6f7g8h9`. */
   public readonly associationId: string;
   /** The cluster. */
-  public readonly cluster: eks.ICluster | eksv2.ICluster;
+  public readonly cluster: eks.IClusterRef;
   /** The Kubernetes namespace. */
   public readonly namespace: string;
   /** The Kubernetes service account. */
@@ -123,7 +145,7 @@ export class PodIdentityAssociation extends Construct {
     const stack = Stack.of(this);
     const sessionPolicy = props.sessionPolicy;
     this.resource = new eks.CfnPodIdentityAssociation(this, 'Resource', {
-      clusterName: props.cluster.clusterName,
+      clusterName: clusterNameOf(props.cluster),
       namespace: props.namespace,
       serviceAccount: props.serviceAccount,
       roleArn: props.role.roleArn,
@@ -136,20 +158,18 @@ export class PodIdentityAssociation extends Construct {
     // after the construct path means renaming or moving the construct keeps the same resource instead of asking
     // CloudFormation to create a second association for the same triple (which EKS rejects) before deleting the old.
     const logicalId = PodIdentityAssociation.logicalIdFor(stack, props);
-    const sameKey = associationsByLogicalId(stack).get(logicalId);
-    if (sameKey) throw problem('DuplicateAssociation', ...duplicateAssociation(this, sameKey));
-    associationsByLogicalId(stack).set(logicalId, this);
+    const registry = Registry.of(this);
+    const sameKey = registry.associationsByLogicalId(stack).get(logicalId);
+    if (sameKey) throw problem('DuplicateAssociation', ...duplicateAssociationProblem(this, sameKey));
+    registry.associationsByLogicalId(stack).set(logicalId, this);
     this.resource.overrideLogicalId(logicalId);
 
-    if (props.role instanceof PodIdentityRole) {
-      const roleStack = Stack.of(props.role);
-      if (props.role.scopeTrustToAssociations && roleStack !== stack && roleStack !== Stack.of(props.cluster)
-        && Token.isUnresolved(props.cluster.clusterName)) {
-        throw problem('ScopedRoleAcrossStacks',
-          `role ${props.role.node.path} scopes its trust to cluster ${props.cluster.node.path} of another stack while the association at ${this.node.path} depends on the role, so the two stacks would depend on each other`,
-          'use role.associate(cluster, ...) (the association then lives in the role\'s stack), a cluster with a literal name, or scopeTrustToAssociations: false');
-      }
-      props.role._registerAssociation(this);
+    const roleStack = Stack.of(props.role);
+    if (registry.isScopedRole(props.role) && roleStack !== stack && roleStack !== Stack.of(props.cluster)
+      && Token.isUnresolved(clusterNameOf(props.cluster))) {
+      throw problem('ScopedRoleAcrossStacks',
+        `role ${props.role.node.path} scopes its trust to cluster ${props.cluster.node.path} of another stack while the association at ${this.node.path} depends on the role, so the two stacks would depend on each other`,
+        'use role.associate(cluster, ...) (the association then lives in the role\'s stack), a cluster with a literal name, or scopeTrustToAssociations: false');
     }
 
     this.associationArn = this.resource.attrAssociationArn;
@@ -167,57 +187,54 @@ export class PodIdentityAssociation extends Construct {
           `role ${props.role.node.path} is immutable here, so it could not be allowed sts:AssumeRole and sts:TagSession on the target role ${props.targetRole.node.path}`,
           'add that statement to the role where it is defined');
       }
-      this.node.addDependency(props.targetRole);
+      this.node.addDependency(permissionsOf(props.targetRole));
     }
-    // Pods must not start before their permissions exist: depend on the role and its policies (its children,
-    // resolved at synthesis so grants made later count), but not on associations made with role.associate().
-    const roleWithPolicies = {};
-    Dependable.implement(roleWithPolicies, {
-      get dependencyRoots(): IConstruct[] {
-        return [
-          ...props.role.node.children.filter(child => !(child instanceof PodIdentityAssociation)),
-          ...policiesAttachedElsewhere(props.role),
-        ];
-      },
-    });
-    this.node.addDependency(roleWithPolicies);
+    // Pods must not start before their permissions exist: depend on the role's policies (its children other than
+    // the role resource itself, which the GetAtt already orders; resolved at synthesis so grants made later count),
+    // but not on associations made with role.associate().
+    this.node.addDependency(permissionsOf(props.role));
 
-    registerAssociation(this);
+    registry.addAssociation(this);
+    ensureChecks(this);
   }
 }
 
-const ASSOCIATIONS_BY_LOGICAL_ID = Symbol.for('cdk-eks-pod-identity.AssociationsByLogicalId');
-
-/** The associations of a stack by logical id: two with one key in one stack would collide in the template. */
-function associationsByLogicalId(stack: Stack): Map<string, PodIdentityAssociation> {
-  const holder = stack as any;
-  if (!holder[ASSOCIATIONS_BY_LOGICAL_ID]) {
-    Object.defineProperty(holder, ASSOCIATIONS_BY_LOGICAL_ID, { value: new Map(), enumerable: false });
-  }
-  return holder[ASSOCIATIONS_BY_LOGICAL_ID];
+/**
+ * What a role's credentials consist of besides the role resource: its policies, resolved at synthesis, including
+ * policies attached to it from elsewhere in its stack. The role resource itself is left out: the association's
+ * `Fn::GetAtt` of its ARN already orders it (a `DependsOn` too is what cfn-lint reports as W3005).
+ */
+function permissionsOf(role: iam.IRole): Dependable {
+  const permissions = {};
+  Dependable.implement(permissions, {
+    get dependencyRoots(): IConstruct[] {
+      const roleResource = role.node.defaultChild;
+      return [
+        ...role.node.children.filter(child => child !== roleResource && !(child instanceof PodIdentityAssociation)),
+        ...policiesAttachedElsewhere(role),
+      ];
+    },
+  });
+  return permissions as Dependable;
 }
-
-const ATTACHED_POLICIES = Symbol.for('cdk-eks-pod-identity.AttachedPolicies');
 
 /**
  * Policies attached to a role from outside its construct (`new iam.Policy(this, 'P', { roles: [role] })`,
  * `role.attachInlinePolicy()`, managed policies with `roles`), found once per stack at synthesis.
  */
 function policiesAttachedElsewhere(role: iam.IRole): IConstruct[] {
-  const stack: any = Stack.of(role);
-  if (!stack[ATTACHED_POLICIES]) {
-    const byRole = new Map<string, IConstruct[]>();
-    for (const construct of (stack as Stack).node.findAll()) {
+  const stack = Stack.of(role);
+  const byRole = stateOf(stack, 'AttachedPolicies', () => {
+    const found = new Map<string, IConstruct[]>();
+    for (const construct of stack.node.findAll()) {
       if (!(construct instanceof iam.CfnPolicy || construct instanceof iam.CfnManagedPolicy)) continue;
-      for (const attachedRole of (stack as Stack).resolve(construct.roles) ?? []) {
+      for (const attachedRole of stack.resolve(construct.roles) ?? []) {
         const key = JSON.stringify(attachedRole);
-        byRole.set(key, [...byRole.get(key) ?? [], construct]);
+        found.set(key, [...found.get(key) ?? [], construct]);
       }
     }
-    Object.defineProperty(stack, ATTACHED_POLICIES, { value: byRole, enumerable: false });
-  }
-  const own = role.node.findAll();
-  return (stack[ATTACHED_POLICIES].get(JSON.stringify(Stack.of(role).resolve(role.roleName))) ?? [])
-    .filter((policy: IConstruct) => !own.includes(policy));
+    return found;
+  });
+  const own = new Set(role.node.findAll());
+  return (byRole.get(JSON.stringify(stack.resolve(role.roleName))) ?? []).filter(policy => !own.has(policy));
 }
-

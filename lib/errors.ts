@@ -1,32 +1,27 @@
-import { Annotations } from 'aws-cdk-lib';
-import { IConstruct } from 'constructs';
+import { problemIdOf } from './private/errors';
 
 /**
- * Formats a message that names the problem, the offending value and the fix, behind a stable id.
+ * Recognises the errors this library throws for bad inputs. Each carries a stable problem id (the `Id` in
+ * `[cdk-eks-pod-identity:Id] ...`, listed in the README's troubleshooting table), so callers can catch by id:
  *
- * Every check in this library reports through here so that ids stay greppable and the wording uniform:
- * `[cdk-eks-pod-identity:Id] what is wrong: value. Fix: what to do.`
+ * ```ts
+ * try { ... } catch (e) { if (PodIdentityErrors.problemIdOf(e) === 'InvalidNamespace') { ... } }
+ * ```
  */
-export function formatProblem(id: string, what: string, fix: string): string {
-  return `[cdk-eks-pod-identity:${id}] ${what}. Fix: ${fix}`;
-}
+export class PodIdentityErrors {
+  /** Whether `error` was thrown by this library for a bad input. */
+  public static isPodIdentityError(error: any): boolean {
+    return problemIdOf(error) !== undefined;
+  }
 
-/** An error thrown at synth time for a bad prop value. */
-export function problem(id: string, what: string, fix: string): Error {
-  return new Error(formatProblem(id, what, fix));
-}
+  /**
+   * The problem id of an error thrown by this library (e.g. `InvalidNamespace`).
+   *
+   * @returns the id, or undefined when `error` is not one of this library's errors
+   */
+  public static problemIdOf(error: any): string | undefined {
+    return problemIdOf(error);
+  }
 
-/** Reports a problem that spans constructs as a CDK annotation error (synth fails, all errors listed). */
-export function annotateError(scope: IConstruct, id: string, what: string, fix: string): void {
-  Annotations.of(scope).addError(formatProblem(id, what, fix));
-}
-
-/** Reports a risky but possibly working setup as a CDK annotation warning (acknowledgeable by its id). */
-export function annotateWarning(scope: IConstruct, id: string, what: string, fix: string): void {
-  Annotations.of(scope).addWarningV2(`cdk-eks-pod-identity:${id}`, formatProblem(id, what, fix));
-}
-
-/** Quotes a value for a message; tokens and objects are rendered as JSON so nothing prints as `[object Object]`. */
-export function quote(value: unknown): string {
-  return JSON.stringify(value);
+  private constructor() {}
 }

@@ -1,4 +1,5 @@
 export * from './agent-addon';
 export * from './association';
+export * from './errors';
 export * from './role';
 export * from './workload';

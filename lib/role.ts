@@ -1,14 +1,13 @@
-import { Duration, Lazy } from 'aws-cdk-lib';
+import { Duration, Lazy, Resource } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
-import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { PodIdentityAssociation, PodIdentityAssociationOptions } from './association';
-import { formatProblem } from './errors';
-import { checkRoleName } from './validation/input';
-
-/** The service principal EKS Pod Identity uses to assume roles. */
-export const POD_IDENTITY_SERVICE_PRINCIPAL = 'pods.eks.amazonaws.com';
+import { clusterNameOf } from './private/cluster';
+import { POD_IDENTITY_SERVICE_PRINCIPAL } from './private/constants';
+import { formatProblem } from './private/errors';
+import { checkRoleName } from './private/input';
+import { Registry } from './private/registry';
 
 /** An IAM role that pods can get through EKS Pod Identity associations. */
 export interface IPodIdentityRole extends iam.IRole {
@@ -16,7 +15,7 @@ export interface IPodIdentityRole extends iam.IRole {
    * Associates this role with a service account on a cluster: pods using it get the role's credentials.
    * Call it once per (cluster, namespace, service account); one role can serve many.
    */
-  associate(cluster: eks.ICluster | eksv2.ICluster, options: PodIdentityAssociationOptions): PodIdentityAssociation;
+  associate(cluster: eks.IClusterRef, options: PodIdentityAssociationOptions): PodIdentityAssociation;
 }
 
 /** Properties of a {@link PodIdentityRole}. */
@@ -93,34 +92,31 @@ export interface PodIdentityRoleProps {
  * @see https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html
  */
 export class PodIdentityRole extends iam.Role implements IPodIdentityRole {
+  /** The service principal EKS Pod Identity uses to assume roles: `pods.eks.amazonaws.com`. */
+  public static readonly SERVICE_PRINCIPAL = POD_IDENTITY_SERVICE_PRINCIPAL;
+
   /**
    * Imports a role made elsewhere (it must already trust `pods.eks.amazonaws.com`) so it can be associated.
    */
   public static fromPodIdentityRoleArn(scope: Construct, id: string, roleArn: string, options: iam.FromRoleArnOptions = {}): IPodIdentityRole {
-    const role = iam.Role.fromRoleArn(scope, id, roleArn, options);
-    return Object.assign(role, {
-      associate: (cluster: eks.ICluster | eksv2.ICluster, associationOptions: PodIdentityAssociationOptions) =>
-        associateRole(role, cluster, associationOptions),
-    });
+    return new ImportedPodIdentityRole(scope, id, roleArn, options);
   }
 
   /** Whether the trust policy only admits the service accounts of the role's associations. */
   public readonly scopeTrustToAssociations: boolean;
-
-  private readonly _associations = new Array<PodIdentityAssociation>();
 
   constructor(scope: Construct, id: string, props: PodIdentityRoleProps = {}) {
     checkRoleName(props.roleName);
     const { scopeTrustToAssociations, ...roleProps } = props;
     const service = new iam.ServicePrincipal(POD_IDENTITY_SERVICE_PRINCIPAL);
     const tagValues = (valueOf: (association: PodIdentityAssociation) => string) =>
-      Lazy.list({ produce: () => [...new Set(this._associations.map(valueOf))] });
+      Lazy.list({ produce: () => [...new Set(this.associations.map(valueOf))] });
     super(scope, id, {
       ...roleProps,
       assumedBy: new iam.SessionTagsPrincipal(scopeTrustToAssociations
         ? new iam.PrincipalWithConditions(service, {
           StringEquals: {
-            'aws:RequestTag/eks-cluster-name': tagValues(association => association.cluster.clusterName),
+            'aws:RequestTag/eks-cluster-name': tagValues(association => clusterNameOf(association.cluster)),
             'aws:RequestTag/kubernetes-namespace': tagValues(association => association.namespace),
             'aws:RequestTag/kubernetes-service-account': tagValues(association => association.serviceAccount),
           },
@@ -129,30 +125,79 @@ export class PodIdentityRole extends iam.Role implements IPodIdentityRole {
     });
     this.scopeTrustToAssociations = scopeTrustToAssociations ?? false;
     if (this.scopeTrustToAssociations) {
+      Registry.of(this).addScopedRole(this);
       this.node.addValidation({
-        validate: () => this._associations.length > 0 ? [] : [formatProblem('ScopedRoleWithoutAssociations',
+        validate: () => this.associations.length > 0 ? [] : [formatProblem('ScopedRoleWithoutAssociations',
           `role ${this.node.path} trusts only the service accounts it is associated with, and it has no association in this app, so no pod could ever assume it`,
           'associate it (role.associate(cluster, { namespace, serviceAccount })), or set scopeTrustToAssociations: false')],
       });
     }
   }
 
-  /**
-   * Records an association of this role; every `PodIdentityAssociation` calls it. A scoped trust policy is
-   * derived from these.
-   *
-   * @internal
-   */
-  public _registerAssociation(association: PodIdentityAssociation): void {
-    this._associations.push(association);
-  }
-
   /** The associations of this role in the app, made with `associate()` or as a `PodIdentityAssociation`. */
   public get associations(): PodIdentityAssociation[] {
-    return [...this._associations];
+    return [...Registry.of(this).associationsOf(this)] as PodIdentityAssociation[];
   }
 
-  public associate(cluster: eks.ICluster | eksv2.ICluster, options: PodIdentityAssociationOptions): PodIdentityAssociation {
+  public associate(cluster: eks.IClusterRef, options: PodIdentityAssociationOptions): PodIdentityAssociation {
+    return associateRole(this, cluster, options);
+  }
+}
+
+/** A role made elsewhere, imported by ARN, that can be associated. Permissions go to aws-cdk-lib's role import. */
+class ImportedPodIdentityRole extends Resource implements IPodIdentityRole {
+  public readonly roleArn: string;
+  public readonly roleName: string;
+  public readonly roleRef: iam.RoleReference;
+  public readonly grantPrincipal: iam.IPrincipal;
+  public readonly assumeRoleAction: string;
+  public readonly principalAccount?: string;
+  private readonly imported: iam.IRole;
+
+  constructor(scope: Construct, id: string, roleArn: string, options: iam.FromRoleArnOptions) {
+    super(scope, id, { environmentFromArn: roleArn });
+    this.imported = iam.Role.fromRoleArn(this, 'Role', roleArn, options);
+    this.roleArn = this.imported.roleArn;
+    this.roleName = this.imported.roleName;
+    this.roleRef = this.imported.roleRef;
+    this.grantPrincipal = this.imported.grantPrincipal;
+    this.assumeRoleAction = this.imported.assumeRoleAction;
+    this.principalAccount = this.imported.principalAccount;
+  }
+
+  public get policyFragment(): iam.PrincipalPolicyFragment {
+    return this.imported.policyFragment;
+  }
+
+  public addToPolicy(statement: iam.PolicyStatement): boolean {
+    return this.imported.addToPrincipalPolicy(statement).statementAdded;
+  }
+
+  public addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
+    return this.imported.addToPrincipalPolicy(statement);
+  }
+
+  public attachInlinePolicy(policy: iam.Policy): void {
+    this.imported.attachInlinePolicy(policy);
+  }
+
+  public addManagedPolicy(policy: iam.IManagedPolicy): void {
+    this.imported.addManagedPolicy(policy);
+  }
+
+  public grant(grantee: iam.IPrincipal, ...actions: string[]): iam.Grant {
+    return this.imported.grant(grantee, ...actions);
+  }
+
+  public grantPassRole(grantee: iam.IPrincipal): iam.Grant {
+    return this.imported.grantPassRole(grantee);
+  }
+
+  public grantAssumeRole(grantee: iam.IPrincipal): iam.Grant {
+    return this.imported.grantAssumeRole(grantee);
+  }
+
+  public associate(cluster: eks.IClusterRef, options: PodIdentityAssociationOptions): PodIdentityAssociation {
     return associateRole(this, cluster, options);
   }
 }
@@ -161,7 +206,7 @@ export class PodIdentityRole extends iam.Role implements IPodIdentityRole {
  * Creates the association as a child of the role. The construct id only has to be unique: the association's
  * CloudFormation logical id comes from its (cluster, namespace, service account) key, not from call order.
  */
-function associateRole(role: iam.IRole, cluster: eks.ICluster | eksv2.ICluster, options: PodIdentityAssociationOptions): PodIdentityAssociation {
+function associateRole(role: iam.IRole, cluster: eks.IClusterRef, options: PodIdentityAssociationOptions): PodIdentityAssociation {
   const id = `Association${(role as IConstruct).node.children.filter(c => c instanceof PodIdentityAssociation).length}`;
   return new PodIdentityAssociation(role, id, { ...options, cluster, role });
 }

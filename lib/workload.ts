@@ -1,3 +1,4 @@
+import { Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -5,15 +6,21 @@ import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PodIdentityAssociation, PodIdentityAssociationSettings } from './association';
-import { applyManifest } from './cluster';
-import { problem, quote } from './errors';
+import { ensureChecks } from './checks';
+import { applyManifest, kubectlClusterOf } from './private/cluster';
+import { BUILT_IN_NAMESPACES } from './private/constants';
+import { problem, quote } from './private/errors';
+import { checkDeploymentName, checkEnvNames, checkServiceAccountName, checkImage, checkNoDuplicateEnvNames, checkPort, checkReplicas, toKubernetesName } from './private/input';
+import { Registry } from './private/registry';
 import { PodIdentityRole } from './role';
-import { BUILT_IN_NAMESPACES, registerWorkload } from './validation/app-checks';
-import { checkEnvNames, checkImage, checkNoDuplicateEnvNames, checkPort, checkReplicas, checkServiceAccountName, toKubernetesName } from './validation/input';
 
 /** Properties of a {@link PodIdentityBoundWorkload}. */
 export interface PodIdentityBoundWorkloadProps {
-  /** The cluster to run on: an `aws_eks` or `aws_eks_v2` cluster, new or imported with a kubectl provider. */
+  /**
+   * The cluster to run on: an `aws_eks` or `aws_eks_v2` cluster, new or imported with a kubectl provider.
+   *
+   * (In Java, C#, Go and Python this property is typed `Object` / `interface{}`: pass the cluster object.)
+   */
   readonly cluster: eks.ICluster | eksv2.ICluster;
 
   /** The Kubernetes namespace of the service account and the Deployment. */
@@ -148,6 +155,30 @@ const HARDENED_POD_SECURITY_CONTEXT: kplus.PodSecurityContextProps = {
   ensureNonRoot: true,
 };
 
+/** Pod-level seccomp profile (cdk8s-plus-28 has no prop for it), applied unless a later patch replaces it. */
+const POD_SECCOMP_PROFILE = { type: 'RuntimeDefault' };
+
+/** The recommended label naming the application: the Deployment name, so pods of one workload are recognisable. */
+const NAME_LABEL = 'app.kubernetes.io/name';
+
+/**
+ * A Deployment whose every container, including sidecars and init containers added after construction with
+ * `addContainer()` / `addInitContainer()`, gets the hardened security context; fields the caller sets win.
+ */
+class HardenedDeployment extends kplus.Deployment {
+  public addContainer(container: kplus.ContainerProps): kplus.Container {
+    return super.addContainer(hardened(container));
+  }
+
+  public addInitContainer(container: kplus.ContainerProps): kplus.Container {
+    return super.addInitContainer(hardened(container));
+  }
+}
+
+function hardened(container: kplus.ContainerProps): kplus.ContainerProps {
+  return { ...container, securityContext: { ...HARDENED_CONTAINER_SECURITY_CONTEXT, ...container.securityContext } };
+}
+
 // A read-only root filesystem breaks most runtimes that write temp files; give them a scratch /tmp.
 const TMP_PATH = '/tmp';
 
@@ -185,13 +216,15 @@ export class PodIdentityBoundWorkload extends Construct implements iam.IGrantabl
 
   constructor(scope: Construct, id: string, props: PodIdentityBoundWorkloadProps) {
     super(scope, id);
+    kubectlClusterOf(props.cluster);
     rejectOwnedOptions(props);
     this.namespace = props.namespace;
     this.serviceAccountName = props.serviceAccountName ?? toKubernetesName(id);
     this.migratingFromIrsa = props.migratingFromIrsa ?? false;
     const deploymentName = props.deploymentName ?? this.serviceAccountName;
-    // (The association checks the namespace and service account name.)
-    checkServiceAccountName(deploymentName);
+    // (The association checks the namespace; the service account name is checked first, as the default name.)
+    checkServiceAccountName(this.serviceAccountName);
+    checkDeploymentName(deploymentName);
     checkImage(props.image);
     checkReplicas(props.replicas ?? props.deploymentOptions?.replicas);
     checkPort(props.port ?? props.containerOptions?.portNumber ?? props.containerOptions?.port);
@@ -214,22 +247,33 @@ export class PodIdentityBoundWorkload extends Construct implements iam.IGrantabl
       role: this.role,
     });
 
-    // A chart of its own, in a cdk8s app of its own, as aws-cdk-lib's addCdk8sChart expects.
-    this.chart = new cdk8s.Chart(new cdk8s.App(), 'Chart', { disableResourceNameHashes: true });
+    // A chart of its own, in a cdk8s app of its own, as aws-cdk-lib's addCdk8sChart expects. cdk8s-plus selects a
+    // Deployment's pods (and a Service made with exposeViaService() selects them) by a label derived from the
+    // construct path inside that app: naming the chart after the namespace and Deployment name makes the selector
+    // unique in the cluster and stable across synths and moves of the CDK construct.
+    const chartId = Token.isUnresolved(props.namespace) || Token.isUnresolved(deploymentName)
+      ? this.node.addr : `${props.namespace}.${deploymentName}`;
+    this.chart = new cdk8s.Chart(new cdk8s.App(), chartId, { disableResourceNameHashes: true });
     if (props.createNamespace ?? !BUILT_IN_NAMESPACES.includes(props.namespace)) {
       this.kubernetesNamespace = new kplus.Namespace(this.chart, 'Namespace', { metadata: { name: props.namespace } });
     }
     this.serviceAccount = new kplus.ServiceAccount(this.chart, 'ServiceAccount', {
       metadata: { name: this.serviceAccountName, namespace: props.namespace },
     });
-    this.deployment = new kplus.Deployment(this.chart, 'Deployment', {
+    this.deployment = new HardenedDeployment(this.chart, 'Deployment', {
       ...props.deploymentOptions,
       metadata: { ...props.deploymentOptions?.metadata, name: deploymentName, namespace: props.namespace },
+      podMetadata: {
+        ...props.deploymentOptions?.podMetadata,
+        labels: { [NAME_LABEL]: labelValue(deploymentName), ...props.deploymentOptions?.podMetadata?.labels },
+      },
       replicas: props.replicas ?? props.deploymentOptions?.replicas,
       serviceAccount: this.serviceAccount,
       securityContext: { ...HARDENED_POD_SECURITY_CONTEXT, ...props.deploymentOptions?.securityContext },
       containers: [containerProps(props)],
     });
+    cdk8s.ApiObject.of(this.deployment).addJsonPatch(
+      cdk8s.JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', POD_SECCOMP_PROFILE));
     if (!props.containerOptions?.volumeMounts?.some(mount => mount.path === TMP_PATH)) {
       this.deployment.containers[0].mount(TMP_PATH, kplus.Volume.fromEmptyDir(this.chart, 'Tmp', 'tmp'));
     }
@@ -244,8 +288,14 @@ export class PodIdentityBoundWorkload extends Construct implements iam.IGrantabl
     this.manifest = applyManifest(this, 'Manifest', props.cluster, { render: () => chart.toJson() });
     this.manifest.node.addDependency(this.association);
 
-    registerWorkload(this);
+    Registry.of(this).addWorkload(this);
+    ensureChecks(this);
   }
+}
+
+/** A label value (at most 63 characters, ending in a letter or digit) naming a Deployment of up to 253. */
+function labelValue(name: string): string {
+  return name.length <= 63 ? name : name.slice(0, 63).replace(/[-.]+$/, '');
 }
 
 function containerProps(props: PodIdentityBoundWorkloadProps): kplus.ContainerProps {
@@ -263,7 +313,6 @@ function containerProps(props: PodIdentityBoundWorkloadProps): kplus.ContainerPr
       ...options.envVariables,
       ...Object.fromEntries(Object.entries(props.env ?? {}).map(([name, value]) => [name, kplus.EnvValue.fromValue(value)])),
     },
-    securityContext: { ...HARDENED_CONTAINER_SECURITY_CONTEXT, ...options.securityContext },
   };
 }
 

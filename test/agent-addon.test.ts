@@ -3,7 +3,6 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import {
-  POD_IDENTITY_AGENT_ADDON_NAME,
   PodIdentityAgentAddon,
   PodIdentityAssociation,
   PodIdentityBoundWorkload,
@@ -32,7 +31,7 @@ const ADDON = 'AWS::EKS::Addon';
 
 /** The one eks-pod-identity-agent add-on of the template, with its logical id. */
 function onlyAgentAddon(template: Template): { logicalId: string; properties: Record<string, any> } {
-  const addons = Object.entries(template.findResources(ADDON, { Properties: { AddonName: POD_IDENTITY_AGENT_ADDON_NAME } }));
+  const addons = Object.entries(template.findResources(ADDON, { Properties: { AddonName: PodIdentityAgentAddon.ADDON_NAME } }));
   expect(addons).toHaveLength(1);
   const [logicalId, resource] = addons[0];
   return { logicalId, properties: resource.Properties };
@@ -49,7 +48,7 @@ function expectValidKubernetesObjects(template: Template): void {
 describe.each(CLUSTER_KINDS)('PodIdentityAgentAddon on a %s cluster', (kind: ClusterKind) => {
   test('renders one eks-pod-identity-agent add-on on the cluster with the defaults', () => {
     const { stack, cluster } = stackWithCluster(kind);
-    const addon = PodIdentityAgentAddon.of(cluster);
+    const addon = PodIdentityAgentAddon.of(cluster) as PodIdentityAgentAddon;
 
     const template = Template.fromStack(stack);
     template.resourceCountIs(ADDON, 1);
@@ -233,7 +232,7 @@ describe('PodIdentityAgentAddon options', () => {
   test('the add-on is Dependable: depending on it means depending on the CfnAddon', () => {
     for (const kind of CLUSTER_KINDS) {
       const { stack, cluster } = stackWithCluster(kind);
-      const addon = PodIdentityAgentAddon.of(cluster);
+      const addon = PodIdentityAgentAddon.of(cluster) as PodIdentityAgentAddon;
       const dependent = new CfnResource(stack, 'Dependent', { type: 'Test::Dependent::Thing' });
       dependent.node.addDependency(addon);
       const template = Template.fromStack(stack);
@@ -269,7 +268,7 @@ describe.each(NEW_CLUSTER_KINDS)('sharing aws-cdk-lib\'s own agent add-on on a n
   test('cluster.eksPodIdentityAgent accessed before: still one AWS::EKS::Addon, and it is the same resource', () => {
     const { stack, cluster } = make();
     const awsCdkAddon = cluster.eksPodIdentityAgent!;
-    const addon = PodIdentityAgentAddon.of(cluster, { preserveOnDelete: false, addonVersion: 'v1.3.4-eksbuild.1' });
+    const addon = PodIdentityAgentAddon.of(cluster, { preserveOnDelete: false, addonVersion: 'v1.3.4-eksbuild.1' }) as PodIdentityAgentAddon;
 
     expect(addon.resource).toBe(awsCdkAddon.node.defaultChild);
     const template = Template.fromStack(stack);
@@ -286,7 +285,7 @@ describe.each(NEW_CLUSTER_KINDS)('sharing aws-cdk-lib\'s own agent add-on on a n
 
   test('cluster.eksPodIdentityAgent accessed after: still one AWS::EKS::Addon', () => {
     const { stack, cluster } = make();
-    const addon = PodIdentityAgentAddon.of(cluster, { resolveConflicts: ResolveConflicts.NONE });
+    const addon = PodIdentityAgentAddon.of(cluster, { resolveConflicts: ResolveConflicts.NONE }) as PodIdentityAgentAddon;
     new PodIdentityRole(stack, 'Role').associate(cluster, { namespace: 'ns', serviceAccount: 'sa' });
     const awsCdkAddon = cluster.eksPodIdentityAgent!;
 
@@ -320,7 +319,7 @@ describe.each(NEW_CLUSTER_KINDS)('sharing aws-cdk-lib\'s own agent add-on on a n
 
   test('the PodIdentityAgentAddon construct is still created (for find/of) even though the resource lives under the cluster', () => {
     const { stack, cluster } = make();
-    const addon = PodIdentityAgentAddon.of(cluster);
+    const addon = PodIdentityAgentAddon.of(cluster) as PodIdentityAgentAddon;
     expect(addon.node.tryFindChild('Resource')).toBeUndefined();
     expect(addon.resource!.node.scope).toBe(cluster.eksPodIdentityAgent);
     Template.fromStack(stack).resourceCountIs(ADDON, 1);
@@ -330,7 +329,7 @@ describe.each(NEW_CLUSTER_KINDS)('sharing aws-cdk-lib\'s own agent add-on on a n
 describe.each(IMPORTED_CLUSTER_KINDS)('an imported %s cluster', (kind: ClusterKind) => {
   test('the add-on is created under the PodIdentityAgentAddon construct, with the literal cluster name', () => {
     const { stack, cluster } = stackWithCluster(kind);
-    const addon = PodIdentityAgentAddon.of(cluster);
+    const addon = PodIdentityAgentAddon.of(cluster) as PodIdentityAgentAddon;
     expect(addon.node.tryFindChild('Resource')).toBe(addon.resource);
     const { properties } = onlyAgentAddon(Template.fromStack(stack));
     expect(typeof properties.ClusterName).toBe('string');

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { IPodIdentityRole, POD_IDENTITY_SERVICE_PRINCIPAL, PodIdentityAgentAddon, PodIdentityAssociation, PodIdentityBoundWorkload, PodIdentityRole } from '../lib';
+import { IPodIdentityRole, PodIdentityAgentAddon, PodIdentityAssociation, PodIdentityBoundWorkload, PodIdentityRole } from '../lib';
 import {
   ACCOUNT,
   CLUSTER_KINDS,
@@ -42,7 +42,7 @@ describe('PodIdentityRole trust policy', () => {
     const { stack } = newStack();
     const role = new PodIdentityRole(stack, 'Role');
     expect(roleResource(stack, role).Properties.AssumeRolePolicyDocument).toEqual(POD_IDENTITY_TRUST_POLICY);
-    expect(POD_IDENTITY_SERVICE_PRINCIPAL).toBe('pods.eks.amazonaws.com');
+    expect(PodIdentityRole.SERVICE_PRINCIPAL).toBe('pods.eks.amazonaws.com');
   });
 
   test('has no condition (EKS Pod Identity uses no external id or source conditions on the trust)', () => {
@@ -278,7 +278,7 @@ describe('PodIdentityRole.associate()', () => {
     expect(role.associations).toHaveLength(2);
   });
 
-  test('the associations depend on the agent add-on and on the role with its policies, without a cycle', () => {
+  test('the associations depend on the agent add-on and on the role policies, without a cycle', () => {
     const { stack, cluster } = stackWithCluster('imported-eks-v2');
     const role = new PodIdentityRole(stack, 'Role');
     role.associate(cluster, { namespace: 'a', serviceAccount: 'one' });
@@ -290,11 +290,12 @@ describe('PodIdentityRole.associate()', () => {
     const resources = template.toJSON().Resources;
     const roleId = logicalIdOf(stack, role);
     const policyId = stack.resolve((role.node.findChild('DefaultPolicy').node.defaultChild as iam.CfnPolicy).logicalId);
-    const addonId = stack.resolve(PodIdentityAgentAddon.of(cluster).resource!.logicalId);
+    const addonId = stack.resolve((PodIdentityAgentAddon.of(cluster) as PodIdentityAgentAddon).resource!.logicalId);
     const associationIds = Object.keys(template.findResources(ASSOCIATION));
     expect(associationIds).toHaveLength(2);
     for (const id of associationIds) {
-      expect(resources[id].DependsOn).toEqual(expect.arrayContaining([roleId, policyId, addonId]));
+      expect(resources[id].DependsOn).toEqual(expect.arrayContaining([policyId, addonId]));
+      expect(resources[id].DependsOn).not.toContain(roleId);
       for (const other of associationIds) {
         expect(resources[id].DependsOn).not.toContain(other);
       }

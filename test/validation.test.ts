@@ -11,7 +11,7 @@ import * as kplus from 'cdk8s-plus-28';
 import {
   PodIdentityAgentAddon, PodIdentityAssociation, PodIdentityBoundWorkload, PodIdentityBoundWorkloadProps, PodIdentityRole,
 } from '../lib';
-import { importedEksV2Cluster, KUBECTL_LAYER_ARN, newEksV2Cluster } from './helpers/clusters';
+import { AnyCluster, importedEksV2Cluster, KUBECTL_LAYER_ARN, newEksV2Cluster } from './helpers/clusters';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 
@@ -473,16 +473,28 @@ describe('clusters the library cannot apply manifests to, and agents installed e
       .toThrow(/\[cdk-eks-pod-identity:NoKubectlProvider\] cluster Stack\/NoProvider has no kubectl provider.*Fix: .*KubectlProvider/);
   });
 
-  test('alreadyInstalled: no add-on resource, and the association has nothing to wait for', () => {
+  test.each([
+    ['fromInstalledAddon', (stack: Stack, cluster: AnyCluster) => PodIdentityAgentAddon.fromInstalledAddon(stack, 'Agent', cluster)],
+    ['the deprecated alreadyInstalled', (_: Stack, cluster: AnyCluster) => PodIdentityAgentAddon.of(cluster, { alreadyInstalled: true })],
+  ])('%s: no add-on resource, and the association has nothing to wait for', (_, install) => {
     const { app, stack, cluster } = setup();
-    const agent = PodIdentityAgentAddon.of(cluster, { alreadyInstalled: true });
+    const agent = install(stack, cluster);
     new PodIdentityBoundWorkload(stack, 'W', { cluster, namespace: 'carts', image: 'cart:1' });
     app.synth();
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::EKS::Addon', 0);
     template.resourceCountIs('AWS::EKS::PodIdentityAssociation', 1);
-    expect(agent.resource).toBeUndefined();
+    expect(agent.addonArn).toBeUndefined();
+    expect(PodIdentityAgentAddon.of(cluster)).toBe(agent);
+    const association = template.findResources('AWS::EKS::PodIdentityAssociation');
+    expect(Object.values(association)[0].DependsOn ?? []).not.toContain(expect.stringMatching(/Addon/));
     expect(errorsOf(stack)).toEqual([]);
+  });
+
+  test('fromInstalledAddon after the add-on is defined is rejected', () => {
+    const { stack, cluster } = setup();
+    PodIdentityAgentAddon.of(cluster);
+    expect(() => PodIdentityAgentAddon.fromInstalledAddon(stack, 'Agent', cluster)).toThrow(/DuplicateAgentAddon.*before anything that uses/);
   });
 
   test('alreadyInstalled with add-on options is rejected', () => {

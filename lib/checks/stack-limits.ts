@@ -2,7 +2,8 @@
 // fails at synth with how many workloads fit, not at deploy with CloudFormation's generic message.
 import { CfnElement, CfnResource, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { formatProblem } from '../errors';
+import { renderedTemplateOf } from '../private/cluster';
+import { formatProblem } from '../private/errors';
 
 /** CloudFormation allows this many resources in one stack. */
 export const MAX_RESOURCES_PER_STACK = 500;
@@ -37,7 +38,7 @@ export function validateStackLimits(stack: Stack, registered: IConstruct[]): str
   // Measuring the size means rendering the template a second time (~20% of synth). Below this many resources a
   // 1 MB template would need over 20 KB per resource, far beyond what this library renders, so it is skipped.
   if (resources.length < SIZE_CHECK_MIN_RESOURCES) return errors;
-  const template = (stack as any)._toCloudFormation();
+  const template = renderedTemplateOf(stack);
   const size = Buffer.byteLength(JSON.stringify(template, undefined, 1));
   if (size > MAX_TEMPLATE_BYTES) {
     const logicalIds = new Set(ours.map(r => stack.resolve((r as CfnElement).logicalId)));

@@ -1,7 +1,7 @@
 // Checks of single prop values, thrown at construct time. Values that are CDK tokens are unknown until deploy
 // and pass unchecked: they are never falsely rejected.
 import { Token } from 'aws-cdk-lib';
-import { problem, quote } from '../errors';
+import { problem, quote } from './errors';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -29,10 +29,19 @@ export function checkNamespace(namespace: string): void {
 
 /** A service account name must be a DNS-1123 subdomain. */
 export function checkServiceAccountName(name: string): void {
+  checkSubdomain('InvalidServiceAccountName', 'service account name', name);
+}
+
+/** A Deployment name must be a DNS-1123 subdomain. */
+export function checkDeploymentName(name: string): void {
+  checkSubdomain('InvalidDeploymentName', 'Deployment name', name);
+}
+
+function checkSubdomain(id: string, what: string, name: string): void {
   if (!known(name)) return;
   if (name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) {
-    throw problem('InvalidServiceAccountName',
-      `service account name ${quote(name)} is not a valid Kubernetes name (a DNS-1123 subdomain: 1-253 lower-case letters, digits, '-' or '.', starting and ending with a letter or digit${name.length > 253 ? `; it has ${name.length} characters` : ''})`,
+    throw problem(id,
+      `${what} ${quote(name)} is not a valid Kubernetes name (a DNS-1123 subdomain: 1-253 lower-case letters, digits, '-' or '.', starting and ending with a letter or digit${name.length > 253 ? `; it has ${name.length} characters` : ''})`,
       `use a name like ${quote(suggestName(name, 253))}`);
   }
 }

@@ -1,0 +1,19 @@
+import { CheckContext } from './check';
+import { IRSA_ANNOTATION } from '../private/constants';
+import { annotateWarning, quote } from '../private/errors';
+
+/** `IrsaAnnotationPresent`: a ServiceAccount of the workload still carries the IRSA role annotation. */
+export function checkIrsaAnnotation({ registry, facts }: CheckContext) {
+  for (const workload of registry.workloads) {
+    if (workload.migratingFromIrsa) continue;
+    for (const object of facts.chartObjects.get(workload) ?? []) {
+      if (object.kind !== 'ServiceAccount') continue;
+      const roleArn = object.toJson()?.metadata?.annotations?.[IRSA_ANNOTATION];
+      if (roleArn !== undefined) {
+        annotateWarning(workload, 'IrsaAnnotationPresent',
+          `ServiceAccount ${quote(object.name)} carries the IRSA annotation ${IRSA_ANNOTATION}=${quote(roleArn)} while a Pod Identity association exists; the SDKs prefer IRSA's web identity credentials`,
+          'remove the annotation, or set migratingFromIrsa: true while moving the workload from IRSA to Pod Identity');
+      }
+    }
+  }
+}

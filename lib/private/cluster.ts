@@ -1,0 +1,207 @@
+// The one place that knows the difference between aws-eks and aws-eks-v2 clusters, and every aws-cdk-lib internal
+// this library touches. Each internal is read through a function here that fails loudly, naming the internal, when
+// an aws-cdk-lib release changes it; test/private/aws-cdk-internals.test.ts exercises each of them.
+import { CfnResource, Lazy, Resource, Stack, Token } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks';
+import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
+import { Construct, IConstruct } from 'constructs';
+import { problem } from './errors';
+
+/** A cluster from either EKS module, new or imported: what Kubernetes manifests need (a kubectl provider). */
+export type AnyCluster = eks.ICluster | eksv2.ICluster;
+
+/** Which aws-cdk-lib module a cluster comes from. */
+export enum ClusterModule {
+  EKS = 'aws-eks',
+  EKS_V2 = 'aws-eks-v2',
+  /** A bare reference (e.g. `CfnCluster.fromClusterName`): name and ARN only, no kubectl provider. */
+  REFERENCE = 'reference',
+}
+
+/** An aws-cdk-lib internal changed: say which, so the fix is obvious. */
+function internalChanged(internal: string, expectation: string): Error {
+  return new Error(`[cdk-eks-pod-identity:AwsCdkInternalChanged] aws-cdk-lib's ${internal} no longer ${expectation}. Fix: use a version of aws-cdk-lib this release of cdk-eks-pod-identity supports, or upgrade cdk-eks-pod-identity`);
+}
+
+// Internal: imported clusters are instances of each module's unexported ClusterBase, the ancestor of the exported
+// Cluster that directly extends Resource (found by walking up, as decorators may wrap classes in between).
+const EKS_CLUSTER_BASE = directResourceSubclass(eks.Cluster, 'aws_eks ClusterBase');
+const EKS_V2_CLUSTER_BASE = directResourceSubclass(eksv2.Cluster, 'aws_eks_v2 ClusterBase');
+
+function directResourceSubclass(cls: Function, internal: string): Function {
+  let current = cls;
+  while (Object.getPrototypeOf(current)?.prototype instanceof Resource) current = Object.getPrototypeOf(current);
+  if (current === cls) throw internalChanged(internal, 'sits between Cluster and Resource');
+  return current;
+}
+
+// Internal: the label aws-cdk-lib's KubernetesManifest uses to prune objects removed from a manifest (injectPruneLabel).
+export const PRUNE_LABEL_PREFIX = 'aws.cdk.eks/prune-';
+
+/** The cluster's name (a literal or a token). */
+export function clusterNameOf(cluster: eks.IClusterRef): string {
+  return cluster.clusterRef.clusterName;
+}
+
+/** The cluster's ARN (a literal or a token). */
+export function clusterArnOf(cluster: eks.IClusterRef): string {
+  return cluster.clusterRef.clusterArn;
+}
+
+/** Tells which module a cluster comes from. */
+export function clusterModule(cluster: eks.IClusterRef): ClusterModule {
+  if (cluster instanceof EKS_V2_CLUSTER_BASE) return ClusterModule.EKS_V2;
+  if (cluster instanceof EKS_CLUSTER_BASE) return ClusterModule.EKS;
+  return ClusterModule.REFERENCE;
+}
+
+/** The cluster as one that can take Kubernetes manifests, or a clear error for a bare reference. */
+export function kubectlClusterOf(cluster: AnyCluster): AnyCluster {
+  if (clusterModule(cluster) === ClusterModule.REFERENCE) {
+    throw problem('UnsupportedCluster',
+      `the cluster ${(cluster as IConstruct).node?.path ?? String(cluster)} is neither an aws-cdk-lib aws_eks nor an aws_eks_v2 cluster, so Kubernetes objects cannot be applied to it`,
+      'pass a cluster created with `new eks.Cluster(...)` / `new eks_v2.Cluster(...)` or imported with `Cluster.fromClusterAttributes(...)` from the same aws-cdk-lib copy as this library');
+  }
+  return cluster;
+}
+
+/**
+ * A key shared by every construct that stands for one cluster in the app: the cluster object itself, and imports of
+ * the same cluster name in the same environment (stacks that import one cluster get distinct objects).
+ */
+export function clusterKey(cluster: eks.IClusterRef): string {
+  const name = clusterNameOf(cluster);
+  if (Token.isUnresolved(name)) return `construct:${cluster.node.path}`;
+  return `${cluster.env.account}/${cluster.env.region}/${name}`;
+}
+
+/** A cluster name for messages: the literal name, or the construct path when the name is a token. */
+export function clusterLabel(cluster: eks.IClusterRef): string {
+  const name = clusterNameOf(cluster);
+  return Token.isUnresolved(name) ? cluster.node.path : JSON.stringify(name);
+}
+
+/** Whether every pod of the cluster runs on Fargate. */
+export function isFargateCluster(cluster: eks.IClusterRef): boolean {
+  return cluster instanceof eks.FargateCluster || cluster instanceof eksv2.FargateCluster;
+}
+
+/** Whether the cluster is one this app creates (not imported). */
+export function isNewCluster(cluster: eks.IClusterRef): cluster is eks.Cluster | eksv2.Cluster {
+  return cluster instanceof eks.Cluster || cluster instanceof eksv2.Cluster;
+}
+
+/** The Kubernetes version of a cluster this app creates (e.g. `1.33`); undefined for imported clusters. */
+export function kubernetesVersion(cluster: eks.IClusterRef): string | undefined {
+  if (!isNewCluster(cluster)) return undefined;
+  // Internal: `version` is private on both modules' Cluster; they keep the KubernetesVersion given at construction.
+  const version = (cluster as any).version;
+  if (typeof version?.version !== 'string') throw internalChanged('Cluster.version', 'holds the KubernetesVersion');
+  return version.version;
+}
+
+/** The CloudFormation properties of an L1 resource as given to it (before overrides). */
+export function cfnPropertiesOf(resource: CfnResource): Record<string, any> {
+  // Internal: CfnResource._cfnProperties is what L1 resources of custom types (kubectl manifests, Helm charts,
+  // aws_eks Fargate profiles) keep their properties in; there is no public getter.
+  const properties = (resource as any)._cfnProperties;
+  if (typeof properties !== 'object' || properties === null) throw internalChanged('CfnResource._cfnProperties', 'holds the resource properties');
+  return properties;
+}
+
+/** One selector of a Fargate profile. */
+export interface FargateSelector {
+  /** The profile's construct path. */
+  readonly profile: string;
+  /** The `clusterName` the profile was given (compare with the cluster's name). */
+  readonly clusterName: string;
+  /** The namespace it selects. */
+  readonly namespace: string;
+  /** Pod labels it also requires, if any. */
+  readonly labels?: Record<string, string>;
+}
+
+/** The selectors of a Fargate profile resource of either module; none for any other resource. */
+export function fargateSelectorsOf(resource: CfnResource): FargateSelector[] {
+  const stack = Stack.of(resource);
+  if (resource instanceof eks.CfnFargateProfile) {
+    return (stack.resolve(resource.selectors) ?? []).map((selector: any) => ({
+      profile: resource.node.path,
+      clusterName: resource.clusterName,
+      namespace: selector.namespace,
+      labels: selector.labels && Object.fromEntries(selector.labels.map((label: any) => [label.key, label.value])),
+    }));
+  }
+  if (resource.cfnResourceType === 'Custom::AWSCDK-EKS-FargateProfile') {
+    // aws_eks creates Fargate profiles through a custom resource; cluster and selectors are in its Config property.
+    const config = cfnPropertiesOf(resource).Config ?? {};
+    return (stack.resolve(config.selectors) ?? []).map((selector: any) => ({
+      profile: resource.node.scope!.node.path,
+      clusterName: config.clusterName,
+      namespace: selector.namespace,
+      labels: selector.labels,
+    }));
+  }
+  return [];
+}
+
+/**
+ * The `eks-pod-identity-agent` add-on aws-cdk-lib itself manages for a cluster it created, if any.
+ *
+ * aws-cdk-lib creates it lazily on first access of `cluster.eksPodIdentityAgent` (also from
+ * `addServiceAccount(..., { identityType: POD_IDENTITY })`), so reading it here makes aws-cdk-lib and this library
+ * share one add-on instead of racing to create two. Imported clusters have none.
+ */
+export function awsCdkManagedAgentAddon(cluster: eks.IClusterRef): eks.CfnAddon | undefined {
+  if (!isNewCluster(cluster)) return undefined;
+  const addon = cluster.eksPodIdentityAgent;
+  const resource = addon?.node.defaultChild;
+  if (!(resource instanceof eks.CfnAddon)) throw internalChanged('Cluster.eksPodIdentityAgent', 'is an Addon with a CfnAddon default child');
+  return resource;
+}
+
+/** The rendered template of a stack (what `cdk synth` writes), without writing it. */
+export function renderedTemplateOf(stack: Stack): any {
+  // Internal: Stack._toCloudFormation() renders the template; the public route (synthesis) writes files.
+  const render = (stack as any)._toCloudFormation;
+  if (typeof render !== 'function') throw internalChanged('Stack._toCloudFormation()', 'renders the template');
+  return render.call(stack);
+}
+
+/** The options for applying a manifest that are shared by both modules. */
+export interface ApplyManifestOptions {
+  /** Renders the Kubernetes objects; called at synthesis, so later changes to the objects are included. */
+  readonly render: () => Array<Record<string, any>>;
+}
+
+/**
+ * Applies Kubernetes objects to the cluster through its kubectl provider, as a construct under `scope`.
+ *
+ * The objects are rendered lazily at synthesis: aws-cdk-lib's KubernetesManifest serializes its manifest when
+ * constructed, which would freeze cdk8s objects that users are still allowed to change. The prune label it
+ * would have injected is injected here instead, so pruning keeps working.
+ */
+export function applyManifest(scope: Construct, id: string, cluster: AnyCluster, options: ApplyManifestOptions): Construct {
+  const module = clusterModule(kubectlClusterOf(cluster));
+  if (module === ClusterModule.EKS_V2 && !(cluster as eksv2.ICluster).kubectlProvider) {
+    throw problem('NoKubectlProvider',
+      `cluster ${cluster.node.path} has no kubectl provider, so Kubernetes manifests cannot be applied to it`,
+      'create the cluster with kubectlProviderOptions: { kubectlLayer }, or import it with kubectlProvider: new eks_v2.KubectlProvider(...) or KubectlProvider.fromKubectlProviderAttributes(...) (fromClusterAttributes ignores kubectlProviderOptions)');
+  }
+  const manifest = module === ClusterModule.EKS_V2
+    ? new eksv2.KubernetesManifest(scope, id, { cluster: cluster as eksv2.ICluster, manifest: [], prune: true })
+    : new eks.KubernetesManifest(scope, id, { cluster: cluster as eks.ICluster, manifest: [], prune: true });
+  const resource = manifest.node.defaultChild as CfnResource;
+  const pruneLabel = PRUNE_LABEL_PREFIX + manifest.node.addr;
+  const stack = Stack.of(manifest);
+  resource.addPropertyOverride('Manifest', Lazy.string({
+    produce: () => stack.toJsonString(options.render().map(object => withLabel(object, pruneLabel))),
+  }));
+  resource.addPropertyOverride('PruneLabel', pruneLabel);
+  return manifest;
+}
+
+function withLabel(object: Record<string, any>, label: string): Record<string, any> {
+  const metadata = object.metadata ?? {};
+  return { ...object, metadata: { ...metadata, labels: { [label]: '', ...metadata.labels } } };
+}

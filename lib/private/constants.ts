@@ -1,0 +1,15 @@
+// Facts of EKS, IAM and Kubernetes that several files need. Public ones are re-exported as static members of the
+// constructs (module-level constants are invisible to jsii languages).
+
+/** The name of the EKS add-on that runs the Pod Identity Agent DaemonSet. */
+export const AGENT_ADDON_NAME = 'eks-pod-identity-agent';
+/** The service principal EKS Pod Identity uses to assume roles. */
+export const POD_IDENTITY_SERVICE_PRINCIPAL = 'pods.eks.amazonaws.com';
+/** Namespaces every cluster has. */
+export const BUILT_IN_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+/** EKS allows this many Pod Identity associations per cluster. */
+export const MAX_ASSOCIATIONS_PER_CLUSTER = 5000;
+/** Pod Identity needs Kubernetes 1.24 or later. */
+export const MIN_KUBERNETES_VERSION = '1.24';
+/** The ServiceAccount annotation of IAM roles for service accounts (IRSA). */
+export const IRSA_ANNOTATION = 'eks.amazonaws.com/role-arn';

@@ -1,0 +1,50 @@
+// How every check in this library reports: a stable id, what is wrong with which value, and the fix.
+import { Annotations } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
+const PROBLEM_ID = Symbol.for('cdk-eks-pod-identity.ProblemId');
+
+/**
+ * The error thrown for a bad input. Internal (jsii cannot export subclasses of `Error`): users recognise it with
+ * the public `PodIdentityErrors.problemIdOf(error)`, which also works across two copies of this library.
+ */
+export class PodIdentityError extends Error {
+  constructor(public readonly problemId: string, message: string) {
+    super(message);
+    this.name = 'PodIdentityError';
+    Object.defineProperty(this, PROBLEM_ID, { value: problemId, enumerable: false });
+  }
+}
+
+/** The problem id carried by an error of this library, if `error` is one. */
+export function problemIdOf(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null ? (error as any)[PROBLEM_ID] : undefined;
+}
+
+/**
+ * Formats a message that names the problem, the offending value and the fix, behind a stable id:
+ * `[cdk-eks-pod-identity:Id] what is wrong: value. Fix: what to do.`
+ */
+export function formatProblem(id: string, what: string, fix: string): string {
+  return `[cdk-eks-pod-identity:${id}] ${what}. Fix: ${fix}`;
+}
+
+/** An error for a bad prop value, thrown at construct time. */
+export function problem(id: string, what: string, fix: string): PodIdentityError {
+  return new PodIdentityError(id, formatProblem(id, what, fix));
+}
+
+/** Reports a problem that spans constructs as a CDK annotation error (synth fails, all errors listed). */
+export function annotateError(scope: IConstruct, id: string, what: string, fix: string): void {
+  Annotations.of(scope).addError(formatProblem(id, what, fix));
+}
+
+/** Reports a risky but possibly working setup as a CDK annotation warning (acknowledgeable by its id). */
+export function annotateWarning(scope: IConstruct, id: string, what: string, fix: string): void {
+  Annotations.of(scope).addWarningV2(`cdk-eks-pod-identity:${id}`, formatProblem(id, what, fix));
+}
+
+/** Quotes a value for a message; tokens and objects are rendered as JSON so nothing prints as `[object Object]`. */
+export function quote(value: unknown): string {
+  return JSON.stringify(value);
+}

@@ -1,0 +1,89 @@
+// What the constructs of this library created in the app. Constructs write it; roles, checks and limits only read
+// it. A leaf of the import graph: it knows the constructs by the structural interfaces below, never by class.
+import { Stack } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kplus from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
+import { appStateOf, stateOf } from './app-store';
+import { clusterKey } from './cluster';
+
+/** What the rest of the library needs to know of an association. */
+export interface RegisteredAssociation extends IConstruct {
+  readonly cluster: eks.IClusterRef;
+  readonly namespace: string;
+  readonly serviceAccount: string;
+  readonly role: iam.IRole;
+  readonly targetRole?: iam.IRole;
+  readonly disableSessionTags: boolean;
+}
+
+/** What the rest of the library needs to know of a workload. */
+export interface RegisteredWorkload extends IConstruct {
+  readonly association: RegisteredAssociation;
+  readonly chart: IConstruct;
+  readonly serviceAccountName: string;
+  readonly deployment: kplus.Deployment;
+  readonly kubernetesNamespace?: IConstruct;
+  readonly migratingFromIrsa: boolean;
+}
+
+/** What the rest of the library needs to know of a cluster's agent add-on. */
+export interface RegisteredAgentAddon extends IConstruct {
+  readonly cluster: eks.IClusterRef;
+}
+
+/** Everything this library created in one app. */
+export class Registry {
+  /** The registry of the app `scope` belongs to. */
+  public static of(scope: IConstruct): Registry {
+    return appStateOf(scope, 'Registry', () => new Registry());
+  }
+
+  public readonly associations = new Array<RegisteredAssociation>();
+  public readonly workloads = new Array<RegisteredWorkload>();
+  private readonly agentAddons = new Map<string, RegisteredAgentAddon>();
+  private readonly associationsByRole = new Map<iam.IRole, RegisteredAssociation[]>();
+  private readonly scopedRoles = new Set<iam.IRole>();
+
+  private constructor() {}
+
+  public addAssociation(association: RegisteredAssociation): void {
+    this.associations.push(association);
+    const ofRole = this.associationsByRole.get(association.role) ?? [];
+    ofRole.push(association);
+    this.associationsByRole.set(association.role, ofRole);
+  }
+
+  /** The associations of a role, in the order they were made. */
+  public associationsOf(role: iam.IRole): RegisteredAssociation[] {
+    return this.associationsByRole.get(role) ?? [];
+  }
+
+  public addWorkload(workload: RegisteredWorkload): void {
+    this.workloads.push(workload);
+  }
+
+  /** Records a role whose trust is scoped to its associations. */
+  public addScopedRole(role: iam.IRole): void {
+    this.scopedRoles.add(role);
+  }
+
+  public isScopedRole(role: iam.IRole): boolean {
+    return this.scopedRoles.has(role);
+  }
+
+  public addAgentAddon(addon: RegisteredAgentAddon): void {
+    this.agentAddons.set(clusterKey(addon.cluster), addon);
+  }
+
+  /** The agent add-on defined for a cluster in this app (by the cluster's key), if any. */
+  public agentAddonOf(cluster: eks.IClusterRef): RegisteredAgentAddon | undefined {
+    return this.agentAddons.get(clusterKey(cluster));
+  }
+
+  /** The associations of one stack by CloudFormation logical id: two with one id would collide in the template. */
+  public associationsByLogicalId(stack: Stack): Map<string, RegisteredAssociation> {
+    return stateOf(stack, 'AssociationsByLogicalId', () => new Map());
+  }
+}
