@@ -26,6 +26,7 @@ import {
 } from './helpers/clusters';
 import { kubernetesObjects } from './helpers/manifests';
 import { validateKubernetesObjects } from './judges/kubernetes-schema';
+import { logicalIdOf } from './helpers/logical-id';
 
 const ADDON = 'AWS::EKS::Addon';
 
@@ -37,9 +38,6 @@ function onlyAgentAddon(template: Template): { logicalId: string; properties: Re
   return { logicalId, properties: resource.Properties };
 }
 
-function logicalIdOf(resource: CfnResource): string {
-  return Stack.of(resource).resolve(resource.logicalId);
-}
 
 function expectValidKubernetesObjects(template: Template): void {
   expect(validateKubernetesObjects(kubernetesObjects(template))).toBeGreaterThan(0);

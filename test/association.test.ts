@@ -1,4 +1,4 @@
-import { App, CfnResource, Stack, Tags } from 'aws-cdk-lib';
+import { App, Stack, Tags } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -16,14 +16,11 @@ import {
   makeCluster,
   stackWithCluster,
 } from './helpers/clusters';
+import { logicalIdOf } from './helpers/logical-id';
 
 const ASSOCIATION = 'AWS::EKS::PodIdentityAssociation';
 const TARGET_ROLE_ARN = 'arn:aws:iam::222222222222:role/cross-account-target';
 
-function logicalIdOf(construct: Construct): string {
-  const resource = (construct.node.defaultChild ?? construct) as CfnResource;
-  return Stack.of(resource).resolve(resource.logicalId);
-}
 
 function onlyAssociation(template: Template): { logicalId: string; resource: Record<string, any> } {
   const associations = Object.entries(template.findResources(ASSOCIATION));

@@ -15,6 +15,7 @@ import {
   newStack,
   stackWithCluster,
 } from './helpers/clusters';
+import { logicalIdOf } from './helpers/logical-id';
 
 const ROLE = 'AWS::IAM::Role';
 const ASSOCIATION = 'AWS::EKS::PodIdentityAssociation';
@@ -33,9 +34,6 @@ function roleResource(stack: Stack, role: iam.IRole): Record<string, any> {
   return Template.fromStack(stack).toJSON().Resources[logicalId];
 }
 
-function logicalIdOf(stack: Stack, role: iam.IRole): string {
-  return stack.resolve((role.node.defaultChild as iam.CfnRole).logicalId);
-}
 
 describe('PodIdentityRole trust policy', () => {
   test('is exactly one statement: pods.eks.amazonaws.com may sts:AssumeRole and sts:TagSession', () => {
@@ -89,7 +87,7 @@ describe('PodIdentityRole props', () => {
       Path: '/pod-identity/',
       MaxSessionDuration: 14400,
     });
-    expect(stack.resolve(role.roleName)).toEqual({ Ref: logicalIdOf(stack, role) });
+    expect(stack.resolve(role.roleName)).toEqual({ Ref: logicalIdOf(role) });
   });
 
   test('managedPolicies are attached by ARN', () => {
@@ -164,7 +162,7 @@ describe('PodIdentityRole is an IRole and an IGrantable', () => {
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::IAM::Policy', 1);
     template.hasResourceProperties('AWS::IAM::Policy', {
-      Roles: [{ Ref: logicalIdOf(stack, role) }],
+      Roles: [{ Ref: logicalIdOf(role) }],
       PolicyDocument: {
         Statement: Match.arrayWith([Match.objectLike({
           Effect: 'Allow',
@@ -185,7 +183,7 @@ describe('PodIdentityRole is an IRole and an IGrantable', () => {
     expect(role.grantPrincipal).toBe(role);
 
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
-      Roles: [{ Ref: logicalIdOf(stack, role) }],
+      Roles: [{ Ref: logicalIdOf(role) }],
       PolicyDocument: {
         Statement: [
           { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: `arn:aws:sqs:us-east-1:${ACCOUNT}:orders` },
@@ -203,7 +201,7 @@ describe('PodIdentityRole is an IRole and an IGrantable', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([Match.objectLike({
-          Principal: { AWS: { 'Fn::GetAtt': [logicalIdOf(stack, role), 'Arn'] } },
+          Principal: { AWS: { 'Fn::GetAtt': [logicalIdOf(role), 'Arn'] } },
           Action: 's3:GetObject',
         })]),
       },
@@ -231,7 +229,7 @@ describe('PodIdentityRole.associate()', () => {
     template.resourceCountIs('AWS::EKS::Addon', 2);
     const rendered = Object.values(template.findResources(ASSOCIATION)).map(resource => resource.Properties);
     for (const properties of rendered) {
-      expect(properties.RoleArn).toEqual({ 'Fn::GetAtt': [logicalIdOf(stack, role), 'Arn'] });
+      expect(properties.RoleArn).toEqual({ 'Fn::GetAtt': [logicalIdOf(role), 'Arn'] });
       expect(properties.ServiceAccount).toBe('cart');
     }
     expect(rendered.map(properties => `${properties.ClusterName}/${properties.Namespace}`).sort()).toEqual([
@@ -250,7 +248,7 @@ describe('PodIdentityRole.associate()', () => {
       ClusterName: clusterNameIn(stack, cluster),
       Namespace: 'shop',
       ServiceAccount: 'cart',
-      RoleArn: { 'Fn::GetAtt': [logicalIdOf(stack, role), 'Arn'] },
+      RoleArn: { 'Fn::GetAtt': [logicalIdOf(role), 'Arn'] },
     });
   });
 
@@ -288,7 +286,7 @@ describe('PodIdentityRole.associate()', () => {
     // Template.fromStack rejects templates with dependency cycles.
     const template = Template.fromStack(stack);
     const resources = template.toJSON().Resources;
-    const roleId = logicalIdOf(stack, role);
+    const roleId = logicalIdOf(role);
     const policyId = stack.resolve((role.node.findChild('DefaultPolicy').node.defaultChild as iam.CfnPolicy).logicalId);
     const addonId = stack.resolve((PodIdentityAgentAddon.of(cluster) as PodIdentityAgentAddon).resource!.logicalId);
     const associationIds = Object.keys(template.findResources(ASSOCIATION));

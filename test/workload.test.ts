@@ -1,5 +1,4 @@
-import * as fs from 'fs';
-import { App, CfnResource, Stack } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as eks from 'aws-cdk-lib/aws-eks';
@@ -19,6 +18,8 @@ import {
 } from './helpers/clusters';
 import { KUBERNETES_RESOURCE_TYPE, kubernetesObjects } from './helpers/manifests';
 import { validateKubernetesObjects } from './judges/kubernetes-schema';
+import { restrictedProfileViolations } from './judges/pod-security';
+import { logicalIdOf } from './helpers/logical-id';
 
 const IMAGE = 'public.ecr.aws/aws-containers/retail-store-sample-cart:1.0.0';
 const ASSOCIATION = 'AWS::EKS::PodIdentityAssociation';
@@ -26,10 +27,6 @@ const IRSA_ANNOTATION = 'eks.amazonaws.com/role-arn';
 
 type KubernetesObject = Record<string, any>;
 
-function logicalIdOf(construct: Construct): string {
-  const resource = (construct.node.defaultChild ?? construct) as CfnResource;
-  return Stack.of(resource).resolve(resource.logicalId);
-}
 
 /** The objects of the template's manifests, validated against the Kubernetes schemas (at least one must exist). */
 function validObjects(template: Template): KubernetesObject[] {
@@ -329,6 +326,113 @@ describe('PodIdentityBoundWorkload security defaults', () => {
   });
 });
 
+describe('PodIdentityBoundWorkload restricted pod security', () => {
+  test('the pod, a sidecar and an init container added after construction pass the restricted profile field by field', () => {
+    const { stack, cluster } = stackWithCluster(DETAIL_KIND);
+    const workload = new PodIdentityBoundWorkload(stack, 'Cart', { cluster, namespace: 'shop', image: IMAGE });
+    const sidecar = workload.deployment.addContainer({ name: 'proxy', image: 'envoy:1', portNumber: 9901 });
+    workload.deployment.addInitContainer({ name: 'migrate', image: 'migrate:1' });
+    const objects = validObjects(Template.fromStack(stack));
+    const pod = objectOfKind(objects, 'Deployment').spec.template;
+
+    expect(pod.spec.securityContext.seccompProfile).toEqual({ type: 'RuntimeDefault' });
+    for (const container of [...pod.spec.containers, ...pod.spec.initContainers]) {
+      expect(container.securityContext).toMatchObject({
+        allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true,
+        capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+      });
+    }
+    expect(pod.spec.containers.map((c: any) => c.name)).toEqual([expect.any(String), 'proxy']);
+    expect(sidecar.securityContext.ensureNonRoot).toBe(true);
+    expect(restrictedProfileViolations(pod.spec, pod.metadata?.annotations)).toEqual([]);
+  });
+
+  test('a sidecar keeps the fields its caller sets, and gets the hardened defaults for the rest', () => {
+    const { stack, cluster } = stackWithCluster(DETAIL_KIND);
+    const workload = new PodIdentityBoundWorkload(stack, 'Cart', { cluster, namespace: 'shop', image: IMAGE });
+    workload.deployment.addContainer({ name: 'writer', image: 'w:1', securityContext: { readOnlyRootFilesystem: false, user: 1234 } });
+    const sidecar = objectOfKind(validObjects(Template.fromStack(stack)), 'Deployment').spec.template.spec.containers[1];
+    expect(sidecar.securityContext).toMatchObject({ readOnlyRootFilesystem: false, runAsUser: 1234, capabilities: { drop: ['ALL'] } });
+  });
+
+  test('the judge says no: a privileged, escalating container without seccomp fails on exactly those fields', () => {
+    const { objects } = workloadWith();
+    const spec = JSON.parse(JSON.stringify(objectOfKind(objects, 'Deployment').spec.template.spec));
+    delete spec.securityContext.seccompProfile;
+    spec.containers.push({ name: 'bad', image: 'bad:1', securityContext: { privileged: true, allowPrivilegeEscalation: true, capabilities: { add: ['SYS_ADMIN'] } } });
+    spec.volumes.push({ name: 'host', hostPath: { path: '/' } });
+    expect(restrictedProfileViolations(spec)).toEqual([
+      'volumes[1].hostPath: hostPath volumes are forbidden',
+      'volumes[1]: volume type hostPath is not allowed',
+      'containers[1].securityContext.privileged: must not be true',
+      'containers[1].securityContext.allowPrivilegeEscalation: must be false',
+      'containers[1].securityContext.seccompProfile.type: must be RuntimeDefault or Localhost (here or at pod level)',
+      'containers[1].securityContext.capabilities.drop: must include ALL',
+      'containers[1].securityContext.capabilities.add: SYS_ADMIN may not be added',
+    ]);
+  });
+});
+
+describe('PodIdentityBoundWorkload pod selectors', () => {
+  const selectorOf = (deployment: any) => deployment.spec.selector.matchLabels;
+
+  test('two workloads in one namespace select only their own pods, and a Service from one selects only its pods', () => {
+    const { stack, cluster } = stackWithCluster(DETAIL_KIND);
+    const payments = new PodIdentityBoundWorkload(stack, 'Payments', { cluster, namespace: 'shop', image: IMAGE, port: 8080 });
+    new PodIdentityBoundWorkload(stack, 'Reports', { cluster, namespace: 'shop', createNamespace: false, image: IMAGE, port: 8080 });
+    new PodIdentityBoundWorkload(stack, 'Audit', { cluster, namespace: 'shop', createNamespace: false, image: IMAGE, deploymentName: 'audit-v2' });
+    const service = payments.deployment.exposeViaService();
+
+    const objects = validObjects(Template.fromStack(stack));
+    const deployments = objects.filter(o => o.kind === 'Deployment');
+    expect(deployments.map(d => d.metadata.name)).toEqual(['payments', 'reports', 'audit-v2']);
+    for (const deployment of deployments) {
+      // The pods carry the labels their Deployment selects, and no other Deployment selects them.
+      expect(deployment.spec.template.metadata.labels).toMatchObject(selectorOf(deployment));
+      expect(deployment.spec.template.metadata.labels['app.kubernetes.io/name']).toBe(deployment.metadata.name);
+      for (const other of deployments.filter(d => d !== deployment)) {
+        const selects = Object.entries(selectorOf(other)).every(([key, value]) => deployment.spec.template.metadata.labels[key] === value);
+        expect({ other: other.metadata.name, pods: deployment.metadata.name, selects }).toMatchObject({ selects: false });
+      }
+    }
+    const serviceObject = objects.find(o => o.kind === 'Service')!;
+    expect(serviceObject.metadata.name).toBe(service.name);
+    expect(serviceObject.spec.selector).toEqual(selectorOf(deployments[0]));
+    const paymentsLabels = deployments[0].spec.template.metadata.labels;
+    const selected = deployments.filter(d => Object.entries(serviceObject.spec.selector).every(([k, v]) => d.spec.template.metadata.labels[k] === v));
+    expect(selected.map(d => d.metadata.name)).toEqual(['payments']);
+    expect(paymentsLabels).toMatchObject(serviceObject.spec.selector);
+  });
+
+  test('the selector is stable across construct ids, paths and stacks: it derives from the namespace and Deployment name', () => {
+    const selector = (stackId: string, parent: string, id: string) => {
+      const app = new App();
+      const stack = new Stack(app, stackId, { env: ENV });
+      const cluster = makeCluster('imported-eks-v2', stack);
+      new PodIdentityBoundWorkload(new Construct(stack, parent), id, {
+        cluster, namespace: 'shop', serviceAccountName: 'payments', image: IMAGE,
+      });
+      return selectorOf(objectOfKind(validObjects(Template.fromStack(stack)), 'Deployment'));
+    };
+    const first = selector('One', 'Team', 'Payments');
+    expect(selector('Two', 'Other', 'Renamed')).toEqual(first);
+    expect(Object.values(first).join()).toMatch(/shop/);
+  });
+
+  test('the same Deployment name in two namespaces, or two stacks on one cluster, gets distinct selectors', () => {
+    const app = new App();
+    const clusterStack = new Stack(app, 'ClusterStack', { env: ENV });
+    const cluster = makeCluster('eks-v2', clusterStack);
+    const stacks = ['a', 'b'].map(ns => {
+      const stack = new Stack(app, `Team-${ns}`, { env: ENV });
+      new PodIdentityBoundWorkload(stack, 'Payments', { cluster, namespace: ns, image: IMAGE });
+      return stack;
+    });
+    const selectors = stacks.map(stack => selectorOf(objectOfKind(validObjects(Template.fromStack(stack)), 'Deployment')));
+    expect(selectors[0]).not.toEqual(selectors[1]);
+  });
+});
+
 describe('PodIdentityBoundWorkload permissions', () => {
   test('table.grantReadWriteData(workload) lands on the workload\'s role, and the association waits for it', () => {
     const { stack, cluster } = stackWithCluster(DETAIL_KIND);
@@ -472,43 +576,6 @@ describe('PodIdentityBoundWorkload conflicting options', () => {
     expect(container.args).toEqual(['--port', '9090']);
     expect(container.ports).toEqual([expect.objectContaining({ containerPort: 9090 })]);
     expect(objectOfKind(objects, 'Deployment').spec.replicas).toBe(4);
-  });
-});
-
-describe('determinism', () => {
-  function synthTemplates(): Record<string, string> {
-    const app = new App();
-    const templates: Record<string, string> = {};
-    const stacks = CLUSTER_KINDS.map(kind => {
-      const stack = new Stack(app, `Stack-${kind}`, { env: ENV });
-      const cluster = makeCluster(kind, stack);
-      const shared = new PodIdentityRole(stack, 'Shared');
-      shared.associate(cluster, { namespace: 'shop', serviceAccount: 'reporting' });
-      shared.associate(cluster, { namespace: 'audit', serviceAccount: 'reporting' });
-      const table = new dynamodb.Table(stack, 'Table', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
-      const workload = new PodIdentityBoundWorkload(stack, 'Cart', {
-        cluster, namespace: 'shop', image: IMAGE, env: { TABLE_NAME: table.tableName }, port: 8080,
-      });
-      table.grantReadWriteData(workload);
-      new PodIdentityBoundWorkload(stack, 'Orders', { cluster, namespace: 'shop', createNamespace: false, image: IMAGE });
-      return stack;
-    });
-    const assembly = app.synth();
-    for (const stack of stacks) {
-      templates[stack.stackName] = fs.readFileSync(assembly.getStackArtifact(stack.artifactId).templateFullPath, 'utf-8');
-    }
-    return templates;
-  }
-
-  test('synthesizing the same app twice gives byte-identical templates', () => {
-    const first = synthTemplates();
-    const second = synthTemplates();
-    expect(Object.keys(first)).toHaveLength(CLUSTER_KINDS.length);
-    for (const name of Object.keys(first)) {
-      expect(second[name]).toBe(first[name]);
-      expect(first[name]).toContain('Custom::AWSCDK-EKS-KubernetesResource');
-      expect(validateKubernetesObjects(kubernetesObjects(Template.fromString(first[name])))).toBeGreaterThan(0);
-    }
   });
 });
 
