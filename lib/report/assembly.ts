@@ -28,6 +28,7 @@ export interface Located {
 
 const ARTIFACT_STACK = 'aws:cloudformation:stack';
 const ARTIFACT_NESTED_ASSEMBLY = 'cdk:cloud-assembly';
+const ARTIFACT_ASSET_MANIFEST = 'cdk:asset-manifest';
 
 export class CloudAssembly {
   /** Reads `directory/manifest.json`. */
@@ -44,12 +45,22 @@ export class CloudAssembly {
   /** Every template, stacks before their nested stacks, in manifest order. */
   public readonly templates: Template[] = [];
   private readonly exports = new Map<string, { template: Template; value: Json }>();
+  /** File assets by the object key they are published under (a nested stack's TemplateURL ends with it). */
+  private readonly fileAssets = new Map<string, string>();
 
   private constructor() {}
 
   private readAssembly(directory: string, prefix: string) {
     const manifest = readJson(path.join(directory, 'manifest.json'));
     const artifacts: Record<string, Json> = manifest.artifacts ?? {};
+    for (const artifact of Object.values(artifacts).filter(a => a.type === ARTIFACT_ASSET_MANIFEST)) {
+      const assets = readJson(path.join(directory, artifact.properties.file));
+      for (const asset of Object.values<Json>(assets.files ?? {})) {
+        for (const destination of Object.values<Json>(asset.destinations ?? {})) {
+          if (typeof asset.source?.path === 'string') this.fileAssets.set(destination.objectKey, path.join(directory, asset.source.path));
+        }
+      }
+    }
     for (const [id, artifact] of Object.entries(artifacts)) {
       if (artifact.type === ARTIFACT_STACK) {
         const name = prefix + (artifact.displayName ?? id);
@@ -79,14 +90,25 @@ export class CloudAssembly {
       }
     }
     for (const [logicalId, resource] of sortedEntries(template.resources)) {
-      const nestedFile = resource.Type === 'AWS::CloudFormation::Stack' ? resource.Metadata?.['aws:asset:path'] : undefined;
-      if (typeof nestedFile !== 'string') continue;
-      const nestedPath = path.isAbsolute(nestedFile) ? nestedFile : path.join(directory, nestedFile);
-      if (!fs.existsSync(nestedPath)) continue;
+      if (resource.Type !== 'AWS::CloudFormation::Stack') continue;
+      const nestedPath = this.nestedTemplatePath(directory, resource);
+      if (!nestedPath) continue;
       template.nested[logicalId] = this.readTemplate(path.dirname(nestedPath), path.basename(nestedPath),
         `${name}/${logicalId}`, template, resource.Properties?.Parameters ?? {});
     }
     return template;
+  }
+
+  /**
+   * A nested stack's template file: named by its `aws:asset:path` metadata (`cdk synth`), or else found through the
+   * asset manifest by the object key its TemplateURL ends with (apps synthesized without asset metadata).
+   */
+  private nestedTemplatePath(directory: string, resource: Json): string | undefined {
+    const assetPath = resource.Metadata?.['aws:asset:path'];
+    const candidates = typeof assetPath === 'string' ? [path.isAbsolute(assetPath) ? assetPath : path.join(directory, assetPath)] : [];
+    const objectKey = /([^/"]+\.json)"/.exec(JSON.stringify(resource.Properties?.TemplateURL ?? ''));
+    if (objectKey && this.fileAssets.has(objectKey[1])) candidates.push(this.fileAssets.get(objectKey[1])!);
+    return candidates.find(candidate => fs.existsSync(candidate));
   }
 
   /**
