@@ -5,8 +5,8 @@ import * as path from 'path';
 // recipe:start
 import { runSimulation } from '@cloud-copilot/iam-simulate'; // AGPL-3.0: a devDependency of your tests only
 import { App, CfnElement } from 'aws-cdk-lib';
-import { PodIdentityReport } from '../lib';
 import { CartsExampleStack } from '../examples/carts-stack'; // your stack
+import { PodIdentityReport } from '../lib';
 
 const ACCOUNT = '111111111111';
 const TABLE_ARN = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/carts`;

@@ -32,7 +32,7 @@ describe('on templates made by this library', () => {
     statements: [new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: ['arn:aws:sqs:us-east-1:111111111111:orders'] })],
   });
   const chained = new PodIdentityRole(stack, 'ChainedRole', {
-    inlinePolicies: { logs: new iam.PolicyDocument({ statements: [new iam.PolicyStatement({ actions: ['logs:PutLogEvents'], resources: [`arn:aws:logs:us-east-1:111111111111:log-group:orders:*`] })] }) },
+    inlinePolicies: { logs: new iam.PolicyDocument({ statements: [new iam.PolicyStatement({ actions: ['logs:PutLogEvents'], resources: ['arn:aws:logs:us-east-1:111111111111:log-group:orders:*'] })] }) },
     managedPolicies: [shared, iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonS3ReadOnlyAccess')],
     permissionsBoundary: boundary,
     scopeTrustToAssociations: true,
@@ -156,7 +156,9 @@ describe('on templates made by plain aws-cdk-lib', () => {
   bucket.grantPut(serviceAccount);
 
   new eks.CfnPodIdentityAssociation(stack, 'Hand', {
-    clusterName: 'other-cluster', namespace: 'batch', serviceAccount: 'worker',
+    clusterName: 'other-cluster',
+    namespace: 'batch',
+    serviceAccount: 'worker',
     roleArn: 'arn:aws:iam::111111111111:role/made-elsewhere',
   });
 

@@ -169,17 +169,21 @@ class Analysis {
 
     const policies: ReportPolicy[] = [];
     for (const inline of props.Policies ?? []) {
-      policies.push({ kind: PolicyKind.INLINE, name: String(this.assembly.render(inline.PolicyName, roleTemplate, placeholders)), document: renderDeep(inline.PolicyDocument) });
+      const name = this.assembly.render(inline.PolicyName, roleTemplate, placeholders);
+      policies.push({ kind: PolicyKind.INLINE, name, document: renderDeep(inline.PolicyDocument) });
     }
     const attached = this.attached.get(roleKey(located)) ?? [];
     for (const policy of attached.filter(p => p.kind === PolicyKind.ATTACHED)) {
-      policies.push({ kind: PolicyKind.ATTACHED, name: policyName(policy), document: renderDeep(policy.resource.Properties?.PolicyDocument, policy.template) });
+      const document = renderDeep(policy.resource.Properties?.PolicyDocument, policy.template);
+      policies.push({ kind: PolicyKind.ATTACHED, name: policyName(policy), document });
     }
-    const managed = [...(props.ManagedPolicyArns ?? []).map((value: Json) => this.managedPolicy(value, roleTemplate, placeholders, findings))];
+    const managed: ReportPolicy[] = (props.ManagedPolicyArns ?? [])
+      .map((value: Json) => this.managedPolicy(value, roleTemplate, placeholders, findings));
     for (const policy of attached.filter(p => p.kind === PolicyKind.CUSTOMER_MANAGED)) {
       const policyArn = this.assembly.render({ Ref: policy.logicalId }, policy.template, placeholders);
       if (managed.some(m => m.arn === policyArn)) continue;
-      managed.push({ kind: PolicyKind.CUSTOMER_MANAGED, name: policyName(policy), arn: policyArn, document: renderDeep(policy.resource.Properties?.PolicyDocument, policy.template) });
+      const document = renderDeep(policy.resource.Properties?.PolicyDocument, policy.template);
+      managed.push({ kind: PolicyKind.CUSTOMER_MANAGED, name: policyName(policy), arn: policyArn, document });
     }
     policies.push(...managed.filter(p => p.kind === PolicyKind.CUSTOMER_MANAGED), ...managed.filter(p => p.kind === PolicyKind.AWS_MANAGED));
 

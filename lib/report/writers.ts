@@ -1,6 +1,6 @@
 // The report as JSON (for tools and IAM evaluators) and as Markdown (for a pull-request comment).
-import { Json, isObject } from './assembly';
 import { listOf, statementsOf } from './analyze';
+import { Json, isObject } from './assembly';
 import { FindingSeverity, PodIdentityReportEntry, PolicyKind, ReportFinding, ReportPolicy, ReportRole } from './model';
 
 /** Version of the JSON layout; bumped when a field changes meaning or goes away. */
