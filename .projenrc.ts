@@ -144,6 +144,14 @@ const synthExamples = project.addTask('synth:examples', {
   exec: 'cdk synth --no-notices --quiet',
 });
 
+// The permissions report of the bundled examples is committed (examples/permissions.md): CI regenerates it with
+// the packaged command (compiled lib/, so after the build) and `.ci/run` fails when it differs from the commit.
+const reportExamples = project.addTask('report:examples', {
+  description: 'Write the permissions report of the synthesized examples (cdk.out) to examples/permissions.md (needs a compiled lib/ and synth:examples)',
+  env: offlineCdkEnv,
+  exec: 'node bin/cdk-eks-pod-identity report cdk.out --format markdown > examples/permissions.md',
+});
+
 const integ = project.addTask('integ', {
   description: 'Verify the integ tests against their committed snapshots (deploys nothing)',
   env: { ...offlineCdkEnv, TS_NODE_TRANSPILE_ONLY: 'true', TS_NODE_PREFER_TS_EXTS: 'true' },
@@ -188,14 +196,17 @@ project.testTask.insertStep(1, timerStop('jest'), timerStart('eslint'));
 project.testTask.insertStep(0, timerStart('jest'));
 
 const ci = project.addTask('ci', {
-  description: 'Everything CI checks: build (jsii, eslint, jest, API.md), type-check, integ snapshots, example synthesis, language bindings, tarball smoke test',
+  description: 'Everything CI checks: build (jsii, eslint, jest, API.md), type-check, integ snapshots, example synthesis and their permissions report, language bindings, tarball smoke test',
   env: offlineCdkEnv,
 });
 ci.exec('node .ci/timer.js reset');
-for (const task of [project.buildTask, typecheck, integ, synthExamples, judgeLanguages, judgeSmoke]) {
+for (const task of [project.buildTask, typecheck, integ, synthExamples, reportExamples, judgeLanguages, judgeSmoke]) {
   ci.addSteps(timerStart(task.name), { spawn: task.name }, timerStop(task.name));
 }
 ci.exec('node .ci/timer.js report');
+
+// `npx cdk-eks-pod-identity report`: a small script that loads the compiled lib/report/cli.js (shipped in the tarball).
+project.addBins({ 'cdk-eks-pod-identity': 'bin/cdk-eks-pod-identity' });
 
 for (const pattern of ['/examples/', '/integ/', '/bench/', '/.ci/', 'cdk.out/', '/cdk.json']) {
   project.addPackageIgnore(pattern);

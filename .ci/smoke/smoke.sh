@@ -39,4 +39,18 @@ echo "judge:smoke: installed $(cd "$app" && node -p 'require("cdk-eks-pod-identi
 
 # 4. Synthesize with node and check the template.
 (cd "$app" && node app.js && node check-template.js cdk.out/SmokeStack.template.json)
+
+# 5. The package's command: the permissions report of that app lists both associations, as JSON too.
+(cd "$app" && npx --no-install cdk-eks-pod-identity report cdk.out > report.md \
+  && npx --no-install cdk-eks-pod-identity report cdk.out --format json > report.json \
+  && node -e '
+    const fs = require("fs");
+    const md = fs.readFileSync("report.md", "utf8");
+    const pairs = JSON.parse(fs.readFileSync("report.json", "utf8")).associations.map(a => `${a.namespace}/${a.serviceAccount}`);
+    const problems = [];
+    if (!md.startsWith("# EKS Pod Identity permissions")) problems.push("Markdown report has no title");
+    if (JSON.stringify(pairs) !== JSON.stringify(["batch/reader", "web/web"])) problems.push(`JSON report lists ${pairs}`);
+    if (problems.length) { console.error("judge:smoke: report: " + problems.join("; ")); process.exit(1); }
+    console.log(`judge:smoke: report ok (${pairs.join(", ")})`);
+  ')
 echo "judge:smoke: ok"

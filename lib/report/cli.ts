@@ -1,0 +1,61 @@
+// `cdk-eks-pod-identity report [cdk.out] [--format markdown|json] [--fail-on warning|error]`
+import { FindingSeverity } from './model';
+import { PodIdentityReport } from './report';
+
+const USAGE = `Usage: cdk-eks-pod-identity report [cloud-assembly-dir] [--format markdown|json] [--fail-on warning|error]
+
+Lists every EKS Pod Identity association of a synthesized cloud assembly (default: cdk.out) with the permissions
+its pods get, and findings. Exit code 0; 1 when --fail-on is given and a finding of that severity or worse exists;
+2 on a usage error or an unreadable cloud assembly.`;
+
+/** What the CLI writes to. */
+export interface CliOutput {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+/** Runs the command line; returns the exit code. */
+export function runCli(args: string[], output: CliOutput): number {
+  const positional: string[] = [];
+  let format = 'markdown';
+  let failOn: FindingSeverity | undefined;
+  try {
+    for (let i = 0; i < args.length; i++) {
+      const [flag, inline] = args[i].startsWith('--') && args[i].includes('=') ? args[i].split(/=(.*)/s) : [args[i], undefined];
+      const value = () => {
+        const v = inline ?? args[++i];
+        if (v === undefined) throw new Error(`${flag} needs a value`);
+        return v;
+      };
+      if (flag === '--help' || flag === '-h') {
+        output.out(USAGE + '\n');
+        return 0;
+      } else if (flag === '--format') {
+        format = value();
+        if (format !== 'markdown' && format !== 'json') throw new Error(`--format must be markdown or json, not '${format}'`);
+      } else if (flag === '--fail-on') {
+        const name = value();
+        if (name !== 'warning' && name !== 'error') throw new Error(`--fail-on must be warning or error, not '${name}'`);
+        failOn = FindingSeverity.of(name);
+      } else if (flag.startsWith('-')) {
+        throw new Error(`unknown option ${flag}`);
+      } else {
+        positional.push(flag);
+      }
+    }
+    const [command, directory = 'cdk.out', ...extra] = positional;
+    if (command !== 'report') throw new Error(command === undefined ? 'missing command' : `unknown command '${command}'`);
+    if (extra.length > 0) throw new Error(`unexpected argument '${extra[0]}'`);
+
+    const report = PodIdentityReport.fromCloudAssembly(directory);
+    output.out(format === 'json' ? report.toJson() : report.toMarkdown());
+    if (failOn && report.hasFindings(failOn)) {
+      output.err(`cdk-eks-pod-identity: findings of severity ${failOn.name} or worse (--fail-on ${failOn.name})\n`);
+      return 1;
+    }
+    return 0;
+  } catch (error) {
+    output.err(`cdk-eks-pod-identity: ${(error as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+}
