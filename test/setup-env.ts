@@ -4,5 +4,7 @@
 import * as os from 'os';
 import * as path from 'path';
 
-process.env.CDK_OUTDIR = path.join(os.tmpdir(), `cdk-eks-pod-identity-jest-${process.env.JEST_WORKER_ID ?? '0'}`);
+// The folder is per jest run (the workers' parent process) and worker: two runs at once must not overwrite each
+// other's templates mid-read.
+process.env.CDK_OUTDIR = path.join(os.tmpdir(), `cdk-eks-pod-identity-jest-${process.ppid}-${process.env.JEST_WORKER_ID ?? '0'}`);
 process.env.CDK_CONTEXT_JSON = JSON.stringify({ 'aws:cdk:disable-asset-staging': true });
