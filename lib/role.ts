@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { PodIdentityAssociation, PodIdentityAssociationOptions } from './association';
 import { formatProblem } from './errors';
+import { WellKnownPolicy } from './policies/well-known-policy';
 import { checkRoleName } from './validation/input';
 
 /** The service principal EKS Pod Identity uses to assume roles. */
@@ -83,6 +84,14 @@ export interface PodIdentityRoleProps {
    * @see https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html
    */
   readonly scopeTrustToAssociations?: boolean;
+
+  /**
+   * Permissions of well-known cluster software (external-dns, the AWS Load Balancer Controller, CSI drivers...),
+   * scoped to what you pass them. Same as calling `addWellKnownPolicy()` for each.
+   *
+   * @default - none
+   */
+  readonly wellKnownPolicies?: WellKnownPolicy[];
 }
 
 /**
@@ -111,7 +120,7 @@ export class PodIdentityRole extends iam.Role implements IPodIdentityRole {
 
   constructor(scope: Construct, id: string, props: PodIdentityRoleProps = {}) {
     checkRoleName(props.roleName);
-    const { scopeTrustToAssociations, ...roleProps } = props;
+    const { scopeTrustToAssociations, wellKnownPolicies, ...roleProps } = props;
     const service = new iam.ServicePrincipal(POD_IDENTITY_SERVICE_PRINCIPAL);
     const tagValues = (valueOf: (association: PodIdentityAssociation) => string) =>
       Lazy.list({ produce: () => [...new Set(this._associations.map(valueOf))] });
@@ -128,6 +137,7 @@ export class PodIdentityRole extends iam.Role implements IPodIdentityRole {
         : service),
     });
     this.scopeTrustToAssociations = scopeTrustToAssociations ?? false;
+    for (const policy of wellKnownPolicies ?? []) this.addWellKnownPolicy(policy);
     if (this.scopeTrustToAssociations) {
       this.node.addValidation({
         validate: () => this._associations.length > 0 ? [] : [formatProblem('ScopedRoleWithoutAssociations',
@@ -154,6 +164,11 @@ export class PodIdentityRole extends iam.Role implements IPodIdentityRole {
 
   public associate(cluster: eks.ICluster | eksv2.ICluster, options: PodIdentityAssociationOptions): PodIdentityAssociation {
     return associateRole(this, cluster, options);
+  }
+
+  /** Gives this role the permissions of a piece of cluster software (see `WellKnownPolicy`). */
+  public addWellKnownPolicy(policy: WellKnownPolicy): void {
+    policy._attachTo(this);
   }
 }
 

@@ -1,0 +1,148 @@
+// Secrets and backup: External Secrets Operator, Velero.
+import { Aws } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { problem } from '../errors';
+import { Grant, NO_RESOURCE_LEVEL, PresetDefinition, accountArn } from './grants';
+import { WellKnownPolicyOptions } from './options';
+
+/** Options of {@link WellKnownPolicy.externalSecrets}. */
+export interface ExternalSecretsOptions extends WellKnownPolicyOptions {
+  /**
+   * Secrets Manager secrets the `ExternalSecret` resources read.
+   *
+   * @default - none
+   */
+  readonly secrets?: secretsmanager.ISecret[];
+
+  /**
+   * SSM parameters the `ExternalSecret` resources read.
+   *
+   * @default - none
+   */
+  readonly parameters?: ssm.IParameter[];
+
+  /**
+   * Customer managed KMS keys the secrets or SecureString parameters are encrypted with.
+   *
+   * @default - none: the AWS managed keys need no permissions
+   */
+  readonly kmsKeys?: kms.IKey[];
+}
+
+/** Options of {@link WellKnownPolicy.velero}. */
+export interface VeleroOptions extends WellKnownPolicyOptions {
+  /** The backup storage location's bucket. */
+  readonly bucket: s3.IBucket;
+
+  /**
+   * The backup storage location's prefix: objects only under it.
+   *
+   * @default - the whole bucket
+   */
+  readonly prefix?: string;
+
+  /**
+   * Take EBS snapshots of persistent volumes (the AWS plugin's volume snapshotter). Backups that copy volume data
+   * with the node agent (Kopia) need no EC2 permissions.
+   *
+   * @default true
+   */
+  readonly volumeSnapshots?: boolean;
+
+  /**
+   * Customer managed KMS keys of the bucket (SSE-KMS) and of encrypted volumes.
+   *
+   * @default - none
+   */
+  readonly kmsKeys?: kms.IKey[];
+}
+
+/**
+ * Upstream: https://external-secrets.io/latest/provider/aws-secrets-manager/#iam-policy and
+ * https://external-secrets.io/latest/provider/aws-parameter-store/#iam-policy, also terraform-aws-eks-pod-identity
+ * `external_secrets.tf`. Tighter: read only the given secrets and parameters; no `ListSecrets` /
+ * `DescribeParameters` on `*` (needed only by `find` in `dataFrom`: add them to the role if you use it).
+ */
+export function externalSecrets(options: ExternalSecretsOptions): PresetDefinition {
+  const secrets = options.secrets ?? [];
+  const parameters = options.parameters ?? [];
+  if (secrets.length === 0 && parameters.length === 0) {
+    throw problem('EmptyPolicyScope', 'WellKnownPolicy.externalSecrets() needs at least one secret or parameter, got none',
+      'pass the secrets (secrets: [...]) and/or SSM parameters (parameters: [...]) your ExternalSecret resources read');
+  }
+  const grants: Grant[] = [];
+  if (secrets.length > 0) {
+    grants.push({
+      actions: [
+        'secretsmanager:GetResourcePolicy', 'secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret',
+        'secretsmanager:ListSecretVersionIds',
+      ],
+      // A secret imported by name has no full ARN: its random suffix is matched as "-??????".
+      resources: secrets.map(secret => secret.secretFullArn ?? `${secret.secretArn}-??????`),
+      wildcardReason: 'a secret imported by name has a random six-character ARN suffix, matched by "-??????"',
+    });
+  }
+  if (parameters.length > 0) {
+    grants.push({ actions: ['ssm:GetParameter', 'ssm:GetParameters'], resources: parameters.map(parameter => parameter.parameterArn) });
+  }
+  const keys = (options.kmsKeys ?? []).map(key => key.keyArn);
+  if (keys.length > 0) grants.push({ actions: ['kms:Decrypt'], resources: keys });
+  return { name: 'ExternalSecrets', namespace: 'external-secrets', serviceAccount: 'external-secrets', grants };
+}
+
+/**
+ * Upstream: https://github.com/vmware-tanzu/velero-plugin-for-aws#set-permissions-for-velero, also
+ * terraform-aws-eks-pod-identity `velero.tf`. Tighter: objects only under the prefix; EC2 write actions on
+ * volumes and snapshots instead of `*`, snapshot deletion only for snapshots Velero tagged (`velero.io/backup`);
+ * KMS without grant management beyond AWS-resource grants.
+ */
+export function velero(options: VeleroOptions): PresetDefinition {
+  if (!options.bucket) {
+    throw problem('EmptyPolicyScope', 'WellKnownPolicy.velero() needs the bucket of the backup storage location, got none',
+      'pass bucket: s3.Bucket.fromBucketName(this, \'Backups\', \'my-backups\')');
+  }
+  const prefix = options.prefix ? `${options.prefix.replace(/^\/+|\/+$/g, '')}/*` : '*';
+  const grants: Grant[] = [
+    {
+      actions: [
+        's3:GetObject', 's3:DeleteObject', 's3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload',
+        's3:ListMultipartUploadParts',
+      ],
+      resources: [options.bucket.arnForObjects(prefix)],
+      wildcardReason: 'backup objects under the backup storage location, whose keys Velero chooses per backup',
+    },
+    { actions: ['s3:ListBucket'], resources: [options.bucket.bucketArn] },
+  ];
+  if (options.volumeSnapshots ?? true) {
+    const volumes = accountArn('ec2', 'volume/*');
+    const snapshots = `arn:${Aws.PARTITION}:ec2:*::snapshot/*`;
+    const reason = 'volumes and snapshots are named by EC2 at run time';
+    grants.push(
+      { actions: ['ec2:DescribeVolumes', 'ec2:DescribeSnapshots'], resources: ['*'], wildcardReason: NO_RESOURCE_LEVEL },
+      { actions: ['ec2:CreateSnapshot', 'ec2:CreateVolume'], resources: [volumes, snapshots], wildcardReason: reason },
+      {
+        actions: ['ec2:CreateTags'],
+        resources: [volumes, snapshots],
+        conditions: { StringEquals: { 'ec2:CreateAction': ['CreateSnapshot', 'CreateVolume'] } },
+        wildcardReason: reason,
+      },
+      {
+        actions: ['ec2:DeleteSnapshot'],
+        resources: [snapshots],
+        conditions: { StringLike: { 'aws:ResourceTag/velero.io/backup': '*' } },
+        wildcardReason: reason + '; only snapshots Velero tagged with its backup',
+      },
+    );
+  }
+  const keys = (options.kmsKeys ?? []).map(key => key.keyArn);
+  if (keys.length > 0) {
+    grants.push(
+      { actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:DescribeKey'], resources: keys },
+      { actions: ['kms:CreateGrant'], resources: keys, conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } } },
+    );
+  }
+  return { name: 'Velero', namespace: 'velero', serviceAccount: 'velero-server', grants };
+}
