@@ -205,7 +205,11 @@ export function karpenter(options: KarpenterOptions): PresetDefinition {
       resources: [INSTANCE_PROFILES],
       wildcardReason: KARPENTER_NAMES,
     },
-    { actions: ['eks:DescribeCluster'], resources: [accountArn('eks', `cluster/${cluster}`)] },
+    {
+      actions: ['eks:DescribeCluster'],
+      resources: [accountArn('eks', `cluster/${cluster}`)],
+      wildcardReason: 'the one cluster, in whichever region it runs (an IAM role is global)',
+    },
   ];
   if (options.interruptionQueue) {
     grants.push({

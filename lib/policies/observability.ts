@@ -3,14 +3,7 @@ import { PresetDefinition, requireArns, requireScope } from './grants';
 import { WellKnownPolicyOptions } from './options';
 
 /** Options of {@link WellKnownPolicy.cloudWatchObservability}. */
-export interface CloudWatchObservabilityOptions extends WellKnownPolicyOptions {
-  /**
-   * Also send traces to AWS X-Ray (Application Signals): adds `AWSXrayWriteOnlyAccess`.
-   *
-   * @default false
-   */
-  readonly xrayTraces?: boolean;
-}
+export interface CloudWatchObservabilityOptions extends WellKnownPolicyOptions {}
 
 /** Options of {@link WellKnownPolicy.amazonManagedPrometheus}. */
 export interface AmazonManagedPrometheusOptions extends WellKnownPolicyOptions {
@@ -26,30 +19,23 @@ export interface AmazonManagedPrometheusOptions extends WellKnownPolicyOptions {
 }
 
 /**
- * Upstream: the AWS managed policies `CloudWatchAgentServerPolicy` (and `AWSXrayWriteOnlyAccess` for traces) that
- * the `amazon-cloudwatch-observability` add-on documentation prescribes
+ * Upstream: the AWS managed policy `CloudWatchAgentServerPolicy` (which also covers X-Ray traces of Application
+ * Signals) that the `amazon-cloudwatch-observability` add-on documentation prescribes
  * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/install-CloudWatch-Observability-EKS-addon.html),
  * also terraform-aws-eks-pod-identity `aws_cloudwatch_observability.tf`. Managed: the agent writes metrics
  * (`cloudwatch:PutMetricData` has no resource-level permissions) and log groups it names per cluster at run time,
  * and AWS updates the policy with the agent.
  */
-export function cloudWatchObservability(options: CloudWatchObservabilityOptions): PresetDefinition {
-  const managed = [{
-    name: 'CloudWatchAgentServerPolicy',
-    reason: 'CloudWatchAgentServerPolicy is the policy the amazon-cloudwatch-observability add-on documentation prescribes; PutMetricData has no resource-level permissions and AWS updates the policy with the agent',
-  }];
-  if (options.xrayTraces) {
-    managed.push({
-      name: 'AWSXrayWriteOnlyAccess',
-      reason: 'AWSXrayWriteOnlyAccess is the policy the Application Signals documentation prescribes for traces; X-Ray PutTraceSegments has no resource-level permissions',
-    });
-  }
+export function cloudWatchObservability(_options: CloudWatchObservabilityOptions): PresetDefinition {
   return {
     name: 'CloudWatchObservability',
     namespace: 'amazon-cloudwatch',
     serviceAccount: 'cloudwatch-agent',
     grants: [],
-    awsManagedPolicies: managed,
+    awsManagedPolicies: [{
+      name: 'CloudWatchAgentServerPolicy',
+      reason: 'CloudWatchAgentServerPolicy is the policy the amazon-cloudwatch-observability add-on documentation prescribes; PutMetricData and the X-Ray writes have no resource-level permissions and AWS updates the policy with the agent',
+    }],
   };
 }
 
