@@ -1,35 +1,7 @@
 // Node provisioning and lifecycle: Cluster Autoscaler, Karpenter, AWS Node Termination Handler.
 import { Aws } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Grant, NO_RESOURCE_LEVEL, POD_CLUSTER_NAME, PresetDefinition, accountArn, requireScope } from './grants';
-import { ClusterScopedPolicyOptions, WellKnownPolicyOptions } from './options';
-
-/** Options of {@link WellKnownPolicy.clusterAutoscaler}. */
-export interface ClusterAutoscalerOptions extends ClusterScopedPolicyOptions {}
-
-/** Options of {@link WellKnownPolicy.karpenter}. */
-export interface KarpenterOptions extends ClusterScopedPolicyOptions {
-  /** The node roles the `EC2NodeClass` resources name (`spec.role`): the only roles Karpenter may pass to EC2. */
-  readonly nodeRoles: iam.IRole[];
-
-  /**
-   * The interruption queue (`settings.interruptionQueue`) that receives Spot interruption, rebalance and
-   * instance state events.
-   *
-   * @default - no interruption handling permissions
-   */
-  readonly interruptionQueue?: sqs.IQueue;
-}
-
-/** Options of {@link WellKnownPolicy.nodeTerminationHandler}. */
-export interface NodeTerminationHandlerOptions extends WellKnownPolicyOptions {
-  /**
-   * The queue of its Queue Processor mode, which EventBridge rules and lifecycle hooks feed. (In IMDS mode the
-   * handler needs no AWS permissions and no role.)
-   */
-  readonly queue: sqs.IQueue;
-}
+import { ClusterAutoscalerOptions, KarpenterOptions, NodeTerminationHandlerOptions } from './options';
 
 const AUTO_SCALING_GROUPS = accountArn('autoscaling', 'autoScalingGroup:*:autoScalingGroupName/*');
 

@@ -1,25 +1,7 @@
 // DNS and certificates: external-dns, cert-manager (Route 53 DNS-01), AWS Private CA issuer.
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { NO_RESOURCE_LEVEL, PresetDefinition, globalArn, requireArns, requireScope } from './grants';
-import { WellKnownPolicyOptions } from './options';
-
-/** Options of {@link WellKnownPolicy.externalDns}. */
-export interface ExternalDnsOptions extends WellKnownPolicyOptions {
-  /** The hosted zones external-dns may change records in (its `--domain-filter`/`--zone-id-filter` zones). */
-  readonly hostedZones: route53.IHostedZone[];
-}
-
-/** Options of {@link WellKnownPolicy.certManager}. */
-export interface CertManagerOptions extends WellKnownPolicyOptions {
-  /** The hosted zones cert-manager solves ACME DNS-01 challenges in. */
-  readonly hostedZones: route53.IHostedZone[];
-}
-
-/** Options of {@link WellKnownPolicy.awsPrivateCaIssuer}. */
-export interface AwsPrivateCaIssuerOptions extends WellKnownPolicyOptions {
-  /** The AWS Private CA certificate authorities the `AWSPCAIssuer`/`AWSPCAClusterIssuer` resources name. */
-  readonly certificateAuthorityArns: string[];
-}
+import { AwsPrivateCaIssuerOptions, CertManagerOptions, ExternalDnsOptions } from './options';
 
 function zoneArns(preset: string, zones: route53.IHostedZone[] | undefined): string[] {
   return requireScope(preset, 'hostedZones', zones,

@@ -5,19 +5,7 @@ import {
   Grant, NO_RESOURCE_LEVEL, POD_CLUSTER_NAME, PresetDefinition, accountArn, createServiceLinkedRole, requireArns,
   requireScope,
 } from './grants';
-import { ClusterScopedPolicyOptions, WellKnownPolicyOptions } from './options';
-
-/** Options of {@link WellKnownPolicy.awsLoadBalancerController}. */
-export interface AwsLoadBalancerControllerOptions extends ClusterScopedPolicyOptions {}
-
-/** Options of {@link WellKnownPolicy.awsLoadBalancerControllerTargetGroupBindingOnly}. */
-export interface AwsLoadBalancerControllerTargetGroupBindingOnlyOptions extends WellKnownPolicyOptions {
-  /** The target groups the `TargetGroupBinding` resources name: the only ones the controller may change. */
-  readonly targetGroupArns: string[];
-}
-
-/** Options of {@link WellKnownPolicy.gatewayApiController}. */
-export interface GatewayApiControllerOptions extends WellKnownPolicyOptions {}
+import { AwsLoadBalancerControllerOptions, AwsLoadBalancerControllerTargetGroupBindingOnlyOptions, GatewayApiControllerOptions } from './options';
 
 const ELB_CLUSTER_TAG = 'elbv2.k8s.aws/cluster';
 const LOAD_BALANCERS = [accountArn('elasticloadbalancing', 'loadbalancer/app/*/*'), accountArn('elasticloadbalancing', 'loadbalancer/net/*/*')];

@@ -1,40 +1,7 @@
 // Networking: Amazon VPC CNI, AWS App Mesh controller and Envoy.
 import { Aws } from 'aws-cdk-lib';
 import { Grant, NO_RESOURCE_LEVEL, PresetDefinition, accountArn, createServiceLinkedRole, requireArns, requireScope } from './grants';
-import { WellKnownPolicyOptions } from './options';
-
-/** Options of {@link WellKnownPolicy.vpcCni}. */
-export interface VpcCniOptions extends WellKnownPolicyOptions {
-  /**
-   * The cluster uses IPv6 (`ipFamily: IpFamily.IP_V6`): the CNI assigns IPv6 addresses instead of managing
-   * secondary IPv4 addresses and interfaces.
-   *
-   * @default false - IPv4
-   */
-  readonly ipv6?: boolean;
-}
-
-/** Options of {@link WellKnownPolicy.appMeshController}. */
-export interface AppMeshControllerOptions extends WellKnownPolicyOptions {}
-
-/** Options of {@link WellKnownPolicy.appMeshEnvoy}. */
-export interface AppMeshEnvoyOptions {
-  /** The namespace of the meshed application (Envoy runs as a sidecar in its pods). */
-  readonly namespace: string;
-
-  /** The service account of the meshed application's pods. */
-  readonly serviceAccount: string;
-
-  /** The virtual nodes and virtual gateways whose configuration these Envoys stream. */
-  readonly virtualNodeArns: string[];
-
-  /**
-   * ACM certificates Envoy exports for TLS, and Private CA authorities whose certificates it validates.
-   *
-   * @default - none (no TLS from ACM)
-   */
-  readonly tlsCertificateArns?: string[];
-}
+import { AppMeshControllerOptions, AppMeshEnvoyOptions, VpcCniOptions } from './options';
 
 /**
  * IPv4 upstream: the AWS managed policy `AmazonEKS_CNI_Policy`

@@ -1,22 +1,6 @@
 // Observability: Amazon CloudWatch Observability (agent + Fluent Bit), Amazon Managed Service for Prometheus.
 import { PresetDefinition, requireArns, requireScope } from './grants';
-import { WellKnownPolicyOptions } from './options';
-
-/** Options of {@link WellKnownPolicy.cloudWatchObservability}. */
-export interface CloudWatchObservabilityOptions extends WellKnownPolicyOptions {}
-
-/** Options of {@link WellKnownPolicy.amazonManagedPrometheus}. */
-export interface AmazonManagedPrometheusOptions extends WellKnownPolicyOptions {
-  /** The workspaces metrics are written to (`arn:aws:aps:<region>:<account>:workspace/ws-...`). */
-  readonly workspaceArns: string[];
-
-  /**
-   * Also query the workspaces (Grafana, `promtool`, a Prometheus with remote read).
-   *
-   * @default false - ingest only
-   */
-  readonly query?: boolean;
-}
+import { AmazonManagedPrometheusOptions, CloudWatchObservabilityOptions } from './options';
 
 /**
  * Upstream: the AWS managed policy `CloudWatchAgentServerPolicy` (which also covers X-Ray traces of Application

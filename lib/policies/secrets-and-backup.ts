@@ -1,64 +1,8 @@
 // Secrets and backup: External Secrets Operator, Velero.
 import { Aws } from 'aws-cdk-lib';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { problem } from '../errors';
 import { Grant, NO_RESOURCE_LEVEL, PresetDefinition, accountArn } from './grants';
-import { WellKnownPolicyOptions } from './options';
-
-/** Options of {@link WellKnownPolicy.externalSecrets}. */
-export interface ExternalSecretsOptions extends WellKnownPolicyOptions {
-  /**
-   * Secrets Manager secrets the `ExternalSecret` resources read.
-   *
-   * @default - none
-   */
-  readonly secrets?: secretsmanager.ISecret[];
-
-  /**
-   * SSM parameters the `ExternalSecret` resources read.
-   *
-   * @default - none
-   */
-  readonly parameters?: ssm.IParameter[];
-
-  /**
-   * Customer managed KMS keys the secrets or SecureString parameters are encrypted with.
-   *
-   * @default - none: the AWS managed keys need no permissions
-   */
-  readonly kmsKeys?: kms.IKey[];
-}
-
-/** Options of {@link WellKnownPolicy.velero}. */
-export interface VeleroOptions extends WellKnownPolicyOptions {
-  /** The backup storage location's bucket. */
-  readonly bucket: s3.IBucket;
-
-  /**
-   * The backup storage location's prefix: objects only under it.
-   *
-   * @default - the whole bucket
-   */
-  readonly prefix?: string;
-
-  /**
-   * Take EBS snapshots of persistent volumes (the AWS plugin's volume snapshotter). Backups that copy volume data
-   * with the node agent (Kopia) need no EC2 permissions.
-   *
-   * @default true
-   */
-  readonly volumeSnapshots?: boolean;
-
-  /**
-   * Customer managed KMS keys of the bucket (SSE-KMS) and of encrypted volumes.
-   *
-   * @default - none
-   */
-  readonly kmsKeys?: kms.IKey[];
-}
+import { ExternalSecretsOptions, VeleroOptions } from './options';
 
 /**
  * Upstream: https://external-secrets.io/latest/provider/aws-secrets-manager/#iam-policy and

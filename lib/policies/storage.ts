@@ -1,61 +1,7 @@
 // Storage CSI drivers: Amazon EBS, Amazon EFS, Amazon FSx for Lustre, Mountpoint for Amazon S3.
 import { Aws } from 'aws-cdk-lib';
-import * as efs from 'aws-cdk-lib/aws-efs';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Grant, NO_RESOURCE_LEVEL, PresetDefinition, accountArn, createServiceLinkedRole, requireScope } from './grants';
-import { WellKnownPolicyOptions } from './options';
-
-/** Options of {@link WellKnownPolicy.ebsCsiDriver}. */
-export interface EbsCsiDriverOptions extends WellKnownPolicyOptions {
-  /**
-   * Customer managed KMS keys that encrypt volumes (StorageClass `kmsKeyId`): the driver may use only these.
-   *
-   * @default - none: volumes use the AWS managed key `aws/ebs`, which needs no permissions
-   */
-  readonly kmsKeys?: kms.IKey[];
-}
-
-/** Options of {@link WellKnownPolicy.efsCsiDriver}. */
-export interface EfsCsiDriverOptions extends WellKnownPolicyOptions {
-  /**
-   * The file systems StorageClasses name (`fileSystemId`): the only ones the driver may create access points in.
-   *
-   * @default - any EFS file system of the account
-   */
-  readonly fileSystems?: efs.IFileSystem[];
-}
-
-/** Options of {@link WellKnownPolicy.fsxLustreCsiDriver}. */
-export interface FsxLustreCsiDriverOptions extends WellKnownPolicyOptions {
-  /**
-   * S3 buckets dynamically provisioned file systems link as data repositories (StorageClass `s3ImportPath` /
-   * `s3ExportPath`).
-   *
-   * @default - none: no S3 data repository permissions
-   */
-  readonly dataRepositoryBuckets?: s3.IBucket[];
-}
-
-/** Options of {@link WellKnownPolicy.mountpointS3CsiDriver}. */
-export interface MountpointS3CsiDriverOptions extends WellKnownPolicyOptions {
-  /** The buckets PersistentVolumes mount. */
-  readonly buckets: s3.IBucket[];
-
-  /**
-   * Mount read only: list and read objects, no writes or deletes.
-   *
-   * @default false
-   */
-  readonly readOnly?: boolean;
-
-  /**
-   * KMS keys of buckets encrypted with SSE-KMS.
-   *
-   * @default - none
-   */
-  readonly kmsKeys?: kms.IKey[];
-}
+import { EbsCsiDriverOptions, EfsCsiDriverOptions, FsxLustreCsiDriverOptions, MountpointS3CsiDriverOptions } from './options';
 
 /**
  * Upstream: the AWS managed policy `AmazonEBSCSIDriverPolicy`, which the EKS documentation and the

@@ -2,20 +2,21 @@ import { Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { problem, quote } from '../errors';
-import {
-  AwsLoadBalancerControllerOptions, AwsLoadBalancerControllerTargetGroupBindingOnlyOptions, GatewayApiControllerOptions,
-  awsLoadBalancerController, awsLoadBalancerControllerTargetGroupBindingOnly, gatewayApiController,
-} from './load-balancing';
-import { ClusterAutoscalerOptions, KarpenterOptions, NodeTerminationHandlerOptions, clusterAutoscaler, karpenter, nodeTerminationHandler } from './autoscaling';
-import { AwsPrivateCaIssuerOptions, CertManagerOptions, ExternalDnsOptions, awsPrivateCaIssuer, certManager, externalDns } from './dns-and-certificates';
+import { clusterAutoscaler, karpenter, nodeTerminationHandler } from './autoscaling';
+import { awsPrivateCaIssuer, certManager, externalDns } from './dns-and-certificates';
 import { Grant, PresetDefinition } from './grants';
-import { AppMeshControllerOptions, AppMeshEnvoyOptions, VpcCniOptions, appMeshController, appMeshEnvoy, vpcCni } from './networking';
-import { AmazonManagedPrometheusOptions, CloudWatchObservabilityOptions, amazonManagedPrometheus, cloudWatchObservability } from './observability';
-import { ExternalSecretsOptions, VeleroOptions, externalSecrets, velero } from './secrets-and-backup';
+import { awsLoadBalancerController, awsLoadBalancerControllerTargetGroupBindingOnly, gatewayApiController } from './load-balancing';
+import { appMeshController, appMeshEnvoy, vpcCni } from './networking';
+import { amazonManagedPrometheus, cloudWatchObservability } from './observability';
 import {
-  EbsCsiDriverOptions, EfsCsiDriverOptions, FsxLustreCsiDriverOptions, MountpointS3CsiDriverOptions, ebsCsiDriver,
-  efsCsiDriver, fsxLustreCsiDriver, mountpointS3CsiDriver,
-} from './storage';
+  AmazonManagedPrometheusOptions, AppMeshControllerOptions, AppMeshEnvoyOptions, AwsLoadBalancerControllerOptions,
+  AwsLoadBalancerControllerTargetGroupBindingOnlyOptions, AwsPrivateCaIssuerOptions, CertManagerOptions,
+  CloudWatchObservabilityOptions, ClusterAutoscalerOptions, EbsCsiDriverOptions, EfsCsiDriverOptions, ExternalDnsOptions,
+  ExternalSecretsOptions, FsxLustreCsiDriverOptions, GatewayApiControllerOptions, KarpenterOptions,
+  MountpointS3CsiDriverOptions, NodeTerminationHandlerOptions, VeleroOptions, VpcCniOptions,
+} from './options';
+import { externalSecrets, velero } from './secrets-and-backup';
+import { ebsCsiDriver, efsCsiDriver, fsxLustreCsiDriver, mountpointS3CsiDriver } from './storage';
 
 /**
  * The least-privilege permissions of one piece of cluster software, with the namespace and service account it
