@@ -8,10 +8,11 @@ import {
 import { AwsLoadBalancerControllerOptions, AwsLoadBalancerControllerTargetGroupBindingOnlyOptions, GatewayApiControllerOptions } from './options';
 
 const ELB_CLUSTER_TAG = 'elbv2.k8s.aws/cluster';
-const LOAD_BALANCERS = [accountArn('elasticloadbalancing', 'loadbalancer/app/*/*'), accountArn('elasticloadbalancing', 'loadbalancer/net/*/*')];
-const TARGET_GROUPS = accountArn('elasticloadbalancing', 'targetgroup/*/*');
-const LISTENERS = [accountArn('elasticloadbalancing', 'listener/app/*/*/*'), accountArn('elasticloadbalancing', 'listener/net/*/*/*')];
-const LISTENER_RULES = [accountArn('elasticloadbalancing', 'listener-rule/app/*/*/*/*'), accountArn('elasticloadbalancing', 'listener-rule/net/*/*/*/*')];
+// Patterns by resource type.
+const LOAD_BALANCERS = [accountArn('elasticloadbalancing', 'loadbalancer/*')];
+const TARGET_GROUPS = accountArn('elasticloadbalancing', 'targetgroup/*');
+const LISTENERS = [accountArn('elasticloadbalancing', 'listener/*')];
+const LISTENER_RULES = [accountArn('elasticloadbalancing', 'listener-rule/*')];
 const SECURITY_GROUPS = accountArn('ec2', 'security-group/*');
 const GENERATED_NAMES = 'the controller creates and names these load balancers, target groups, listeners, rules and security groups at run time, so only ARN patterns can name them; where the controller tags them (elbv2.k8s.aws/cluster) a condition limits them to this cluster';
 
@@ -114,13 +115,13 @@ export function awsLoadBalancerController(options: AwsLoadBalancerControllerOpti
     },
     {
       actions: ['elasticloadbalancing:AddTags', 'elasticloadbalancing:RemoveTags'],
-      resources: [...LOAD_BALANCERS, TARGET_GROUPS],
-      conditions: tagsOwnResourceOnly,
+      resources: [...LISTENERS, ...LISTENER_RULES],
       wildcardReason: GENERATED_NAMES,
     },
     {
       actions: ['elasticloadbalancing:AddTags', 'elasticloadbalancing:RemoveTags'],
-      resources: [...LISTENERS, ...LISTENER_RULES],
+      resources: [...LOAD_BALANCERS, TARGET_GROUPS],
+      conditions: tagsOwnResourceOnly,
       wildcardReason: GENERATED_NAMES,
     },
     {

@@ -56,12 +56,12 @@ export function efsCsiDriver(options: EfsCsiDriverOptions): PresetDefinition {
     serviceAccount: 'efs-csi-controller-sa',
     grants: [
       {
-        actions: ['ec2:DescribeAvailabilityZones', 'elasticfilesystem:DescribeFileSystems'],
+        actions: ['ec2:DescribeAvailabilityZones'],
         resources: ['*'],
-        wildcardReason: NO_RESOURCE_LEVEL + ' (DescribeFileSystems lists file systems when called without an id)',
+        wildcardReason: NO_RESOURCE_LEVEL,
       },
       {
-        actions: ['elasticfilesystem:DescribeAccessPoints', 'elasticfilesystem:DescribeMountTargets'],
+        actions: ['elasticfilesystem:DescribeFileSystems', 'elasticfilesystem:DescribeAccessPoints', 'elasticfilesystem:DescribeMountTargets'],
         resources: [...fileSystems, accessPoints],
         wildcardReason: accessPointReason,
       },

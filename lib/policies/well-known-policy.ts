@@ -155,16 +155,12 @@ export class WellKnownPolicy {
 
   /** The preset's own statements (fresh copies), besides its managed policies. */
   public get statements(): iam.PolicyStatement[] {
-    return this.grants.map(grant => new iam.PolicyStatement({
-      actions: grant.actions,
-      resources: grant.resources,
-      conditions: grant.conditions,
-    }));
+    return this.grants.map(toStatement);
   }
 
   /**
-   * Gives the preset's permissions to `role`: its statements as a customer managed policy of their own (its own
-   * 6,144-character budget, not the role's inline 10,240), its AWS managed policies attached, and a cdk-nag
+   * Gives the preset's permissions to `role`: its statements as customer managed policies of their own (each with
+   * its own 6,144-character budget, not the role's shared inline 10,240), its AWS managed policies attached, and a cdk-nag
    * acknowledgement with the reason for each wildcard resource and managed policy. Use `role.addWellKnownPolicy()`.
    *
    * @internal
@@ -184,24 +180,47 @@ export class WellKnownPolicy {
     }
     if (this.grants.length === 0) return;
 
-    const policy = new iam.ManagedPolicy(role, `WellKnownPolicy${this.name}`, {
-      description: `${this.name} (${this.namespace}/${this.serviceAccount}): cdk-eks-pod-identity WellKnownPolicy`,
-      document: new iam.PolicyDocument({ statements: this.statements }),
-      roles: [role],
-    });
-    const reasons: { [finding: string]: string } = {};
+    // One customer managed policy per 6,144 characters of statements (the AWS Load Balancer Controller needs two).
+    const stack = Stack.of(role);
+    const chunks: Grant[][] = [[]];
+    let size = 0;
     for (const grant of this.grants) {
-      for (const resource of grant.resources) {
-        const flat = nagResourceName(policy, resource);
-        if (!flat.includes('*')) continue;
-        if (!grant.wildcardReason) {
-          throw new Error(`WellKnownPolicy ${this.name}: resource ${flat} has a wildcard and no reason (a bug in cdk-eks-pod-identity)`);
-        }
-        reasons[`AwsSolutions-IAM5[Resource::${flat}]`] = grant.wildcardReason;
+      // Measured with CloudFormation intrinsics unresolved, which are longer than the ARNs they become.
+      const grantSize = JSON.stringify(stack.resolve(toStatement(grant).toStatementJson())).length;
+      if (size + grantSize > MANAGED_POLICY_BUDGET && chunks[chunks.length - 1].length > 0) {
+        chunks.push([]);
+        size = 0;
       }
+      chunks[chunks.length - 1].push(grant);
+      size += grantSize;
     }
-    acknowledge(policy, reasons);
+    chunks.forEach((grants, index) => {
+      const policy = new iam.ManagedPolicy(role, `WellKnownPolicy${this.name}${index === 0 ? '' : index + 1}`, {
+        description: `${this.name} (${this.namespace}/${this.serviceAccount}): cdk-eks-pod-identity WellKnownPolicy`,
+        document: new iam.PolicyDocument({ statements: grants.map(toStatement) }),
+        roles: [role],
+      });
+      const reasons: { [finding: string]: string } = {};
+      for (const grant of grants) {
+        for (const resource of grant.resources) {
+          const flat = nagResourceName(policy, resource);
+          if (!flat.includes('*')) continue;
+          if (!grant.wildcardReason) {
+            throw new Error(`WellKnownPolicy ${this.name}: resource ${flat} has a wildcard and no reason (a bug in cdk-eks-pod-identity)`);
+          }
+          reasons[`AwsSolutions-IAM5[Resource::${flat}]`] = grant.wildcardReason;
+        }
+      }
+      acknowledge(policy, reasons);
+    });
   }
+}
+
+/** A managed policy holds 6,144 characters without whitespace; leave room for longer partitions and ids. */
+const MANAGED_POLICY_BUDGET = 5_800;
+
+function toStatement(grant: Grant): iam.PolicyStatement {
+  return new iam.PolicyStatement({ actions: grant.actions, resources: grant.resources, conditions: grant.conditions });
 }
 
 const ATTACHED_PRESETS = Symbol.for('cdk-eks-pod-identity.WellKnownPolicies');

@@ -33,12 +33,19 @@ export function roleWith(build: (stack: Stack) => WellKnownPolicy): PresetFixtur
   return { stack, role, policy, template, judge: IamSimulationJudge.fromTemplate(template, stack) };
 }
 
-/** The statements of the role's preset policy (the one AWS::IAM::ManagedPolicy the preset made), resolved. */
-export function presetStatements(fixture: PresetFixture): any[] {
-  const policies = Object.entries(fixture.template.findResources('AWS::IAM::ManagedPolicy'));
-  if (policies.length !== 1) throw new Error(`expected one preset policy, found ${policies.length}`);
+/** The resolved documents of the customer managed policies the preset made (one per 6,144 characters). */
+export function presetDocuments(fixture: PresetFixture): any[] {
+  const ids = Object.keys(fixture.template.findResources('AWS::IAM::ManagedPolicy'));
   return fixture.judge.identityPolicies(fixture.judge.roleLogicalId(fixture.role))
-    .find(policy => policy.name === policies[0][0])!.policy.Statement;
+    .filter(policy => ids.includes(policy.name))
+    .map(policy => policy.policy);
+}
+
+/** The statements of the preset's own policies, resolved. */
+export function presetStatements(fixture: PresetFixture): any[] {
+  const documents = presetDocuments(fixture);
+  if (documents.length === 0) throw new Error('the preset made no policy of its own');
+  return documents.flatMap(document => [document.Statement].flat());
 }
 
 /** Every resource named by the preset's statements, resolved with the judge's fake values. */
