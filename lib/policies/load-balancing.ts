@@ -27,8 +27,8 @@ export function awsLoadBalancerController(options: AwsLoadBalancerControllerOpti
   const cluster = options.clusterName ?? POD_CLUSTER_NAME;
   const ownResource = { StringEquals: { [`aws:ResourceTag/${ELB_CLUSTER_TAG}`]: cluster } };
   const tagsOwnResourceOnly = {
-    'Null': { [`aws:RequestTag/${ELB_CLUSTER_TAG}`]: 'true' },
-    'StringEquals': { [`aws:ResourceTag/${ELB_CLUSTER_TAG}`]: cluster },
+    Null: { [`aws:RequestTag/${ELB_CLUSTER_TAG}`]: 'true' },
+    StringEquals: { [`aws:ResourceTag/${ELB_CLUSTER_TAG}`]: cluster },
   };
   const grants: Grant[] = [
     createServiceLinkedRole('elasticloadbalancing.amazonaws.com', 'AWSServiceRoleForElasticLoadBalancing'),

@@ -56,8 +56,7 @@ export function appMeshController(_options: AppMeshControllerOptions): PresetDef
     'CreateVirtualRouter', 'CreateVirtualGateway', 'CreateVirtualService', 'CreateGatewayRoute', 'CreateRoute',
     'CreateVirtualNode', 'UpdateMesh', 'UpdateRoute', 'UpdateVirtualGateway', 'UpdateVirtualRouter',
     'UpdateGatewayRoute', 'UpdateVirtualService', 'UpdateVirtualNode', 'DeleteMesh', 'DeleteRoute',
-    'DeleteVirtualRouter', 'DeleteGatewayRoute', 'DeleteVirtualService', 'DeleteVirtualNode', 'DeleteVirtualGateway',
-  ].map(action => `appmesh:${action}`);
+    'DeleteVirtualRouter', 'DeleteGatewayRoute', 'DeleteVirtualService', 'DeleteVirtualNode', 'DeleteVirtualGateway'].map(action => `appmesh:${action}`);
   return {
     name: 'AppMeshController',
     namespace: 'appmesh-system',

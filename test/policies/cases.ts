@@ -1,8 +1,8 @@
 // One case per WellKnownPolicy factory: how to build it with scoping inputs, where it runs, one action it needs
 // (allowed) and the same action out of scope (denied), and what its template must show.
 import { Stack } from 'aws-cdk-lib';
-import * as efs from 'aws-cdk-lib/aws-efs';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as efs from 'aws-cdk-lib/aws-efs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -10,9 +10,9 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { OTHER_ACCOUNT, PresetFixture, arn, awsManagedPolicyNames, presetResources, presetStatements } from './helpers';
 import { WellKnownPolicy } from '../../lib';
 import { FAKE_ACCOUNT, PodOptions } from '../judges/iam-simulation';
-import { OTHER_ACCOUNT, PresetFixture, arn, awsManagedPolicyNames, presetResources, presetStatements } from './helpers';
 
 const POD_CLUSTER = '${aws:PrincipalTag/eks-cluster-name}';
 const KEY = arn('kms', 'key/11111111-1111-1111-1111-111111111111');

@@ -1,9 +1,9 @@
 // Every preset: its scoping shows in the template (only the given zones, buckets, keys, queues, tags), and the IAM
 // simulation judge allows one action the software needs and denies the same action out of scope.
-import { WellKnownPolicy } from '../../lib';
-import { assertPodMay, assertPodMayNot } from '../judges/iam-simulation';
 import { CASES } from './cases';
 import { roleWith } from './helpers';
+import { WellKnownPolicy } from '../../lib';
+import { assertPodMay, assertPodMayNot } from '../judges/iam-simulation';
 
 describe.each(Object.entries(CASES))('WellKnownPolicy.%s', (factory, preset) => {
   const fixture = roleWith(preset.build);
