@@ -4,3 +4,4 @@ export * from './errors';
 export * from './role';
 export * from './workload';
 export * from './report';
+export * from './policies';

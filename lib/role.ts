@@ -3,6 +3,7 @@ import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { PodIdentityAssociation, PodIdentityAssociationOptions } from './association';
+import { WellKnownPolicy } from './policies/well-known-policy';
 import { clusterNameOf } from './private/cluster';
 import { POD_IDENTITY_SERVICE_PRINCIPAL } from './private/constants';
 import { formatProblem } from './private/errors';
@@ -82,6 +83,14 @@ export interface PodIdentityRoleProps {
    * @see https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html
    */
   readonly scopeTrustToAssociations?: boolean;
+
+  /**
+   * Permissions of well-known cluster software (external-dns, the AWS Load Balancer Controller, CSI drivers...),
+   * scoped to what you pass them. Same as calling `addWellKnownPolicy()` for each.
+   *
+   * @default - none
+   */
+  readonly wellKnownPolicies?: WellKnownPolicy[];
 }
 
 /**
@@ -107,7 +116,7 @@ export class PodIdentityRole extends iam.Role implements IPodIdentityRole {
 
   constructor(scope: Construct, id: string, props: PodIdentityRoleProps = {}) {
     checkRoleName(props.roleName);
-    const { scopeTrustToAssociations, ...roleProps } = props;
+    const { scopeTrustToAssociations, wellKnownPolicies, ...roleProps } = props;
     const service = new iam.ServicePrincipal(POD_IDENTITY_SERVICE_PRINCIPAL);
     const tagValues = (valueOf: (association: PodIdentityAssociation) => string) =>
       Lazy.list({ produce: () => [...new Set(this.associations.map(valueOf))] });
@@ -124,6 +133,7 @@ export class PodIdentityRole extends iam.Role implements IPodIdentityRole {
         : service),
     });
     this.scopeTrustToAssociations = scopeTrustToAssociations ?? false;
+    for (const policy of wellKnownPolicies ?? []) this.addWellKnownPolicy(policy);
     if (this.scopeTrustToAssociations) {
       Registry.of(this).addScopedRole(this);
       this.node.addValidation({
@@ -141,6 +151,11 @@ export class PodIdentityRole extends iam.Role implements IPodIdentityRole {
 
   public associate(cluster: eks.IClusterRef, options: PodIdentityAssociationOptions): PodIdentityAssociation {
     return associateRole(this, cluster, options);
+  }
+
+  /** Gives this role the permissions of a piece of cluster software (see `WellKnownPolicy`). */
+  public addWellKnownPolicy(policy: WellKnownPolicy): void {
+    policy._attachTo(this);
   }
 }
 

@@ -24,9 +24,9 @@ import {
   newStack,
   stackWithCluster,
 } from './helpers/clusters';
+import { logicalIdOf } from './helpers/logical-id';
 import { kubernetesObjects } from './helpers/manifests';
 import { validateKubernetesObjects } from './judges/kubernetes-schema';
-import { logicalIdOf } from './helpers/logical-id';
 
 const ADDON = 'AWS::EKS::Addon';
 

@@ -16,10 +16,10 @@ import {
   makeCluster,
   stackWithCluster,
 } from './helpers/clusters';
+import { logicalIdOf } from './helpers/logical-id';
 import { KUBERNETES_RESOURCE_TYPE, kubernetesObjects } from './helpers/manifests';
 import { validateKubernetesObjects } from './judges/kubernetes-schema';
 import { restrictedProfileViolations } from './judges/pod-security';
-import { logicalIdOf } from './helpers/logical-id';
 
 const IMAGE = 'public.ecr.aws/aws-containers/retail-store-sample-cart:1.0.0';
 const ASSOCIATION = 'AWS::EKS::PodIdentityAssociation';
@@ -338,8 +338,12 @@ describe('PodIdentityBoundWorkload restricted pod security', () => {
     expect(pod.spec.securityContext.seccompProfile).toEqual({ type: 'RuntimeDefault' });
     for (const container of [...pod.spec.containers, ...pod.spec.initContainers]) {
       expect(container.securityContext).toMatchObject({
-        allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true,
-        capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+        allowPrivilegeEscalation: false,
+        privileged: false,
+        readOnlyRootFilesystem: true,
+        runAsNonRoot: true,
+        capabilities: { drop: ['ALL'] },
+        seccompProfile: { type: 'RuntimeDefault' },
       });
     }
     expect(pod.spec.containers.map((c: any) => c.name)).toEqual([expect.any(String), 'proxy']);

@@ -2,9 +2,9 @@
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { cfnLintFindings } from './cfn-lint';
 import { PodIdentityBoundWorkload } from '../../lib';
 import { importedEksV2Cluster } from '../helpers/clusters';
-import { cfnLintFindings } from './cfn-lint';
 
 /** The apps a CDK entry point creates and synthesizes when loaded (as `cdk synth` and integ-runner load them). */
 function appsOf(entryPoint: string): App[] {
@@ -15,6 +15,7 @@ function appsOf(entryPoint: string): App[] {
     return synth.call(this, options);
   });
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loading a CDK entry point runs it, as `cdk synth` does
     require(entryPoint); // (each entry point once: jest gives every test file a fresh module registry)
   } finally {
     spy.mockRestore();

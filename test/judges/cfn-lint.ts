@@ -13,7 +13,7 @@ export const CFN_LINT_MISSING = 'cfn-lint (the official CloudFormation linter) i
 /** One finding, as `<Rule> <template>#<logical id>: <message>`, readable in a failing test. */
 export type Finding = string;
 
-const LIBRARY_CLASSES = Object.values(lib).filter((value): value is Function =>
+const LIBRARY_CLASSES = (Object.values(lib) as unknown[]).filter((value): value is Function =>
   typeof value === 'function' && value.prototype instanceof Construct);
 
 /** Whether a resource was created by this library (or is the agent add-on it configures on aws-cdk-lib clusters). */
