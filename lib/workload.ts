@@ -197,7 +197,9 @@ const TMP_PATH = '/tmp';
  * service account, and the Namespace, ServiceAccount and Deployment (cdk8s-plus-28) applied to the cluster.
  *
  * The manifests depend on the association, and the association on the Pod Identity Agent add-on and the role's
- * policies, so the very first pods get `AWS_CONTAINER_CREDENTIALS_FULL_URI` with working permissions.
+ * policies, so the very first pods get `AWS_CONTAINER_CREDENTIALS_FULL_URI` with working permissions. With
+ * `delivery: ManifestDelivery.gitOps(...)` the objects are written as YAML files for Argo CD or Flux instead: deploy
+ * the stack before they are synced.
  * Grant permissions to the workload itself: `table.grantReadWriteData(workload)`.
  */
 export class PodIdentityBoundWorkload extends Construct implements iam.IGrantable {
