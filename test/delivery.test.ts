@@ -9,7 +9,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { ManifestDelivery, PodIdentityBoundWorkload, PodIdentityBoundWorkloadProps, PodIdentityErrors } from '../lib';
-import { ENV, IMPORTED_V2_CLUSTER_NAME, importedEksV2Cluster, KUBECTL_LAYER_ARN, makeCluster, newEksV2Cluster } from './helpers/clusters';
+import { CLUSTER_KINDS, ClusterKind, ENV, IMPORTED_V2_CLUSTER_NAME, importedEksV2Cluster, KUBECTL_LAYER_ARN, makeCluster, newEksV2Cluster } from './helpers/clusters';
 import { KUBERNETES_RESOURCE_TYPE, kubernetesObjects } from './helpers/manifests';
 import { validateKubernetesObjects } from './judges/kubernetes-schema';
 
@@ -107,6 +107,23 @@ describe('GitOps delivery', () => {
     template.hasResourceProperties('AWS::EKS::Addon', { AddonName: 'eks-pod-identity-agent', ClusterName: IMPORTED_V2_CLUSTER_NAME });
     // Nothing in the template belongs to the writer construct.
     expect(workload.manifest.node.children).toHaveLength(0);
+  });
+
+  test.each(CLUSTER_KINDS)('on a %s cluster the stack applies none of the workload\'s objects; the folder gets them', (kind: ClusterKind) => {
+    const directory = tempDir();
+    const stack = new Stack(newApp(), 'Shop', { env: ENV });
+    new PodIdentityBoundWorkload(stack, 'Cart', {
+      cluster: makeCluster(kind, stack),
+      namespace: 'shop',
+      image: IMAGE,
+      delivery: ManifestDelivery.gitOps({ directory, clusterFolder: 'main' }),
+    });
+    const template = Template.fromStack(stack);
+
+    // (aws_eks clusters apply their own aws-auth ConfigMap with kubectl: only the workload's objects must be absent.)
+    expect(kubernetesObjects(template).filter(o => ['Namespace', 'ServiceAccount', 'Deployment'].includes(o.kind))).toEqual([]);
+    template.resourceCountIs('AWS::EKS::PodIdentityAssociation', 1);
+    expect(fs.readdirSync(path.join(directory, 'main', 'shop')).sort()).toEqual(['cart.workload.yaml', 'kustomization.yaml', 'namespace.yaml']);
   });
 
   test('kustomization.yaml lists the namespace first, then every workload file of the folder, and nothing else', () => {
