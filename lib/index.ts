@@ -1,5 +1,6 @@
 export * from './agent-addon';
 export * from './association';
+export * from './delivery';
 export * from './errors';
 export * from './role';
 export * from './workload';

@@ -7,7 +7,8 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PodIdentityAssociation, PodIdentityAssociationSettings } from './association';
 import { ensureChecks } from './checks';
-import { applyManifest, kubectlClusterOf } from './private/cluster';
+import { ManifestDelivery } from './delivery';
+import { kubectlClusterOf } from './private/cluster';
 import { BUILT_IN_NAMESPACES } from './private/constants';
 import { problem, quote } from './private/errors';
 import { checkDeploymentName, checkEnvNames, checkServiceAccountName, checkImage, checkNoDuplicateEnvNames, checkPort, checkReplicas, toKubernetesName } from './private/input';
@@ -131,6 +132,15 @@ export interface PodIdentityBoundWorkloadProps {
    * @see https://cdk8s.io/docs/latest/plus/cdk8s-plus-28/deployment/
    */
   readonly deploymentOptions?: kplus.DeploymentProps;
+
+  /**
+   * How the Kubernetes objects reach the cluster: applied by a kubectl custom resource in the stack, or written
+   * as YAML files at synth for Argo CD or Flux (`ManifestDelivery.gitOps({ directory })`; deploy the stack, with
+   * the association, before the sync).
+   *
+   * @default ManifestDelivery.kubectl()
+   */
+  readonly delivery?: ManifestDelivery;
 }
 
 /**
@@ -187,7 +197,9 @@ const TMP_PATH = '/tmp';
  * service account, and the Namespace, ServiceAccount and Deployment (cdk8s-plus-28) applied to the cluster.
  *
  * The manifests depend on the association, and the association on the Pod Identity Agent add-on and the role's
- * policies, so the very first pods get `AWS_CONTAINER_CREDENTIALS_FULL_URI` with working permissions.
+ * policies, so the very first pods get `AWS_CONTAINER_CREDENTIALS_FULL_URI` with working permissions. With
+ * `delivery: ManifestDelivery.gitOps(...)` the objects are written as YAML files for Argo CD or Flux instead: deploy
+ * the stack before they are synced.
  * Grant permissions to the workload itself: `table.grantReadWriteData(workload)`.
  */
 export class PodIdentityBoundWorkload extends Construct implements iam.IGrantable {
@@ -205,7 +217,10 @@ export class PodIdentityBoundWorkload extends Construct implements iam.IGrantabl
   public readonly serviceAccount: kplus.ServiceAccount;
   /** The Deployment (still mutable: more containers, volumes, scheduling...). */
   public readonly deployment: kplus.Deployment;
-  /** The construct applying the chart to the cluster (an aws-cdk-lib `KubernetesManifest`). */
+  /**
+   * The construct delivering the chart: an aws-cdk-lib `KubernetesManifest` (kubectl delivery), or the construct
+   * writing the YAML files at synth (GitOps delivery).
+   */
   public readonly manifest: Construct;
   /** The Kubernetes namespace. */
   public readonly namespace: string;
@@ -284,8 +299,13 @@ export class PodIdentityBoundWorkload extends Construct implements iam.IGrantabl
     }
     this.deployment.node.addDependency(this.serviceAccount);
 
-    const chart = this.chart;
-    this.manifest = applyManifest(this, 'Manifest', props.cluster, { render: () => chart.toJson() });
+    this.manifest = (props.delivery ?? ManifestDelivery.kubectl())._deliver(this, 'Manifest', {
+      cluster: props.cluster,
+      namespace: props.namespace,
+      deploymentName,
+      chart: this.chart,
+      namespaceObject: this.kubernetesNamespace,
+    });
     this.manifest.node.addDependency(this.association);
 
     Registry.of(this).addWorkload(this);

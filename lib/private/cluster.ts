@@ -1,7 +1,7 @@
 // The one place that knows the difference between aws-eks and aws-eks-v2 clusters, and every aws-cdk-lib internal
 // this library touches. Each internal is read through a function here that fails loudly, naming the internal, when
 // an aws-cdk-lib release changes it; test/private/aws-cdk-internals.test.ts exercises each of them.
-import { CfnResource, Lazy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { attachCustomSynthesis, CfnResource, ISynthesisSession, Lazy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import { Construct, IConstruct } from 'constructs';
@@ -204,4 +204,28 @@ export function applyManifest(scope: Construct, id: string, cluster: AnyCluster,
 function withLabel(object: Record<string, any>, label: string): Record<string, any> {
   const metadata = object.metadata ?? {};
   return { ...object, metadata: { ...metadata, labels: { [label]: '', ...metadata.labels } } };
+}
+
+/**
+ * The cluster's name when it is known at synth: the literal name, or the `clusterName` given to a cluster this app
+ * creates (whose `clusterName` attribute is always a token); undefined when CloudFormation picks the name.
+ */
+export function literalClusterNameOf(cluster: eks.IClusterRef): string | undefined {
+  const name = clusterNameOf(cluster);
+  if (!Token.isUnresolved(name)) return name;
+  if (!isNewCluster(cluster)) return undefined;
+  // Internal: Resource.physicalName (protected) holds the name given to the construct, or a token for a generated one.
+  const physicalName = (cluster as any).physicalName;
+  if (typeof physicalName !== 'string') throw internalChanged('Resource.physicalName', 'holds the cluster name given at construction');
+  return Token.isUnresolved(physicalName) ? undefined : physicalName;
+}
+
+/**
+ * Runs `write` when `construct` is synthesized (after every aspect and validation passed, as the cloud assembly is
+ * written). Once per synthesis of the construct's stage.
+ */
+export function onSynthesis(construct: Construct, write: (session: ISynthesisSession) => void): void {
+  // Internal: attachCustomSynthesis is exported but documented as meant for aws-cdk-lib's own libraries.
+  if (typeof attachCustomSynthesis !== 'function') throw internalChanged('attachCustomSynthesis', 'is exported');
+  attachCustomSynthesis(construct, { onSynthesize: write });
 }

@@ -1,14 +1,16 @@
 // Every aws-cdk-lib internal the library touches lives in lib/private/cluster.ts. Each test here fails, naming the
 // internal, when an aws-cdk-lib release changes it: read the failure before upgrading the aws-cdk-lib dev pin.
-import { CfnResource, Stack } from 'aws-cdk-lib';
+import { ISynthesisSession, CfnResource, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
 import {
   awsCdkManagedAgentAddon, cfnPropertiesOf, ClusterModule, clusterModule, fargateSelectorsOf, kubernetesVersion,
-  PRUNE_LABEL_PREFIX, renderedTemplateOf,
+  literalClusterNameOf, onSynthesis, PRUNE_LABEL_PREFIX, renderedTemplateOf,
 } from '../../lib/private/cluster';
-import { importedEksCluster, importedEksV2Cluster, newEksCluster, newEksV2Cluster, newStack } from '../helpers/clusters';
+import { importedEksCluster, importedEksV2Cluster, KUBECTL_LAYER_ARN, newEksCluster, newEksV2Cluster, newStack } from '../helpers/clusters';
 
 describe('aws-cdk-lib internals the library relies on', () => {
   test('ClusterBase: imported clusters of each module are recognised as that module (the unexported base class)', () => {
@@ -63,5 +65,37 @@ describe('aws-cdk-lib internals the library relies on', () => {
       expect(addon!.addonName).toBe('eks-pod-identity-agent');
     }
     expect(awsCdkManagedAgentAddon(importedEksV2Cluster(stack, 'Imported'))).toBeUndefined();
+  });
+
+  test('Resource.physicalName (protected): the clusterName given to a new cluster, a token when CloudFormation picks it', () => {
+    const { stack } = newStack();
+    const named = new eksv2.Cluster(stack, 'Named', { clusterName: 'prod', version: eksv2.KubernetesVersion.V1_33 });
+    const namedV1 = new eks.Cluster(stack, 'NamedV1', {
+      clusterName: 'prod-v1',
+      version: eks.KubernetesVersion.V1_33,
+      defaultCapacity: 0,
+      kubectlLayer: lambda.LayerVersion.fromLayerVersionArn(stack, 'Layer', KUBECTL_LAYER_ARN),
+    });
+    expect(literalClusterNameOf(named)).toBe('prod');
+    expect(literalClusterNameOf(namedV1)).toBe('prod-v1');
+    expect(literalClusterNameOf(newEksV2Cluster(stack, 'Generated'))).toBeUndefined();
+    expect(literalClusterNameOf(importedEksV2Cluster(stack, 'Imported', 'imported'))).toBe('imported');
+  });
+
+  test('attachCustomSynthesis: runs once per synthesis, after validation, and not when validation fails', () => {
+    const { app, stack } = newStack();
+    const writer = new Construct(stack, 'Writer');
+    const sessions: ISynthesisSession[] = [];
+    onSynthesis(writer, session => sessions.push(session));
+    const assembly = app.synth();
+    expect(sessions.map(session => session.outdir)).toEqual([assembly.directory]);
+
+    let valid = false;
+    writer.node.addValidation({ validate: () => valid ? [] : ['not yet'] });
+    expect(() => app.synth({ force: true })).toThrow(/not yet/);
+    expect(sessions).toHaveLength(1);
+    valid = true;
+    app.synth({ force: true });
+    expect(sessions).toHaveLength(2);
   });
 });
