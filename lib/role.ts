@@ -7,7 +7,7 @@ import { clusterNameOf } from './private/cluster';
 import { POD_IDENTITY_SERVICE_PRINCIPAL } from './private/constants';
 import { formatProblem } from './private/errors';
 import { checkRoleName } from './private/input';
-import { Registry } from './private/registry';
+import { Registry, RegisteredAssociation } from './private/registry';
 
 /** An IAM role that pods can get through EKS Pod Identity associations. */
 export interface IPodIdentityRole extends iam.IRole {
@@ -109,8 +109,8 @@ export class PodIdentityRole extends iam.Role implements IPodIdentityRole {
     checkRoleName(props.roleName);
     const { scopeTrustToAssociations, ...roleProps } = props;
     const service = new iam.ServicePrincipal(POD_IDENTITY_SERVICE_PRINCIPAL);
-    const tagValues = (valueOf: (association: PodIdentityAssociation) => string) =>
-      Lazy.list({ produce: () => [...new Set(this.associations.map(valueOf))] });
+    const tagValues = (valueOf: (association: RegisteredAssociation) => string) =>
+      Lazy.list({ produce: () => [...new Set(Registry.of(this).associationsOf(this).map(valueOf))] });
     super(scope, id, {
       ...roleProps,
       assumedBy: new iam.SessionTagsPrincipal(scopeTrustToAssociations
@@ -127,16 +127,19 @@ export class PodIdentityRole extends iam.Role implements IPodIdentityRole {
     if (this.scopeTrustToAssociations) {
       Registry.of(this).addScopedRole(this);
       this.node.addValidation({
-        validate: () => this.associations.length > 0 ? [] : [formatProblem('ScopedRoleWithoutAssociations',
+        validate: () => Registry.of(this).associationsOf(this).length > 0 ? [] : [formatProblem('ScopedRoleWithoutAssociations',
           `role ${this.node.path} trusts only the service accounts it is associated with, and it has no association in this app, so no pod could ever assume it`,
           'associate it (role.associate(cluster, { namespace, serviceAccount })), or set scopeTrustToAssociations: false')],
       });
     }
   }
 
-  /** The associations of this role in the app, made with `associate()` or as a `PodIdentityAssociation`. */
+  /**
+   * The associations of this role in the app, made with `associate()` or as a `PodIdentityAssociation` (those an
+   * EKS add-on owns, made by `PodIdentityAddon`, are not among them).
+   */
   public get associations(): PodIdentityAssociation[] {
-    return [...Registry.of(this).associationsOf(this)] as PodIdentityAssociation[];
+    return Registry.of(this).associationsOf(this).filter((a): a is PodIdentityAssociation => a instanceof PodIdentityAssociation);
   }
 
   public associate(cluster: eks.IClusterRef, options: PodIdentityAssociationOptions): PodIdentityAssociation {
