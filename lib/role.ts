@@ -1,12 +1,12 @@
-import { Duration, Lazy, Resource } from 'aws-cdk-lib';
+import { CfnJson, Duration, Lazy, Resource, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { PodIdentityAssociation, PodIdentityAssociationOptions } from './association';
 import { clusterNameOf } from './private/cluster';
-import { POD_IDENTITY_SERVICE_PRINCIPAL } from './private/constants';
+import { IRSA_AUDIENCE, POD_IDENTITY_SERVICE_PRINCIPAL } from './private/constants';
 import { formatProblem } from './private/errors';
-import { checkRoleName } from './private/input';
+import { checkNamespace, checkRoleName, checkServiceAccountName } from './private/input';
 import { Registry, RegisteredAssociation } from './private/registry';
 
 /** An IAM role that pods can get through EKS Pod Identity associations. */
@@ -16,6 +16,19 @@ export interface IPodIdentityRole extends iam.IRole {
    * Call it once per (cluster, namespace, service account); one role can serve many.
    */
   associate(cluster: eks.IClusterRef, options: PodIdentityAssociationOptions): PodIdentityAssociation;
+}
+
+/**
+ * A Kubernetes service account that gets a role through IAM roles for service accounts (IRSA) today, while it moves
+ * to Pod Identity.
+ */
+export interface IrsaServiceAccount {
+  /** The cluster's IAM OIDC provider, the one IRSA uses (`cluster.openIdConnectProvider`). */
+  readonly openIdConnectProvider: iam.IOpenIdConnectProvider;
+  /** The service account's namespace. */
+  readonly namespace: string;
+  /** The service account. */
+  readonly serviceAccount: string;
 }
 
 /** Properties of a {@link PodIdentityRole}. */
@@ -82,6 +95,16 @@ export interface PodIdentityRoleProps {
    * @see https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html
    */
   readonly scopeTrustToAssociations?: boolean;
+
+  /**
+   * Service accounts that still get this role through IRSA while they move to Pod Identity: the role also trusts
+   * the cluster's OIDC provider for `sts:AssumeRoleWithWebIdentity`, for exactly these service accounts (the token's
+   * `sub`) and the STS audience (`aud`). Remove them once the pods run on Pod Identity (see the README's
+   * "Moving off IRSA"). Same as calling `addIrsaServiceAccount()` for each.
+   *
+   * @default - no IRSA trust: Pod Identity only
+   */
+  readonly irsaServiceAccounts?: IrsaServiceAccount[];
 }
 
 /**
@@ -104,10 +127,11 @@ export class PodIdentityRole extends iam.Role implements IPodIdentityRole {
 
   /** Whether the trust policy only admits the service accounts of the role's associations. */
   public readonly scopeTrustToAssociations: boolean;
+  private irsaTrustCount = 0;
 
   constructor(scope: Construct, id: string, props: PodIdentityRoleProps = {}) {
     checkRoleName(props.roleName);
-    const { scopeTrustToAssociations, ...roleProps } = props;
+    const { scopeTrustToAssociations, irsaServiceAccounts, ...roleProps } = props;
     const service = new iam.ServicePrincipal(POD_IDENTITY_SERVICE_PRINCIPAL);
     const tagValues = (valueOf: (association: RegisteredAssociation) => string) =>
       Lazy.list({ produce: () => [...new Set(Registry.of(this).associationsOf(this).map(valueOf))] });
@@ -124,6 +148,7 @@ export class PodIdentityRole extends iam.Role implements IPodIdentityRole {
         : service),
     });
     this.scopeTrustToAssociations = scopeTrustToAssociations ?? false;
+    for (const account of irsaServiceAccounts ?? []) this.addIrsaServiceAccount(account);
     if (this.scopeTrustToAssociations) {
       Registry.of(this).addScopedRole(this);
       this.node.addValidation({
@@ -144,6 +169,32 @@ export class PodIdentityRole extends iam.Role implements IPodIdentityRole {
 
   public associate(cluster: eks.IClusterRef, options: PodIdentityAssociationOptions): PodIdentityAssociation {
     return associateRole(this, cluster, options);
+  }
+
+  /**
+   * Also trusts IRSA for one service account while it moves to Pod Identity: `sts:AssumeRoleWithWebIdentity` by the
+   * cluster's OIDC provider, only for tokens of `system:serviceaccount:NAMESPACE:SERVICE_ACCOUNT` with audience
+   * `sts.amazonaws.com`. Remove the call once the move is done.
+   */
+  public addIrsaServiceAccount(account: IrsaServiceAccount): void {
+    checkNamespace(account.namespace);
+    checkServiceAccountName(account.serviceAccount);
+    const issuer = account.openIdConnectProvider.openIdConnectProviderIssuer;
+    const values = {
+      [`${issuer}:aud`]: IRSA_AUDIENCE,
+      [`${issuer}:sub`]: `system:serviceaccount:${account.namespace}:${account.serviceAccount}`,
+    };
+    // Condition keys cannot be CloudFormation expressions: a new cluster's issuer (a token) goes through CfnJson,
+    // as aws-cdk-lib's own IRSA service accounts do. A literal issuer (an imported provider) stays plain JSON.
+    const conditions = Token.isUnresolved(issuer)
+      ? new CfnJson(this, `IrsaTrustConditions${this.irsaTrustCount}`, { value: values })
+      : values;
+    this.irsaTrustCount++;
+    this.assumeRolePolicy!.addStatements(new iam.PolicyStatement({
+      actions: ['sts:AssumeRoleWithWebIdentity'],
+      principals: [new iam.OpenIdConnectPrincipal(account.openIdConnectProvider)],
+      conditions: { StringEquals: conditions },
+    }));
   }
 }
 

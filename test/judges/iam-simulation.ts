@@ -52,7 +52,10 @@ export interface TrustRequest {
 
 /** Which pod asks. */
 export interface PodOptions {
-  /** The association to use when the role has several: its namespace. @default - the only association */
+  /**
+   * The association to use when the role has several: its namespace. Required for an association an EKS add-on
+   * owns (the template does not name its namespace). @default - the only association
+   */
   readonly namespace?: string;
   /** The association to use when the role has several: its service account. */
   readonly serviceAccount?: string;
@@ -60,6 +63,16 @@ export interface PodOptions {
   readonly podName?: string;
   /** Extra context keys for the identity-policy request. */
   readonly context?: Record<string, string | string[]>;
+}
+
+/** A service account token IRSA exchanges with STS. */
+export interface WebIdentityToken {
+  /** The cluster's IAM OIDC provider ARN. */
+  readonly providerArn: string;
+  /** The token's subject, `system:serviceaccount:NAMESPACE:NAME`. */
+  readonly sub: string;
+  /** @default 'sts.amazonaws.com' */
+  readonly aud?: string;
 }
 
 interface Association {
@@ -123,6 +136,45 @@ export class IamSimulationJudge {
   /** The fake physical name a resource gets (its `Ref`). */
   public refOf(logicalId: string): string {
     return this.resolve({ Ref: logicalId });
+  }
+
+  /**
+   * IRSA: may a pod whose service account token comes from the OIDC provider `providerArn` (an
+   * `arn:aws:iam::ACCOUNT:oidc-provider/ISSUER` ARN), with subject `sub` and audience `aud`, assume the role with
+   * `sts:AssumeRoleWithWebIdentity`?
+   *
+   * iam-simulate only recognises OIDC condition keys whose provider part has no '/', while EKS issuers look like
+   * `oidc.eks.REGION.amazonaws.com/id/ID`: the judge renames that issuer to a slash-free alias in the trust
+   * policy's condition keys and in the request alike (the same rename on both sides, so the decision is unchanged).
+   */
+  public async webIdentityAllows(target: string | IConstruct, token: WebIdentityToken): Promise<EvaluationResult> {
+    const roleId = this.roleLogicalId(target);
+    const trustPolicy = this.resolveDeep(this.resources[roleId].Properties?.AssumeRolePolicyDocument);
+    const match = /^arn:aws:iam::\d{12}:oidc-provider\/(.+)$/.exec(token.providerArn);
+    if (!match) throw new Error(`${token.providerArn} is not an IAM OIDC provider ARN`);
+    const issuer = match[1];
+    const alias = issuer.replace(/\//g, '_');
+    const renamed = {
+      ...trustPolicy,
+      Statement: asArray(trustPolicy.Statement).map((statement: Json) => statement.Condition === undefined ? statement : {
+        ...statement,
+        Condition: Object.fromEntries(Object.entries(statement.Condition).map(([operator, keys]) => [operator,
+          Object.fromEntries(Object.entries(keys as Record<string, Json>).map(([key, value]) =>
+            [key.startsWith(`${issuer}:`) ? `${alias}:${key.slice(issuer.length + 1)}` : key, value]))])),
+      }),
+    };
+    return simulate({
+      request: {
+        principal: token.providerArn,
+        action: 'sts:AssumeRoleWithWebIdentity',
+        resource: { resource: this.arnOf(roleId), accountId: FAKE_ACCOUNT },
+        contextVariables: { [`${alias}:sub`]: token.sub, [`${alias}:aud`]: token.aud ?? 'sts.amazonaws.com' },
+      },
+      identityPolicies: [],
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      resourcePolicy: renamed,
+    }, `trust policy of ${roleId} for web identity ${token.sub}`);
   }
 
   /** Evaluates the role's trust policy alone: may `principal` assume the role (with these session tags)? */
@@ -275,12 +327,32 @@ export class IamSimulationJudge {
           sessionPolicy: props.Policy === undefined ? undefined : JSON.parse(this.resolve(props.Policy)),
         };
       })
+      .concat(this.addonAssociationsOf(roleId, options))
       .filter(a => (options.namespace === undefined || a.namespace === options.namespace)
         && (options.serviceAccount === undefined || a.serviceAccount === options.serviceAccount));
     if (associations.length !== 1) {
       throw new Error(`expected one AWS::EKS::PodIdentityAssociation for ${roleId}${options.namespace ? ` in ${options.namespace}` : ''}${options.serviceAccount ? ` for ${options.serviceAccount}` : ''}, found ${associations.length}${associations.length ? ': ' + associations.map(a => `${a.namespace}/${a.serviceAccount}`).join(', ') + ' (pass namespace/serviceAccount)' : ' (no pod can get this role)'}`);
     }
     return associations[0];
+  }
+
+  /**
+   * The associations an EKS add-on owns (its `PodIdentityAssociations`) for the role. The template does not say
+   * which namespace the add-on runs in: the question must (`namespace`), or they are left out.
+   */
+  private addonAssociationsOf(roleId: string, options: PodOptions): Association[] {
+    if (options.namespace === undefined) return [];
+    return Object.entries(this.resources)
+      .filter(([, resource]) => resource.Type === 'AWS::EKS::Addon')
+      .flatMap(([logicalId, resource]) => (resource.Properties.PodIdentityAssociations ?? [])
+        .filter((association: Json) => this.resolve(association.RoleArn) === this.arnOf(roleId))
+        .map((association: Json): Association => ({
+          logicalId,
+          clusterName: this.resolve(resource.Properties.ClusterName),
+          namespace: options.namespace!,
+          serviceAccount: this.resolve(association.ServiceAccount),
+          disableSessionTags: false,
+        })));
   }
 
   private resolveDeep(value: Json): Json {
@@ -367,6 +439,10 @@ export class IamSimulationJudge {
         throw new Error(`the IAM judge does not know Fn::GetAtt ${attribute} of ${resource.Type} (${logicalId})`);
     }
   }
+}
+
+function asArray<T>(value: T | T[] | undefined): T[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
 function isIntrinsic(value: Record<string, Json>): boolean {
