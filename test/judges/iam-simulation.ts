@@ -65,6 +65,9 @@ export interface PodOptions {
   readonly context?: Record<string, string | string[]>;
 }
 
+// An OIDC provider whose `aud` and `sub` keys iam-simulate keeps for sts:AssumeRoleWithWebIdentity.
+const WEB_IDENTITY_STAND_IN = 'accounts.google.com';
+
 /** A service account token IRSA exchanges with STS. */
 export interface WebIdentityToken {
   /** The cluster's IAM OIDC provider ARN. */
@@ -143,9 +146,12 @@ export class IamSimulationJudge {
    * `arn:aws:iam::ACCOUNT:oidc-provider/ISSUER` ARN), with subject `sub` and audience `aud`, assume the role with
    * `sts:AssumeRoleWithWebIdentity`?
    *
-   * iam-simulate only recognises OIDC condition keys whose provider part has no '/', while EKS issuers look like
-   * `oidc.eks.REGION.amazonaws.com/id/ID`: the judge renames that issuer to a slash-free alias in the trust
-   * policy's condition keys and in the request alike (the same rename on both sides, so the decision is unchanged).
+   * iam-simulate only keeps the request's context keys that its action data lists for
+   * sts:AssumeRoleWithWebIdentity, i.e. those of a few well-known providers (`accounts.google.com:sub`...), never an
+   * EKS issuer's (`oidc.eks.REGION.amazonaws.com/id/ID:sub`). So the judge renames this provider's issuer to one it
+   * keeps, `accounts.google.com`, in the trust policy's condition keys and in the request alike: the same rename on
+   * both sides, so the decision is unchanged (a policy that already names that stand-in is refused). Keys of other
+   * issuers stay as they are, and are missing from the request, as they would be for this provider's token.
    */
   public async webIdentityAllows(target: string | IConstruct, token: WebIdentityToken): Promise<EvaluationResult> {
     const roleId = this.roleLogicalId(target);
@@ -153,7 +159,10 @@ export class IamSimulationJudge {
     const match = /^arn:aws:iam::\d{12}:oidc-provider\/(.+)$/.exec(token.providerArn);
     if (!match) throw new Error(`${token.providerArn} is not an IAM OIDC provider ARN`);
     const issuer = match[1];
-    const alias = issuer.replace(/\//g, '_');
+    const alias = WEB_IDENTITY_STAND_IN;
+    if (JSON.stringify(trustPolicy).includes(`"${alias}:`)) {
+      throw new Error(`the trust policy of ${roleId} names ${alias} condition keys, which the judge uses as its stand-in for EKS issuers`);
+    }
     const renamed = {
       ...trustPolicy,
       Statement: asArray(trustPolicy.Statement).map((statement: Json) => statement.Condition === undefined ? statement : {
