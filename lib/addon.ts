@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, Dependable, IConstruct } from 'constructs';
@@ -121,11 +121,15 @@ const KNOWN_ADDONS: { [addonName: string]: KnownAddon } = {
   'amazon-cloudwatch-observability': { namespace: 'amazon-cloudwatch', serviceAccount: 'cloudwatch-agent', managedPolicies: ['CloudWatchAgentServerPolicy', 'AWSXrayWriteOnlyAccess'] },
   'aws-privateca-connector-for-kubernetes': { namespace: 'aws-privateca-issuer', serviceAccount: 'aws-privateca-issuer', managedPolicies: ['AWSPrivateCAConnectorForKubernetesPolicy'] },
   'aws-mountpoint-s3-csi-driver': {
-    namespace: 'kube-system', serviceAccount: 's3-csi-driver-sa', managedPolicies: [],
+    namespace: 'kube-system',
+    serviceAccount: 's3-csi-driver-sa',
+    managedPolicies: [],
     noDefault: 'Mountpoint needs access to your buckets only (AWS publishes no narrower managed policy than AmazonS3FullAccess)',
   },
   'aws-fsx-csi-driver': {
-    namespace: 'kube-system', serviceAccount: 'fsx-csi-controller-sa', managedPolicies: [],
+    namespace: 'kube-system',
+    serviceAccount: 'fsx-csi-controller-sa',
+    managedPolicies: [],
     noDefault: 'the policy the EKS documentation names, AmazonFSxFullAccess, allows every FSx action on every file system',
   },
 };
@@ -168,12 +172,12 @@ export class PodIdentityAddon extends Construct {
     if (existing) {
       throw problem('DuplicateAddon',
         `the ${addonName} add-on of cluster ${clusterLabel(cluster)} is already defined at ${existing.node.path}; EKS allows one add-on of a name per cluster`,
-        `define it once and give that PodIdentityAddon every service account (serviceAccounts) and option`);
+        'define it once and give that PodIdentityAddon every service account (serviceAccounts) and option');
     }
     checkAddonVersion('InvalidAddonVersion', addonName, props.addonVersion, 'v1.45.0-eksbuild.2');
 
     const known = KNOWN_ADDONS[addonName];
-    const serviceAccounts = props.serviceAccounts ?? defaultServiceAccounts(addonName, known);
+    const serviceAccounts: DefaultServiceAccount[] = props.serviceAccounts ?? defaultServiceAccounts(addonName, known);
     const namespace = props.namespace ?? known?.namespace;
     if (namespace === undefined && serviceAccounts.length > 0) {
       throw problem('AddonNamespaceRequired',
@@ -233,7 +237,7 @@ export class PodIdentityAddon extends Construct {
   }
 }
 
-function defaultServiceAccounts(addonName: string, known: KnownAddon | undefined): AddonServiceAccount[] {
+function defaultServiceAccounts(addonName: string, known: KnownAddon | undefined): DefaultServiceAccount[] {
   if (!known) return [];
   if (known.noDefault) {
     throw problem('AddonPermissionsRequired',
@@ -243,10 +247,16 @@ function defaultServiceAccounts(addonName: string, known: KnownAddon | undefined
   return [{
     serviceAccount: known.serviceAccount,
     managedPolicies: known.managedPolicies.map(name => iam.ManagedPolicy.fromAwsManagedPolicyName(name)),
+    documentedPolicies: known.managedPolicies,
   }];
 }
 
-interface AddonAssociationProps extends AddonServiceAccount {
+/** A default service account: its AWS managed policies are the ones the EKS documentation names for the add-on. */
+interface DefaultServiceAccount extends AddonServiceAccount {
+  readonly documentedPolicies?: string[];
+}
+
+interface AddonAssociationProps extends DefaultServiceAccount {
   readonly cluster: eks.IClusterRef;
   readonly namespace: string;
   readonly addonName: string;
@@ -283,6 +293,14 @@ class AddonAssociation extends Construct implements RegisteredAssociation {
       inlinePolicies: statements.length === 0 ? undefined : { Permissions: new iam.PolicyDocument({ statements }) },
       scopeTrustToAssociations: true,
     });
+    // cdk-nag (AwsSolutions-IAM4) asks for a reason for each AWS managed policy: the EKS documentation names it.
+    const documented = Object.fromEntries((props.documentedPolicies ?? []).map(name => [
+      `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${name}]`,
+      `The EKS User Guide names the AWS managed ${name} as the permissions of the ${props.addonName} add-on; AWS keeps it in step with the add-on's API calls.`,
+    ]));
+    if (!props.role && Object.keys(documented).length > 0) {
+      this.role.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, documented);
+    }
   }
 }
 

@@ -12,6 +12,7 @@ import {
   ResolveConflicts,
 } from '../lib';
 import { ENV, importedEksV2Cluster, newAutoModeCluster, newEksV2Cluster, newStack } from './helpers/clusters';
+import { awsSolutionsErrors, formatFindings } from './judges/cdk-nag';
 import { IamSimulationJudge, assertPodMay, assertPodMayNot } from './judges/iam-simulation';
 
 const ADDON = 'AWS::EKS::Addon';
@@ -135,6 +136,24 @@ describe.each([
   });
 });
 
+test('cdk-nag AwsSolutions: the default roles are clean, their documented managed policies acknowledged with the reason', () => {
+  const { stack, cluster } = setup();
+  const addons = ['aws-ebs-csi-driver', 'aws-efs-csi-driver', 'vpc-cni', 'amazon-cloudwatch-observability']
+    .map(addonName => new PodIdentityAddon(stack, addonName, { cluster, addonName }));
+  expect(formatFindings(awsSolutionsErrors(stack))).toEqual([]);
+  // A managed policy the user chose is not acknowledged for them.
+  const mine = new PodIdentityAddon(stack, 'Mine', {
+    cluster,
+    addonName: 'vendor',
+    namespace: 'vendor',
+    serviceAccounts: [{ serviceAccount: 'sa', managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonS3ReadOnlyAccess')] }],
+  });
+  expect(formatFindings(awsSolutionsErrors(mine))).toEqual([
+    expect.stringContaining('AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonS3ReadOnlyAccess] at TestStack/Mine/sa/Role'),
+  ]);
+  expect(addons).toHaveLength(4);
+});
+
 describe('add-ons that need scoping inputs', () => {
   test.each(['aws-mountpoint-s3-csi-driver', 'aws-fsx-csi-driver'])('%s has no default permissions', (addonName) => {
     const { stack, cluster } = setup();
@@ -225,11 +244,13 @@ describe('bad input', () => {
       cluster, addonName: 'aws-ebs-csi-driver', serviceAccounts: [{ serviceAccount: 'EBS' }],
     })],
     ['ConflictingAddonServiceAccountOptions', (stack, cluster) => new PodIdentityAddon(stack, 'A', {
-      cluster, addonName: 'aws-ebs-csi-driver',
+      cluster,
+      addonName: 'aws-ebs-csi-driver',
       serviceAccounts: [{ serviceAccount: 'ebs-csi-controller-sa', role: new PodIdentityRole(stack, 'R'), managedPolicies: [] }],
     })],
     ['DuplicateAssociation', (stack, cluster) => new PodIdentityAddon(stack, 'A', {
-      cluster, addonName: 'aws-ebs-csi-driver',
+      cluster,
+      addonName: 'aws-ebs-csi-driver',
       serviceAccounts: [{ serviceAccount: 'ebs-csi-controller-sa' }, { serviceAccount: 'ebs-csi-controller-sa' }],
     })],
     ['DuplicateAddon', (stack, cluster) => {

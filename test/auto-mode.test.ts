@@ -3,7 +3,6 @@ import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { PodIdentityAgentAddon, PodIdentityBoundWorkload, PodIdentityErrors, PodIdentityRole } from '../lib';
-import { isAutoModeCluster } from '../lib/private/cluster';
 import {
   IMPORTED_CLUSTER_KINDS,
   KUBECTL_LAYER_ARN,
@@ -13,6 +12,7 @@ import {
   newEksV2Cluster,
   newStack,
 } from './helpers/clusters';
+import { isAutoModeCluster } from '../lib/private/cluster';
 
 const ADDON = 'AWS::EKS::Addon';
 
