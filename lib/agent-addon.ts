@@ -1,12 +1,11 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import { Construct, Dependable, IConstruct } from 'constructs';
-import { awsCdkManagedAgentAddon, clusterNameOf } from './private/cluster';
+import { awsCdkManagedAgentAddon, clusterNameOf, isAutoModeCluster } from './private/cluster';
 import { AGENT_ADDON_NAME } from './private/constants';
 import { problem, quote } from './private/errors';
+import { checkAddonVersion } from './private/input';
 import { Registry } from './private/registry';
-
-const ADDON_VERSION_PATTERN = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
 
 /**
  * How EKS resolves conflicts between the add-on's configuration and changes made to it outside CloudFormation.
@@ -116,6 +115,10 @@ export class PodIdentityAgentAddon extends Construct implements IPodIdentityAgen
    * Everything in this library that needs the agent calls this, so an app has at most one add-on per cluster.
    * To configure it, create it yourself first with `new PodIdentityAgentAddon(...)` (or call `of` with options
    * the first time).
+   *
+   * A new aws_eks_v2 cluster in EKS Auto Mode (that module's default) has the agent built in: for it this records
+   * the agent as installed and creates no add-on. If such a cluster also runs EC2 node groups of its own, whose
+   * pods need the agent DaemonSet, create the add-on explicitly with `new PodIdentityAgentAddon(...)` first.
    */
   public static of(cluster: eks.IClusterRef, options: PodIdentityAgentAddonOptions = {}): IPodIdentityAgentAddon {
     const existing = PodIdentityAgentAddon.find(cluster);
@@ -126,6 +129,14 @@ export class PodIdentityAgentAddon extends Construct implements IPodIdentityAgen
           'pass the options where the add-on is first created (the first `PodIdentityAgentAddon.of(cluster, options)` or `new PodIdentityAgentAddon(...)`)');
       }
       return existing;
+    }
+    if (isAutoModeCluster(cluster)) {
+      if (Object.keys(options).length > 0) {
+        throw problem('AgentBuiltIntoAutoMode',
+          `PodIdentityAgentAddon.of(${cluster.node.path}) was given options ${quote(Object.keys(options))} but the cluster runs in EKS Auto Mode, which has the Pod Identity Agent built in, so no add-on is created to configure`,
+          'drop the options; only if the cluster also has EC2 node groups that need the agent DaemonSet, create the add-on with `new PodIdentityAgentAddon(scope, id, { cluster, ... })` before anything uses the cluster');
+      }
+      return new InstalledAgentAddon(cluster, 'PodIdentityAgentAddon', cluster);
     }
     return new PodIdentityAgentAddon(cluster, 'PodIdentityAgentAddon', { ...options, cluster });
   }
@@ -138,7 +149,8 @@ export class PodIdentityAgentAddon extends Construct implements IPodIdentityAgen
   /**
    * Records that the agent already runs on the cluster (installed by eksctl, the console, another stack or app, or
    * built into EKS Auto Mode), so nothing in this app creates the add-on, which would fail because it exists.
-   * Call it before any association for the cluster.
+   * Call it before any association for the cluster. Needed for imported Auto Mode clusters: only new ones are
+   * recognised as Auto Mode.
    */
   public static fromInstalledAddon(scope: Construct, id: string, cluster: eks.IClusterRef): IPodIdentityAgentAddon {
     const existing = PodIdentityAgentAddon.find(cluster);
@@ -167,11 +179,7 @@ export class PodIdentityAgentAddon extends Construct implements IPodIdentityAgen
         `a PodIdentityAgentAddon for cluster ${props.cluster.node.path} already exists at ${existing.node.path}; EKS allows one ${AGENT_ADDON_NAME} add-on per cluster`,
         'use `PodIdentityAgentAddon.of(cluster)` to get the existing add-on instead of creating a second one');
     }
-    if (props.addonVersion !== undefined && !Token.isUnresolved(props.addonVersion) && !ADDON_VERSION_PATTERN.test(props.addonVersion)) {
-      throw problem('InvalidAgentAddonVersion',
-        `addonVersion ${quote(props.addonVersion)} is not an EKS add-on version of the form vX.Y.Z-eksbuild.N`,
-        'use a version listed by `aws eks describe-addon-versions --addon-name eks-pod-identity-agent`, e.g. "v1.3.4-eksbuild.1", or omit it for the default');
-    }
+    checkAddonVersion('InvalidAgentAddonVersion', AGENT_ADDON_NAME, props.addonVersion, 'v1.3.4-eksbuild.1');
     this.cluster = props.cluster;
     Registry.of(this).addAgentAddon(this);
 

@@ -1,3 +1,4 @@
+export * from './addon';
 export * from './agent-addon';
 export * from './association';
 export * from './delivery';

@@ -1,14 +1,14 @@
-import { Duration, Lazy, Resource } from 'aws-cdk-lib';
+import { CfnJson, Duration, Lazy, Resource, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { PodIdentityAssociation, PodIdentityAssociationOptions } from './association';
 import { WellKnownPolicy } from './policies/well-known-policy';
 import { clusterNameOf } from './private/cluster';
-import { POD_IDENTITY_SERVICE_PRINCIPAL } from './private/constants';
+import { IRSA_AUDIENCE, POD_IDENTITY_SERVICE_PRINCIPAL } from './private/constants';
 import { formatProblem } from './private/errors';
-import { checkRoleName } from './private/input';
-import { Registry } from './private/registry';
+import { checkNamespace, checkRoleName, checkServiceAccountName } from './private/input';
+import { Registry, RegisteredAssociation } from './private/registry';
 
 /** An IAM role that pods can get through EKS Pod Identity associations. */
 export interface IPodIdentityRole extends iam.IRole {
@@ -17,6 +17,19 @@ export interface IPodIdentityRole extends iam.IRole {
    * Call it once per (cluster, namespace, service account); one role can serve many.
    */
   associate(cluster: eks.IClusterRef, options: PodIdentityAssociationOptions): PodIdentityAssociation;
+}
+
+/**
+ * A Kubernetes service account that gets a role through IAM roles for service accounts (IRSA) today, while it moves
+ * to Pod Identity.
+ */
+export interface IrsaServiceAccount {
+  /** The cluster's IAM OIDC provider, the one IRSA uses (`cluster.openIdConnectProvider`). */
+  readonly openIdConnectProvider: iam.IOpenIdConnectProvider;
+  /** The service account's namespace. */
+  readonly namespace: string;
+  /** The service account. */
+  readonly serviceAccount: string;
 }
 
 /** Properties of a {@link PodIdentityRole}. */
@@ -91,6 +104,16 @@ export interface PodIdentityRoleProps {
    * @default - none
    */
   readonly wellKnownPolicies?: WellKnownPolicy[];
+
+  /**
+   * Service accounts that still get this role through IRSA while they move to Pod Identity: the role also trusts
+   * the cluster's OIDC provider for `sts:AssumeRoleWithWebIdentity`, for exactly these service accounts (the token's
+   * `sub`) and the STS audience (`aud`). Remove them once the pods run on Pod Identity (see the README's
+   * "Moving off IRSA"). Same as calling `addIrsaServiceAccount()` for each.
+   *
+   * @default - no IRSA trust: Pod Identity only
+   */
+  readonly irsaServiceAccounts?: IrsaServiceAccount[];
 }
 
 /**
@@ -113,13 +136,14 @@ export class PodIdentityRole extends iam.Role implements IPodIdentityRole {
 
   /** Whether the trust policy only admits the service accounts of the role's associations. */
   public readonly scopeTrustToAssociations: boolean;
+  private irsaTrustCount = 0;
 
   constructor(scope: Construct, id: string, props: PodIdentityRoleProps = {}) {
     checkRoleName(props.roleName);
-    const { scopeTrustToAssociations, wellKnownPolicies, ...roleProps } = props;
+    const { scopeTrustToAssociations, wellKnownPolicies, irsaServiceAccounts, ...roleProps } = props;
     const service = new iam.ServicePrincipal(POD_IDENTITY_SERVICE_PRINCIPAL);
-    const tagValues = (valueOf: (association: PodIdentityAssociation) => string) =>
-      Lazy.list({ produce: () => [...new Set(this.associations.map(valueOf))] });
+    const tagValues = (valueOf: (association: RegisteredAssociation) => string) =>
+      Lazy.list({ produce: () => [...new Set(Registry.of(this).associationsOf(this).map(valueOf))] });
     super(scope, id, {
       ...roleProps,
       assumedBy: new iam.SessionTagsPrincipal(scopeTrustToAssociations
@@ -134,19 +158,23 @@ export class PodIdentityRole extends iam.Role implements IPodIdentityRole {
     });
     this.scopeTrustToAssociations = scopeTrustToAssociations ?? false;
     for (const policy of wellKnownPolicies ?? []) this.addWellKnownPolicy(policy);
+    for (const account of irsaServiceAccounts ?? []) this.addIrsaServiceAccount(account);
     if (this.scopeTrustToAssociations) {
       Registry.of(this).addScopedRole(this);
       this.node.addValidation({
-        validate: () => this.associations.length > 0 ? [] : [formatProblem('ScopedRoleWithoutAssociations',
+        validate: () => Registry.of(this).associationsOf(this).length > 0 ? [] : [formatProblem('ScopedRoleWithoutAssociations',
           `role ${this.node.path} trusts only the service accounts it is associated with, and it has no association in this app, so no pod could ever assume it`,
           'associate it (role.associate(cluster, { namespace, serviceAccount })), or set scopeTrustToAssociations: false')],
       });
     }
   }
 
-  /** The associations of this role in the app, made with `associate()` or as a `PodIdentityAssociation`. */
+  /**
+   * The associations of this role in the app, made with `associate()` or as a `PodIdentityAssociation` (those an
+   * EKS add-on owns, made by `PodIdentityAddon`, are not among them).
+   */
   public get associations(): PodIdentityAssociation[] {
-    return [...Registry.of(this).associationsOf(this)] as PodIdentityAssociation[];
+    return Registry.of(this).associationsOf(this).filter((a): a is PodIdentityAssociation => a instanceof PodIdentityAssociation);
   }
 
   public associate(cluster: eks.IClusterRef, options: PodIdentityAssociationOptions): PodIdentityAssociation {
@@ -156,6 +184,32 @@ export class PodIdentityRole extends iam.Role implements IPodIdentityRole {
   /** Gives this role the permissions of a piece of cluster software (see `WellKnownPolicy`). */
   public addWellKnownPolicy(policy: WellKnownPolicy): void {
     policy._attachTo(this);
+  }
+
+  /**
+   * Also trusts IRSA for one service account while it moves to Pod Identity: `sts:AssumeRoleWithWebIdentity` by the
+   * cluster's OIDC provider, only for tokens of `system:serviceaccount:NAMESPACE:SERVICE_ACCOUNT` with audience
+   * `sts.amazonaws.com`. Remove the call once the move is done.
+   */
+  public addIrsaServiceAccount(account: IrsaServiceAccount): void {
+    checkNamespace(account.namespace);
+    checkServiceAccountName(account.serviceAccount);
+    const issuer = account.openIdConnectProvider.openIdConnectProviderIssuer;
+    const values = {
+      [`${issuer}:aud`]: IRSA_AUDIENCE,
+      [`${issuer}:sub`]: `system:serviceaccount:${account.namespace}:${account.serviceAccount}`,
+    };
+    // Condition keys cannot be CloudFormation expressions: a new cluster's issuer (a token) goes through CfnJson,
+    // as aws-cdk-lib's own IRSA service accounts do. A literal issuer (an imported provider) stays plain JSON.
+    const conditions = Token.isUnresolved(issuer)
+      ? new CfnJson(this, `IrsaTrustConditions${this.irsaTrustCount}`, { value: values })
+      : values;
+    this.irsaTrustCount++;
+    this.assumeRolePolicy!.addStatements(new iam.PolicyStatement({
+      actions: ['sts:AssumeRoleWithWebIdentity'],
+      principals: [new iam.OpenIdConnectPrincipal(account.openIdConnectProvider)],
+      conditions: { StringEquals: conditions },
+    }));
   }
 }
 

@@ -8,8 +8,8 @@ import { Construct } from 'constructs';
 import { PodIdentityAssociation, PodIdentityAssociationSettings } from './association';
 import { ensureChecks } from './checks';
 import { ManifestDelivery } from './delivery';
-import { kubectlClusterOf } from './private/cluster';
-import { BUILT_IN_NAMESPACES } from './private/constants';
+import { kubectlClusterOf, openIdConnectProviderOf } from './private/cluster';
+import { BUILT_IN_NAMESPACES, IRSA_ANNOTATION } from './private/constants';
 import { problem, quote } from './private/errors';
 import { checkDeploymentName, checkEnvNames, checkServiceAccountName, checkImage, checkNoDuplicateEnvNames, checkPort, checkReplicas, toKubernetesName } from './private/input';
 import { Registry } from './private/registry';
@@ -104,9 +104,12 @@ export interface PodIdentityBoundWorkloadProps {
   readonly associationSettings?: PodIdentityAssociationSettings;
 
   /**
-   * The workload is moving from IAM roles for service accounts (IRSA) to Pod Identity, so its ServiceAccount may
-   * still carry the `eks.amazonaws.com/role-arn` annotation without a warning. Remove the annotation and this flag
-   * once the move is done: while both are present the SDKs use IRSA.
+   * The workload is moving from IAM roles for service accounts (IRSA) to Pod Identity (step 1 of 2): its role also
+   * trusts the cluster's OIDC provider for exactly this service account (a role you pass must be a
+   * `PodIdentityRole`, or trust IRSA itself), the ServiceAccount carries the `eks.amazonaws.com/role-arn` annotation
+   * for that role, and the pods keep using IRSA (the SDKs prefer it) while the association is in place. Step 2:
+   * remove this flag; the annotation and the IRSA trust go, and the pods are rolled onto Pod Identity. Their
+   * containers need an SDK that supports Pod Identity.
    *
    * @default false
    * @see https://docs.aws.amazon.com/eks/latest/userguide/pod-id-minimum-sdk.html
@@ -168,6 +171,9 @@ const HARDENED_POD_SECURITY_CONTEXT: kplus.PodSecurityContextProps = {
 /** Pod-level seccomp profile (cdk8s-plus-28 has no prop for it), applied unless a later patch replaces it. */
 const POD_SECCOMP_PROFILE = { type: 'RuntimeDefault' };
 
+/** Marks the pods started while the workload moves off IRSA. */
+const IRSA_MIGRATION_POD_ANNOTATION = 'cdk-eks-pod-identity/irsa-migration';
+
 /** The recommended label naming the application: the Deployment name, so pods of one workload are recognisable. */
 const NAME_LABEL = 'app.kubernetes.io/name';
 
@@ -226,7 +232,7 @@ export class PodIdentityBoundWorkload extends Construct implements iam.IGrantabl
   public readonly namespace: string;
   /** The Kubernetes service account name. */
   public readonly serviceAccountName: string;
-  /** Whether the ServiceAccount may still carry the IRSA annotation. */
+  /** Whether the workload is moving off IRSA: its ServiceAccount carries the IRSA annotation, its role trusts IRSA. */
   public readonly migratingFromIrsa: boolean;
 
   constructor(scope: Construct, id: string, props: PodIdentityBoundWorkloadProps) {
@@ -248,11 +254,18 @@ export class PodIdentityBoundWorkload extends Construct implements iam.IGrantabl
     checkEnvNames([...envNames, ...optionEnvNames]);
     checkNoDuplicateEnvNames(envNames, optionEnvNames);
 
+    const irsaServiceAccount = this.migratingFromIrsa ? {
+      openIdConnectProvider: openIdConnectProviderOf(props.cluster),
+      namespace: props.namespace,
+      serviceAccount: this.serviceAccountName,
+    } : undefined;
     this.role = props.role ?? new PodIdentityRole(this, 'Role', {
       description: `EKS Pod Identity role of ${this.node.path}`,
       // Least privilege for the trust too: only this workload's service account (session tags permitting).
       scopeTrustToAssociations: !props.associationSettings?.disableSessionTags,
+      irsaServiceAccounts: irsaServiceAccount && [irsaServiceAccount],
     });
+    if (irsaServiceAccount && props.role instanceof PodIdentityRole) props.role.addIrsaServiceAccount(irsaServiceAccount);
     this.grantPrincipal = this.role.grantPrincipal;
     this.association = new PodIdentityAssociation(this, 'Association', {
       ...props.associationSettings,
@@ -273,7 +286,12 @@ export class PodIdentityBoundWorkload extends Construct implements iam.IGrantabl
       this.kubernetesNamespace = new kplus.Namespace(this.chart, 'Namespace', { metadata: { name: props.namespace } });
     }
     this.serviceAccount = new kplus.ServiceAccount(this.chart, 'ServiceAccount', {
-      metadata: { name: this.serviceAccountName, namespace: props.namespace },
+      metadata: {
+        name: this.serviceAccountName,
+        namespace: props.namespace,
+        // Only while migrating: pods keep using IRSA (for the same role) until step 2 removes it.
+        annotations: this.migratingFromIrsa ? { [IRSA_ANNOTATION]: this.role.roleArn } : undefined,
+      },
     });
     this.deployment = new HardenedDeployment(this.chart, 'Deployment', {
       ...props.deploymentOptions,
@@ -287,6 +305,11 @@ export class PodIdentityBoundWorkload extends Construct implements iam.IGrantabl
       securityContext: { ...HARDENED_POD_SECURITY_CONTEXT, ...props.deploymentOptions?.securityContext },
       containers: [containerProps(props)],
     });
+    if (this.migratingFromIrsa) {
+      // IRSA's environment is injected when a pod is created: marking the pods of the migration makes step 2 (this
+      // annotation gone) roll them, so the new pods get Pod Identity's credentials instead.
+      this.deployment.podMetadata.addAnnotation(IRSA_MIGRATION_POD_ANNOTATION, 'true');
+    }
     cdk8s.ApiObject.of(this.deployment).addJsonPatch(
       cdk8s.JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', POD_SECCOMP_PROFILE));
     if (!props.containerOptions?.volumeMounts?.some(mount => mount.path === TMP_PATH)) {

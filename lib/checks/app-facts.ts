@@ -22,6 +22,8 @@ export class AppFacts {
   public readonly nodegroups: eks.CfnNodegroup[] = [];
   public readonly autoScalingGroups: CfnResource[] = [];
   public readonly agentAddons: eks.CfnAddon[] = [];
+  /** Every EKS add-on resource of the app, the agent's included. */
+  public readonly addons: eks.CfnAddon[] = [];
   public readonly fargateSelectors: FargateSelector[] = [];
   /** Namespaces created by a manifest or chart whose cluster is not known here. */
   public readonly namespacesCreated = new Set<string>(BUILT_IN_NAMESPACES);
@@ -34,6 +36,7 @@ export class AppFacts {
   constructor(root: IConstruct, workloads: RegisteredWorkload[]) {
     for (const construct of root.node.findAll()) {
       if (construct instanceof eks.CfnNodegroup) this.nodegroups.push(construct);
+      if (construct instanceof eks.CfnAddon) this.addons.push(construct);
       if (construct instanceof eks.CfnAddon && construct.addonName === AGENT_ADDON_NAME) this.agentAddons.push(construct);
       if (!CfnResource.isCfnResource(construct)) continue;
       if (construct.cfnResourceType === 'AWS::AutoScaling::AutoScalingGroup') this.autoScalingGroups.push(construct);

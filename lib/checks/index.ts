@@ -7,6 +7,7 @@ import { checkAssociationsPerCluster } from './associations-per-cluster';
 import { AppCheck } from './check';
 import { checkCredentialEnv } from './credential-env';
 import { checkDeploymentServiceAccount } from './deployment-service-account';
+import { checkDuplicateAddons } from './duplicate-addon';
 import { checkDuplicateAssociations } from './duplicate-association';
 import { checkFargate } from './fargate';
 import { checkIrsaAnnotation } from './irsa-annotation';
@@ -26,6 +27,7 @@ import { Registry } from '../private/registry';
 export const APP_CHECKS: AppCheck[] = [
   checkDuplicateAssociations,
   checkOneAgentAddonPerCluster,
+  checkDuplicateAddons,
   checkAssociationsPerCluster,
   checkNamespacesCreatedOnce,
   checkRegion,

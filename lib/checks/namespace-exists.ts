@@ -7,6 +7,8 @@ import { annotateWarning, quote } from '../private/errors';
 export function checkNamespaceExists({ registry, facts }: CheckContext) {
   for (const association of registry.associations) {
     const namespace = association.namespace;
+    // An add-on's associations live in the namespace the add-on itself creates.
+    if (association.ownerAddonName !== undefined) continue;
     if (Token.isUnresolved(namespace) || facts.namespacesCreated.has(namespace)
       || facts.namespacesCreatedOnCluster.has(`${clusterKey(association.cluster)}|${namespace}`)) continue;
     annotateWarning(association, 'NamespaceNotCreated',

@@ -4,8 +4,9 @@
 import { attachCustomSynthesis, CfnResource, ISynthesisSession, Lazy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
-import { problem } from './errors';
+import { problem, problemIdOf } from './errors';
 
 /** A cluster from either EKS module, new or imported: what Kubernetes manifests need (a kubectl provider). */
 export type AnyCluster = eks.ICluster | eksv2.ICluster;
@@ -89,6 +90,33 @@ export function isFargateCluster(cluster: eks.IClusterRef): boolean {
 /** Whether the cluster is one this app creates (not imported). */
 export function isNewCluster(cluster: eks.IClusterRef): cluster is eks.Cluster | eksv2.Cluster {
   return cluster instanceof eks.Cluster || cluster instanceof eksv2.Cluster;
+}
+
+/**
+ * Whether the cluster is a new aws_eks_v2 cluster in EKS Auto Mode (aws-eks-v2's default capacity type), where the
+ * Pod Identity Agent is built in. Imported clusters say nothing about their mode: false.
+ */
+export function isAutoModeCluster(cluster: eks.IClusterRef): boolean {
+  if (!(cluster instanceof eksv2.Cluster)) return false;
+  // Internal: an aws_eks_v2 Cluster's default child is its CfnCluster; Auto Mode is its computeConfig.enabled.
+  const resource = cluster.node.defaultChild;
+  if (!(resource instanceof eks.CfnCluster)) throw internalChanged('aws_eks_v2 Cluster.node.defaultChild', 'is the CfnCluster');
+  return Stack.of(cluster).resolve(resource.computeConfig)?.enabled === true;
+}
+
+/**
+ * The IAM OIDC provider of a cluster (created on first use for a new cluster), for IRSA trust, or a clear error
+ * for an imported cluster that was not given one.
+ */
+export function openIdConnectProviderOf(cluster: AnyCluster): iam.IOpenIdConnectProvider {
+  try {
+    return kubectlClusterOf(cluster).openIdConnectProvider;
+  } catch (error) {
+    if (problemIdOf(error)) throw error;
+    throw problem('NoOpenIdConnectProvider',
+      `cluster ${cluster.node.path} has no IAM OIDC provider, so a role cannot trust its IRSA service accounts (${(error as Error).message})`,
+      'import the cluster with openIdConnectProvider: iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn(...) (the provider IRSA uses today)');
+  }
 }
 
 /** The Kubernetes version of a cluster this app creates (e.g. `1.33`); undefined for imported clusters. */

@@ -13,3 +13,5 @@ export const MAX_ASSOCIATIONS_PER_CLUSTER = 5000;
 export const MIN_KUBERNETES_VERSION = '1.24';
 /** The ServiceAccount annotation of IAM roles for service accounts (IRSA). */
 export const IRSA_ANNOTATION = 'eks.amazonaws.com/role-arn';
+/** The audience of the service account tokens IRSA exchanges with STS. */
+export const IRSA_AUDIENCE = 'sts.amazonaws.com';

@@ -8,6 +8,7 @@ const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[
 const IAM_ROLE_NAME = /^[\w+=,.@-]+$/;
 // The API server's rule for env var names (apimachinery IsEnvVarName).
 const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+const ADDON_VERSION = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
 
 const MAX_TAGS = 50;
 const MAX_TAG_KEY_LENGTH = 128;
@@ -76,6 +77,16 @@ export function checkTags(tags: { [key: string]: string } | undefined): void {
         `the value of tag ${quote(key)} has ${value.length} characters; EKS allows at most ${MAX_TAG_VALUE_LENGTH}`,
         'shorten the value');
     }
+  }
+}
+
+/** An EKS add-on version: `vX.Y.Z-eksbuild.N`. */
+export function checkAddonVersion(id: string, addonName: string, version: string | undefined, example: string): void {
+  if (!known(version)) return;
+  if (!ADDON_VERSION.test(version)) {
+    throw problem(id,
+      `addonVersion ${quote(version)} is not an EKS add-on version of the form vX.Y.Z-eksbuild.N`,
+      `use a version listed by \`aws eks describe-addon-versions --addon-name ${addonName}\`, e.g. ${quote(example)}, or omit it for the default`);
   }
 }
 

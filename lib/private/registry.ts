@@ -16,6 +16,8 @@ export interface RegisteredAssociation extends IConstruct {
   readonly role: iam.IRole;
   readonly targetRole?: iam.IRole;
   readonly disableSessionTags: boolean;
+  /** The EKS add-on that owns the association (EKS creates it with the add-on, in the add-on's namespace). */
+  readonly ownerAddonName?: string;
 }
 
 /** What the rest of the library needs to know of a workload. */
@@ -33,6 +35,12 @@ export interface RegisteredAgentAddon extends IConstruct {
   readonly cluster: eks.IClusterRef;
 }
 
+/** What the rest of the library needs to know of an EKS add-on this library creates (other than the agent). */
+export interface RegisteredAddon extends IConstruct {
+  readonly cluster: eks.IClusterRef;
+  readonly addonName: string;
+}
+
 /** Everything this library created in one app. */
 export class Registry {
   /** The registry of the app `scope` belongs to. */
@@ -43,6 +51,7 @@ export class Registry {
   public readonly associations = new Array<RegisteredAssociation>();
   public readonly workloads = new Array<RegisteredWorkload>();
   private readonly agentAddons = new Map<string, RegisteredAgentAddon>();
+  private readonly addons = new Map<string, RegisteredAddon>();
   private readonly associationsByRole = new Map<iam.IRole, RegisteredAssociation[]>();
   private readonly scopedRoles = new Set<iam.IRole>();
 
@@ -80,6 +89,15 @@ export class Registry {
   /** The agent add-on defined for a cluster in this app (by the cluster's key), if any. */
   public agentAddonOf(cluster: eks.IClusterRef): RegisteredAgentAddon | undefined {
     return this.agentAddons.get(clusterKey(cluster));
+  }
+
+  public addAddon(addon: RegisteredAddon): void {
+    this.addons.set(`${clusterKey(addon.cluster)}|${addon.addonName}`, addon);
+  }
+
+  /** The add-on of that name defined for a cluster in this app by this library, if any. */
+  public addonOf(cluster: eks.IClusterRef, addonName: string): RegisteredAddon | undefined {
+    return this.addons.get(`${clusterKey(cluster)}|${addonName}`);
   }
 
   /** The associations of one stack by CloudFormation logical id: two with one id would collide in the template. */

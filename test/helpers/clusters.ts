@@ -37,8 +37,21 @@ function kubectlLayer(scope: Construct, id: string): lambda.ILayerVersion {
   return lambda.LayerVersion.fromLayerVersionArn(scope, id, KUBECTL_LAYER_ARN);
 }
 
-/** A new aws_eks_v2 cluster (Auto Mode, the module's default). */
+/**
+ * A new aws_eks_v2 cluster on managed node groups without default capacity: one that needs the agent add-on
+ * (the module's default, Auto Mode, has the agent built in; see `newAutoModeCluster`).
+ */
 export function newEksV2Cluster(scope: Construct, id = 'Cluster'): eksv2.Cluster {
+  return new eksv2.Cluster(scope, id, {
+    version: eksv2.KubernetesVersion.V1_33,
+    defaultCapacityType: eksv2.DefaultCapacityType.NODEGROUP,
+    defaultCapacity: 0,
+    kubectlProviderOptions: { kubectlLayer: kubectlLayer(scope, `${id}KubectlLayer`) },
+  });
+}
+
+/** A new aws_eks_v2 cluster in EKS Auto Mode (the module's default capacity type). */
+export function newAutoModeCluster(scope: Construct, id = 'Cluster'): eksv2.Cluster {
   return new eksv2.Cluster(scope, id, {
     version: eksv2.KubernetesVersion.V1_33,
     kubectlProviderOptions: { kubectlLayer: kubectlLayer(scope, `${id}KubectlLayer`) },

@@ -52,7 +52,10 @@ export interface TrustRequest {
 
 /** Which pod asks. */
 export interface PodOptions {
-  /** The association to use when the role has several: its namespace. @default - the only association */
+  /**
+   * The association to use when the role has several: its namespace. Required for an association an EKS add-on
+   * owns (the template does not name its namespace). @default - the only association
+   */
   readonly namespace?: string;
   /** The association to use when the role has several: its service account. */
   readonly serviceAccount?: string;
@@ -60,6 +63,19 @@ export interface PodOptions {
   readonly podName?: string;
   /** Extra context keys for the identity-policy request. */
   readonly context?: Record<string, string | string[]>;
+}
+
+// An OIDC provider whose `aud` and `sub` keys iam-simulate keeps for sts:AssumeRoleWithWebIdentity.
+const WEB_IDENTITY_STAND_IN = 'accounts.google.com';
+
+/** A service account token IRSA exchanges with STS. */
+export interface WebIdentityToken {
+  /** The cluster's IAM OIDC provider ARN. */
+  readonly providerArn: string;
+  /** The token's subject, `system:serviceaccount:NAMESPACE:NAME`. */
+  readonly sub: string;
+  /** @default 'sts.amazonaws.com' */
+  readonly aud?: string;
 }
 
 interface Association {
@@ -123,6 +139,51 @@ export class IamSimulationJudge {
   /** The fake physical name a resource gets (its `Ref`). */
   public refOf(logicalId: string): string {
     return this.resolve({ Ref: logicalId });
+  }
+
+  /**
+   * IRSA: may a pod whose service account token comes from the OIDC provider `providerArn` (an
+   * `arn:aws:iam::ACCOUNT:oidc-provider/ISSUER` ARN), with subject `sub` and audience `aud`, assume the role with
+   * `sts:AssumeRoleWithWebIdentity`?
+   *
+   * iam-simulate only keeps the request's context keys that its action data lists for
+   * sts:AssumeRoleWithWebIdentity, i.e. those of a few well-known providers (`accounts.google.com:sub`...), never an
+   * EKS issuer's (`oidc.eks.REGION.amazonaws.com/id/ID:sub`). So the judge renames this provider's issuer to one it
+   * keeps, `accounts.google.com`, in the trust policy's condition keys and in the request alike: the same rename on
+   * both sides, so the decision is unchanged (a policy that already names that stand-in is refused). Keys of other
+   * issuers stay as they are, and are missing from the request, as they would be for this provider's token.
+   */
+  public async webIdentityAllows(target: string | IConstruct, token: WebIdentityToken): Promise<EvaluationResult> {
+    const roleId = this.roleLogicalId(target);
+    const trustPolicy = this.resolveDeep(this.resources[roleId].Properties?.AssumeRolePolicyDocument);
+    const match = /^arn:aws:iam::\d{12}:oidc-provider\/(.+)$/.exec(token.providerArn);
+    if (!match) throw new Error(`${token.providerArn} is not an IAM OIDC provider ARN`);
+    const issuer = match[1];
+    const alias = WEB_IDENTITY_STAND_IN;
+    if (JSON.stringify(trustPolicy).includes(`"${alias}:`)) {
+      throw new Error(`the trust policy of ${roleId} names ${alias} condition keys, which the judge uses as its stand-in for EKS issuers`);
+    }
+    const renamed = {
+      ...trustPolicy,
+      Statement: asArray(trustPolicy.Statement).map((statement: Json) => statement.Condition === undefined ? statement : {
+        ...statement,
+        Condition: Object.fromEntries(Object.entries(statement.Condition).map(([operator, keys]) => [operator,
+          Object.fromEntries(Object.entries(keys as Record<string, Json>).map(([key, value]) =>
+            [key.startsWith(`${issuer}:`) ? `${alias}:${key.slice(issuer.length + 1)}` : key, value]))])),
+      }),
+    };
+    return simulate({
+      request: {
+        principal: token.providerArn,
+        action: 'sts:AssumeRoleWithWebIdentity',
+        resource: { resource: this.arnOf(roleId), accountId: FAKE_ACCOUNT },
+        contextVariables: { [`${alias}:sub`]: token.sub, [`${alias}:aud`]: token.aud ?? 'sts.amazonaws.com' },
+      },
+      identityPolicies: [],
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      resourcePolicy: renamed,
+    }, `trust policy of ${roleId} for web identity ${token.sub}`);
   }
 
   /** Evaluates the role's trust policy alone: may `principal` assume the role (with these session tags)? */
@@ -275,12 +336,32 @@ export class IamSimulationJudge {
           sessionPolicy: props.Policy === undefined ? undefined : JSON.parse(this.resolve(props.Policy)),
         };
       })
+      .concat(this.addonAssociationsOf(roleId, options))
       .filter(a => (options.namespace === undefined || a.namespace === options.namespace)
         && (options.serviceAccount === undefined || a.serviceAccount === options.serviceAccount));
     if (associations.length !== 1) {
       throw new Error(`expected one AWS::EKS::PodIdentityAssociation for ${roleId}${options.namespace ? ` in ${options.namespace}` : ''}${options.serviceAccount ? ` for ${options.serviceAccount}` : ''}, found ${associations.length}${associations.length ? ': ' + associations.map(a => `${a.namespace}/${a.serviceAccount}`).join(', ') + ' (pass namespace/serviceAccount)' : ' (no pod can get this role)'}`);
     }
     return associations[0];
+  }
+
+  /**
+   * The associations an EKS add-on owns (its `PodIdentityAssociations`) for the role. The template does not say
+   * which namespace the add-on runs in: the question must (`namespace`), or they are left out.
+   */
+  private addonAssociationsOf(roleId: string, options: PodOptions): Association[] {
+    if (options.namespace === undefined) return [];
+    return Object.entries(this.resources)
+      .filter(([, resource]) => resource.Type === 'AWS::EKS::Addon')
+      .flatMap(([logicalId, resource]) => (resource.Properties.PodIdentityAssociations ?? [])
+        .filter((association: Json) => this.resolve(association.RoleArn) === this.arnOf(roleId))
+        .map((association: Json): Association => ({
+          logicalId,
+          clusterName: this.resolve(resource.Properties.ClusterName),
+          namespace: options.namespace!,
+          serviceAccount: this.resolve(association.ServiceAccount),
+          disableSessionTags: false,
+        })));
   }
 
   private resolveDeep(value: Json): Json {
@@ -367,6 +448,10 @@ export class IamSimulationJudge {
         throw new Error(`the IAM judge does not know Fn::GetAtt ${attribute} of ${resource.Type} (${logicalId})`);
     }
   }
+}
+
+function asArray<T>(value: T | T[] | undefined): T[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
 function isIntrinsic(value: Record<string, Json>): boolean {
