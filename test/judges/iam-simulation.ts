@@ -237,7 +237,7 @@ export class IamSimulationJudge {
    * them to ask about a pod of another namespace, service account or cluster.
    */
   public eksSessionTags(target: string | IConstruct, options: PodOptions = {}, overrides: Record<string, string> = {}): Record<string, string> {
-    const association = this.associationOf(this.roleLogicalId(target), options);
+    const association = this.associationOf(this.roleLogicalId(target), options, true);
     const clusterName = overrides['eks-cluster-name'] ?? association.clusterName;
     return {
       'eks-cluster-arn': this.clusterArnOf(clusterName),
