@@ -454,8 +454,16 @@ export interface ChainRequest {
   readonly tagOverrides?: Record<string, string>;
   /** The `sts:ExternalId` EKS sends to the target role. @default - the documented format for the association */
   readonly externalId?: string;
-  /** The principal calling the target role. @default - a session of the association role */
+  /**
+   * Another role calling the target role, with the association role's permissions (so only the target role's
+   * trust can tell them apart). @default - a session of the association role
+   */
   readonly callerRoleArn?: string;
+  /**
+   * Session tags that differ only from the second hop on: what an association role with a looser trust (another
+   * namespace, cluster...) would pass on, to judge the target role's trust on its own.
+   */
+  readonly transitiveTagOverrides?: Record<string, string>;
 }
 
 /**
@@ -489,11 +497,12 @@ export async function chainMay(cluster: IamSimulationJudge, data: IamSimulationJ
   const externalId = request.externalId
     ?? `${cluster.region}/${cluster.account}/${association.clusterName}/${association.namespace}/${association.serviceAccount}`;
   const context: Record<string, string | string[]> = { 'aws:PrincipalArn': roleArn, 'aws:PrincipalAccount': callerAccount };
-  for (const [key, value] of Object.entries(tags)) {
+  const passedOn = association.disableSessionTags ? {} : { ...tags, ...request.transitiveTagOverrides };
+  for (const [key, value] of Object.entries(passedOn)) {
     context[`aws:PrincipalTag/${key}`] = value;
     context[`aws:RequestTag/${key}`] = value; // transitive tags are passed on to the chained AssumeRole
   }
-  if (Object.keys(tags).length > 0) context['aws:TagKeys'] = Object.keys(tags);
+  if (Object.keys(passedOn).length > 0) context['aws:TagKeys'] = Object.keys(passedOn);
   if (association.disableSessionTags) context['sts:ExternalId'] = externalId;
   for (const hopAction of association.disableSessionTags ? ['sts:AssumeRole'] : ['sts:AssumeRole', 'sts:TagSession']) {
     const second = await simulate({
@@ -503,7 +512,7 @@ export async function chainMay(cluster: IamSimulationJudge, data: IamSimulationJ
         resource: { resource: targetArn, accountId: data.account },
         contextVariables: context,
       },
-      identityPolicies: request.callerRoleArn ? [] : cluster.identityPolicies(roleId),
+      identityPolicies: cluster.identityPolicies(roleId),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
       resourcePolicy: data.trustPolicyOf(targetId),
