@@ -2,6 +2,12 @@
 // context. This is the only place in the repository that reads CDK context.
 import { KubectlV33Layer } from '@aws-cdk/lambda-layer-kubectl-v33';
 import { CfnCondition, CfnElement, Stack } from 'aws-cdk-lib';
+
+/** An explicit account and region. */
+export interface Environment {
+  readonly account: string;
+  readonly region: string;
+}
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -34,7 +40,7 @@ export const CONTEXT_KEYS = {
 } as const;
 
 /** The two environments of the cross-account example, from CDK context or placeholders that synthesize offline. */
-export function crossAccountEnvironmentsFromContext(scope: Construct): { cluster: { account: string; region: string }; data: { account: string; region: string } } {
+export function crossAccountEnvironmentsFromContext(scope: Construct): { cluster: Environment; data: Environment } {
   const region = context(scope, CONTEXT_KEYS.region) ?? 'us-east-1';
   return {
     cluster: { account: context(scope, CONTEXT_KEYS.clusterAccount) ?? '111111111111', region },

@@ -219,7 +219,8 @@ export class PodIdentityAssociation extends Resource implements IPodIdentityAsso
     // that works with literal names only (a cross-stack reference cannot cross accounts): names CloudFormation
     // decides at deploy time cannot be known there.
     const targetStack = Stack.of(targetRole);
-    const otherAccount = (stack: Stack) => !Token.isUnresolved(stack.account) && !Token.isUnresolved(targetStack.account) && stack.account !== targetStack.account;
+    const otherAccount = (stack: Stack) => !Token.isUnresolved(stack.account) && !Token.isUnresolved(targetStack.account)
+      && stack.account !== targetStack.account;
     const trustValues = [role.roleArn, role.env.account, clusterArnOf(this.cluster), this.externalId];
     const sameAccountStacks = referencedStacks(trustValues).filter(stack => stack !== targetStack && !otherAccount(stack));
     if (sameAccountStacks.length > 0) {

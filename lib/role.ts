@@ -128,6 +128,10 @@ export interface PodIdentityRoleProps {
 export class PodIdentityRole extends iam.Role implements IPodIdentityRole {
   /** The service principal EKS Pod Identity uses to assume roles: `pods.eks.amazonaws.com`. */
   public static readonly SERVICE_PRINCIPAL = POD_IDENTITY_SERVICE_PRINCIPAL;
+  /** The IAM quota of the role trust policy length that IAM applies by default (characters without whitespace). */
+  public static readonly DEFAULT_TRUST_POLICY_LENGTH_QUOTA = DEFAULT_TRUST_POLICY_LENGTH_QUOTA;
+  /** The highest role trust policy length quota IAM grants on request (characters without whitespace). */
+  public static readonly MAX_TRUST_POLICY_LENGTH_QUOTA = MAX_TRUST_POLICY_LENGTH_QUOTA;
 
   /**
    * Imports a role made elsewhere (it must already trust `pods.eks.amazonaws.com`) so it can be associated.
@@ -135,11 +139,6 @@ export class PodIdentityRole extends iam.Role implements IPodIdentityRole {
   public static fromPodIdentityRoleArn(scope: Construct, id: string, roleArn: string, options: iam.FromRoleArnOptions = {}): IPodIdentityRole {
     return new ImportedPodIdentityRole(scope, id, roleArn, options);
   }
-
-  /** The IAM quota of the role trust policy length that IAM applies by default (characters without whitespace). */
-  public static readonly DEFAULT_TRUST_POLICY_LENGTH_QUOTA = DEFAULT_TRUST_POLICY_LENGTH_QUOTA;
-  /** The highest role trust policy length quota IAM grants on request (characters without whitespace). */
-  public static readonly MAX_TRUST_POLICY_LENGTH_QUOTA = MAX_TRUST_POLICY_LENGTH_QUOTA;
 
   /** Whether the trust policy only admits the service accounts of the role's associations. */
   public readonly scopeTrustToAssociations: boolean;

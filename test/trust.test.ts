@@ -50,14 +50,16 @@ describe('scoped trust is exact: one statement per association, keyed by the clu
   role.associate(cluster2, { namespace: 'nsb', serviceAccount: 'say' });
   const judge = IamSimulationJudge.fromStack(stack);
   const arn = (name: string, region = 'us-east-1', account = '111111111111') => `arn:aws:eks:${region}:${account}:cluster/${name}`;
-  const tags = (clusterArn: string, namespace: string, serviceAccount: string) => ({ sessionTags: {
-    'eks-cluster-arn': clusterArn,
-    'eks-cluster-name': clusterArn.split('/')[1],
-    'kubernetes-namespace': namespace,
-    'kubernetes-service-account': serviceAccount,
-    'kubernetes-pod-name': 'pod-0',
-    'kubernetes-pod-uid': '00000000-0000-4000-8000-000000000000',
-  } });
+  const tags = (clusterArn: string, namespace: string, serviceAccount: string) => ({
+    sessionTags: {
+      'eks-cluster-arn': clusterArn,
+      'eks-cluster-name': clusterArn.split('/')[1],
+      'kubernetes-namespace': namespace,
+      'kubernetes-service-account': serviceAccount,
+      'kubernetes-pod-name': 'pod-0',
+      'kubernetes-pod-uid': '00000000-0000-4000-8000-000000000000',
+    },
+  });
 
   test('renders one statement per association with sts:AssumeRole + sts:TagSession and the cluster ARN', () => {
     const statements = judge.trustPolicyOf(role).Statement;
@@ -65,11 +67,13 @@ describe('scoped trust is exact: one statement per association, keyed by the clu
       Effect: 'Allow',
       Principal: { Service: 'pods.eks.amazonaws.com' },
       Action: ['sts:AssumeRole', 'sts:TagSession'],
-      Condition: { StringEquals: {
-        'aws:RequestTag/eks-cluster-arn': arn(name),
-        'aws:RequestTag/kubernetes-namespace': namespace,
-        'aws:RequestTag/kubernetes-service-account': serviceAccount,
-      } },
+      Condition: {
+        StringEquals: {
+          'aws:RequestTag/eks-cluster-arn': arn(name),
+          'aws:RequestTag/kubernetes-namespace': namespace,
+          'aws:RequestTag/kubernetes-service-account': serviceAccount,
+        },
+      },
     })));
   });
   const c1 = ['c1', 'nsa', 'sax'];
@@ -272,7 +276,8 @@ describe('target roles across stacks and accounts', () => {
     const clusterStack = new Stack(app, 'ClusterStack', { env: ENV });
     const dataStack = new Stack(app, 'DataStack', { env: DATA_ENV });
     const cluster = new eksv2.Cluster(clusterStack, 'Cluster', {
-      clusterName: 'named', version: eksv2.KubernetesVersion.V1_33,
+      clusterName: 'named',
+      version: eksv2.KubernetesVersion.V1_33,
       kubectlProviderOptions: { kubectlLayer: importedLayer(clusterStack) },
     });
     const target = new PodIdentityTargetRole(dataStack, 'Target');

@@ -81,11 +81,6 @@ export class IamSimulationJudge {
     return new IamSimulationJudge(template instanceof Template ? template.toJSON() : template, stack);
   }
 
-  /** The account the template's resources are in (the stack's, when literal). */
-  public readonly account: string;
-  /** The region the template's resources are in (the stack's, when literal). */
-  public readonly region: string;
-  private readonly pseudoParameters: Record<string, string>;
 
   /** Synthesizes the stack and reads its template. */
   public static fromStack(stack: Stack): IamSimulationJudge {
@@ -93,6 +88,11 @@ export class IamSimulationJudge {
   }
 
   private readonly resources: Record<string, Json>;
+  /** The account the template's resources are in (the stack's, when literal). */
+  public readonly account: string;
+  /** The region the template's resources are in (the stack's, when literal). */
+  public readonly region: string;
+  private readonly pseudoParameters: Record<string, string>;
 
   private constructor(template: Record<string, Json>, private readonly stack?: Stack) {
     this.resources = template.Resources ?? {};
@@ -474,7 +474,9 @@ export interface ChainRequest {
  * identity policies AND the target role's trust; (3) the target role's policies for the action. The association
  * must name exactly this target role.
  */
-export async function chainMay(cluster: IamSimulationJudge, data: IamSimulationJudge, request: ChainRequest, action: string, resource: string): Promise<ChainDecision> {
+export async function chainMay(
+  cluster: IamSimulationJudge, data: IamSimulationJudge, request: ChainRequest, action: string, resource: string,
+): Promise<ChainDecision> {
   const roleId = cluster.roleLogicalId(request.associationRole);
   const targetId = data.roleLogicalId(request.targetRole);
   const association = cluster.associationOf(roleId, request.pod ?? {}, true);
@@ -495,7 +497,7 @@ export async function chainMay(cluster: IamSimulationJudge, data: IamSimulationJ
   const roleName = roleArn.split('/').pop();
   const callerAccount = roleArn.split(':')[4];
   const externalId = request.externalId
-    ?? `${cluster.region}/${cluster.account}/${association.clusterName}/${association.namespace}/${association.serviceAccount}`;
+    ?? [cluster.region, cluster.account, association.clusterName, association.namespace, association.serviceAccount].join('/');
   const context: Record<string, string | string[]> = { 'aws:PrincipalArn': roleArn, 'aws:PrincipalAccount': callerAccount };
   const passedOn = association.disableSessionTags ? {} : { ...tags, ...request.transitiveTagOverrides };
   for (const [key, value] of Object.entries(passedOn)) {
