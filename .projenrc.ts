@@ -95,6 +95,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '**/*.snapshot/asset.*',
     '**/cdk-integ.out.*',
     'bench/results/*.tmp',
+    // Also a symlink named node_modules (git worktrees sharing one install): 'node_modules/' matches directories only.
+    '/node_modules',
   ],
 });
 

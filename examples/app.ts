@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // The bundled examples as one CDK app: `npx cdk synth` (offline) or `npx cdk deploy <stack>`.
-// Both stacks create their own VPC and EKS cluster unless `-c clusterName=... -c kubectlRoleArn=...` names an
-// existing cluster (see example-cluster.ts). Stacks are environment-agnostic, so synthesis needs no AWS account.
+// The cluster stacks create their own VPC and EKS cluster unless `-c clusterName=... -c kubectlRoleArn=...` names
+// an existing cluster (see example-cluster.ts). Carts and S3 demo are environment-agnostic; the cross-account pair
+// has two explicit environments (placeholder accounts by default), so synthesis needs no AWS account either way.
 import { App } from 'aws-cdk-lib';
 import { CartsExampleStack } from './carts-stack';
+import { CrossAccountClusterStack, CrossAccountDataStack } from './cross-account-stack';
+import { crossAccountEnvironmentsFromContext } from './example-cluster';
 import { S3DemoExampleStack } from './s3-demo-stack';
 
 const app = new App();
@@ -12,5 +15,16 @@ new CartsExampleStack(app, 'CartsExampleStack', {
 });
 new S3DemoExampleStack(app, 'S3DemoExampleStack', {
   description: 'cdk-eks-pod-identity example: the EKS Pod Identity walkthrough (AWS CLI pods listing S3)',
+});
+// Two accounts: `-c clusterAccount=... -c dataAccount=... -c region=...` (placeholders synthesize offline).
+const crossAccount = crossAccountEnvironmentsFromContext(app);
+const data = new CrossAccountDataStack(app, 'CrossAccountDataStack', {
+  env: crossAccount.data,
+  description: 'cdk-eks-pod-identity example: the data account (S3 bucket and the EKS Pod Identity target role reading it). Deploy first.',
+});
+new CrossAccountClusterStack(app, 'CrossAccountClusterStack', {
+  env: crossAccount.cluster,
+  data,
+  description: 'cdk-eks-pod-identity example: the cluster account (workload chaining into the data account\'s target role)',
 });
 app.synth();

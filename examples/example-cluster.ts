@@ -2,6 +2,12 @@
 // context. This is the only place in the repository that reads CDK context.
 import { KubectlV33Layer } from '@aws-cdk/lambda-layer-kubectl-v33';
 import { CfnCondition, CfnElement, Stack } from 'aws-cdk-lib';
+
+/** An explicit account and region. */
+export interface Environment {
+  readonly account: string;
+  readonly region: string;
+}
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -25,7 +31,22 @@ export const CONTEXT_KEYS = {
   kubectlSecurityGroupIds: 'kubectlSecurityGroupIds',
   /** Optional: `true` when the cluster already runs the eks-pod-identity-agent add-on (or is an EKS Auto Mode cluster). */
   podIdentityAgentInstalled: 'podIdentityAgentInstalled',
+  /** Cross-account example: the account of the cluster (default 111111111111). */
+  clusterAccount: 'clusterAccount',
+  /** Cross-account example: the account that owns the data (default 222222222222). */
+  dataAccount: 'dataAccount',
+  /** Cross-account example: the region of both stacks (default us-east-1). */
+  region: 'region',
 } as const;
+
+/** The two environments of the cross-account example, from CDK context or placeholders that synthesize offline. */
+export function crossAccountEnvironmentsFromContext(scope: Construct): { cluster: Environment; data: Environment } {
+  const region = context(scope, CONTEXT_KEYS.region) ?? 'us-east-1';
+  return {
+    cluster: { account: context(scope, CONTEXT_KEYS.clusterAccount) ?? '111111111111', region },
+    data: { account: context(scope, CONTEXT_KEYS.dataAccount) ?? '222222222222', region },
+  };
+}
 
 /** Where the examples run: an existing cluster. Leave undefined to create a new VPC and cluster. */
 export interface ExistingClusterOptions {
@@ -77,11 +98,21 @@ export function existingClusterFromContext(scope: Construct): ExistingClusterOpt
 /**
  * The examples' cluster, under `scope` (a stack): imported when `existing` is given, created otherwise.
  */
-export function exampleCluster(scope: Construct, existing?: ExistingClusterOptions): eks.ICluster {
-  return existing ? importCluster(scope, existing) : createCluster(scope);
+export function exampleCluster(scope: Construct, existing?: ExistingClusterOptions, options: NewClusterOptions = {}): eks.ICluster {
+  return existing ? importCluster(scope, existing) : createCluster(scope, options);
 }
 
-function createCluster(scope: Construct): eks.Cluster {
+/** Options of the examples' new cluster. */
+export interface NewClusterOptions {
+  /**
+   * A literal cluster name, for stacks of other accounts that must know it (a target role's trust).
+   *
+   * @default - CloudFormation names the cluster
+   */
+  readonly clusterName?: string;
+}
+
+function createCluster(scope: Construct, options: NewClusterOptions): eks.Cluster {
   const vpc = new ec2.Vpc(scope, 'Vpc', {
     maxAzs: 2,
     natGateways: 1,
@@ -94,6 +125,7 @@ function createCluster(scope: Construct): eks.Cluster {
     },
   });
   const cluster = new eks.Cluster(scope, 'Cluster', {
+    clusterName: options.clusterName,
     vpc,
     version: eks.KubernetesVersion.V1_33,
     defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,

@@ -1,5 +1,5 @@
 import * as crypto from 'crypto';
-import { IResource, Lazy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { IResource, Lazy, Reference, Resource, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, Dependable, IConstruct } from 'constructs';
@@ -7,10 +7,11 @@ import { PodIdentityAgentAddon } from './agent-addon';
 import { ensureChecks } from './checks';
 import { duplicateAssociationProblem } from './checks/duplicate-association';
 import { stateOf } from './private/app-store';
-import { clusterNameOf } from './private/cluster';
-import { annotateWarning, problem, quote } from './private/errors';
-import { checkNamespace, checkServiceAccountName, checkTags } from './private/input';
+import { allowCrossAccountReference, clusterArnOf, clusterLabel, clusterNameOf, isImmutableRole, isNewCluster } from './private/cluster';
+import { annotateWarning, formatProblem, problem, quote } from './private/errors';
+import { checkNamespace, checkServiceAccountName, checkTags, estimatedPolicyLength, MAX_SESSION_POLICY_LENGTH, MAX_TAGS, tagProblems } from './private/input';
 import { Registry } from './private/registry';
+import { externalIdOf } from './private/trust';
 
 /**
  * How an association hands out credentials, beyond which role: role chaining, session tags, session policy, tags.
@@ -19,7 +20,8 @@ export interface PodIdentityAssociationSettings {
   /**
    * A role to chain into after the association's role: EKS assumes the association role, then this one, and
    * gives the pod the target role's credentials. Used for cross-account access; the target role must trust the
-   * association role (`sts:AssumeRole` and `sts:TagSession`, plus `sts:ExternalId` when session tags are off).
+   * association role: `sts:AssumeRole` and `sts:TagSession` with session tags, `sts:AssumeRole` with the
+   * association's `externalId` as `sts:ExternalId` without. A `PodIdentityTargetRole` generates exactly that.
    *
    * @default - no role chaining: pods get the association role's credentials
    * @see https://docs.aws.amazon.com/eks/latest/userguide/pod-id-assign-target-role.html
@@ -120,10 +122,21 @@ export class PodIdentityAssociation extends Resource implements IPodIdentityAsso
   public readonly role: iam.IRole;
   /** The role pods finally get credentials for when role chaining is used. */
   public readonly targetRole?: iam.IRole;
+  /**
+   * What EKS sends as `sts:ExternalId` when it assumes the target role for this association:
+   * `region/account/cluster-name/namespace/service-account` of the cluster (the documented format). Built from
+   * the cluster and the names, not read from the association resource, so a target role's trust can use it without
+   * depending on the association (a literal when they are literals). The value EKS reports is
+   * `resource.attrExternalId`.
+   *
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/pod-id-assign-target-role.html
+   */
+  public readonly externalId: string;
   /** Whether session tags are turned off. */
   public readonly disableSessionTags: boolean;
   /** The CloudFormation resource, for escape hatches. */
   public readonly resource: eks.CfnPodIdentityAssociation;
+  private readonly ownTags: { [key: string]: string };
 
   constructor(scope: Construct, id: string, props: PodIdentityAssociationProps) {
     super(scope, id);
@@ -141,6 +154,7 @@ export class PodIdentityAssociation extends Resource implements IPodIdentityAsso
     this.role = props.role;
     this.targetRole = props.targetRole;
     this.disableSessionTags = props.disableSessionTags ?? false;
+    this.externalId = externalIdOf(this);
 
     const stack = Stack.of(this);
     const sessionPolicy = props.sessionPolicy;
@@ -172,30 +186,81 @@ export class PodIdentityAssociation extends Resource implements IPodIdentityAsso
         'use role.associate(cluster, ...) (the association then lives in the role\'s stack), a cluster with a literal name, or scopeTrustToAssociations: false');
     }
 
+    this.ownTags = props.tags ?? {};
     this.associationArn = this.resource.attrAssociationArn;
     this.associationId = this.resource.attrAssociationId;
 
     this.node.addDependency(PodIdentityAgentAddon.of(props.cluster));
-    if (props.targetRole) {
-      // Role chaining: the association role itself must be allowed to assume the target role.
-      const granted = props.role.addToPrincipalPolicy(new iam.PolicyStatement({
-        actions: ['sts:AssumeRole', 'sts:TagSession'],
-        resources: [props.targetRole.roleArn],
-      })).statementAdded;
-      if (!granted) {
-        annotateWarning(this, 'TargetRoleNotGranted',
-          `role ${props.role.node.path} is immutable here, so it could not be allowed sts:AssumeRole and sts:TagSession on the target role ${props.targetRole.node.path}`,
-          'add that statement to the role where it is defined');
-      }
-      this.node.addDependency(permissionsOf(props.targetRole));
-    }
+    if (props.targetRole) this.chainInto(props.role, props.targetRole);
     // Pods must not start before their permissions exist: depend on the role's policies (its children other than
     // the role resource itself, which the GetAtt already orders; resolved at synthesis so grants made later count),
     // but not on associations made with role.associate().
     this.node.addDependency(permissionsOf(props.role));
 
+    this.node.addValidation({ validate: () => this.validateLimits(sessionPolicy) });
     registry.addAssociation(this);
     ensureChecks(this);
+  }
+
+  /** Role chaining: the association role must be allowed to assume the target role, and the target role to trust it. */
+  private chainInto(role: iam.IRole, targetRole: iam.IRole): void {
+    // sts:TagSession only when there are tags to pass on (least privilege).
+    const actions = this.disableSessionTags ? ['sts:AssumeRole'] : ['sts:AssumeRole', 'sts:TagSession'];
+    const granted = role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [targetRole.roleArn] })).statementAdded;
+    if (!granted || isImmutableRole(role)) {
+      annotateWarning(this, 'TargetRoleNotGranted',
+        `role ${role.node.path} is immutable here (imported with mutable: false, or from another account), so it could not be allowed ${actions.join(' and ')} on the target role ${targetRole.node.path}${granted ? '; aws-cdk-lib reports the statement as added but drops it' : ''}`,
+        `add ${JSON.stringify({ Effect: 'Allow', Action: actions, Resource: Token.isUnresolved(targetRole.roleArn) ? `<ARN of ${targetRole.node.path}>` : targetRole.roleArn })} to the role's policies where it is defined`);
+    }
+    this.node.addDependency(permissionsOf(targetRole));
+
+    if (!Registry.of(this).isGeneratedTrustTargetRole(targetRole)) return;
+    // The target role's trust is generated from this association, in the target role's stack. Across accounts
+    // that works with literal names only (a cross-stack reference cannot cross accounts): names CloudFormation
+    // decides at deploy time cannot be known there.
+    const targetStack = Stack.of(targetRole);
+    const otherAccount = (stack: Stack) => !Token.isUnresolved(stack.account) && !Token.isUnresolved(targetStack.account)
+      && stack.account !== targetStack.account;
+    const trustValues = [role.roleArn, role.env.account, clusterArnOf(this.cluster), this.externalId];
+    const sameAccountStacks = referencedStacks(trustValues).filter(stack => stack !== targetStack && !otherAccount(stack));
+    if (sameAccountStacks.length > 0) {
+      throw problem('TargetRoleAcrossStacks',
+        `the trust of the PodIdentityTargetRole ${targetRole.node.path} (stack ${targetStack.stackName}) would refer to stack ${sameAccountStacks.map(stack => stack.stackName).join(', ')} of the same (or an unknown) account for the association role ${role.node.path} and cluster ${clusterLabel(this.cluster)}, while that stack refers to the target role: the two stacks would depend on each other`,
+        'define the target role in the stack of the association role, or in a stack of the other account with an explicit env ({ account, region })');
+    }
+    const unnamed = [
+      ...(role instanceof iam.Role && Stack.of(role) !== targetStack && !allowCrossAccountReference(role) ? [`role ${role.node.path}`] : []),
+      ...(isNewCluster(this.cluster) && Stack.of(this.cluster) !== targetStack && !allowCrossAccountReference(this.cluster) ? [`cluster ${this.cluster.node.path}`] : []),
+    ];
+    if (unnamed.length > 0) {
+      throw problem('TargetRoleTrustNotResolvable',
+        `the trust of the PodIdentityTargetRole ${targetRole.node.path} in account ${targetStack.account} names the ${unnamed.join(' and the ')} of account ${Stack.of(role).account}, whose names CloudFormation decides at deploy time, so the other account cannot know them`,
+        'give them names (roleName: a literal or PhysicalName.GENERATE_IF_NEEDED, as PodIdentityRole does by default; clusterName on the cluster), or import the cluster by name');
+    }
+  }
+
+  /** Limits that can only be measured at synthesis: the session policy size, and tags added by `Tags.of()`. */
+  private validateLimits(sessionPolicy: iam.PolicyDocument | undefined): string[] {
+    const errors: string[] = [];
+    const stack = Stack.of(this);
+    if (sessionPolicy) {
+      const length = estimatedPolicyLength(stack.resolve(sessionPolicy.toJSON()));
+      if (length > MAX_SESSION_POLICY_LENGTH) {
+        errors.push(formatProblem('SessionPolicyTooLarge',
+          `the session policy of the association for ${this.namespace}/${this.serviceAccount} has about ${length} characters; STS accepts at most ${MAX_SESSION_POLICY_LENGTH} characters of session policy plain text (and a packed size that cannot be measured offline)`,
+          'shorten it (fewer statements, wildcards in resource names, no Sid), or drop it and narrow the role\'s own policies instead'));
+      }
+    }
+    const tags: Array<{ key: string; value: string }> = stack.resolve(this.resource.cdkTagManager.renderTags()) ?? [];
+    if (tags.length > MAX_TAGS) {
+      const own = Object.keys(this.ownTags).length;
+      errors.push(formatProblem('TooManyTags',
+        `the association for ${this.namespace}/${this.serviceAccount} would carry ${tags.length} tags (${own} of its own, ${tags.length - own} inherited from Tags.of() on its scopes, e.g. the stack); EKS allows at most ${MAX_TAGS}`,
+        'drop tags, or exclude this resource type from the inherited ones: Tags.of(stack).add(key, value, { excludeResourceTypes: [\'AWS::EKS::PodIdentityAssociation\'] })'));
+    }
+    errors.push(...tagProblems(Object.fromEntries(tags.filter(tag => !(tag.key in this.ownTags)).map(tag => [tag.key, tag.value])))
+      .map(error => `${error.message} (a tag inherited from Tags.of() on a scope of ${this.node.path})`));
+    return errors;
   }
 }
 
@@ -237,4 +302,15 @@ function policiesAttachedElsewhere(role: iam.IRole): IConstruct[] {
   });
   const own = new Set(role.node.findAll());
   return (byRole.get(JSON.stringify(stack.resolve(role.roleName))) ?? []).filter(policy => !own.has(policy));
+}
+
+/** The stacks of the constructs that tokens in `values` refer to (references resolve to them). */
+function referencedStacks(values: string[]): Stack[] {
+  const stacks = new Set<Stack>();
+  for (const value of values) {
+    for (const token of Tokenization.reverseString(value).tokens) {
+      if (Reference.isReference(token)) stacks.add(Stack.of(token.target));
+    }
+  }
+  return [...stacks];
 }

@@ -4,6 +4,7 @@ export * from './association';
 export * from './delivery';
 export * from './errors';
 export * from './role';
+export * from './target-role';
 export * from './workload';
 export * from './report';
 export * from './policies';

@@ -1,14 +1,15 @@
-import { CfnJson, Duration, Lazy, Resource, Token } from 'aws-cdk-lib';
+import { CfnJson, Duration, PhysicalName, Resource, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { PodIdentityAssociation, PodIdentityAssociationOptions } from './association';
 import { WellKnownPolicy } from './policies/well-known-policy';
-import { clusterNameOf } from './private/cluster';
+import { WRAPPED_ROLE } from './private/cluster';
 import { IRSA_AUDIENCE, POD_IDENTITY_SERVICE_PRINCIPAL } from './private/constants';
 import { formatProblem } from './private/errors';
-import { checkNamespace, checkRoleName, checkServiceAccountName } from './private/input';
-import { Registry, RegisteredAssociation } from './private/registry';
+import { checkNamespace, checkRoleName, checkServiceAccountName, checkTrustPolicyLengthQuota, DEFAULT_TRUST_POLICY_LENGTH_QUOTA, MAX_TRUST_POLICY_LENGTH_QUOTA } from './private/input';
+import { Registry } from './private/registry';
+import { Conditions, mergeConditions, scopedTrustStatement, StatementsAddedLaterPrincipal } from './private/trust';
 
 /** An IAM role that pods can get through EKS Pod Identity associations. */
 export interface IPodIdentityRole extends iam.IRole {
@@ -86,10 +87,13 @@ export interface PodIdentityRoleProps {
 
   /**
    * Trust only the service accounts this role is associated with in the app (through `associate()` or a
-   * `PodIdentityAssociation`), by conditions on the session tags EKS sends (`eks-cluster-name`,
-   * `kubernetes-namespace`, `kubernetes-service-account`). Another association made for the role elsewhere
-   * (console, CLI, another app) then gets no credentials. With several associations each tag may take any of their
-   * values. Needs session tags: associations of a scoped role must not set `disableSessionTags`.
+   * `PodIdentityAssociation`): one trust statement per association, matching the session tags EKS sends
+   * (`aws:RequestTag/eks-cluster-arn`, `kubernetes-namespace`, `kubernetes-service-account`), so exactly the
+   * associated (cluster, namespace, service account) triples may assume the role, never a mix of two associations'
+   * values, and a cluster of the same name in another region or account may not. Another association made for the
+   * role elsewhere (console, CLI, another app) then gets no credentials. Needs session tags: associations of a
+   * scoped role must not set `disableSessionTags`. Each association adds about 300 characters to the trust policy,
+   * whose IAM quota is 2,048 characters by default (see `trustPolicyLengthQuota`).
    *
    * @default false - any Pod Identity association in the account may use the role (who may create one is
    * controlled by `iam:PassRole`)
@@ -114,6 +118,36 @@ export interface PodIdentityRoleProps {
    * @default - no IRSA trust: Pod Identity only
    */
   readonly irsaServiceAccounts?: IrsaServiceAccount[];
+
+  /**
+   * More conditions on every `pods.eks.amazonaws.com` trust statement (ANDed with the scoping conditions), e.g.
+   * `{ StringEquals: { 'aws:RequestTag/kubernetes-namespace': 'prod' } }`. Only use condition keys EKS Pod
+   * Identity is documented to send: a key it does not send denies every pod (an `aws:SourceArn` condition is known
+   * to break credentials).
+   *
+   * @default - no extra conditions
+   */
+  readonly trustConditions?: { [operator: string]: any };
+
+  /**
+   * Trust `pods.eks.amazonaws.com` only on behalf of the role's own AWS Organization:
+   * `StringEquals { aws:SourceOrgId: ${aws:ResourceOrgId} }`, which EKS sends when it assumes a role for a pod (EKS
+   * best practices guide, "Working with IAM roles for EKS Pod Identities"). Protects against the cross-service
+   * confused deputy. Only for accounts in an AWS Organization: outside one the condition never matches.
+   *
+   * @default false
+   * @see https://docs.aws.amazon.com/eks/latest/best-practices/identity-and-access-management.html
+   */
+  readonly scopeTrustToOrganization?: boolean;
+
+  /**
+   * The role trust policy length quota of the account (IAM's "Role trust policy length", counted without
+   * whitespace). Synthesis fails when the generated trust policy is estimated to exceed it. Raise it only after
+   * raising the quota in Service Quotas (at most 8,192).
+   *
+   * @default 2048
+   */
+  readonly trustPolicyLengthQuota?: number;
 }
 
 /**
@@ -126,6 +160,10 @@ export interface PodIdentityRoleProps {
 export class PodIdentityRole extends iam.Role implements IPodIdentityRole {
   /** The service principal EKS Pod Identity uses to assume roles: `pods.eks.amazonaws.com`. */
   public static readonly SERVICE_PRINCIPAL = POD_IDENTITY_SERVICE_PRINCIPAL;
+  /** The IAM quota of the role trust policy length that IAM applies by default (characters without whitespace). */
+  public static readonly DEFAULT_TRUST_POLICY_LENGTH_QUOTA = DEFAULT_TRUST_POLICY_LENGTH_QUOTA;
+  /** The highest role trust policy length quota IAM grants on request (characters without whitespace). */
+  public static readonly MAX_TRUST_POLICY_LENGTH_QUOTA = MAX_TRUST_POLICY_LENGTH_QUOTA;
 
   /**
    * Imports a role made elsewhere (it must already trust `pods.eks.amazonaws.com`) so it can be associated.
@@ -136,31 +174,42 @@ export class PodIdentityRole extends iam.Role implements IPodIdentityRole {
 
   /** Whether the trust policy only admits the service accounts of the role's associations. */
   public readonly scopeTrustToAssociations: boolean;
+  /** The trust policy length quota the role's trust policy is checked against. */
+  public readonly trustPolicyLengthQuota: number;
   private irsaTrustCount = 0;
 
   constructor(scope: Construct, id: string, props: PodIdentityRoleProps = {}) {
     checkRoleName(props.roleName);
-    const { scopeTrustToAssociations, wellKnownPolicies, irsaServiceAccounts, ...roleProps } = props;
+    checkTrustPolicyLengthQuota(props.trustPolicyLengthQuota);
+    const {
+      scopeTrustToAssociations, trustConditions, scopeTrustToOrganization, trustPolicyLengthQuota, wellKnownPolicies, irsaServiceAccounts,
+      ...roleProps
+    } = props;
     const service = new iam.ServicePrincipal(POD_IDENTITY_SERVICE_PRINCIPAL);
-    const tagValues = (valueOf: (association: RegisteredAssociation) => string) =>
-      Lazy.list({ produce: () => [...new Set(Registry.of(this).associationsOf(this).map(valueOf))] });
+    const owner = `${scope.node.path}/${id}`;
+    const hardening: Conditions | undefined = trustConditions || scopeTrustToOrganization
+      ? mergeConditions(owner, trustConditions, scopeTrustToOrganization ? { StringEquals: { 'aws:SourceOrgId': '${aws:ResourceOrgId}' } } : undefined)
+      : undefined;
     super(scope, id, {
       ...roleProps,
-      assumedBy: new iam.SessionTagsPrincipal(scopeTrustToAssociations
-        ? new iam.PrincipalWithConditions(service, {
-          StringEquals: {
-            'aws:RequestTag/eks-cluster-name': tagValues(association => clusterNameOf(association.cluster)),
-            'aws:RequestTag/kubernetes-namespace': tagValues(association => association.namespace),
-            'aws:RequestTag/kubernetes-service-account': tagValues(association => association.serviceAccount),
-          },
-        })
-        : service),
+      // A name is generated only when another account's stack refers to the role (a target role's trust), so the
+      // ARN is known there without a cross-account reference; otherwise CloudFormation names it as before.
+      roleName: props.roleName ?? PhysicalName.GENERATE_IF_NEEDED,
+      assumedBy: scopeTrustToAssociations
+        ? new StatementsAddedLaterPrincipal(service)
+        : new iam.SessionTagsPrincipal(hardening ? new iam.PrincipalWithConditions(service, hardening) : service),
     });
     this.scopeTrustToAssociations = scopeTrustToAssociations ?? false;
+    this.trustPolicyLengthQuota = trustPolicyLengthQuota ?? DEFAULT_TRUST_POLICY_LENGTH_QUOTA;
     for (const policy of wellKnownPolicies ?? []) this.addWellKnownPolicy(policy);
     for (const account of irsaServiceAccounts ?? []) this.addIrsaServiceAccount(account);
     if (this.scopeTrustToAssociations) {
-      Registry.of(this).addScopedRole(this);
+      const registry = Registry.of(this);
+      registry.addScopedRole(this);
+      // One statement per association, added as each is made (in this app, from any stack).
+      registry.observeAssociations(this, association => {
+        if (association.role === this) this.assumeRolePolicy!.addStatements(scopedTrustStatement(this.node.path, association, hardening));
+      });
       this.node.addValidation({
         validate: () => Registry.of(this).associationsOf(this).length > 0 ? [] : [formatProblem('ScopedRoleWithoutAssociations',
           `role ${this.node.path} trusts only the service accounts it is associated with, and it has no association in this app, so no pod could ever assume it`,
@@ -226,6 +275,7 @@ class ImportedPodIdentityRole extends Resource implements IPodIdentityRole {
   constructor(scope: Construct, id: string, roleArn: string, options: iam.FromRoleArnOptions) {
     super(scope, id, { environmentFromArn: roleArn });
     this.imported = iam.Role.fromRoleArn(this, 'Role', roleArn, options);
+    Object.defineProperty(this, WRAPPED_ROLE, { value: this.imported, enumerable: false });
     this.roleArn = this.imported.roleArn;
     this.roleName = this.imported.roleName;
     this.roleRef = this.imported.roleRef;

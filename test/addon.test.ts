@@ -77,9 +77,9 @@ describe('the EBS CSI driver with its defaults', () => {
           Principal: { Service: 'pods.eks.amazonaws.com' },
           Condition: {
             StringEquals: {
-              'aws:RequestTag/eks-cluster-name': [CLUSTER_NAME],
-              'aws:RequestTag/kubernetes-namespace': ['kube-system'],
-              'aws:RequestTag/kubernetes-service-account': ['ebs-csi-controller-sa'],
+              'aws:RequestTag/eks-cluster-arn': Match.anyValue(),
+              'aws:RequestTag/kubernetes-namespace': 'kube-system',
+              'aws:RequestTag/kubernetes-service-account': 'ebs-csi-controller-sa',
             },
           },
         })],
@@ -132,7 +132,7 @@ describe.each([
     const role = template.toJSON().Resources[roleId];
     expect(stack.resolve(role.Properties.ManagedPolicyArns)).toEqual(policies.map(policy =>
       ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::aws:policy/${policy}`]] })));
-    expect(role.Properties.AssumeRolePolicyDocument.Statement[0].Condition.StringEquals['aws:RequestTag/kubernetes-namespace']).toEqual([namespace]);
+    expect(role.Properties.AssumeRolePolicyDocument.Statement[0].Condition.StringEquals['aws:RequestTag/kubernetes-namespace']).toEqual(namespace);
   });
 });
 
@@ -320,11 +320,11 @@ describe('coexisting with the rest of the app', () => {
     });
     role.associate(cluster, { namespace: 'apps', serviceAccount: 'collector' });
     const trust = Template.fromStack(stack).toJSON().Resources[logicalIdOf(stack, role)].Properties.AssumeRolePolicyDocument;
-    expect(trust.Statement[0].Condition.StringEquals).toEqual({
-      'aws:RequestTag/eks-cluster-name': [CLUSTER_NAME],
-      'aws:RequestTag/kubernetes-namespace': ['amazon-cloudwatch', 'apps'],
-      'aws:RequestTag/kubernetes-service-account': ['cloudwatch-agent', 'collector'],
-    });
+    // One statement per association (the add-on's and the workload's), each for exactly its service account.
+    expect(trust.Statement.map((statement: any) => [
+      statement.Condition.StringEquals['aws:RequestTag/kubernetes-namespace'],
+      statement.Condition.StringEquals['aws:RequestTag/kubernetes-service-account'],
+    ])).toEqual([['amazon-cloudwatch', 'cloudwatch-agent'], ['apps', 'collector']]);
     expect(role.associations.map(a => a.serviceAccount)).toEqual(['collector']);
   });
 

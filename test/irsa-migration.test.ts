@@ -50,7 +50,7 @@ describe('a PodIdentityRole that also trusts IRSA for one service account', () =
     const { stack } = roleStack(true);
     const statements = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Role'))[0].Properties.AssumeRolePolicyDocument.Statement;
     expect(statements).toHaveLength(2);
-    expect(statements[1]).toEqual({
+    expect(statements.find((statement: any) => statement.Action === 'sts:AssumeRoleWithWebIdentity')).toEqual({
       Effect: 'Allow',
       Action: 'sts:AssumeRoleWithWebIdentity',
       Principal: { Federated: PROVIDER_ARN },

@@ -377,25 +377,27 @@ describe('PodIdentityRole scopeTrustToAssociations', () => {
   const trustOf = (stack: Stack, roleId: string) =>
     Template.fromStack(stack).toJSON().Resources[roleId].Properties.AssumeRolePolicyDocument.Statement;
 
-  test('trusts only the (cluster, namespace, service account) of its associations, in one statement', () => {
+  test('trusts only the (cluster ARN, namespace, service account) of each association, one statement each', () => {
     const { stack } = newStack();
     const cluster = importedEksV2Cluster(stack, 'Cluster', 'prod');
     const role = new PodIdentityRole(stack, 'Role', { scopeTrustToAssociations: true });
     role.associate(cluster, { namespace: 'carts', serviceAccount: 'carts' });
     new PodIdentityAssociation(stack, 'Direct', { cluster, role, namespace: 'orders', serviceAccount: 'worker' });
     expect(role.scopeTrustToAssociations).toBe(true);
-    expect(trustOf(stack, stack.resolve((role.node.defaultChild as any).logicalId))).toEqual([{
+    const clusterArn = stack.resolve(cluster.clusterArn);
+    expect(trustOf(stack, stack.resolve((role.node.defaultChild as any).logicalId))).toEqual([['carts', 'carts'], ['orders', 'worker']].map(([namespace, serviceAccount]) => ({
       Effect: 'Allow',
       Principal: { Service: 'pods.eks.amazonaws.com' },
       Action: ['sts:AssumeRole', 'sts:TagSession'],
       Condition: {
         StringEquals: {
-          'aws:RequestTag/eks-cluster-name': ['prod'],
-          'aws:RequestTag/kubernetes-namespace': ['carts', 'orders'],
-          'aws:RequestTag/kubernetes-service-account': ['carts', 'worker'],
+          'aws:RequestTag/eks-cluster-arn': clusterArn,
+          'aws:RequestTag/kubernetes-namespace': namespace,
+          'aws:RequestTag/kubernetes-service-account': serviceAccount,
         },
       },
-    }]);
+    })));
+    expect(JSON.stringify(clusterArn)).toContain(':eks:us-east-1:111111111111:cluster/prod');
   });
 
   test('a scoped role without any association fails synthesis with ScopedRoleWithoutAssociations', () => {
@@ -412,7 +414,7 @@ describe('PodIdentityRole scopeTrustToAssociations', () => {
       cluster, namespace: 'batch', image: 'batch:1', associationSettings: { disableSessionTags: true },
     });
     const [scopedStatement] = trustOf(stack, stack.resolve((scoped.role.node.defaultChild as any).logicalId));
-    expect(scopedStatement.Condition.StringEquals['aws:RequestTag/kubernetes-service-account']).toEqual(['carts']);
+    expect(scopedStatement.Condition.StringEquals['aws:RequestTag/kubernetes-service-account']).toEqual('carts');
     const [untaggedStatement] = trustOf(stack, stack.resolve((untagged.role.node.defaultChild as any).logicalId));
     expect(untaggedStatement.Condition).toBeUndefined();
   });

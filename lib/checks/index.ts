@@ -20,6 +20,9 @@ import { checkRegion } from './region';
 import { checkRoleAccount } from './role-account';
 import { checkRoleTrust } from './role-trust';
 import { validateStackLimits } from './stack-limits';
+import { checkTargetRoleTrust } from './target-role-trust';
+import { checkTrustPolicyLength } from './trust-policy-length';
+import { checkUnscopedWorkloadRole } from './unscoped-workload-role';
 import { appStateOf, stateOf } from '../private/app-store';
 import { Registry } from '../private/registry';
 
@@ -40,6 +43,9 @@ export const APP_CHECKS: AppCheck[] = [
   checkIrsaAnnotation,
   checkDeploymentServiceAccount,
   checkLinuxCapacity,
+  checkTrustPolicyLength,
+  checkTargetRoleTrust,
+  checkUnscopedWorkloadRole,
 ];
 
 class AppChecks implements IAspect {

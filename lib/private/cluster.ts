@@ -257,3 +257,37 @@ export function onSynthesis(construct: Construct, write: (session: ISynthesisSes
   if (typeof attachCustomSynthesis !== 'function') throw internalChanged('attachCustomSynthesis', 'is exported');
   attachCustomSynthesis(construct, { onSynthesize: write });
 }
+
+/** Marks a role of this library that wraps an aws-cdk-lib role import (see `isImmutableRole`). */
+export const WRAPPED_ROLE = Symbol.for('cdk-eks-pod-identity.WrappedRole');
+
+/**
+ * Whether a role silently drops the statements added to it while reporting them added: aws-cdk-lib's
+ * ImmutableRole, which `Role.fromRoleArn` returns for `mutable: false` and for a role of another account.
+ */
+export function isImmutableRole(role: IConstruct): boolean {
+  const inner = (role as any)[WRAPPED_ROLE] ?? role;
+  // Internal: ImmutableRole lives in aws-iam/lib/private and is not exported; its class name is the only mark
+  // (compiled with a numeric suffix by aws-cdk-lib's decorators).
+  return /^ImmutableRole\d*$/.test(inner.constructor?.name ?? '');
+}
+
+/**
+ * Lets another account's stack refer to a resource of this app by a literal physical name instead of a
+ * cross-stack reference (which cannot cross accounts): for resources named `PhysicalName.GENERATE_IF_NEEDED`
+ * this generates the name now, before any template is rendered. Returns false when the resource's name is
+ * decided by CloudFormation at deploy time, so no other account can know it.
+ */
+export function allowCrossAccountReference(resource: IConstruct): boolean {
+  if (!(resource instanceof Resource)) return true; // imports: names and ARNs are literals already
+  // Internal: Resource._enableCrossEnvironment() is what aws-cdk-lib calls when a cross-environment reference
+  // resolves; it throws for deploy-time names.
+  const enable = (resource as any)._enableCrossEnvironment;
+  if (typeof enable !== 'function') throw internalChanged('Resource._enableCrossEnvironment()', 'generates physical names for cross-environment references');
+  try {
+    enable.call(resource);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,7 +1,7 @@
 // Checks of single prop values, thrown at construct time. Values that are CDK tokens are unknown until deploy
 // and pass unchecked: they are never falsely rejected.
 import { Token } from 'aws-cdk-lib';
-import { problem, quote } from './errors';
+import { PodIdentityError, problem, quote } from './errors';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -10,9 +10,18 @@ const IAM_ROLE_NAME = /^[\w+=,.@-]+$/;
 const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 const ADDON_VERSION = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
 
-const MAX_TAGS = 50;
+export const MAX_TAGS = 50;
 const MAX_TAG_KEY_LENGTH = 128;
 const MAX_TAG_VALUE_LENGTH = 256;
+// The characters AWS tagging accepts: letters, digits and spaces representable in UTF-8, and + - = . _ : / @.
+const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+/** IAM's default quota of the role trust policy length (characters, whitespace not counted). */
+export const DEFAULT_TRUST_POLICY_LENGTH_QUOTA = 2048;
+/** The highest role trust policy length IAM grants on request. */
+export const MAX_TRUST_POLICY_LENGTH_QUOTA = 8192;
+/** STS accepts session policies of at most this many plain-text characters (AssumeRole `Policy`). */
+export const MAX_SESSION_POLICY_LENGTH = 2048;
 
 function known(value: string | undefined): value is string {
   return value !== undefined && !Token.isUnresolved(value);
@@ -66,18 +75,88 @@ export function checkTags(tags: { [key: string]: string } | undefined): void {
       `${keys.length} tags were given for the association; EKS allows at most ${MAX_TAGS}`,
       'drop tags, or move shared ones to the stack with Tags.of(stack) only if the stack has room');
   }
+  for (const problemFound of tagProblems(tags)) throw problemFound;
+}
+
+/** The problems of tag keys and values (lengths, `aws:` prefix, characters), as errors; tokens pass. */
+export function tagProblems(tags: { [key: string]: string }): PodIdentityError[] {
+  const problems: PodIdentityError[] = [];
   for (const [key, value] of Object.entries(tags)) {
+    for (const [what, text] of [['key', key], ['value', value]] as const) {
+      if (known(text) && !TAG_CHARACTERS.test(text)) {
+        problems.push(problem('InvalidTag',
+          `tag ${what} ${quote(text)}${what === 'value' ? ` of tag ${quote(key)}` : ''} has characters AWS tags do not allow (${quote([...new Set(text.replace(/[\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, ''))].join(''))}); allowed are letters, digits, spaces and + - = . _ : / @`,
+          `replace them, e.g. ${quote(text.replace(/[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, '-'))}`));
+      }
+    }
     if (known(key) && (key.length < 1 || key.length > MAX_TAG_KEY_LENGTH || key.toLowerCase().startsWith('aws:'))) {
-      throw problem('InvalidTag',
+      problems.push(problem('InvalidTag',
         `tag key ${quote(key)} is invalid (1-${MAX_TAG_KEY_LENGTH} characters, not starting with "aws:"; it has ${key.length})`,
-        'shorten or rename the key');
+        'shorten or rename the key'));
     }
     if (known(value) && value.length > MAX_TAG_VALUE_LENGTH) {
-      throw problem('InvalidTag',
+      problems.push(problem('InvalidTag',
         `the value of tag ${quote(key)} has ${value.length} characters; EKS allows at most ${MAX_TAG_VALUE_LENGTH}`,
-        'shorten the value');
+        'shorten the value'));
     }
   }
+  return problems;
+}
+
+/** A trust policy length quota must be one IAM can grant. */
+export function checkTrustPolicyLengthQuota(quota: number | undefined): void {
+  if (quota === undefined || Token.isUnresolved(quota)) return;
+  if (!Number.isInteger(quota) || quota < DEFAULT_TRUST_POLICY_LENGTH_QUOTA || quota > MAX_TRUST_POLICY_LENGTH_QUOTA) {
+    throw problem('InvalidTrustPolicyLengthQuota',
+      `trustPolicyLengthQuota ${quote(quota)} is not a quota IAM grants (a whole number from ${DEFAULT_TRUST_POLICY_LENGTH_QUOTA}, the default, to ${MAX_TRUST_POLICY_LENGTH_QUOTA})`,
+      `set the account's "Role trust policy length" quota from Service Quotas, at most ${MAX_TRUST_POLICY_LENGTH_QUOTA}`);
+  }
+}
+
+// What a CloudFormation value is expected to be long once deployed, for policies that contain them. Pseudo
+// parameters take their longest real value; an ARN attribute is counted as a full ARN with a generated name;
+// any other reference, import or function as a generated name. Estimates err on the long side, so a policy that
+// passes here is not rejected at deploy for its length.
+const PSEUDO_PARAMETER_LENGTHS: Record<string, number> = {
+  'AWS::Partition': 'aws-us-gov'.length,
+  'AWS::Region': 'ap-southeast-5'.length,
+  'AWS::AccountId': 12,
+  'AWS::URLSuffix': 'amazonaws.com.cn'.length,
+  'AWS::StackName': 128,
+};
+const GENERATED_NAME_LENGTH = 64;
+const GENERATED_ARN_LENGTH = 128;
+
+/**
+ * The length IAM counts for a policy document (JSON without whitespace), given as resolved CloudFormation: literal
+ * parts are measured exactly and intrinsics estimated (see above).
+ */
+export function estimatedPolicyLength(document: unknown): number {
+  return measure(document);
+}
+
+function measure(value: unknown): number {
+  if (typeof value === 'string') return JSON.stringify(value).length;
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value).length;
+  if (Array.isArray(value)) return 2 + Math.max(0, value.length - 1) + value.reduce((sum: number, item) => sum + measure(item), 0);
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length === 1 && (entries[0][0] === 'Ref' || entries[0][0].startsWith('Fn::'))) return 2 + estimatedIntrinsic(entries[0][0], entries[0][1]);
+  return 2 + Math.max(0, entries.length - 1) + entries.reduce((sum, [key, item]) => sum + JSON.stringify(key).length + 1 + measure(item), 0);
+}
+
+/** The expected length of an intrinsic's value, without quotes. */
+function estimatedIntrinsic(name: string, argument: unknown): number {
+  if (name === 'Ref') return PSEUDO_PARAMETER_LENGTHS[argument as string] ?? GENERATED_NAME_LENGTH;
+  if (name === 'Fn::Join' && Array.isArray(argument) && Array.isArray(argument[1])) {
+    const [separator, parts] = argument as [string, unknown[]];
+    return separator.length * Math.max(0, parts.length - 1)
+      + parts.reduce((sum: number, part) => sum + (typeof part === 'string' ? part.length : measure(part) - 2), 0);
+  }
+  if (name === 'Fn::GetAtt') {
+    const attribute = Array.isArray(argument) ? argument[1] : String(argument).split('.')[1];
+    return typeof attribute === 'string' && attribute.endsWith('Arn') ? GENERATED_ARN_LENGTH : GENERATED_NAME_LENGTH;
+  }
+  return GENERATED_NAME_LENGTH;
 }
 
 /** An EKS add-on version: `vX.Y.Z-eksbuild.N`. */

