@@ -3,3 +3,4 @@ export * from './association';
 export * from './errors';
 export * from './role';
 export * from './workload';
+export * from './fleet';

@@ -14,15 +14,8 @@ import { checkDeploymentName, checkEnvNames, checkServiceAccountName, checkImage
 import { Registry } from './private/registry';
 import { PodIdentityRole } from './role';
 
-/** Properties of a {@link PodIdentityBoundWorkload}. */
-export interface PodIdentityBoundWorkloadProps {
-  /**
-   * The cluster to run on: an `aws_eks` or `aws_eks_v2` cluster, new or imported with a kubectl provider.
-   *
-   * (In Java, C#, Go and Python this property is typed `Object` / `interface{}`: pass the cluster object.)
-   */
-  readonly cluster: eks.ICluster | eksv2.ICluster;
-
+/** What a {@link PodIdentityBoundWorkload} runs, without the cluster (e.g. for a `WorkloadFleet`). */
+export interface PodIdentityBoundWorkloadOptions {
   /** The Kubernetes namespace of the service account and the Deployment. */
   readonly namespace: string;
 
@@ -131,6 +124,16 @@ export interface PodIdentityBoundWorkloadProps {
    * @see https://cdk8s.io/docs/latest/plus/cdk8s-plus-28/deployment/
    */
   readonly deploymentOptions?: kplus.DeploymentProps;
+}
+
+/** Properties of a {@link PodIdentityBoundWorkload}. */
+export interface PodIdentityBoundWorkloadProps extends PodIdentityBoundWorkloadOptions {
+  /**
+   * The cluster to run on: an `aws_eks` or `aws_eks_v2` cluster, new or imported with a kubectl provider.
+   *
+   * (In Java, C#, Go and Python this property is typed `Object` / `interface{}`: pass the cluster object.)
+   */
+  readonly cluster: eks.ICluster | eksv2.ICluster;
 }
 
 /**

@@ -1,10 +1,11 @@
 // The one place that knows the difference between aws-eks and aws-eks-v2 clusters, and every aws-cdk-lib internal
 // this library touches. Each internal is read through a function here that fails loudly, naming the internal, when
 // an aws-cdk-lib release changes it; test/private/aws-cdk-internals.test.ts exercises each of them.
-import { CfnResource, Lazy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { attachCustomSynthesis, CfnResource, ISynthesisSession, Lazy, Resource, Stack, Stage, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import { Construct, IConstruct } from 'constructs';
+import { stateOf } from './app-store';
 import { problem } from './errors';
 
 /** A cluster from either EKS module, new or imported: what Kubernetes manifests need (a kubectl provider). */
@@ -160,14 +161,6 @@ export function awsCdkManagedAgentAddon(cluster: eks.IClusterRef): eks.CfnAddon 
   return resource;
 }
 
-/** The rendered template of a stack (what `cdk synth` writes), without writing it. */
-export function renderedTemplateOf(stack: Stack): any {
-  // Internal: Stack._toCloudFormation() renders the template; the public route (synthesis) writes files.
-  const render = (stack as any)._toCloudFormation;
-  if (typeof render !== 'function') throw internalChanged('Stack._toCloudFormation()', 'renders the template');
-  return render.call(stack);
-}
-
 /** The options for applying a manifest that are shared by both modules. */
 export interface ApplyManifestOptions {
   /** Renders the Kubernetes objects; called at synthesis, so later changes to the objects are included. */
@@ -204,4 +197,44 @@ export function applyManifest(scope: Construct, id: string, cluster: AnyCluster,
 function withLabel(object: Record<string, any>, label: string): Record<string, any> {
   const metadata = object.metadata ?? {};
   return { ...object, metadata: { ...metadata, labels: { [label]: '', ...metadata.labels } } };
+}
+
+/**
+ * The cluster as manifests in other stacks should use it, so that the app has one kubectl provider per cluster.
+ *
+ * Every cluster already shares one provider across stacks except an imported aws_eks cluster without a
+ * `kubectlProvider`: aws-cdk-lib's `KubectlProvider.getOrCreate` makes one (a nested stack with Lambdas) in each stack
+ * that applies a manifest. For that one, the provider is made once in the cluster's stack, and a second import
+ * of the cluster carries it.
+ */
+export function sharedKubectlCluster(cluster: AnyCluster): AnyCluster {
+  if (clusterModule(cluster) !== ClusterModule.EKS || isNewCluster(cluster) || (cluster as eks.ICluster).kubectlProvider) return cluster;
+  const v1 = cluster as eks.ICluster;
+  return stateOf(v1, 'SharedKubectlCluster', () => {
+    const kubectlProvider = eks.KubectlProvider.getOrCreate(v1, v1);
+    return eks.Cluster.fromClusterAttributes(v1, 'SharedKubectlCluster', {
+      clusterName: v1.clusterName,
+      kubectlProvider,
+      kubectlRoleArn: v1.kubectlRole?.roleArn,
+      kubectlLayer: v1.kubectlLayer,
+    });
+  });
+}
+
+// Internal: the symbol under which aws-cdk-lib's attachCustomSynthesis stores a construct's onSynthesize hook
+// (non-configurable, so a construct can have only one).
+const CUSTOM_SYNTHESIS = Symbol.for('@aws-cdk/core:customSynthesis');
+
+/**
+ * Calls `callback(outdir)` once a stage's templates are written (the stage's own synthesis hook runs after all its
+ * stacks', which synthesize first in CDK's post-order walk). Falls back to a hook on a new child of the stage, which
+ * runs after the stacks created before it, if the stage already has a hook of its own.
+ */
+export function afterTemplatesWritten(stage: Stage, callback: (outdir: string) => void): void {
+  const onSynthesize = (session: ISynthesisSession) => callback(session.outdir);
+  if ((stage as any)[CUSTOM_SYNTHESIS] === undefined) {
+    attachCustomSynthesis(stage, { onSynthesize });
+  } else {
+    attachCustomSynthesis(new Construct(stage, 'PodIdentityTemplateSizeCheck'), { onSynthesize });
+  }
 }
