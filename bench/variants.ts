@@ -20,7 +20,7 @@ const IMAGE = 'public.ecr.aws/aws-containers/retail-store-sample-cart:1.0.0';
 const POD_IDENTITY_SERVICE_PRINCIPAL = 'pods.eks.amazonaws.com';
 export const PLATFORM_STACK = 'Platform';
 /** Workloads per stack on average: the fleet's stack count is N / this, rounded up. */
-export const WORKLOADS_PER_STACK = 80;
+export const WORKLOADS_PER_STACK = 50;
 
 export function stackCountFor(workloads: number): number {
   return Math.max(1, Math.ceil(workloads / WORKLOADS_PER_STACK));
@@ -109,8 +109,8 @@ function buildWithAwsCdkLib(app: App, kind: ClusterKind, workloads: number) {
 
 /**
  * aws-cdk-lib alone, written out: one `CfnAddon` for the agent, and per workload an `iam.Role` trusted by
- * pods.eks (`sts:AssumeRole` + `sts:TagSession`), a `CfnPodIdentityAssociation` after the role's policy, and one
- * manifest with the Namespace, ServiceAccount and Deployment the library renders, after the association.
+ * pods.eks (`sts:AssumeRole` + `sts:TagSession`) for this service account only, a `CfnPodIdentityAssociation` after
+ * the role and its policy, and one manifest with exactly the objects the library renders, after the association.
  */
 function buildByHand(app: App, kind: ClusterKind, workloads: number) {
   const { stack: platformStack, cluster, table } = platform(app, kind);
@@ -121,8 +121,15 @@ function buildByHand(app: App, kind: ClusterKind, workloads: number) {
     const stack = stackOf(id);
     const name = `service${i}`;
     const namespace = `service-${i}`;
+    // Trust only this workload's service account, as the library does (session tags of the association).
     const role = new iam.Role(stack, `${id}Role`, {
-      assumedBy: new iam.SessionTagsPrincipal(new iam.ServicePrincipal(POD_IDENTITY_SERVICE_PRINCIPAL)),
+      assumedBy: new iam.SessionTagsPrincipal(new iam.PrincipalWithConditions(new iam.ServicePrincipal(POD_IDENTITY_SERVICE_PRINCIPAL), {
+        StringEquals: {
+          'aws:RequestTag/eks-cluster-name': [cluster.clusterName],
+          'aws:RequestTag/kubernetes-namespace': [namespace],
+          'aws:RequestTag/kubernetes-service-account': [name],
+        },
+      })),
     });
     table.grantReadWriteData(role);
     const association = new eks.CfnPodIdentityAssociation(stack, `${id}Association`, {
@@ -149,8 +156,12 @@ function agentAddon(stack: Stack, cluster: eksv2.ICluster): eks.CfnAddon {
   });
 }
 
+/**
+ * Exactly the objects the library renders for a workload (cdk8s-plus' selector label and TCP startup probe, the
+ * hardened security contexts, the `/tmp` volume), written out.
+ */
 function kubernetesObjects(name: string, namespace: string, tableName: string): Array<Record<string, any>> {
-  const labels = { 'app.kubernetes.io/name': name };
+  const selector = { 'cdk8s.io/metadata.addr': `${namespace}.${name}-Deployment-c866353d` };
   return [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace }, automountServiceAccountToken: false },
@@ -160,32 +171,34 @@ function kubernetesObjects(name: string, namespace: string, tableName: string): 
       metadata: { name, namespace },
       spec: {
         replicas: 2,
-        selector: { matchLabels: labels },
+        selector: { matchLabels: selector },
         template: {
-          metadata: { labels },
+          metadata: { labels: { 'app.kubernetes.io/name': name, ...selector } },
           spec: {
-            serviceAccountName: name,
             automountServiceAccountToken: false,
-            securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
             containers: [{
-              name: 'main',
-              image: IMAGE,
-              ports: [{ containerPort: 8080 }],
               env: [{ name: 'HOME', value: '/tmp' }, { name: 'TABLE_NAME', value: tableName }],
+              image: IMAGE,
+              imagePullPolicy: 'Always',
+              name: 'main',
+              ports: [{ containerPort: 8080 }],
               resources: { limits: { cpu: '1500m', memory: '2048Mi' }, requests: { cpu: '1000m', memory: '512Mi' } },
               securityContext: {
+                allowPrivilegeEscalation: false,
+                capabilities: { drop: ['ALL'] },
+                privileged: false,
+                readOnlyRootFilesystem: true,
+                runAsGroup: 26000,
                 runAsNonRoot: true,
                 runAsUser: 25000,
-                runAsGroup: 26000,
-                privileged: false,
-                allowPrivilegeEscalation: false,
-                readOnlyRootFilesystem: true,
-                capabilities: { drop: ['ALL'] },
                 seccompProfile: { type: 'RuntimeDefault' },
               },
-              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+              startupProbe: { failureThreshold: 3, tcpSocket: { port: 8080 } },
+              volumeMounts: [{ mountPath: '/tmp', name: 'tmp' }],
             }],
-            volumes: [{ name: 'tmp', emptyDir: {} }],
+            securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+            serviceAccountName: name,
+            volumes: [{ emptyDir: {}, name: 'tmp' }],
           },
         },
       },

@@ -237,7 +237,6 @@ export class PodIdentityBoundWorkload extends Construct implements iam.IGrantabl
     checkNoDuplicateEnvNames(envNames, optionEnvNames);
 
     this.role = props.role ?? new PodIdentityRole(this, 'Role', {
-      description: `EKS Pod Identity role of ${this.node.path}`,
       // Least privilege for the trust too: only this workload's service account (session tags permitting).
       scopeTrustToAssociations: !props.associationSettings?.disableSessionTags,
     });
@@ -287,8 +286,7 @@ export class PodIdentityBoundWorkload extends Construct implements iam.IGrantabl
     }
     this.deployment.node.addDependency(this.serviceAccount);
 
-    const chart = this.chart;
-    this.manifest = applyManifest(this, 'Manifest', props.cluster, { render: () => chart.toJson() });
+    this.manifest = applyManifest(this, 'Manifest', props.cluster, { render: () => Registry.of(this).renderedObjectsOf(this) });
     this.manifest.node.addDependency(this.association);
 
     Registry.of(this).addWorkload(this);
