@@ -5,6 +5,7 @@
 //   npx projen bench -- --quick           # N = 1, 10, 100; one round; prints only
 //   npx projen bench -- --sizes 1000 --rounds 1 --clusters imported    # a subset, prints only
 //   npx projen bench -- --profile library imported 1000   # writes a .cpuprofile to bench/profiles/
+//   npx projen bench -- --sizes 1000,5000 --rounds 1 --write             # a subset, written to results.md
 //
 // Every measurement is one child process building and synthesizing one app (after a small warm-up app, so module
 // loading and JIT warm-up are not counted); cases are interleaved round by round, and medians are reported.
@@ -83,7 +84,9 @@ function measure(variant: Variant, cluster: ClusterKind, workloads: number): Sam
   }
   fs.rmSync(run.outdir, { recursive: true, force: true });
   return {
-    variant, cluster, workloads,
+    variant,
+    cluster,
+    workloads,
     constructMs: Number(t1 - t0) / 1e6,
     synthMs: Number(t2 - t1) / 1e6,
     wallMs: Number(t2 - t0) / 1e6,
@@ -142,7 +145,8 @@ interface Case {
 const med = (c: Case, key: keyof Sample) => median(c.samples.map(s => s[key] as number));
 
 function report(cases: Case[], elapsedS: number, loads: number[], args: string[]): string {
-  const find = (variant: Variant, cluster: ClusterKind, n: number) => cases.find(c => c.variant === variant && c.cluster === cluster && c.workloads === n);
+  const find = (variant: Variant, cluster: ClusterKind, n: number) =>
+    cases.find(c => c.variant === variant && c.cluster === cluster && c.workloads === n);
   const sizes = [...new Set(cases.map(c => c.workloads))].sort((a, b) => a - b);
   const clusters = CLUSTER_KINDS.filter(k => cases.some(c => c.cluster === k));
   const ratio = (a: number, b: number) => fmt(a / b, 2);
@@ -167,13 +171,13 @@ function report(cases: Case[], elapsedS: number, loads: number[], args: string[]
           + `${fmt(med(c, 'wallMs'))} | ${fmt(med(c, 'cpuMs'))} | ${fmt(med(c, 'peakRssMiB'))} | ${s.stacks} | ${s.largestStackResources} / ${fmt(s.largestTemplateBytes)} | `
           + `${fmt(s.workloadTemplateBytes / n)} | ${fmt(s.workloadResources / n, 2)} |`);
       }
-      if (!lib || !hand || !native) continue;
+      if (!lib || !hand) continue;
       const l = lib.samples[0];
       summary.push(`| ${cluster} | ${fmt(n)} | ${l.stacks} | ${fmt(med(lib, 'cpuMs') / 1000, 2)} | ${fmt(med(lib, 'wallMs') / 1000, 2)} | ${fmt(med(lib, 'peakRssMiB'))} | `
-        + `**${ratio(med(lib, 'cpuMs'), med(hand, 'cpuMs'))}** / ${ratio(med(lib, 'cpuMs'), med(native, 'cpuMs'))} | `
-        + `**${ratio(med(lib, 'peakRssMiB'), med(hand, 'peakRssMiB'))}** / ${ratio(med(lib, 'peakRssMiB'), med(native, 'peakRssMiB'))} | `
-        + `${fmt(l.workloadTemplateBytes / n)} / ${fmt(hand.samples[0].workloadTemplateBytes / n)} / ${fmt(native.samples[0].workloadTemplateBytes / n)} | `
-        + `${fmt(l.workloadResources / n, 2)} / ${fmt(hand.samples[0].workloadResources / n, 2)} / ${fmt(native.samples[0].workloadResources / n, 2)} |`);
+        + `**${ratio(med(lib, 'cpuMs'), med(hand, 'cpuMs'))}** / ${native ? ratio(med(lib, 'cpuMs'), med(native, 'cpuMs')) : '–'} | `
+        + `**${ratio(med(lib, 'peakRssMiB'), med(hand, 'peakRssMiB'))}** / ${native ? ratio(med(lib, 'peakRssMiB'), med(native, 'peakRssMiB')) : '–'} | `
+        + `${fmt(l.workloadTemplateBytes / n)} / ${fmt(hand.samples[0].workloadTemplateBytes / n)} / ${native ? fmt(native.samples[0].workloadTemplateBytes / n) : '–'} | `
+        + `${fmt(l.workloadResources / n, 2)} / ${fmt(hand.samples[0].workloadResources / n, 2)} / ${native ? fmt(native.samples[0].workloadResources / n, 2) : '–'} |`);
     }
   }
   const rounds = [...new Set(cases.map(c => `N=${fmt(c.workloads)}: ${c.samples.length}`))].join(', ');
@@ -242,7 +246,8 @@ function main() {
   const clusters = (option(args, '--clusters')?.split(',') ?? CLUSTER_KINDS) as ClusterKind[];
   const variants = (option(args, '--variants')?.split(',') ?? VARIANTS) as Variant[];
   const roundsOverride = option(args, '--rounds') ?? (quick ? '1' : undefined);
-  const full = !quick && args.length === 0;
+  // A full run (or --write) rewrites results.md.
+  const full = (!quick && args.length === 0) || args.includes('--write');
 
   const start = process.hrtime.bigint();
   const loads = [os.loadavg()[0]];
