@@ -97,6 +97,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'bench/results/*.tmp',
     // Also a symlink named node_modules (git worktrees sharing one install): 'node_modules/' matches directories only.
     '/node_modules',
+    'bench/profiles/',
   ],
 });
 
@@ -165,6 +166,14 @@ project.addTask('integ:update', {
   description: 'Rewrite the integ snapshots without deploying',
   env: { ...offlineCdkEnv, TS_NODE_TRANSPILE_ONLY: 'true', TS_NODE_PREFER_TS_EXTS: 'true' },
   exec: 'integ-runner --language typescript --directory integ --dry-run --update-on-failed --no-update-workflow',
+});
+
+// Not part of build or CI: a full run takes 10-20 minutes on 2 cores. `npx projen bench -- --quick` for a smoke run.
+project.addTask('bench', {
+  description: 'Synthesis benchmark: library vs plain aws-cdk-lib, N = 1..5,000 workloads, new and imported clusters; rewrites bench/results.md',
+  env: { ...offlineCdkEnv, TS_NODE_TRANSPILE_ONLY: 'true', TS_NODE_PREFER_TS_EXTS: 'true' },
+  exec: 'ts-node --prefer-ts-exts bench/synth.bench.ts',
+  receiveArgs: true,
 });
 
 const typecheck = project.addTask('typecheck', {

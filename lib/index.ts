@@ -8,3 +8,4 @@ export * from './target-role';
 export * from './workload';
 export * from './report';
 export * from './policies';
+export * from './fleet';

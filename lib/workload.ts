@@ -15,15 +15,8 @@ import { checkDeploymentName, checkEnvNames, checkServiceAccountName, checkImage
 import { Registry } from './private/registry';
 import { PodIdentityRole } from './role';
 
-/** Properties of a {@link PodIdentityBoundWorkload}. */
-export interface PodIdentityBoundWorkloadProps {
-  /**
-   * The cluster to run on: an `aws_eks` or `aws_eks_v2` cluster, new or imported with a kubectl provider.
-   *
-   * (In Java, C#, Go and Python this property is typed `Object` / `interface{}`: pass the cluster object.)
-   */
-  readonly cluster: eks.ICluster | eksv2.ICluster;
-
+/** What a {@link PodIdentityBoundWorkload} runs, without the cluster (e.g. for a `WorkloadFleet`). */
+export interface PodIdentityBoundWorkloadOptions {
   /** The Kubernetes namespace of the service account and the Deployment. */
   readonly namespace: string;
 
@@ -146,6 +139,16 @@ export interface PodIdentityBoundWorkloadProps {
   readonly delivery?: ManifestDelivery;
 }
 
+/** Properties of a {@link PodIdentityBoundWorkload}. */
+export interface PodIdentityBoundWorkloadProps extends PodIdentityBoundWorkloadOptions {
+  /**
+   * The cluster to run on: an `aws_eks` or `aws_eks_v2` cluster, new or imported with a kubectl provider.
+   *
+   * (In Java, C#, Go and Python this property is typed `Object` / `interface{}`: pass the cluster object.)
+   */
+  readonly cluster: eks.ICluster | eksv2.ICluster;
+}
+
 /**
  * Container security context applied unless overridden: non-root, no privilege escalation, read-only root
  * filesystem, every capability dropped, the runtime's default seccomp profile, numeric non-root user 25000 (the Kubernetes "restricted" profile).
@@ -260,7 +263,6 @@ export class PodIdentityBoundWorkload extends Construct implements iam.IGrantabl
       serviceAccount: this.serviceAccountName,
     } : undefined;
     this.role = props.role ?? new PodIdentityRole(this, 'Role', {
-      description: `EKS Pod Identity role of ${this.node.path}`,
       // Least privilege for the trust too: only this workload's service account (session tags permitting).
       scopeTrustToAssociations: !props.associationSettings?.disableSessionTags,
       irsaServiceAccounts: irsaServiceAccount && [irsaServiceAccount],
@@ -327,6 +329,7 @@ export class PodIdentityBoundWorkload extends Construct implements iam.IGrantabl
       namespace: props.namespace,
       deploymentName,
       chart: this.chart,
+      render: () => Registry.of(this).renderedObjectsOf(this),
       namespaceObject: this.kubernetesNamespace,
     });
     this.manifest.node.addDependency(this.association);

@@ -1,11 +1,10 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { cfnPropertiesOf, clusterKey, FargateSelector, fargateSelectorsOf } from '../private/cluster';
 import { AGENT_ADDON_NAME, BUILT_IN_NAMESPACES } from '../private/constants';
-import { RegisteredWorkload } from '../private/registry';
+import { RegisteredWorkload, Registry } from '../private/registry';
 
 const KUBERNETES_RESOURCE_TYPES = ['Custom::AWSCDK-EKS-KubernetesResource', 'Custom::AWSCDK-EKS-HelmChart'];
 
@@ -29,11 +28,11 @@ export class AppFacts {
   public readonly namespacesCreated = new Set<string>(BUILT_IN_NAMESPACES);
   /** `clusterKey|namespace` of the Namespace objects in workload charts. */
   public readonly namespacesCreatedOnCluster = new Set<string>();
-  /** The Kubernetes objects of each workload's chart. */
-  public readonly chartObjects = new Map<RegisteredWorkload, ApiObject[]>();
+  /** The Kubernetes objects of each workload's chart, as rendered into its manifest. */
+  public readonly chartObjects = new Map<RegisteredWorkload, Array<Record<string, any>>>();
   private readonly trustByRole = new Map<iam.IRole, TrustStatement[] | undefined>();
 
-  constructor(root: IConstruct, workloads: RegisteredWorkload[]) {
+  constructor(root: IConstruct, registry: Registry) {
     for (const construct of root.node.findAll()) {
       if (construct instanceof eks.CfnNodegroup) this.nodegroups.push(construct);
       if (construct instanceof eks.CfnAddon) this.addons.push(construct);
@@ -45,11 +44,11 @@ export class AppFacts {
       }
       this.fargateSelectors.push(...fargateSelectorsOf(construct));
     }
-    for (const workload of workloads) {
-      const objects = workload.chart.node.findAll().filter(ApiObject.isApiObject);
+    for (const workload of registry.workloads) {
+      const objects = registry.renderedObjectsOf(workload);
       this.chartObjects.set(workload, objects);
-      for (const object of objects.filter(o => o.kind === 'Namespace')) {
-        this.namespacesCreatedOnCluster.add(`${clusterKey(workload.association.cluster)}|${object.name}`);
+      for (const object of objects) {
+        if (object.kind === 'Namespace') this.namespacesCreatedOnCluster.add(`${clusterKey(workload.association.cluster)}|${object.metadata?.name}`);
       }
     }
   }

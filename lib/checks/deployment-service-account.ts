@@ -3,9 +3,11 @@ import { CheckContext } from './check';
 import { annotateError, quote } from '../private/errors';
 
 /** `ServiceAccountMismatch`: the Deployment's pods run as another service account than the association binds. */
-export function checkDeploymentServiceAccount({ registry }: CheckContext) {
+export function checkDeploymentServiceAccount({ registry, facts }: CheckContext) {
   for (const workload of registry.workloads) {
-    const podServiceAccount = ApiObject.of(workload.deployment).toJson()?.spec?.template?.spec?.serviceAccountName;
+    const name = ApiObject.of(workload.deployment).name;
+    const deployment = facts.chartObjects.get(workload)?.find(object => object.kind === 'Deployment' && object.metadata?.name === name);
+    const podServiceAccount = deployment?.spec?.template?.spec?.serviceAccountName;
     if (podServiceAccount !== workload.serviceAccountName) {
       annotateError(workload, 'ServiceAccountMismatch',
         `the Deployment's pods run as service account ${quote(podServiceAccount ?? 'default')} but the association binds ${quote(workload.serviceAccountName)}, so the pods get no credentials`,

@@ -54,7 +54,7 @@ class AppChecks implements IAspect {
   public visit(node: IConstruct): void {
     if (node !== this.root) return;
     const registry = Registry.of(this.root);
-    const context = { registry, facts: new AppFacts(this.root, registry.workloads) };
+    const context = { registry, facts: new AppFacts(this.root, registry) };
     for (const check of APP_CHECKS) check(context);
   }
 }

@@ -8,10 +8,10 @@ export function checkIrsaAnnotation({ registry, facts }: CheckContext) {
     if (workload.migratingFromIrsa) continue;
     for (const object of facts.chartObjects.get(workload) ?? []) {
       if (object.kind !== 'ServiceAccount') continue;
-      const roleArn = object.toJson()?.metadata?.annotations?.[IRSA_ANNOTATION];
+      const roleArn = object.metadata?.annotations?.[IRSA_ANNOTATION];
       if (roleArn !== undefined) {
         annotateWarning(workload, 'IrsaAnnotationPresent',
-          `ServiceAccount ${quote(object.name)} carries the IRSA annotation ${IRSA_ANNOTATION}=${quote(roleArn)} while a Pod Identity association exists; the SDKs prefer IRSA's web identity credentials`,
+          `ServiceAccount ${quote(object.metadata?.name)} carries the IRSA annotation ${IRSA_ANNOTATION}=${quote(roleArn)} while a Pod Identity association exists; the SDKs prefer IRSA's web identity credentials`,
           'remove the annotation, or set migratingFromIrsa: true while moving the workload from IRSA to Pod Identity');
       }
     }

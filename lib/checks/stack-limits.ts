@@ -1,55 +1,98 @@
 // CloudFormation's per-stack limits, checked where this library adds to a stack, so that a stack that grew too big
 // fails at synth with how many workloads fit, not at deploy with CloudFormation's generic message.
-import { CfnElement, CfnResource, Stack } from 'aws-cdk-lib';
+//
+// Cheap by construction: resources are counted from the construct tree in the stack's validation (nothing is
+// resolved), and the template size is read from the file the CDK has just written (nothing is rendered twice).
+import * as fs from 'fs';
+import * as path from 'path';
+import { CfnElement, CfnResource, Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { renderedTemplateOf } from '../private/cluster';
-import { formatProblem } from '../private/errors';
+import { stateOf } from '../private/app-store';
+import { afterTemplatesWritten } from '../private/cluster';
+import { formatProblem, PodIdentityError } from '../private/errors';
 
 /** CloudFormation allows this many resources in one stack. */
 export const MAX_RESOURCES_PER_STACK = 500;
 /** CloudFormation accepts templates up to 1 MB (uploaded through S3). */
 export const MAX_TEMPLATE_BYTES = 1024 * 1024;
 
-const SIZE_CHECK_MIN_RESOURCES = 50;
+const DEFAULT_FIX = 'split the workloads across stacks of at most {fit} (e.g. a WorkloadFleet, or one stack per team or namespace, all importing the same cluster)';
+
+const DEFAULT_SIZE_FIX = 'split the workloads across stacks of at most {fit}, or shrink what each renders (long env values, large session policies)';
+
+/** The fix to print for a stack over a limit (e.g. a fleet's own advice); `{fit}` is replaced by how many fit. */
+export function setStackLimitFix(stack: Stack, fix: string): void {
+  stateOf(stack, 'StackLimitFix', () => ({ fix })).fix = fix;
+}
+
+function fixFor(stack: Stack, fit: number, defaultFix = DEFAULT_FIX): string {
+  return stateOf(stack, 'StackLimitFix', () => ({ fix: defaultFix })).fix.replace('{fit}', String(fit));
+}
+
+/** The resources of a stack (not of its nested stacks), counted from the construct tree. */
+function resourcesOf(root: IConstruct, stack: Stack, into: CfnResource[] = []): CfnResource[] {
+  for (const child of root.node.children) {
+    if (Stack.isStack(child)) continue; // a nested stack or a stack under a stack: its own template
+    if (CfnResource.isCfnResource(child)) into.push(child);
+    resourcesOf(child, stack, into);
+  }
+  return into;
+}
+
+/** The units this library added to a stack: workloads, and associations that are not inside a workload. */
+function unitsOf(registered: IConstruct[]): IConstruct[] {
+  const set = new Set(registered);
+  return registered.filter(unit => !unit.node.scopes.some(scope => scope !== unit && set.has(scope)));
+}
 
 /**
- * The limit errors of a stack, given the constructs of this library in it (workloads, and associations, which count
- * as part of the workload around them). Meant for a validation of the stack: CDK runs it after all aspects.
+ * The resource-limit errors of a stack, given the constructs of this library in it (workloads, and associations,
+ * which count as part of the workload around them). Meant for a validation of the stack: CDK runs it after all
+ * aspects. Also registers the stack for the template-size check after synthesis.
  */
 export function validateStackLimits(stack: Stack, registered: IConstruct[]): string[] {
-  const registeredSet = new Set(registered);
-  // The outermost registered construct around a construct: an association inside a workload is the workload's.
-  const unitOf = (construct: IConstruct) => construct.node.scopes.find(scope => registeredSet.has(scope));
-  const units = registered.filter(unit => unitOf(unit) === unit);
-  const resources = stack.node.findAll().filter(c => CfnResource.isCfnResource(c) && Stack.of(c) === stack) as CfnResource[];
-  const ours = resources.filter(resource => unitOf(resource) !== undefined);
-  const ourCount = ours.length;
+  checkTemplateSizeAfterSynthesis(stack, registered);
+  const resources = resourcesOf(stack, stack);
+  if (resources.length <= MAX_RESOURCES_PER_STACK) return [];
+  const units = unitsOf(registered);
+  const ourCount = units.reduce((sum, unit) => sum + resourcesOf(unit, stack).length + (CfnResource.isCfnResource(unit) ? 1 : 0), 0);
   const perUnit = Math.max(1, Math.ceil(ourCount / units.length));
-  const errors: string[] = [];
+  const fit = Math.max(0, Math.floor((MAX_RESOURCES_PER_STACK - (resources.length - ourCount)) / perUnit));
+  return [formatProblem('StackLimitExceeded',
+    `stack ${stack.stackName} would have ${resources.length} resources and CloudFormation allows ${MAX_RESOURCES_PER_STACK}; its ${units.length} Pod Identity workloads/associations add ${ourCount} (about ${perUnit} each), so at most ${fit} fit beside the stack's other ${resources.length - ourCount} resources`,
+    fixFor(stack, fit))];
+}
 
-  if (resources.length > MAX_RESOURCES_PER_STACK) {
-    const fit = Math.max(0, Math.floor((MAX_RESOURCES_PER_STACK - (resources.length - ourCount)) / perUnit));
-    errors.push(formatProblem('StackLimitExceeded',
-      `stack ${stack.stackName} would have ${resources.length} resources and CloudFormation allows ${MAX_RESOURCES_PER_STACK}; its ${units.length} Pod Identity workloads/associations add ${ourCount} (about ${perUnit} each), so at most ${fit} fit beside the stack's other ${resources.length - ourCount} resources`,
-      `split the workloads across stacks of at most ${fit} (e.g. one stack per team or namespace, all importing the same cluster)`));
-    return errors; // the template size is moot, and measuring it costs a full render
-  }
+/** Once the stage's templates are written, fails synthesis for any of these stacks whose template is over 1 MB. */
+function checkTemplateSizeAfterSynthesis(stack: Stack, registered: IConstruct[]): void {
+  const stage = Stage.of(stack);
+  if (!stage) return;
+  const stacks = stateOf(stage, 'TemplateSizeChecks', () => {
+    const checked = new Map<Stack, IConstruct[]>();
+    afterTemplatesWritten(stage, outdir => {
+      const errors = [...checked].flatMap(([s, units]) => templateSizeErrors(s, units, outdir));
+      if (errors.length > 0) throw new PodIdentityError('StackLimitExceeded', errors.join('\n'));
+    });
+    return checked;
+  });
+  stacks.set(stack, registered);
+}
 
-  // Measuring the size means rendering the template a second time (~20% of synth). Below this many resources a
-  // 1 MB template would need over 20 KB per resource, far beyond what this library renders, so it is skipped.
-  if (resources.length < SIZE_CHECK_MIN_RESOURCES) return errors;
-  const template = renderedTemplateOf(stack);
-  const size = Buffer.byteLength(JSON.stringify(template, undefined, 1));
-  if (size > MAX_TEMPLATE_BYTES) {
-    const logicalIds = new Set(ours.map(r => stack.resolve((r as CfnElement).logicalId)));
-    const ourBytes = Object.entries(template.Resources ?? {})
-      .filter(([id]) => logicalIds.has(id))
-      .reduce((sum, [, r]) => sum + Buffer.byteLength(JSON.stringify(r, undefined, 1)), 0);
-    const perUnitBytes = Math.max(1, Math.ceil(ourBytes / units.length));
-    const fit = Math.max(0, Math.floor((MAX_TEMPLATE_BYTES - (size - ourBytes)) / perUnitBytes));
-    errors.push(formatProblem('StackLimitExceeded',
-      `stack ${stack.stackName} would have a ${size}-byte template and CloudFormation accepts ${MAX_TEMPLATE_BYTES}; its ${units.length} Pod Identity workloads/associations take ${ourBytes} bytes (about ${perUnitBytes} each), so at most ${fit} fit`,
-      `split the workloads across stacks of at most ${fit}, or shrink what each renders (long env values, large session policies)`));
-  }
-  return errors;
+function templateSizeErrors(stack: Stack, registered: IConstruct[], outdir: string): string[] {
+  const file = path.join(outdir, stack.templateFile);
+  if (!fs.existsSync(file)) return [];
+  const size = fs.statSync(file).size;
+  if (size <= MAX_TEMPLATE_BYTES) return [];
+  // Over the limit (rare): now it is worth reading the template to say how much is ours.
+  const template = JSON.parse(fs.readFileSync(file, 'utf-8'));
+  const units = unitsOf(registered);
+  const logicalIds = new Set(units.flatMap(unit => resourcesOf(unit, stack)).map(r => stack.resolve((r as CfnElement).logicalId)));
+  const ourBytes = Object.entries(template.Resources ?? {})
+    .filter(([id]) => logicalIds.has(id))
+    .reduce((sum, [, r]) => sum + Buffer.byteLength(JSON.stringify(r, undefined, 1)), 0);
+  const perUnitBytes = Math.max(1, Math.ceil(ourBytes / units.length));
+  const fit = Math.max(0, Math.floor((MAX_TEMPLATE_BYTES - (size - ourBytes)) / perUnitBytes));
+  return [formatProblem('StackLimitExceeded',
+    `stack ${stack.stackName} would have a ${size}-byte template and CloudFormation accepts ${MAX_TEMPLATE_BYTES}; its ${units.length} Pod Identity workloads/associations take ${ourBytes} bytes (about ${perUnitBytes} each), so at most ${fit} fit`,
+    fixFor(stack, fit, DEFAULT_SIZE_FIX))];
 }

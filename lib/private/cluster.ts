@@ -1,11 +1,12 @@
 // The one place that knows the difference between aws-eks and aws-eks-v2 clusters, and every aws-cdk-lib internal
 // this library touches. Each internal is read through a function here that fails loudly, naming the internal, when
 // an aws-cdk-lib release changes it; test/private/aws-cdk-internals.test.ts exercises each of them.
-import { attachCustomSynthesis, CfnResource, ISynthesisSession, Lazy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { attachCustomSynthesis, CfnResource, ISynthesisSession, Lazy, Resource, Stack, Stage, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
+import { stateOf } from './app-store';
 import { problem, problemIdOf } from './errors';
 
 /** A cluster from either EKS module, new or imported: what Kubernetes manifests need (a kubectl provider). */
@@ -188,14 +189,6 @@ export function awsCdkManagedAgentAddon(cluster: eks.IClusterRef): eks.CfnAddon 
   return resource;
 }
 
-/** The rendered template of a stack (what `cdk synth` writes), without writing it. */
-export function renderedTemplateOf(stack: Stack): any {
-  // Internal: Stack._toCloudFormation() renders the template; the public route (synthesis) writes files.
-  const render = (stack as any)._toCloudFormation;
-  if (typeof render !== 'function') throw internalChanged('Stack._toCloudFormation()', 'renders the template');
-  return render.call(stack);
-}
-
 /** The options for applying a manifest that are shared by both modules. */
 export interface ApplyManifestOptions {
   /** Renders the Kubernetes objects; called at synthesis, so later changes to the objects are included. */
@@ -223,11 +216,35 @@ export function applyManifest(scope: Construct, id: string, cluster: AnyCluster,
   const pruneLabel = PRUNE_LABEL_PREFIX + manifest.node.addr;
   const stack = Stack.of(manifest);
   resource.addPropertyOverride('Manifest', Lazy.string({
-    produce: () => stack.toJsonString(options.render().map(object => withLabel(object, pruneLabel))),
+    produce: () => tokenAwareJson(stack, options.render().map(object => withLabel(object, pruneLabel))),
   }));
   resource.addPropertyOverride('PruneLabel', pruneLabel);
   return manifest;
 }
+
+/**
+ * `stack.toJsonString(value)` at a fraction of the cost for large values with few tokens: the value is serialized
+ * natively, and only the values that hold tokens go through `toJsonString` (which escapes literals and embeds
+ * intrinsics). The CDK then resolves one flat string instead of walking every object of every Kubernetes object,
+ * twice per synthesis (reference discovery and template rendering).
+ */
+export function tokenAwareJson(stack: Stack, value: unknown): string {
+  const tokens: unknown[] = [];
+  const json = JSON.stringify(value, (_key, item) => {
+    const isToken = typeof item === 'string' ? Token.isUnresolved(item)
+      : typeof item === 'number' ? Token.isUnresolved(item)
+        : typeof item === 'object' && item !== null && typeof item.resolve === 'function';
+    if (!isToken) return item;
+    tokens.push(item);
+    return `${TOKEN_MARK}${tokens.length - 1}${TOKEN_MARK}`;
+  });
+  if (tokens.length === 0) return json;
+  return json.replace(TOKEN_PLACEHOLDER, (_match, index) => stack.toJsonString(tokens[Number(index)]));
+}
+
+// A character JSON.stringify escapes (as \u0000) and that cannot occur unescaped in its output.
+const TOKEN_MARK = '\u0000';
+const TOKEN_PLACEHOLDER = /"\\u0000(\d+)\\u0000"/g;
 
 function withLabel(object: Record<string, any>, label: string): Record<string, any> {
   const metadata = object.metadata ?? {};
@@ -289,5 +306,45 @@ export function allowCrossAccountReference(resource: IConstruct): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * The cluster as manifests in other stacks should use it, so that the app has one kubectl provider per cluster.
+ *
+ * Every cluster already shares one provider across stacks except an imported aws_eks cluster without a
+ * `kubectlProvider`: aws-cdk-lib's `KubectlProvider.getOrCreate` makes one (a nested stack with Lambdas) in each stack
+ * that applies a manifest. For that one, the provider is made once in the cluster's stack, and a second import
+ * of the cluster carries it.
+ */
+export function sharedKubectlCluster(cluster: AnyCluster): AnyCluster {
+  if (clusterModule(cluster) !== ClusterModule.EKS || isNewCluster(cluster) || (cluster as eks.ICluster).kubectlProvider) return cluster;
+  const v1 = cluster as eks.ICluster;
+  return stateOf(v1, 'SharedKubectlCluster', () => {
+    const kubectlProvider = eks.KubectlProvider.getOrCreate(v1, v1);
+    return eks.Cluster.fromClusterAttributes(v1, 'SharedKubectlCluster', {
+      clusterName: v1.clusterName,
+      kubectlProvider,
+      kubectlRoleArn: v1.kubectlRole?.roleArn,
+      kubectlLayer: v1.kubectlLayer,
+    });
+  });
+}
+
+// Internal: the symbol under which aws-cdk-lib's attachCustomSynthesis stores a construct's onSynthesize hook
+// (non-configurable, so a construct can have only one).
+const CUSTOM_SYNTHESIS = Symbol.for('@aws-cdk/core:customSynthesis');
+
+/**
+ * Calls `callback(outdir)` once a stage's templates are written (the stage's own synthesis hook runs after all its
+ * stacks', which synthesize first in CDK's post-order walk). Falls back to a hook on a new child of the stage, which
+ * runs after the stacks created before it, if the stage already has a hook of its own.
+ */
+export function afterTemplatesWritten(stage: Stage, callback: (outdir: string) => void): void {
+  const onSynthesize = (session: ISynthesisSession) => callback(session.outdir);
+  if ((stage as any)[CUSTOM_SYNTHESIS] === undefined) {
+    attachCustomSynthesis(stage, { onSynthesize });
+  } else {
+    attachCustomSynthesis(new Construct(stage, 'PodIdentityTemplateSizeCheck'), { onSynthesize });
   }
 }

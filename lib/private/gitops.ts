@@ -25,6 +25,8 @@ export interface DeliveryTarget {
   readonly namespace: string;
   readonly deploymentName: string;
   readonly chart: cdk8s.Chart;
+  /** Renders the chart's objects (once per synthesis: checks and delivery share the result). */
+  readonly render: () => Array<Record<string, any>>;
   /** The Namespace object of the chart, when the workload creates the namespace. */
   readonly namespaceObject?: IConstruct;
 }
@@ -92,7 +94,7 @@ function clusterFolderOf(target: GitOpsTarget): string {
 /** The objects of a workload's chart as written: the Namespace (if the workload creates it) and the rest. */
 function objectsOf(target: GitOpsTarget): { namespace?: any; others: any[] } {
   const namespaceName = target.namespaceObject && cdk8s.ApiObject.of(target.namespaceObject).name;
-  const all = target.chart.toJson();
+  const all = target.render();
   const isOwnNamespace = (o: any) => namespaceName !== undefined && o.kind === 'Namespace' && o.metadata?.name === namespaceName;
   return { namespace: all.find(isOwnNamespace), others: all.filter(o => !isOwnNamespace(o)) };
 }
@@ -101,7 +103,7 @@ function objectsOf(target: GitOpsTarget): { namespace?: any; others: any[] } {
 function tokensIn(writer: Construct, target: GitOpsTarget): string[] {
   const stack = Stack.of(writer);
   const errors: string[] = [];
-  for (const object of target.chart.toJson()) {
+  for (const object of target.render()) {
     const objectName = `${object.kind} ${object.metadata?.namespace ? `${object.metadata.namespace}/` : ''}${object.metadata?.name}`;
     forEachToken(object, '', (fieldPath, value) => errors.push(formatProblem('TokenInGitOpsManifest',
       `${objectName} field ${fieldPath} is a CloudFormation token (${quote(stack.resolve(value))}), known only at deploy time, so it cannot be written to a GitOps YAML file`,

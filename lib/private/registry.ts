@@ -3,10 +3,12 @@
 import { Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { appStateOf, stateOf } from './app-store';
 import { clusterKey } from './cluster';
+import { withoutServerDefaults } from './kubernetes-defaults';
 
 /** What the rest of the library needs to know of an association. */
 export interface RegisteredAssociation extends IConstruct {
@@ -57,6 +59,7 @@ export class Registry {
   private readonly generatedTrustTargetRoles = new Set<iam.IRole>();
   private readonly associationsByTargetRole = new Map<iam.IRole, RegisteredAssociation[]>();
   private readonly observers = new Map<iam.IRole, Array<(association: RegisteredAssociation) => void>>();
+  private readonly renderedObjects = new WeakMap<RegisteredWorkload, Array<Record<string, any>>>();
 
   private constructor() {}
 
@@ -104,6 +107,20 @@ export class Registry {
 
   public addWorkload(workload: RegisteredWorkload): void {
     this.workloads.push(workload);
+  }
+
+  /**
+   * The Kubernetes objects of a workload's chart, rendered once at synthesis (by the first reader: a check or the
+   * manifest) and shared: cdk8s rendering is the costliest part of a workload. Fields the API server defaults
+   * to the same value are left out.
+   */
+  public renderedObjectsOf(workload: RegisteredWorkload): Array<Record<string, any>> {
+    let objects = this.renderedObjects.get(workload);
+    if (!objects) {
+      objects = (workload.chart as cdk8s.Chart).toJson().map(withoutServerDefaults);
+      this.renderedObjects.set(workload, objects);
+    }
+    return objects;
   }
 
   /** Records a role whose trust is scoped to its associations. */

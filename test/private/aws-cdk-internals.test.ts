@@ -1,5 +1,7 @@
 // Every aws-cdk-lib internal the library touches lives in lib/private/cluster.ts. Each test here fails, naming the
 // internal, when an aws-cdk-lib release changes it: read the failure before upgrading the aws-cdk-lib dev pin.
+import * as fs from 'fs';
+import * as path from 'path';
 import { ISynthesisSession, CfnResource, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
@@ -8,7 +10,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import {
   awsCdkManagedAgentAddon, cfnPropertiesOf, ClusterModule, clusterModule, fargateSelectorsOf, kubernetesVersion,
-  literalClusterNameOf, onSynthesis, PRUNE_LABEL_PREFIX, renderedTemplateOf,
+  literalClusterNameOf, onSynthesis, PRUNE_LABEL_PREFIX, afterTemplatesWritten,
 } from '../../lib/private/cluster';
 import { importedEksCluster, importedEksV2Cluster, KUBECTL_LAYER_ARN, newEksCluster, newEksV2Cluster, newStack } from '../helpers/clusters';
 
@@ -50,11 +52,14 @@ describe('aws-cdk-lib internals the library relies on', () => {
     expect(() => cfnPropertiesOf({} as CfnResource)).toThrow(/AwsCdkInternalChanged.*CfnResource\._cfnProperties/);
   });
 
-  test('Stack._toCloudFormation() renders the template synthesis writes', () => {
-    const { stack } = newStack();
+  test('attachCustomSynthesis on a stage runs after its stacks\' templates are written (the @aws-cdk/core:customSynthesis hook)', () => {
+    const { app, stack } = newStack();
     newEksV2Cluster(stack);
-    const written = Template.fromStack(stack).toJSON();
-    expect(renderedTemplateOf(stack)).toEqual(written);
+    const seen: boolean[] = [];
+    afterTemplatesWritten(app, outdir => seen.push(fs.existsSync(path.join(outdir, stack.templateFile))));
+    afterTemplatesWritten(app, outdir => seen.push(fs.existsSync(path.join(outdir, stack.templateFile)))); // a second hook still runs
+    app.synth();
+    expect(seen).toEqual([true, true]);
   });
 
   test('Cluster.eksPodIdentityAgent is an Addon whose default child is the CfnAddon (new clusters); none for imports', () => {

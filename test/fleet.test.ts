@@ -1,0 +1,189 @@
+// WorkloadFleet: workloads placed across stacks within CloudFormation's limits, placement that never moves a
+// workload when others come and go, and spec files whose errors name the file, the entry and the field.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { PodIdentityErrors, WorkloadFleet } from '../lib';
+import { ClusterKind, ENV, makeCluster } from './helpers/clusters';
+
+const IMAGE = 'public.ecr.aws/aws-containers/retail-store-sample-cart:1.0.0';
+
+function fleetApp(kind: ClusterKind = 'imported-eks-v2', stackCount?: number) {
+  const app = new App();
+  const clusterStack = new Stack(app, 'ClusterStack', { env: ENV });
+  const cluster = makeCluster(kind, clusterStack);
+  const fleet = new WorkloadFleet(app, 'Fleet', { cluster, stackCount });
+  return { app, clusterStack, cluster, fleet };
+}
+
+function addServices(fleet: WorkloadFleet, ids: string[]) {
+  for (const id of ids) fleet.addWorkload(id, { namespace: id, image: IMAGE, port: 8080 });
+}
+
+const ids = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `svc-${from + i}`);
+
+/** Workload id -> the name of the stack it is in. */
+function placements(fleet: WorkloadFleet): Map<string, string> {
+  return new Map(fleet.workloads.map(w => [w.node.id, Stack.of(w).stackName]));
+}
+
+function thrownBy(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('expected an error');
+}
+
+describe('stable placement', () => {
+  test('adding, removing and reordering workloads never moves another workload', () => {
+    const before = fleetApp('imported-eks-v2', 8);
+    addServices(before.fleet, ids(0, 300));
+    const first = placements(before.fleet);
+    expect(new Set(first.values()).size).toBe(8);
+
+    // Remove 50, add 100 new ones, and add the rest in reverse order.
+    const after = fleetApp('imported-eks-v2', 8);
+    addServices(after.fleet, [...ids(300, 400), ...ids(50, 300).reverse()]);
+    const second = placements(after.fleet);
+    for (const id of ids(50, 300)) expect(second.get(id)).toBe(first.get(id));
+    expect([...second.keys()].filter(id => !first.has(id))).toHaveLength(100);
+  });
+
+  test('the placement does not depend on the cluster kind, only on the id and the stack count', () => {
+    const a = fleetApp('eks-v2', 5);
+    const b = fleetApp('imported-eks', 5);
+    addServices(a.fleet, ids(0, 40));
+    addServices(b.fleet, ids(0, 40).reverse());
+    expect(placements(b.fleet)).toEqual(placements(a.fleet));
+  });
+});
+
+describe('limits and shared cluster resources', () => {
+  test('300 workloads on 4 stacks: each template within 500 resources and 1 MB, one agent add-on, nothing per stack but workloads', () => {
+    const { app, clusterStack, fleet } = fleetApp('eks-v2', 4);
+    addServices(fleet, ids(0, 300));
+    const assembly = app.synth();
+    expect(fleet.stacks).toHaveLength(4);
+    let workloads = 0;
+    for (const stack of fleet.stacks) {
+      const artifact = assembly.getStackByName(stack.stackName);
+      const resources = Object.values<any>(artifact.template.Resources);
+      expect(resources.length).toBeLessThanOrEqual(500);
+      expect(fs.statSync(path.join(assembly.directory, artifact.templateFile)).size).toBeLessThanOrEqual(1024 * 1024);
+      // Only the workloads' resources: no add-on, no kubectl provider, no nested stack in a fleet stack.
+      const types = new Set(resources.map(r => r.Type));
+      expect([...types].sort()).toEqual(['AWS::EKS::PodIdentityAssociation', 'AWS::IAM::Role', 'Custom::AWSCDK-EKS-KubernetesResource']);
+      workloads += resources.filter(r => r.Type === 'AWS::EKS::PodIdentityAssociation').length;
+      // Cross-stack references: only the cluster's name and its kubectl provider.
+      const imports = new Set(JSON.stringify(artifact.template).match(/"Fn::ImportValue":"[^"]+"/g) ?? []);
+      for (const imported of imports) expect(imported).toMatch(/ClusterStack:ExportsOutput(RefCluster|FnGetAttClusterKubectlProvider)/);
+    }
+    expect(workloads).toBe(300);
+    const clusterTemplate = Template.fromStack(clusterStack);
+    clusterTemplate.resourceCountIs('AWS::EKS::Addon', 1);
+    // Every fleet stack deploys after the cluster stack (the add-on), never the other way round.
+    for (const stack of fleet.stacks) expect(stack.dependencies).toContain(clusterStack);
+  });
+
+  test('an imported aws_eks cluster without a kubectl provider gets one provider, in its own stack', () => {
+    const { app, clusterStack, fleet } = fleetApp('imported-eks', 3);
+    addServices(fleet, ids(0, 20));
+    app.synth();
+    const nestedStacks = app.node.findAll().filter(c => c instanceof Stack && (c as Stack).nested);
+    expect(nestedStacks).toHaveLength(1);
+    expect(nestedStacks[0].node.scopes).toContain(clusterStack);
+    for (const stack of fleet.stacks) Template.fromStack(stack).resourceCountIs('AWS::CloudFormation::Stack', 0);
+  });
+
+  test('a stack over 500 resources fails synthesis with the fleet\'s fix', () => {
+    const { app, fleet } = fleetApp('imported-eks-v2', 1);
+    addServices(fleet, ids(0, 170));
+    expect(() => app.synth()).toThrow(/\[cdk-eks-pod-identity:StackLimitExceeded\] stack FleetWorkloads0\w+ would have 510 resources .* so at most 166 fit .*Fix: the fleet Fleet puts too many workloads in this stack: raise stackCount/);
+  });
+
+  test('a workload id used twice is rejected', () => {
+    const { fleet } = fleetApp();
+    addServices(fleet, ['carts']);
+    const error = thrownBy(() => addServices(fleet, ['carts']));
+    expect(PodIdentityErrors.problemIdOf(error)).toBe('DuplicateFleetWorkload');
+    expect(error.message).toMatch(/already has a workload with id "carts" \(at Fleet\/Workloads\d+\/carts\)/);
+  });
+
+  test.each([0, -1, 1.5])('stackCount %p is rejected', stackCount => {
+    const error = thrownBy(() => fleetApp('imported-eks-v2', stackCount));
+    expect(PodIdentityErrors.problemIdOf(error)).toBe('InvalidStackCount');
+  });
+});
+
+describe('spec files', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-spec-'));
+  const write = (name: string, text: string) => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, text);
+    return file;
+  };
+
+  test('a YAML file adds its workloads with their options', () => {
+    const file = write('fleet.yaml', [
+      'workloads:',
+      '  - id: carts',
+      '    namespace: carts',
+      `    image: ${IMAGE}`,
+      '    replicas: 3',
+      '    port: 8080',
+      '    env: { TABLE: carts }',
+      '  - id: orders',
+      '    namespace: orders',
+      `    image: ${IMAGE}`,
+      '    serviceAccountName: orders-sa',
+    ].join('\n'));
+    const { fleet } = fleetApp();
+    const workloads = fleet.addWorkloadsFromFile(file);
+    expect(workloads.map(w => w.serviceAccountName)).toEqual(['carts', 'orders-sa']);
+    expect(fleet.tryFindWorkload('carts')?.deployment.replicas).toBe(3);
+    expect(fleet.tryFindWorkload('carts')?.deployment.containers[0].env.variables.TABLE.value).toBe('carts');
+  });
+
+  test('a JSON file given as specFile', () => {
+    const file = write('fleet.json', JSON.stringify([{ id: 'carts', namespace: 'carts', image: IMAGE }]));
+    const app = new App();
+    const cluster = makeCluster('imported-eks-v2', new Stack(app, 'ClusterStack', { env: ENV }));
+    const fleet = new WorkloadFleet(app, 'Fleet', { cluster, specFile: file });
+    expect(fleet.workloads.map(w => w.namespace)).toEqual(['carts']);
+  });
+
+  test.each([
+    ['missing field', 'a.json', JSON.stringify({ workloads: [{ id: 'carts', image: IMAGE }] }), /a\.json, entry 1 \(id "carts"\): field "namespace" is missing/],
+    ['wrong type', 'b.yaml', `- id: carts\n  namespace: carts\n  image: ${IMAGE}\n  replicas: two\n`, /b\.yaml, entry 1 \(id "carts"\): field "replicas" is "two", expected a whole number >= 0/],
+    ['env value not a string', 'c.yaml', `- id: carts\n  namespace: carts\n  image: ${IMAGE}\n  env: { PORT: 8080 }\n`, /c\.yaml, entry 1 \(id "carts"\): field "env" is \{"PORT":8080\}, expected a map of names to string values/],
+    ['unknown field', 'd.json', JSON.stringify([{ id: 'a', namespace: 'a', image: IMAGE }, { id: 'b', namespace: 'b', image: IMAGE, replica: 2 }]), /d\.json, entry 2 \(id "b"\): field "replica" is not a workload option a spec file can set/],
+    ['duplicate id', 'e.json', JSON.stringify([{ id: 'a', namespace: 'a', image: IMAGE }, { id: 'a', namespace: 'b', image: IMAGE }]), /e\.json, entry 2 \(id "a"\): id "a" is used again \(first at entry 1\)/],
+    ['not a list', 'f.yaml', 'carts: {}\n', /f\.yaml" holds neither a list of workloads nor an object with a "workloads" list/],
+    ['not an object', 'g.json', '[42]', /g\.json, entry 1 is 42, not an object/],
+    ['syntax error', 'h.json', '[{"id": ', /h\.json" cannot be parsed/],
+  ])('%s: the error names the file, the entry and the field', (_case, name, text, message) => {
+    const file = write(name, text);
+    const { fleet } = fleetApp();
+    const error = thrownBy(() => fleet.addWorkloadsFromFile(file));
+    expect(PodIdentityErrors.problemIdOf(error)).toBe('InvalidFleetSpec');
+    expect(error.message).toMatch(message);
+  });
+
+  test('a value the workload rejects: its own error, prefixed with the file and entry', () => {
+    const file = write('i.json', JSON.stringify([{ id: 'carts', namespace: 'Carts_NS', image: IMAGE }]));
+    const { fleet } = fleetApp();
+    const error = thrownBy(() => fleet.addWorkloadsFromFile(file));
+    expect(PodIdentityErrors.problemIdOf(error)).toBe('InvalidNamespace');
+    expect(error.message).toMatch(/^.*i\.json, entry 1 \(id "carts"\): \[cdk-eks-pod-identity:InvalidNamespace\] namespace "Carts_NS"/);
+  });
+
+  test('a file that does not exist', () => {
+    const { fleet } = fleetApp();
+    const error = thrownBy(() => fleet.addWorkloadsFromFile(path.join(dir, 'missing.yaml')));
+    expect(error.message).toMatch(/\[cdk-eks-pod-identity:InvalidFleetSpec\] fleet spec file ".*missing\.yaml" does not exist/);
+  });
+});
