@@ -103,10 +103,11 @@ describe('the recipe decides like AWS would', () => {
     expect(await podMay(otherAccount, 'dynamodb:GetItem', TABLE_ARN)).toBe(false);
   });
 
-  test('placeholders are substituted: the table ARN given, the cluster by its logical id in trust and tags alike', () => {
+  test('placeholders are substituted: the table ARN given, the cluster by its ARN attribute in trust and tags alike', () => {
     const clusterId = stack.getLogicalId((stack.cluster as any).node.defaultChild as CfnElement);
     expect(carts.sessionTags['eks-cluster-name']).toBe(clusterId);
-    expect(carts.role.trustPolicy.Statement[0].Condition.StringEquals['aws:RequestTag/eks-cluster-name']).toEqual([clusterId]);
+    expect(carts.sessionTags['eks-cluster-arn']).toBe(`${clusterId}.Arn`);
+    expect(carts.role.trustPolicy.Statement[0].Condition.StringEquals['aws:RequestTag/eks-cluster-arn']).toEqual(`${clusterId}.Arn`);
     expect(JSON.stringify(carts.role.policies)).toContain(TABLE_ARN);
     expect(JSON.stringify(carts)).not.toMatch(/\$\{/);
   });

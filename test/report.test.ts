@@ -58,7 +58,7 @@ describe('on templates made by this library', () => {
     const entry = entryOf(report, 'carts', 'carts');
     expect(entry.role.inAssembly).toBe(true);
     expect(entry.role.arn).toBe(`\${${entry.role.logicalId}.Arn}`);
-    expect(entry.role.trustScope).toBe(`pods.eks.amazonaws.com (cluster ${clusterName}; namespace carts; service account carts)`);
+    expect(entry.role.trustScope).toBe(`pods.eks.amazonaws.com (cluster \${${clusterId}.Arn}; namespace carts; service account carts)`);
     expect(entry.sessionTagsEnabled).toBe(true);
     expect(entry.targetRole).toBeUndefined();
     expect(entry.roleChain).toEqual([entry.role.arn]);
@@ -83,7 +83,8 @@ describe('on templates made by this library', () => {
       'aws-managed AmazonS3ReadOnlyAccess',
     ]);
     expect(entry.role.policies[1].document.Statement).toEqual([
-      { Action: ['sts:AssumeRole', 'sts:TagSession'], Effect: 'Allow', Resource: TARGET_ROLE_ARN },
+      // Session tags are off for this association: the target role is only assumed, never tagged.
+      { Action: 'sts:AssumeRole', Effect: 'Allow', Resource: TARGET_ROLE_ARN },
     ]);
     expect(entry.role.policies[2].document.Statement[0].Action).toBe('sqs:SendMessage');
     expect(entry.role.policies[3].document).toBeUndefined();
@@ -105,7 +106,8 @@ describe('on templates made by this library', () => {
   test('session tags EKS sends, and every placeholder with the intrinsic it stands for', () => {
     const entry = entryOf(report, 'carts', 'carts');
     expect(entry.sessionTags).toEqual({
-      'eks-cluster-arn': `arn:\${AWS::Partition}:eks:\${AWS::Region}:\${AWS::AccountId}:cluster/${clusterName}`,
+      // A cluster of the assembly: its ARN attribute, as the scoped trust names it.
+      'eks-cluster-arn': `\${${clusterId}.Arn}`,
       'eks-cluster-name': clusterName,
       'kubernetes-namespace': 'carts',
       'kubernetes-service-account': 'carts',
@@ -113,6 +115,7 @@ describe('on templates made by this library', () => {
       'kubernetes-pod-uid': '${PodUid}',
     });
     expect(entry.placeholders[clusterId]).toEqual({ Ref: clusterId });
+    expect(entry.placeholders[`${clusterId}.Arn`]).toEqual({ 'Fn::GetAtt': [clusterId, 'Arn'] });
     expect(entry.placeholders[`${tableId}.Arn`]).toEqual({ 'Fn::GetAtt': [tableId, 'Arn'] });
     expect(Object.keys(entry.placeholders)).toEqual([...Object.keys(entry.placeholders)].sort());
   });

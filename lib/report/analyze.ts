@@ -3,6 +3,9 @@
 import { CloudAssembly, Json, Located, Template, isObject, sortedEntries } from './assembly';
 import { FindingId, FindingSeverity, PodIdentityReportEntry, PolicyKind, ReportFinding, ReportPolicy, ReportRole } from './model';
 
+/** Resource types of EKS clusters (aws-eks-v2's, and aws-eks's custom resource). */
+const CLUSTER_TYPES = ['AWS::EKS::Cluster', 'Custom::AWSCDK-EKS-Cluster'];
+
 const POD_IDENTITY_PRINCIPAL = 'pods.eks.amazonaws.com';
 // The partition may be a placeholder (`arn:${AWS::Partition}:iam::aws:policy/...`).
 const AWS_MANAGED_POLICY_ARN = /^arn:.*?:iam::aws:policy\/(.+)$/;
@@ -111,7 +114,12 @@ class Analysis {
     const sessionTagsEnabled = !(props.DisableSessionTags === true || props.DisableSessionTags === 'true');
     const sessionTags: Record<string, string> = {};
     if (sessionTagsEnabled) {
-      const clusterArn = render({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':eks:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':cluster/']] }) + cluster;
+      // A cluster of the assembly is known by its ARN attribute (as a trust scoped by cluster ARN names it); any
+      // other by the ARN EKS builds from the name.
+      const located = this.assembly.locate(props.ClusterName, template);
+      const clusterArn = located && CLUSTER_TYPES.includes(located.template.resources[located.logicalId]?.Type)
+        ? this.assembly.render({ 'Fn::GetAtt': [located.logicalId, 'Arn'] }, located.template, placeholders)
+        : render({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':eks:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':cluster/']] }) + cluster;
       placeholders.set('PodName', 'the name of the pod (differs per pod)');
       placeholders.set('PodUid', 'the uid of the pod (differs per pod)');
       Object.assign(sessionTags, {
