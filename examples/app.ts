@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // The bundled examples as one CDK app: `npx cdk synth` (offline) or `npx cdk deploy <stack>`.
 // The cluster stacks create their own VPC and EKS cluster unless `-c clusterName=... -c kubectlRoleArn=...` names
-// an existing cluster (see example-cluster.ts). Carts and S3 demo are environment-agnostic; the cross-account pair
+// an existing cluster (see example-cluster.ts). Carts, platform and S3 demo are environment-agnostic; the cross-account pair
 // has two explicit environments (placeholder accounts by default), so synthesis needs no AWS account either way.
 import { App } from 'aws-cdk-lib';
 import { CartsExampleStack } from './carts-stack';
 import { CrossAccountClusterStack, CrossAccountDataStack } from './cross-account-stack';
 import { crossAccountEnvironmentsFromContext } from './example-cluster';
+import { PlatformExampleStack } from './platform-stack';
 import { S3DemoExampleStack } from './s3-demo-stack';
 
 const app = new App();
@@ -15,6 +16,9 @@ new CartsExampleStack(app, 'CartsExampleStack', {
 });
 new S3DemoExampleStack(app, 'S3DemoExampleStack', {
   description: 'cdk-eks-pod-identity example: the EKS Pod Identity walkthrough (AWS CLI pods listing S3)',
+});
+new PlatformExampleStack(app, 'PlatformExampleStack', {
+  description: 'cdk-eks-pod-identity example: cluster software on EKS Pod Identity (EBS CSI driver add-on, external-dns for one zone, AWS Load Balancer Controller)',
 });
 // Two accounts: `-c clusterAccount=... -c dataAccount=... -c region=...` (placeholders synthesize offline).
 const crossAccount = crossAccountEnvironmentsFromContext(app);

@@ -31,6 +31,8 @@ export const CONTEXT_KEYS = {
   kubectlSecurityGroupIds: 'kubectlSecurityGroupIds',
   /** Optional: `true` when the cluster already runs the eks-pod-identity-agent add-on (or is an EKS Auto Mode cluster). */
   podIdentityAgentInstalled: 'podIdentityAgentInstalled',
+  /** Platform example: the name of the public hosted zone it creates for external-dns (default platform.example.com). */
+  hostedZoneName: 'hostedZoneName',
   /** Cross-account example: the account of the cluster (default 111111111111). */
   clusterAccount: 'clusterAccount',
   /** Cross-account example: the account that owns the data (default 222222222222). */
@@ -46,6 +48,11 @@ export function crossAccountEnvironmentsFromContext(scope: Construct): { cluster
     cluster: { account: context(scope, CONTEXT_KEYS.clusterAccount) ?? '111111111111', region },
     data: { account: context(scope, CONTEXT_KEYS.dataAccount) ?? '222222222222', region },
   };
+}
+
+/** The platform example's hosted zone name, from CDK context or a placeholder that synthesizes offline. */
+export function hostedZoneNameFromContext(scope: Construct): string {
+  return context(scope, CONTEXT_KEYS.hostedZoneName) ?? 'platform.example.com';
 }
 
 /** Where the examples run: an existing cluster. Leave undefined to create a new VPC and cluster. */

@@ -4,6 +4,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { EXISTING_CLUSTER_CONTEXT } from './example-helpers';
 import { CartsExampleStack } from '../../examples/carts-stack';
 import { NagAcknowledgement } from '../../examples/nag-acknowledgements';
+import { PlatformExampleStack } from '../../examples/platform-stack';
 import { S3DemoExampleStack } from '../../examples/s3-demo-stack';
 import { awsSolutionsFindings } from '../judges/cdk-nag';
 
@@ -19,6 +20,8 @@ jest.mock('../../examples/nag-acknowledgements', () => ({
 const cases: Array<[string, (app: App) => Stack, Record<string, string>]> = [
   ['carts, new cluster', app => new CartsExampleStack(app, 'Carts'), {}],
   ['carts, existing cluster', app => new CartsExampleStack(app, 'Carts'), EXISTING_CLUSTER_CONTEXT],
+  ['platform, new cluster', app => new PlatformExampleStack(app, 'Platform'), {}],
+  ['platform, existing cluster', app => new PlatformExampleStack(app, 'Platform'), EXISTING_CLUSTER_CONTEXT],
   ['s3 demo, new cluster', app => new S3DemoExampleStack(app, 'S3Demo'), {}],
   ['s3 demo, existing cluster', app => new S3DemoExampleStack(app, 'S3Demo'), EXISTING_CLUSTER_CONTEXT],
 ];
@@ -42,8 +45,10 @@ test('no acknowledgement covers a resource cdk-eks-pod-identity creates except t
   mockRecorded.length = 0;
   new CartsExampleStack(new App(), 'Carts');
   new S3DemoExampleStack(new App(), 'S3Demo');
-  const onLibraryConstructs = mockRecorded.filter(ack => /\/(Carts|Demo|DemoRole|Reader)(\/|$)/.test(ack.path));
+  new PlatformExampleStack(new App(), 'Platform');
+  const onLibraryConstructs = mockRecorded.filter(ack => /\/(Carts|Demo|DemoRole|Reader|EbsCsiDriver|ExternalDns|LoadBalancerController)(\/|$)/.test(ack.path));
   // Only finding-level acknowledgements of the examples' deliberate choices: grants and the walkthrough's policy.
+  // (The platform's add-on and presets acknowledge their own findings, with the library's reasons.)
   expect(onLibraryConstructs.map(ack => `${ack.path} ${ack.id}`).sort()).toEqual([
     'Carts/Carts/Role AwsSolutions-IAM5[Resource::<CartsTableF57A4C06.Arn>/index/*]',
     'S3Demo/DemoRole AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonS3ReadOnlyAccess]',

@@ -1,6 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IamSimulationJudge, assertPodMay, assertPodMayNot } from './iam-simulation';
 import { PodIdentityAssociation, PodIdentityRole } from '../../lib';
@@ -197,6 +198,14 @@ describe('the judge refuses what it does not understand', () => {
     const judge = IamSimulationJudge.fromStack(stack);
 
     await expect(judge.podMay(role, 's3:PutObject', `${OTHER_BUCKET}/key`)).rejects.toThrow(/does not understand Fn::Sub/);
+  });
+
+  test('a new hosted zone\'s Ref is its id (the logical id), as in its hostedzone/<id> ARN', () => {
+    const stack = new Stack(new App(), 'Zoned');
+    const zone = new route53.PublicHostedZone(stack, 'Zone', { zoneName: 'example.com' });
+    const judge = IamSimulationJudge.fromStack(stack);
+    const zoneId = stack.resolve((zone.node.defaultChild as route53.CfnHostedZone).logicalId);
+    expect(judge.resolve(stack.resolve(zone.hostedZoneArn))).toBe(`arn:aws:route53:::hostedzone/${zoneId}`);
   });
 
   test('a Ref to a resource type it does not model throws', () => {

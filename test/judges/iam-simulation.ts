@@ -438,6 +438,8 @@ export class IamSimulationJudge {
         return props.RoleName ?? logicalId;
       case 'AWS::EKS::Cluster':
         return props.Name ?? logicalId;
+      case 'AWS::Route53::HostedZone': // the zone id (Z...), which aws-cdk-lib puts in `hostedzone/<id>` ARNs
+        return logicalId;
       case 'AWS::SQS::Queue':
         return `https://sqs.${this.region}.amazonaws.com/${this.account}/${props.QueueName ?? logicalId}`;
       case 'AWS::SNS::Topic':
