@@ -7,6 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
 import { FindingId, FindingSeverity, PodIdentityBoundWorkload, PodIdentityReport, PodIdentityRole, PolicyKind } from '../lib';
 import { ENV, IMPORTED_V2_CLUSTER_NAME, importedEksV2Cluster, newEksV2Cluster } from './helpers/clusters';
+import { CrossAccountClusterStack, CrossAccountDataStack } from '../examples/cross-account-stack';
 import { entryOf, findingIds, reportApp, reportOf } from './helpers/report';
 
 function logicalIdOf(construct: IConstruct): string {
@@ -387,4 +388,14 @@ describe('determinism', () => {
     expect(() => PodIdentityReport.fromCloudAssembly('/nonexistent/cdk.out'))
       .toThrow(/\[cdk-eks-pod-identity:NotACloudAssembly\] no manifest.json in \/nonexistent\/cdk.out/);
   });
+});
+
+test('a target role of another account\'s stack, named at synth, is found in the assembly by its name', () => {
+  const app = reportApp();
+  const data = new CrossAccountDataStack(app, 'Data', { env: { account: '222222222222', region: 'us-east-1' } });
+  new CrossAccountClusterStack(app, 'Cluster', { env: { account: '111111111111', region: 'us-east-1' }, data });
+  const entry = entryOf(reportOf(app), 'reports', 'reader');
+  expect(entry.targetRole?.inAssembly).toBe(true);
+  expect(entry.targetRole?.trustPolicy).toBeDefined();
+  expect(entry.findings.map(finding => finding.id)).not.toContain(FindingId.ROLE_NOT_IN_ASSEMBLY);
 });

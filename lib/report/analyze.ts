@@ -235,11 +235,11 @@ class Analysis {
   private roleByArn(value: Json, template: Template): RoleRef | undefined {
     const located = this.assembly.locate(value, template);
     if (located) return located.template.resources[located.logicalId]?.Type === 'AWS::IAM::Role' ? located : undefined;
-    if (typeof value === 'string') {
-      const match = /^arn:[^:]*:iam::[^:]*:role\/(?:.*\/)?([^/]+)$/.exec(value);
-      return match ? this.rolesByName.get(match[1]) : undefined;
-    }
-    return undefined;
+    // A literal ARN, or one joined from the partition and literals (a role of another stack named at synth, as a
+    // cross-account target role is): matched by the role's literal name.
+    const arn = typeof value === 'string' ? value : this.assembly.render(value, template, new Map());
+    const match = /^arn:.*:iam::[^:]*:role\/(?:.*\/)?([^/${}]+)$/.exec(arn);
+    return match ? this.rolesByName.get(match[1]) : undefined;
   }
 
   /** The role a `Roles` entry (a role name) names. */
