@@ -9,7 +9,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cxapi from 'aws-cdk-lib/cx-api';
-import { PodIdentityAssociation, PodIdentityRole } from '../lib';
+import { PodIdentityAssociation, PodIdentityRole, PodIdentityTargetRole } from '../lib';
 
 // No construct creation stack traces in the snapshot: they hold absolute paths of this checkout.
 const app = new App({ stackTraces: false, postCliContext: { [cxapi.DISABLE_CREATION_STACK_TRACES]: true } });
@@ -34,15 +34,9 @@ const billing = sharedRole.associate(cluster, { namespace: 'billing', serviceAcc
 // Role chaining: EKS assumes the association role, then the target role, with a session policy that narrows
 // the target role's permissions. EKS requires session tags off with a session policy.
 const sourceRole = new PodIdentityRole(stack, 'SourceRole', { description: 'chains into TargetRole' });
-const targetRole = new iam.Role(stack, 'TargetRole', {
-  assumedBy: sourceRole,
-  description: 'target of role chaining',
-});
-targetRole.assumeRolePolicy?.addStatements(new iam.PolicyStatement({
-  actions: ['sts:TagSession'],
-  principals: [sourceRole],
-}));
-targetRole.grant(sourceRole, 'sts:AssumeRole', 'sts:TagSession');
+// Its trust is generated from the associations that use it: the source role, with the association's
+// sts:ExternalId since session tags are off.
+const targetRole = new PodIdentityTargetRole(stack, 'TargetRole', { description: 'target of role chaining' });
 bucket.grantReadWrite(targetRole);
 const chained = new PodIdentityAssociation(stack, 'ChainedAssociation', {
   cluster,
