@@ -61,6 +61,7 @@ export class Registry {
   private readonly associationsByTargetRole = new Map<iam.IRole, RegisteredAssociation[]>();
   private readonly observers = new Map<iam.IRole, Array<(association: RegisteredAssociation) => void>>();
   private readonly renderedObjects = new WeakMap<RegisteredWorkload, Array<Record<string, any>>>();
+  private unitsByStackCache?: { readonly count: number; readonly byStack: Map<Stack, IConstruct[]> };
 
   private constructor() {}
 
@@ -130,6 +131,25 @@ export class Registry {
    */
   public releaseRenderedObjects(workload: RegisteredWorkload): void {
     this.renderedObjects.delete(workload);
+  }
+
+  /**
+   * The workloads and associations of each stack (workloads first, each in the order made): grouped once, not
+   * filtered per stack (a fleet has thousands in a hundred stacks). Grouped again when more were made since.
+   */
+  public unitsByStack(): Map<Stack, IConstruct[]> {
+    const count = this.workloads.length + this.associations.length;
+    if (this.unitsByStackCache?.count !== count) {
+      const byStack = new Map<Stack, IConstruct[]>();
+      for (const unit of [...this.workloads, ...this.associations]) {
+        const stack = Stack.of(unit);
+        const units = byStack.get(stack);
+        if (units) units.push(unit);
+        else byStack.set(stack, [unit]);
+      }
+      this.unitsByStackCache = { count, byStack };
+    }
+    return this.unitsByStackCache.byStack;
   }
 
   /** Records a role whose trust is scoped to its associations. */
