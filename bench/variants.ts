@@ -121,13 +121,14 @@ function buildByHand(app: App, kind: ClusterKind, workloads: number) {
     const stack = stackOf(id);
     const name = `service${i}`;
     const namespace = `service-${i}`;
-    // Trust only this workload's service account, as the library does (session tags of the association).
+    // Trust only this workload's service account on this cluster (by ARN), as the library does (session tags of
+    // the association).
     const role = new iam.Role(stack, `${id}Role`, {
       assumedBy: new iam.SessionTagsPrincipal(new iam.PrincipalWithConditions(new iam.ServicePrincipal(POD_IDENTITY_SERVICE_PRINCIPAL), {
         StringEquals: {
-          'aws:RequestTag/eks-cluster-name': [cluster.clusterName],
-          'aws:RequestTag/kubernetes-namespace': [namespace],
-          'aws:RequestTag/kubernetes-service-account': [name],
+          'aws:RequestTag/eks-cluster-arn': cluster.clusterArn,
+          'aws:RequestTag/kubernetes-namespace': namespace,
+          'aws:RequestTag/kubernetes-service-account': name,
         },
       })),
     });

@@ -300,8 +300,8 @@ function policiesAttachedElsewhere(role: iam.IRole): IConstruct[] {
     }
     return found;
   });
-  const own = new Set(role.node.findAll());
-  return (byRole.get(JSON.stringify(stack.resolve(role.roleName))) ?? []).filter(policy => !own.has(policy));
+  const attached = byRole.get(JSON.stringify(stack.resolve(role.roleName))) ?? [];
+  return attached.filter(policy => !policy.node.scopes.includes(role));
 }
 
 /** The stacks of the constructs that tokens in `values` refer to (references resolve to them). */

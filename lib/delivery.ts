@@ -56,7 +56,7 @@ export class ManifestDelivery {
    * @internal
    */
   public _deliver(scope: Construct, id: string, target: DeliveryTarget): Construct {
-    if (!this.gitOpsOptions) return applyManifest(scope, id, target.cluster, { render: target.render });
+    if (!this.gitOpsOptions) return applyManifest(scope, id, target.cluster, { render: target.render, releaseRendering: target.releaseRendering });
     return deliverWithGitOps(scope, id, { ...this.gitOpsOptions, ...target });
   }
 }

@@ -10,6 +10,7 @@ import { ensureChecks } from './checks';
 import { ManifestDelivery } from './delivery';
 import { kubectlClusterOf, openIdConnectProviderOf } from './private/cluster';
 import { BUILT_IN_NAMESPACES, IRSA_ANNOTATION } from './private/constants';
+import { defaultWorkloadObjects } from './private/default-workload-objects';
 import { problem, quote } from './private/errors';
 import { checkDeploymentName, checkEnvNames, checkServiceAccountName, checkImage, checkNoDuplicateEnvNames, checkPort, checkReplicas, toKubernetesName } from './private/input';
 import { Registry } from './private/registry';
@@ -200,6 +201,19 @@ function hardened(container: kplus.ContainerProps): kplus.ContainerProps {
 
 // A read-only root filesystem breaks most runtimes that write temp files; give them a scratch /tmp.
 const TMP_PATH = '/tmp';
+const TMP_VOLUME_NAME = 'tmp';
+
+/** HARDENED_CONTAINER_SECURITY_CONTEXT as cdk8s-plus renders it (for the default shape written out). */
+const RENDERED_HARDENED_CONTAINER_SECURITY_CONTEXT = {
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
+  privileged: false,
+  readOnlyRootFilesystem: true,
+  runAsGroup: 26000,
+  runAsNonRoot: true,
+  runAsUser: 25000,
+  seccompProfile: { type: 'RuntimeDefault' },
+};
 
 /**
  * A workload that runs with an IAM role through EKS Pod Identity: the role, its association with the workload's
@@ -218,14 +232,6 @@ export class PodIdentityBoundWorkload extends Construct implements iam.IGrantabl
   public readonly role: iam.IRole;
   /** The association of the role with the service account. */
   public readonly association: PodIdentityAssociation;
-  /** The cdk8s chart holding the Kubernetes objects; add more objects to it and they are applied too. */
-  public readonly chart: cdk8s.Chart;
-  /** The Namespace object, when the workload creates it. */
-  public readonly kubernetesNamespace?: kplus.Namespace;
-  /** The ServiceAccount (still mutable: labels, annotations...). */
-  public readonly serviceAccount: kplus.ServiceAccount;
-  /** The Deployment (still mutable: more containers, volumes, scheduling...). */
-  public readonly deployment: kplus.Deployment;
   /**
    * The construct delivering the chart: an aws-cdk-lib `KubernetesManifest` (kubectl delivery), or the construct
    * writing the YAML files at synth (GitOps delivery).
@@ -237,6 +243,20 @@ export class PodIdentityBoundWorkload extends Construct implements iam.IGrantabl
   public readonly serviceAccountName: string;
   /** Whether the workload is moving off IRSA: its ServiceAccount carries the IRSA annotation, its role trusts IRSA. */
   public readonly migratingFromIrsa: boolean;
+  /**
+   * Whether the chart holds the workload's Namespace object.
+   * @internal
+   */
+  public readonly _createsNamespace: boolean;
+  /**
+   * The Deployment's name.
+   * @internal
+   */
+  public readonly _deploymentName: string;
+  private readonly props: PodIdentityBoundWorkloadProps;
+  private readonly chartId: string;
+  /** The cdk8s objects, built on first use (see `default-workload-objects.ts`). */
+  private kubernetesObjects?: KubernetesObjects;
 
   constructor(scope: Construct, id: string, props: PodIdentityBoundWorkloadProps) {
     super(scope, id);
@@ -281,13 +301,94 @@ export class PodIdentityBoundWorkload extends Construct implements iam.IGrantabl
     // Deployment's pods (and a Service made with exposeViaService() selects them) by a label derived from the
     // construct path inside that app: naming the chart after the namespace and Deployment name makes the selector
     // unique in the cluster and stable across synths and moves of the CDK construct.
-    const chartId = Token.isUnresolved(props.namespace) || Token.isUnresolved(deploymentName)
+    this.chartId = Token.isUnresolved(props.namespace) || Token.isUnresolved(deploymentName)
       ? this.node.addr : `${props.namespace}.${deploymentName}`;
-    this.chart = new cdk8s.Chart(new cdk8s.App(), chartId, { disableResourceNameHashes: true });
-    if (props.createNamespace ?? !BUILT_IN_NAMESPACES.includes(props.namespace)) {
-      this.kubernetesNamespace = new kplus.Namespace(this.chart, 'Namespace', { metadata: { name: props.namespace } });
-    }
-    this.serviceAccount = new kplus.ServiceAccount(this.chart, 'ServiceAccount', {
+    this.props = props;
+    this._deploymentName = deploymentName;
+    this._createsNamespace = props.createNamespace ?? !BUILT_IN_NAMESPACES.includes(props.namespace);
+    // Escape hatches are cdk8s-plus options: with them, the cdk8s objects are built now (and render themselves).
+    if (props.containerOptions || props.deploymentOptions) this.cdk8sObjects();
+
+    this.manifest = (props.delivery ?? ManifestDelivery.kubectl())._deliver(this, 'Manifest', {
+      cluster: props.cluster,
+      namespace: props.namespace,
+      deploymentName,
+      render: () => Registry.of(this).renderedObjectsOf(this),
+      releaseRendering: () => Registry.of(this).releaseRenderedObjects(this),
+      namespaceName: this._createsNamespace ? props.namespace : undefined,
+    });
+    this.manifest.node.addDependency(this.association);
+
+    Registry.of(this).addWorkload(this);
+    ensureChecks(this);
+  }
+
+  /** The cdk8s chart holding the Kubernetes objects; add more objects to it and they are applied too. */
+  public get chart(): cdk8s.Chart {
+    return this.cdk8sObjects().chart;
+  }
+
+  /** The Namespace object, when the workload creates it. */
+  public get kubernetesNamespace(): kplus.Namespace | undefined {
+    return this.cdk8sObjects().namespace;
+  }
+
+  /** The ServiceAccount (still mutable: labels, annotations...). */
+  public get serviceAccount(): kplus.ServiceAccount {
+    return this.cdk8sObjects().serviceAccount;
+  }
+
+  /** The Deployment (still mutable: more containers, volumes, scheduling...). */
+  public get deployment(): kplus.Deployment {
+    return this.cdk8sObjects().deployment;
+  }
+
+  /**
+   * The Kubernetes objects as cdk8s renders them: from the cdk8s objects once they exist, else written out
+   * (identical, see `default-workload-objects.ts`).
+   * @internal
+   */
+  public _renderObjects(): Array<Record<string, any>> {
+    if (this.kubernetesObjects) return this.kubernetesObjects.chart.toJson();
+    const props = this.props;
+    return defaultWorkloadObjects({
+      chartId: this.chartId,
+      namespace: props.namespace,
+      createNamespace: this._createsNamespace,
+      serviceAccountName: this.serviceAccountName,
+      serviceAccountAnnotations: this.migratingFromIrsa ? { [IRSA_ANNOTATION]: this.role.roleArn } : undefined,
+      deploymentName: this._deploymentName,
+      podLabels: { [NAME_LABEL]: labelValue(this._deploymentName) },
+      podAnnotations: this.migratingFromIrsa ? { [IRSA_MIGRATION_POD_ANNOTATION]: 'true' } : undefined,
+      replicas: props.replicas,
+      image: props.image,
+      command: props.command,
+      args: props.args,
+      port: props.port,
+      env: [
+        ...(props.env?.HOME === undefined ? [['HOME', TMP_PATH] as [string, string]] : []),
+        ...Object.entries(props.env ?? {}),
+      ],
+      containerSecurityContext: RENDERED_HARDENED_CONTAINER_SECURITY_CONTEXT,
+      podSecurityContext: { runAsNonRoot: true, seccompProfile: POD_SECCOMP_PROFILE },
+      tmpPath: TMP_PATH,
+      tmpVolumeName: TMP_VOLUME_NAME,
+    });
+  }
+
+  /** Builds the cdk8s objects on first use. */
+  private cdk8sObjects(): KubernetesObjects {
+    if (!this.kubernetesObjects) this.kubernetesObjects = this.buildCdk8sObjects();
+    return this.kubernetesObjects;
+  }
+
+  private buildCdk8sObjects(): KubernetesObjects {
+    const props = this.props;
+    const deploymentName = this._deploymentName;
+    const chart = new cdk8s.Chart(new cdk8s.App(), this.chartId, { disableResourceNameHashes: true });
+    const namespace = this._createsNamespace
+      ? new kplus.Namespace(chart, 'Namespace', { metadata: { name: props.namespace } }) : undefined;
+    const serviceAccount = new kplus.ServiceAccount(chart, 'ServiceAccount', {
       metadata: {
         name: this.serviceAccountName,
         namespace: props.namespace,
@@ -295,7 +396,7 @@ export class PodIdentityBoundWorkload extends Construct implements iam.IGrantabl
         annotations: this.migratingFromIrsa ? { [IRSA_ANNOTATION]: this.role.roleArn } : undefined,
       },
     });
-    this.deployment = new HardenedDeployment(this.chart, 'Deployment', {
+    const deployment = new HardenedDeployment(chart, 'Deployment', {
       ...props.deploymentOptions,
       metadata: { ...props.deploymentOptions?.metadata, name: deploymentName, namespace: props.namespace },
       podMetadata: {
@@ -303,40 +404,36 @@ export class PodIdentityBoundWorkload extends Construct implements iam.IGrantabl
         labels: { [NAME_LABEL]: labelValue(deploymentName), ...props.deploymentOptions?.podMetadata?.labels },
       },
       replicas: props.replicas ?? props.deploymentOptions?.replicas,
-      serviceAccount: this.serviceAccount,
+      serviceAccount,
       securityContext: { ...HARDENED_POD_SECURITY_CONTEXT, ...props.deploymentOptions?.securityContext },
       containers: [containerProps(props)],
     });
     if (this.migratingFromIrsa) {
       // IRSA's environment is injected when a pod is created: marking the pods of the migration makes step 2 (this
       // annotation gone) roll them, so the new pods get Pod Identity's credentials instead.
-      this.deployment.podMetadata.addAnnotation(IRSA_MIGRATION_POD_ANNOTATION, 'true');
+      deployment.podMetadata.addAnnotation(IRSA_MIGRATION_POD_ANNOTATION, 'true');
     }
-    cdk8s.ApiObject.of(this.deployment).addJsonPatch(
+    cdk8s.ApiObject.of(deployment).addJsonPatch(
       cdk8s.JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', POD_SECCOMP_PROFILE));
     if (!props.containerOptions?.volumeMounts?.some(mount => mount.path === TMP_PATH)) {
-      this.deployment.containers[0].mount(TMP_PATH, kplus.Volume.fromEmptyDir(this.chart, 'Tmp', 'tmp'));
+      deployment.containers[0].mount(TMP_PATH, kplus.Volume.fromEmptyDir(chart, 'Tmp', TMP_VOLUME_NAME));
     }
-    if (this.kubernetesNamespace) {
+    if (namespace) {
       // kubectl applies in file order; cdk8s orders objects by their dependencies.
-      this.serviceAccount.node.addDependency(this.kubernetesNamespace);
-      this.deployment.node.addDependency(this.kubernetesNamespace);
+      serviceAccount.node.addDependency(namespace);
+      deployment.node.addDependency(namespace);
     }
-    this.deployment.node.addDependency(this.serviceAccount);
-
-    this.manifest = (props.delivery ?? ManifestDelivery.kubectl())._deliver(this, 'Manifest', {
-      cluster: props.cluster,
-      namespace: props.namespace,
-      deploymentName,
-      chart: this.chart,
-      render: () => Registry.of(this).renderedObjectsOf(this),
-      namespaceObject: this.kubernetesNamespace,
-    });
-    this.manifest.node.addDependency(this.association);
-
-    Registry.of(this).addWorkload(this);
-    ensureChecks(this);
+    deployment.node.addDependency(serviceAccount);
+    return { chart, namespace, serviceAccount, deployment };
   }
+}
+
+/** The cdk8s objects of a workload. */
+interface KubernetesObjects {
+  readonly chart: cdk8s.Chart;
+  readonly namespace?: kplus.Namespace;
+  readonly serviceAccount: kplus.ServiceAccount;
+  readonly deployment: kplus.Deployment;
 }
 
 /** A label value (at most 63 characters, ending in a letter or digit) naming a Deployment of up to 253. */

@@ -53,6 +53,11 @@ export class AppFacts {
     }
   }
 
+  /** The workload's own Deployment as rendered into its manifest. */
+  public deploymentOf(workload: RegisteredWorkload): Record<string, any> | undefined {
+    return this.chartObjects.get(workload)?.find(object => object.kind === 'Deployment' && object.metadata?.name === workload._deploymentName);
+  }
+
   /** The resolved trust policy statements of a role defined in the app; undefined for an imported role. */
   public trustStatementsOf(role: iam.IRole): TrustStatement[] | undefined {
     if (!this.trustByRole.has(role)) {

@@ -5,9 +5,11 @@ import { annotateWarning } from '../private/errors';
 const CREDENTIAL_ENV_VARS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ROLE_ARN'];
 
 /** `CredentialEnvOverridesPodIdentity`: container env that the SDKs read before Pod Identity's credentials. */
-export function checkCredentialEnv({ registry }: CheckContext) {
+export function checkCredentialEnv({ registry, facts }: CheckContext) {
   for (const workload of registry.workloads) {
-    const names = workload.deployment.containers.flatMap(container => Object.keys(container.env.variables));
+    const deployment = facts.deploymentOf(workload);
+    const names: string[] = (deployment?.spec?.template?.spec?.containers ?? [])
+      .flatMap((container: any) => (container.env ?? []).map((variable: any) => variable.name));
     const overriding = CREDENTIAL_ENV_VARS.filter(name => names.includes(name));
     if (overriding.length > 0) {
       annotateWarning(workload, 'CredentialEnvOverridesPodIdentity',

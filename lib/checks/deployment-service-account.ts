@@ -1,12 +1,10 @@
-import { ApiObject } from 'cdk8s';
 import { CheckContext } from './check';
 import { annotateError, quote } from '../private/errors';
 
 /** `ServiceAccountMismatch`: the Deployment's pods run as another service account than the association binds. */
 export function checkDeploymentServiceAccount({ registry, facts }: CheckContext) {
   for (const workload of registry.workloads) {
-    const name = ApiObject.of(workload.deployment).name;
-    const deployment = facts.chartObjects.get(workload)?.find(object => object.kind === 'Deployment' && object.metadata?.name === name);
+    const deployment = facts.deploymentOf(workload);
     const podServiceAccount = deployment?.spec?.template?.spec?.serviceAccountName;
     if (podServiceAccount !== workload.serviceAccountName) {
       annotateError(workload, 'ServiceAccountMismatch',

@@ -73,8 +73,7 @@ export function ensureChecks(construct: IConstruct): void {
   stateOf(stack, 'StackLimits', () => {
     const registry = Registry.of(stack);
     stack.node.addValidation({
-      validate: () => validateStackLimits(stack,
-        [...registry.workloads, ...registry.associations].filter(unit => Stack.of(unit) === stack)),
+      validate: () => validateStackLimits(stack, registry.unitsByStack().get(stack) ?? []),
     });
     return true;
   });

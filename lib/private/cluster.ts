@@ -193,6 +193,8 @@ export function awsCdkManagedAgentAddon(cluster: eks.IClusterRef): eks.CfnAddon 
 export interface ApplyManifestOptions {
   /** Renders the Kubernetes objects; called at synthesis, so later changes to the objects are included. */
   readonly render: () => Array<Record<string, any>>;
+  /** Called once the manifest string is made: the rendering is no longer needed. */
+  readonly releaseRendering?: () => void;
 }
 
 /**
@@ -216,7 +218,11 @@ export function applyManifest(scope: Construct, id: string, cluster: AnyCluster,
   const pruneLabel = PRUNE_LABEL_PREFIX + manifest.node.addr;
   const stack = Stack.of(manifest);
   resource.addPropertyOverride('Manifest', Lazy.string({
-    produce: () => tokenAwareJson(stack, options.render().map(object => withLabel(object, pruneLabel))),
+    produce: () => {
+      const json = tokenAwareJson(stack, options.render().map(object => withLabel(object, pruneLabel)));
+      options.releaseRendering?.();
+      return json;
+    },
   }));
   resource.addPropertyOverride('PruneLabel', pruneLabel);
   return manifest;

@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Stack, Token } from 'aws-cdk-lib';
 import * as cdk8s from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { appStateOf } from './app-store';
 import { AnyCluster, clusterKey, clusterLabel, literalClusterNameOf, onSynthesis } from './cluster';
 import { formatProblem, problem, quote } from './errors';
@@ -24,11 +24,12 @@ export interface DeliveryTarget {
   readonly cluster: AnyCluster;
   readonly namespace: string;
   readonly deploymentName: string;
-  readonly chart: cdk8s.Chart;
   /** Renders the chart's objects (once per synthesis: checks and delivery share the result). */
   readonly render: () => Array<Record<string, any>>;
-  /** The Namespace object of the chart, when the workload creates the namespace. */
-  readonly namespaceObject?: IConstruct;
+  /** Lets go of the rendering once the delivery has what it needs. */
+  readonly releaseRendering: () => void;
+  /** The name of the chart's Namespace object, when the workload creates the namespace. */
+  readonly namespaceName?: string;
 }
 
 /** Where a workload's objects go. */
@@ -93,7 +94,7 @@ function clusterFolderOf(target: GitOpsTarget): string {
 
 /** The objects of a workload's chart as written: the Namespace (if the workload creates it) and the rest. */
 function objectsOf(target: GitOpsTarget): { namespace?: any; others: any[] } {
-  const namespaceName = target.namespaceObject && cdk8s.ApiObject.of(target.namespaceObject).name;
+  const namespaceName = target.namespaceName;
   const all = target.render();
   const isOwnNamespace = (o: any) => namespaceName !== undefined && o.kind === 'Namespace' && o.metadata?.name === namespaceName;
   return { namespace: all.find(isOwnNamespace), others: all.filter(o => !isOwnNamespace(o)) };

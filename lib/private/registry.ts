@@ -3,8 +3,6 @@
 import { Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as cdk8s from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { appStateOf, stateOf } from './app-store';
 import { clusterKey } from './cluster';
@@ -25,11 +23,14 @@ export interface RegisteredAssociation extends IConstruct {
 /** What the rest of the library needs to know of a workload. */
 export interface RegisteredWorkload extends IConstruct {
   readonly association: RegisteredAssociation;
-  readonly chart: IConstruct;
   readonly serviceAccountName: string;
-  readonly deployment: kplus.Deployment;
-  readonly kubernetesNamespace?: IConstruct;
+  /** The Deployment's name. */
+  readonly _deploymentName: string;
+  /** Whether the workload's chart holds its Namespace object. */
+  readonly _createsNamespace: boolean;
   readonly migratingFromIrsa: boolean;
+  /** Renders the workload's Kubernetes objects as cdk8s does. */
+  _renderObjects(): Array<Record<string, any>>;
 }
 
 /** What the rest of the library needs to know of a cluster's agent add-on. */
@@ -60,6 +61,7 @@ export class Registry {
   private readonly associationsByTargetRole = new Map<iam.IRole, RegisteredAssociation[]>();
   private readonly observers = new Map<iam.IRole, Array<(association: RegisteredAssociation) => void>>();
   private readonly renderedObjects = new WeakMap<RegisteredWorkload, Array<Record<string, any>>>();
+  private unitsByStackCache?: { readonly count: number; readonly byStack: Map<Stack, IConstruct[]> };
 
   private constructor() {}
 
@@ -117,10 +119,37 @@ export class Registry {
   public renderedObjectsOf(workload: RegisteredWorkload): Array<Record<string, any>> {
     let objects = this.renderedObjects.get(workload);
     if (!objects) {
-      objects = (workload.chart as cdk8s.Chart).toJson().map(withoutServerDefaults);
+      objects = workload._renderObjects().map(withoutServerDefaults);
       this.renderedObjects.set(workload, objects);
     }
     return objects;
+  }
+
+  /**
+   * Forgets a workload's rendering once its manifest holds it as a string (memory: a fleet of thousands). A later
+   * reader renders again.
+   */
+  public releaseRenderedObjects(workload: RegisteredWorkload): void {
+    this.renderedObjects.delete(workload);
+  }
+
+  /**
+   * The workloads and associations of each stack (workloads first, each in the order made): grouped once, not
+   * filtered per stack (a fleet has thousands in a hundred stacks). Grouped again when more were made since.
+   */
+  public unitsByStack(): Map<Stack, IConstruct[]> {
+    const count = this.workloads.length + this.associations.length;
+    if (this.unitsByStackCache?.count !== count) {
+      const byStack = new Map<Stack, IConstruct[]>();
+      for (const unit of [...this.workloads, ...this.associations]) {
+        const stack = Stack.of(unit);
+        const units = byStack.get(stack);
+        if (units) units.push(unit);
+        else byStack.set(stack, [unit]);
+      }
+      this.unitsByStackCache = { count, byStack };
+    }
+    return this.unitsByStackCache.byStack;
   }
 
   /** Records a role whose trust is scoped to its associations. */
