@@ -96,6 +96,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '**/*.snapshot/asset.*',
     '**/cdk-integ.out.*',
     'bench/results/*.tmp',
+    // Mutation testing: Stryker's sandbox, and the per-group reports and incremental files of .ci/mutation.mjs.
+    '.stryker-tmp/',
+    '/reports/',
   ],
 });
 
@@ -156,6 +159,13 @@ project.addTask('integ:update', {
   description: 'Rewrite the integ snapshots without deploying',
   env: { ...offlineCdkEnv, TS_NODE_TRANSPILE_ONLY: 'true', TS_NODE_PREFER_TS_EXTS: 'true' },
   exec: 'integ-runner --language typescript --directory integ --dry-run --update-on-failed --no-update-workflow',
+});
+
+project.addTask('mutation', {
+  description: 'Mutation testing (StrykerJS) of the validation, the checks and the constructs, each against its own tests; writes test/mutation.md. Not part of CI: it takes minutes. Args: group names (input, checks, agent-addon, association, role, workload)',
+  env: offlineCdkEnv,
+  exec: 'node .ci/mutation.mjs',
+  receiveArgs: true,
 });
 
 const typecheck = project.addTask('typecheck', {
