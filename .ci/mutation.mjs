@@ -33,7 +33,7 @@ const GROUPS = [
   {
     name: 'checks',
     mutate: ['lib/checks/*.ts'],
-    tests: ['test/validation.test.ts', 'test/checks-messages.test.ts'],
+    tests: ['test/checks-messages.test.ts'],
     target: VALIDATION_TARGET,
   },
   { name: 'agent-addon', mutate: ['lib/agent-addon.ts'], tests: ['test/agent-addon.test.ts', 'test/constructs-mutation.test.ts'], target: CONSTRUCT_TARGET },
