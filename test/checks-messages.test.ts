@@ -77,7 +77,7 @@ describe('DuplicateAssociation', () => {
     ];
     options.forEach((o, i) => {
       const stack = new Stack(app, `S${i}`, { env: ENV });
-      new PodIdentityRole(stack, 'Role').associate(importedEksV2Cluster(stack, 'Cluster', o.cluster), { namespace: o.namespace, serviceAccount: o.serviceAccount, });
+      new PodIdentityRole(stack, 'Role').associate(importedEksV2Cluster(stack, 'Cluster', o.cluster), { namespace: o.namespace, serviceAccount: o.serviceAccount });
     });
     for (const name of ['P1', 'P2']) {
       const stack = new Stack(app, name, { env: ENV });
@@ -297,7 +297,7 @@ describe('SessionTagConditionsWithoutSessionTags', () => {
 
   test('tag conditions with session tags off: every tag key named', () => {
     expect(associate({
-      StringEquals: { 'aws:RequestTag/kubernetes-namespace': 'default', 'aws:SourceAccount': '111111111111' },
+      'StringEquals': { 'aws:RequestTag/kubernetes-namespace': 'default', 'aws:SourceAccount': '111111111111' },
       'ForAllValues:StringEquals': { 'aws:TagKeys': ['a'] },
     }, true)).toEqual([{
       level: 'error',
