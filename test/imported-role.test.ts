@@ -33,6 +33,12 @@ test('policies: addToPolicy, addToPrincipalPolicy and attachInlinePolicy attach 
   template.hasResourceProperties('AWS::IAM::Policy', { Roles: ['shared-reader'], PolicyDocument: { Statement: [{ Action: 'sqs:SendMessage' }] } });
 });
 
+test('a managed policy added to the imported role is attached to it', () => {
+  const { stack, role } = imported();
+  role.addManagedPolicy(new iam.ManagedPolicy(stack, 'Managed', { statements: [new iam.PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] })] }));
+  Template.fromStack(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', { Roles: ['shared-reader'] });
+});
+
 test('grants: grant, grantPassRole and grantAssumeRole give the grantee the actions on the imported role', () => {
   const { stack, role } = imported();
   const grantee = new iam.Role(stack, 'Grantee', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
