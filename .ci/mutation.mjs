@@ -45,7 +45,7 @@ const GROUPS = [
     target: VALIDATION_TARGET,
   },
   { name: 'role', mutate: ['lib/role.ts'], tests: ['test/role.test.ts', 'test/imported-role.test.ts', 'test/construct-errors.test.ts'], target: CONSTRUCT_TARGET },
-  { name: 'association', mutate: ['lib/association.ts'], tests: ['test/association.test.ts', 'test/construct-errors.test.ts'], target: CONSTRUCT_TARGET },
+  { name: 'association', mutate: ['lib/association.ts'], tests: ['test/association.test.ts', 'test/association-wiring.test.ts', 'test/construct-errors.test.ts'], target: CONSTRUCT_TARGET },
   { name: 'agent-addon', mutate: ['lib/agent-addon.ts'], tests: ['test/agent-addon.test.ts', 'test/construct-errors.test.ts'], target: CONSTRUCT_TARGET },
   { name: 'workload', mutate: ['lib/workload.ts'], tests: ['test/workload.test.ts', 'test/construct-errors.test.ts'], target: CONSTRUCT_TARGET },
 ];
