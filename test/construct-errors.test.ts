@@ -76,6 +76,19 @@ describe('PodIdentityAgentAddon', () => {
     }))).toContain('but addonVersion, resolveConflicts, configurationValues are set too');
   });
 
+  test.each([
+    ['fromInstalledAddon', (stack: Stack, cluster: any) => PodIdentityAgentAddon.fromInstalledAddon(stack, 'Agent', cluster)],
+    ['alreadyInstalled without options', (stack: Stack, cluster: any) => new PodIdentityAgentAddon(stack, 'Agent', { cluster, alreadyInstalled: true })],
+  ])('an agent installed elsewhere (%s): no add-on, nothing to wait for', (_name, install) => {
+    const { stack, cluster } = setup();
+    const agent = install(stack, cluster);
+    expect(PodIdentityAgentAddon.find(cluster)).toBe(agent);
+    new PodIdentityRole(stack, 'Role').associate(cluster, { namespace: 'default', serviceAccount: 'app' });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::EKS::Addon', 0);
+    expect(Object.values(template.findResources('AWS::EKS::PodIdentityAssociation'))[0].DependsOn).toBeUndefined();
+  });
+
   test('options are rendered; defaults keep the add-on on delete and overwrite conflicts', () => {
     const { stack, cluster } = setup();
     new PodIdentityAgentAddon(stack, 'Agent', { cluster, resolveConflicts: ResolveConflicts.PRESERVE, preserveOnDelete: false, configurationValues: { agent: { additionalArgs: { '-b': '169.254.170.23' } } } });
