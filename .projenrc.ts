@@ -110,7 +110,8 @@ project.eslint!.addRules({ 'import/no-cycle': ['error', { ignoreExternal: true }
 const packageJson = project.tryFindObjectFile('package.json')!;
 packageJson.addOverride('jest.testMatch', ['<rootDir>/test/**/*.test.ts']);
 packageJson.addOverride('jest.testPathIgnorePatterns', ['/node_modules/', '<rootDir>/integ/', '<rootDir>/bench/', '<rootDir>/examples/', '<rootDir>/cdk.out/']);
-packageJson.addOverride('jest.modulePathIgnorePatterns', ['<rootDir>/cdk.out/', '<rootDir>/dist/', '<rootDir>/integ/.*\\.snapshot/', '<rootDir>/integ/cdk-integ\\.out']);
+// (.stryker-tmp: the sandbox copies of the repo while `projen mutation` runs.)
+packageJson.addOverride('jest.modulePathIgnorePatterns', ['<rootDir>/cdk.out/', '<rootDir>/dist/', '<rootDir>/integ/.*\\.snapshot/', '<rootDir>/integ/cdk-integ\\.out', '<rootDir>/.stryker-tmp/']);
 packageJson.addOverride('jest.watchPathIgnorePatterns', ['/node_modules/', '<rootDir>/cdk.out/', '<rootDir>/dist/']);
 
 for (const dir of DEV_DIRS) {
