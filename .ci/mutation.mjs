@@ -8,6 +8,7 @@
 //   node .ci/mutation.mjs input checks    only these groups; test/mutation.md still lists every group's last result
 //   MUTATION_FULL=1 node .ci/mutation.mjs ignore the incremental files and retest every mutant
 //   node .ci/mutation.mjs --report        only rewrite test/mutation.md from the last results
+//   MUTATION_CONCURRENCY=1 ...            fewer Stryker test runners than stryker.config.json's 2
 //
 // Shared Stryker options are in stryker.config.json; per-group reports and incremental files go to reports/mutation/
 // (git-ignored; Stryker never copies /reports into its sandbox).
@@ -87,6 +88,7 @@ function runGroup(group) {
     mutate: group.mutate,
     incrementalFile: path.join('reports', 'mutation', `${group.name}.incremental.json`),
     force: process.env.MUTATION_FULL === '1',
+    ...(process.env.MUTATION_CONCURRENCY ? { concurrency: Number(process.env.MUTATION_CONCURRENCY) } : {}),
     reporters: ['progress', 'json'],
     jsonReporter: { fileName: path.join('reports', 'mutation', `${group.name}.json`) },
   };
