@@ -182,6 +182,21 @@ describe('PodIdentityBoundWorkload', () => {
     expect(() => workload({ containerOptions: { command: ['a'], args: ['b'], portNumber: 80 }, deploymentOptions: { replicas: 3 } })).not.toThrow();
   });
 
+  test.each([
+    ['deploymentOptions.replicas', { deploymentOptions: { replicas: -1 } }, 'InvalidReplicas'],
+    ['containerOptions.portNumber', { containerOptions: { portNumber: 0 } }, 'InvalidPort'],
+    ['the deprecated containerOptions.port', { containerOptions: { port: 70000 } }, 'InvalidPort'],
+    ['containerOptions.envVariables', { containerOptions: { envVariables: { '1BAD': kplus.EnvValue.fromValue('x') } } }, 'InvalidEnvName'],
+    ['env', { env: { 'MY VAR': 'x' } }, 'InvalidEnvName'],
+  ])('values given in %s are checked too', (_name, props, id) => {
+    expect(messageOf(() => workload(props as Partial<PodIdentityBoundWorkloadProps>))).toContain(`[cdk-eks-pod-identity:${id}]`);
+  });
+
+  test('migratingFromIrsa defaults to false', () => {
+    expect(workload({}).migratingFromIrsa).toBe(false);
+    expect(workload({ migratingFromIrsa: true }).migratingFromIrsa).toBe(true);
+  });
+
   test('deploymentOptions.serviceAccount', () => {
     const { stack, cluster } = setup();
     const serviceAccount = kplus.ServiceAccount.fromServiceAccountName(stack, 'Sa', 'mine');
