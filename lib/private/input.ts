@@ -59,7 +59,7 @@ function checkSubdomain(id: string, what: string, name: string): void {
 /** IAM role names: 1-64 characters of [A-Za-z0-9+=,.@_-]. */
 export function checkRoleName(roleName: string | undefined): void {
   if (!known(roleName)) return;
-  if (roleName.length < 1 || roleName.length > 64 || !IAM_ROLE_NAME.test(roleName)) {
+  if (roleName.length > 64 || !IAM_ROLE_NAME.test(roleName)) {
     throw problem('InvalidRoleName',
       `roleName ${quote(roleName)} is not a valid IAM role name (1-64 characters of letters, digits and +=,.@_-; it has ${roleName.length})`,
       'shorten it or remove the other characters, or omit roleName and let CloudFormation generate a unique name');
@@ -181,7 +181,7 @@ export function checkReplicas(replicas: number | undefined): void {
 
 /** A container image must be named. */
 export function checkImage(image: string): void {
-  if (Token.isUnresolved(image)) return;
+  // (An unresolved image is a non-empty token string: it passes.)
   if (image === undefined || image.trim() === '') {
     throw problem('EmptyImage',
       `image ${quote(image)} is empty`,

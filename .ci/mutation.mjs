@@ -1,0 +1,239 @@
+#!/usr/bin/env node
+// Mutation testing (`npx projen mutation`; not part of CI or the build: it takes minutes). Runs StrykerJS once per
+// group of source files, each scoped to the test files that are about it, then writes test/mutation.md: the score
+// per file, and every surviving mutant with the reason it may survive (test/mutation-equivalents.json) or
+// "unexplained". Exits 1 when a file misses its target or a survivor is unexplained.
+//
+//   node .ci/mutation.mjs                 every group (incremental: only mutants whose code or tests changed rerun)
+//   node .ci/mutation.mjs input checks    only these groups; test/mutation.md still lists every group's last result
+//   MUTATION_FULL=1 node .ci/mutation.mjs ignore the incremental files and retest every mutant
+//   node .ci/mutation.mjs --report        only rewrite test/mutation.md from the last results
+//   MUTATION_CONCURRENCY=1 ...            fewer Stryker test runners than stryker.config.json's 2
+//
+// Shared Stryker options are in stryker.config.json; per-group reports and incremental files go to reports/mutation/
+// (git-ignored; Stryker never copies /reports into its sandbox).
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const OUT = path.join(ROOT, 'reports', 'mutation');
+const EQUIVALENTS_FILE = 'test/mutation-equivalents.json';
+const REPORT_FILE = 'test/mutation.md';
+
+const VALIDATION_TARGET = 90;
+const CONSTRUCT_TARGET = 80;
+
+/** Each group: the files Stryker mutates and the only test files it runs against them. */
+const GROUPS = [
+  {
+    name: 'input',
+    mutate: ['lib/private/input.ts'],
+    tests: ['test/input-boundaries.test.ts'],
+    target: VALIDATION_TARGET,
+  },
+  {
+    name: 'checks',
+    mutate: ['lib/checks/*.ts', '!lib/checks/stack-limits.ts'],
+    tests: ['test/checks-messages.test.ts', 'test/checks-association-limit.test.ts'],
+    target: VALIDATION_TARGET,
+  },
+  {
+    // Apart: its tests synthesize big stacks, which would otherwise run for every mutant of every check.
+    name: 'stack-limits',
+    mutate: ['lib/checks/stack-limits.ts'],
+    tests: ['test/checks-stack-limits.test.ts'],
+    target: VALIDATION_TARGET,
+  },
+  { name: 'role', mutate: ['lib/role.ts'], tests: ['test/role.test.ts', 'test/imported-role.test.ts', 'test/construct-errors.test.ts'], target: CONSTRUCT_TARGET },
+  { name: 'association', mutate: ['lib/association.ts'], tests: ['test/association.test.ts', 'test/association-wiring.test.ts', 'test/construct-errors.test.ts'], target: CONSTRUCT_TARGET },
+  { name: 'agent-addon', mutate: ['lib/agent-addon.ts'], tests: ['test/agent-addon.test.ts', 'test/construct-errors.test.ts'], target: CONSTRUCT_TARGET },
+  { name: 'workload', mutate: ['lib/workload.ts'], tests: ['test/workload.test.ts', 'test/construct-errors.test.ts'], target: CONSTRUCT_TARGET },
+];
+
+const DETECTED = new Set(['Killed', 'Timeout']);
+const UNDETECTED = new Set(['Survived', 'NoCoverage']);
+
+function main() {
+  const reportOnly = process.argv.includes('--report');
+  const wanted = reportOnly ? [] : process.argv.slice(2);
+  const unknown = wanted.filter(name => !GROUPS.some(g => g.name === name));
+  if (unknown.length > 0) {
+    console.error(`mutation: unknown group(s) ${unknown.join(', ')}; groups: ${GROUPS.map(g => g.name).join(', ')}`);
+    process.exit(2);
+  }
+  fs.mkdirSync(OUT, { recursive: true });
+  const durations = readJson(path.join(OUT, 'durations.json')) ?? {};
+  for (const group of reportOnly ? [] : GROUPS.filter(g => wanted.length === 0 || wanted.includes(g.name))) {
+    const started = Date.now();
+    runGroup(group);
+    durations[group.name] = Math.round((Date.now() - started) / 1000);
+    fs.writeFileSync(path.join(OUT, 'durations.json'), JSON.stringify(durations, undefined, 2));
+    console.log(`⏱  mutation ${group.name}: ${durations[group.name]}s`);
+  }
+  const { markdown, failures } = report(durations);
+  fs.writeFileSync(path.join(ROOT, REPORT_FILE), markdown);
+  console.log(`mutation: wrote ${REPORT_FILE}`);
+  if (failures.length > 0) {
+    console.error(`mutation: ${failures.join('; ')}`);
+    process.exit(1);
+  }
+}
+
+function runGroup(group) {
+  const existing = group.tests.filter(file => fs.existsSync(path.join(ROOT, file)));
+  forgetSurvivors(path.join(OUT, `${group.name}.incremental.json`));
+  const config = {
+    ...readJson(path.join(ROOT, 'stryker.config.json')),
+    mutate: group.mutate,
+    incrementalFile: path.join('reports', 'mutation', `${group.name}.incremental.json`),
+    force: process.env.MUTATION_FULL === '1',
+    ...(process.env.MUTATION_CONCURRENCY ? { concurrency: Number(process.env.MUTATION_CONCURRENCY) } : {}),
+    reporters: ['progress', 'json'],
+    jsonReporter: { fileName: path.join('reports', 'mutation', `${group.name}.json`) },
+  };
+  config.jest = {
+    ...config.jest,
+    config: { testMatch: existing.map(file => `<rootDir>/${file}`) },
+  };
+  const configFile = path.join(OUT, `${group.name}.stryker.config.json`);
+  fs.writeFileSync(configFile, JSON.stringify(config, undefined, 2));
+  console.log(`mutation ${group.name}: mutating ${group.mutate.join(', ')} against ${existing.join(', ')}`);
+  const result = spawnSync(process.execPath, [modulePath('@stryker-mutator/core/bin/stryker.js'), 'run', configFile], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' },
+  });
+  if (result.status !== 0) {
+    console.error(`mutation: Stryker failed for group ${group.name} (exit ${result.status})`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+/**
+ * Incremental mode reuses a result while the mutant's code and its covering tests are unchanged; it does not retest
+ * a surviving static mutant (one that runs at module load, covered by every test) when a new test is added. So the
+ * survivors are always retested, and only the kills are reused.
+ */
+function forgetSurvivors(incrementalFile) {
+  const incremental = readJson(incrementalFile);
+  if (!incremental) return;
+  for (const file of Object.values(incremental.files)) {
+    file.mutants = file.mutants.filter(m => !UNDETECTED.has(m.status));
+  }
+  fs.writeFileSync(incrementalFile, JSON.stringify(incremental));
+}
+
+function modulePath(specifier) {
+  return path.join(ROOT, 'node_modules', specifier);
+}
+
+function readJson(file) {
+  return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : undefined;
+}
+
+/** The source text a mutant replaces (the report's lines and columns are 1-based). */
+function originalOf(source, location) {
+  const lines = source.split('\n');
+  const { start, end } = location;
+  if (start.line === end.line) return lines[start.line - 1].slice(start.column - 1, end.column - 1);
+  return [lines[start.line - 1].slice(start.column - 1), ...lines.slice(start.line, end.line - 1), lines[end.line - 1].slice(0, end.column - 1)].join('\n');
+}
+
+const oneLine = text => text.replace(/\s+/g, ' ').trim();
+const short = text => {
+  const flat = oneLine(text);
+  return flat.length > 90 ? `${flat.slice(0, 87)}...` : flat;
+};
+const code = text => `\`${short(text).replace(/`/g, 'ˋ')}\``;
+
+function report(durations) {
+  const equivalents = readJson(path.join(ROOT, EQUIVALENTS_FILE)) ?? [];
+  const used = new Set();
+  // Matched by the source line's text rather than its number, so reasons survive edits elsewhere in the file.
+  const reasonOf = (file, mutant, original, line) => {
+    const index = equivalents.findIndex(e => e.file === file && e.mutator === mutant.mutatorName && oneLine(e.line) === oneLine(line)
+      && oneLine(e.original) === oneLine(original) && oneLine(e.replacement) === oneLine(mutant.replacement));
+    if (index < 0) return undefined;
+    used.add(index);
+    return equivalents[index].reason;
+  };
+
+  const rows = [];
+  const survivorSections = [];
+  const failures = [];
+  for (const group of GROUPS) {
+    const json = readJson(path.join(OUT, `${group.name}.json`));
+    if (!json) {
+      rows.push(`| ${group.mutate.join(', ')} | not run | | | | | | | ${group.target}% |`);
+      continue;
+    }
+    for (const [file, { source, mutants }] of Object.entries(json.files).sort(([a], [b]) => a.localeCompare(b))) {
+      const relative = path.relative(ROOT, path.resolve(ROOT, file));
+      // A report can carry files a group no longer mutates (e.g. after a file moved to a group of its own).
+      const owner = GROUPS.find(g => g.mutate.includes(relative));
+      if (owner !== undefined ? owner !== group : group.mutate.includes(`!${relative}`)) continue;
+      const valid = mutants.filter(m => DETECTED.has(m.status) || UNDETECTED.has(m.status));
+      const detected = valid.filter(m => DETECTED.has(m.status)).length;
+      const undetected = valid.filter(m => UNDETECTED.has(m.status))
+        .map(m => ({ mutant: m, original: originalOf(source, m.location) }))
+        .map(u => ({ ...u, reason: reasonOf(relative, u.mutant, u.original, source.split('\n')[u.mutant.location.start.line - 1]) }))
+        .sort((a, b) => a.mutant.location.start.line - b.mutant.location.start.line || a.mutant.location.start.column - b.mutant.location.start.column);
+      const equivalent = undetected.filter(u => u.reason !== undefined).length;
+      const score = valid.length === 0 ? 100 : (100 * detected) / valid.length;
+      const adjusted = valid.length === equivalent ? 100 : (100 * detected) / (valid.length - equivalent);
+      const count = status => mutants.filter(m => m.status === status).length;
+      rows.push(`| ${relative} | ${valid.length} | ${count('Killed')} | ${count('Timeout')} | ${count('Survived')} | ${count('NoCoverage')} | ${equivalent} | **${score.toFixed(1)}%** (${adjusted.toFixed(1)}%) | ${group.target}% |`);
+      if (adjusted < group.target) failures.push(`${relative} scores ${adjusted.toFixed(1)}% without equivalent mutants < ${group.target}%`);
+      const unexplained = undetected.filter(u => u.reason === undefined);
+      if (unexplained.length > 0) failures.push(`${relative} has ${unexplained.length} unexplained survivor(s)`);
+      if (undetected.length > 0) {
+        survivorSections.push(`### ${relative}\n`);
+        for (const { mutant, original, reason } of undetected) {
+          const where = `L${mutant.location.start.line}`;
+          const what = `${mutant.mutatorName}: ${code(original)} → ${code(mutant.replacement ?? '')}`;
+          const status = mutant.status === 'NoCoverage' ? ' (no coverage)' : '';
+          survivorSections.push(`- ${where} ${what}${status}: ${reason ?? '**unexplained: needs a test or a reason in ' + EQUIVALENTS_FILE + '**'}`);
+        }
+        survivorSections.push('');
+      }
+    }
+  }
+  const stale = equivalents.filter((_, i) => !used.has(i));
+  const totalSeconds = Object.values(durations).reduce((a, b) => a + b, 0);
+  const markdown = [
+    '# Mutation testing',
+    '',
+    'Written by `npx projen mutation` (.ci/mutation.mjs, StrykerJS 8, jest runner, `perTest` coverage). Not part of CI.',
+    'Each group of source files is mutated and tested only against the test files about it:',
+    '',
+    ...GROUPS.map(g => `- \`${g.name}\`: ${g.mutate.join(', ')} ← ${g.tests.join(', ')} (${durations[g.name] !== undefined ? `${durations[g.name]} s` : 'not run'})`),
+    '',
+    `Sum of the groups' last run times: ${Math.floor(totalSeconds / 60)} min ${totalSeconds % 60} s (a run may have been incremental: it retests`,
+    'only survivors and mutants whose code or tests changed; `MUTATION_FULL=1` retests all).',
+    '',
+    '## Score per file',
+    '',
+    'Score = detected (killed + timeout) / (killed + timeout + survived + no coverage). In parentheses: the score with',
+    'the equivalent mutants (survivors listed below with a reason) left out, as Stryker leaves out mutants disabled with',
+    'a reason in the code; the target applies to it.',
+    '',
+    '| File | Mutants | Killed | Timeout | Survived | No coverage | Equivalent | Score | Target |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows,
+    '',
+    '## Survivors and why they may survive',
+    '',
+    'Equivalent mutants: no test can tell them from the original, because the program behaves the same. Their reasons',
+    `live in ${EQUIVALENTS_FILE}, matched by file, mutator, original text and replacement.`,
+    '',
+    ...(survivorSections.length > 0 ? survivorSections : ['None.', '']),
+    ...(stale.length > 0
+      ? ['## Reasons no longer used', '', `Entries of ${EQUIVALENTS_FILE} that matched no survivor (the code changed or a test kills them now):`, '',
+        ...stale.map(e => `- ${e.file}: ${e.mutator}: ${code(e.original)} → ${code(e.replacement)}`), '']
+      : []),
+  ].join('\n');
+  return { markdown, failures };
+}
+
+main();
