@@ -60,8 +60,8 @@ describe('role chaining', () => {
     new PodIdentityAssociation(stack, 'B', { cluster, role: new PodIdentityRole(stack, 'Mutable'), targetRole, namespace: 'default', serviceAccount: 'b' });
     const warnings = app.synth().getStackArtifact(stack.artifactId).messages.filter(m => String(m.entry.data).includes('TargetRoleNotGranted'));
     expect(warnings.map(m => [m.level, m.id])).toEqual([['warning', '/Stack/A']]);
-    expect(String(warnings[0].entry.data)).toContain('[cdk-eks-pod-identity:TargetRoleNotGranted] role Stack/Immutable is immutable here, so it could not be allowed sts:AssumeRole and sts:TagSession on the target role Stack/Target. '
-      + 'Fix: add that statement to the role where it is defined');
+    expect(String(warnings[0].entry.data)).toContain('[cdk-eks-pod-identity:TargetRoleNotGranted] role Stack/Immutable is immutable here (imported with mutable: false, or from another account), so it could not be allowed sts:AssumeRole and sts:TagSession on the target role Stack/Target. '
+      + 'Fix: add {"Effect":"Allow","Action":["sts:AssumeRole","sts:TagSession"],"Resource":"arn:aws:iam::222222222222:role/reader"} to the role\'s policies where it is defined');
   });
 });
 
