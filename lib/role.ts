@@ -33,12 +33,14 @@ export interface IrsaServiceAccount {
   readonly serviceAccount: string;
 }
 
-/** Properties of a {@link PodIdentityRole}. */
-export interface PodIdentityRoleProps {
+/** The IAM role settings shared by a {@link PodIdentityRole} and a `PodIdentityTargetRole`. */
+export interface PodIdentityRoleBaseProps {
   /**
    * A name for the role.
    *
-   * @default - CloudFormation generates a unique name (recommended: names block replacement)
+   * @default - a name generated at synthesis when another account's stack refers to the role (so that account
+   * knows its ARN without a cross-account reference), otherwise one CloudFormation generates (recommended: names
+   * block replacement)
    */
   readonly roleName?: string;
 
@@ -71,8 +73,8 @@ export interface PodIdentityRoleProps {
   readonly permissionsBoundary?: iam.IManagedPolicy;
 
   /**
-   * The longest session the role allows. Pod Identity credentials are refreshed by the agent, so the default is
-   * enough for almost every workload.
+   * The longest session the role allows. Pod Identity credentials are refreshed by the agent (EKS caches
+   * target-role credentials for 59 minutes), so the default is enough for almost every workload.
    *
    * @default Duration.hours(1)
    */
@@ -84,6 +86,10 @@ export interface PodIdentityRoleProps {
    * @default '/'
    */
   readonly path?: string;
+}
+
+/** Properties of a {@link PodIdentityRole}. */
+export interface PodIdentityRoleProps extends PodIdentityRoleBaseProps {
 
   /**
    * Trust only the service accounts this role is associated with in the app (through `associate()` or a

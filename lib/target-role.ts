@@ -1,4 +1,4 @@
-import { Duration, PhysicalName } from 'aws-cdk-lib';
+import { PhysicalName } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ensureChecks } from './checks';
@@ -6,59 +6,10 @@ import { formatProblem } from './private/errors';
 import { checkRoleName, checkTrustPolicyLengthQuota, DEFAULT_TRUST_POLICY_LENGTH_QUOTA } from './private/input';
 import { Registry } from './private/registry';
 import { StatementsAddedLaterPrincipal, targetTrustStatement } from './private/trust';
+import { PodIdentityRoleBaseProps } from './role';
 
 /** Properties of a {@link PodIdentityTargetRole}. */
-export interface PodIdentityTargetRoleProps {
-  /**
-   * A name for the role.
-   *
-   * @default - a name generated at synthesis when the role is used from another account (so that account knows
-   * its ARN without a cross-account reference), otherwise one CloudFormation generates
-   */
-  readonly roleName?: string;
-
-  /**
-   * A description of the role.
-   *
-   * @default - none
-   */
-  readonly description?: string;
-
-  /**
-   * Managed policies to attach.
-   *
-   * @default - none; prefer `grant*` methods or `inlinePolicies` for least privilege
-   */
-  readonly managedPolicies?: iam.IManagedPolicy[];
-
-  /**
-   * Inline policies, by name.
-   *
-   * @default - none
-   */
-  readonly inlinePolicies?: { [name: string]: iam.PolicyDocument };
-
-  /**
-   * A permissions boundary.
-   *
-   * @default - none
-   */
-  readonly permissionsBoundary?: iam.IManagedPolicy;
-
-  /**
-   * The longest session the role allows. EKS caches target-role credentials for 59 minutes.
-   *
-   * @default Duration.hours(1)
-   */
-  readonly maxSessionDuration?: Duration;
-
-  /**
-   * The role's path.
-   *
-   * @default '/'
-   */
-  readonly path?: string;
-
+export interface PodIdentityTargetRoleProps extends PodIdentityRoleBaseProps {
   /**
    * More conditions on every trust statement (ANDed with the generated ones), e.g.
    * `{ StringEquals: { 'aws:PrincipalOrgID': 'o-abc123' } }`.
