@@ -29,7 +29,8 @@ const GROUPS = [
   {
     name: 'input',
     mutate: ['lib/private/input.ts'],
-    tests: ['test/input-boundaries.test.ts'],
+    // The trust limits (policy length, tags) and the add-on version checks are tested with their constructs.
+    tests: ['test/input-boundaries.test.ts', 'test/trust.test.ts', 'test/addon.test.ts'],
     target: VALIDATION_TARGET,
   },
   {
@@ -45,8 +46,18 @@ const GROUPS = [
     tests: ['test/checks-stack-limits.test.ts'],
     target: VALIDATION_TARGET,
   },
-  { name: 'role', mutate: ['lib/role.ts'], tests: ['test/role.test.ts', 'test/imported-role.test.ts', 'test/construct-errors.test.ts'], target: CONSTRUCT_TARGET },
-  { name: 'association', mutate: ['lib/association.ts'], tests: ['test/association.test.ts', 'test/association-wiring.test.ts', 'test/construct-errors.test.ts'], target: CONSTRUCT_TARGET },
+  {
+    name: 'role',
+    mutate: ['lib/role.ts'],
+    tests: ['test/role.test.ts', 'test/imported-role.test.ts', 'test/construct-errors.test.ts', 'test/trust.test.ts', 'test/irsa-migration.test.ts'],
+    target: CONSTRUCT_TARGET,
+  },
+  {
+    name: 'association',
+    mutate: ['lib/association.ts'],
+    tests: ['test/association.test.ts', 'test/association-wiring.test.ts', 'test/construct-errors.test.ts', 'test/trust.test.ts'],
+    target: CONSTRUCT_TARGET,
+  },
   { name: 'agent-addon', mutate: ['lib/agent-addon.ts'], tests: ['test/agent-addon.test.ts', 'test/construct-errors.test.ts'], target: CONSTRUCT_TARGET },
   { name: 'workload', mutate: ['lib/workload.ts'], tests: ['test/workload.test.ts', 'test/construct-errors.test.ts'], target: CONSTRUCT_TARGET },
 ];
