@@ -71,8 +71,9 @@ function buildWithLibrary(app: App, kind: ClusterKind, workloads: number) {
   const { cluster, table } = platform(app, kind);
   const fleet = new WorkloadFleet(app, 'Fleet', { cluster, stackCount: stackCountFor(workloads), env: ENV });
   for (let i = 0; i < workloads; i++) {
-    const workload = fleet.addWorkload(`Service${i}`, {
-      namespace: `service-${i}`,
+    const { id, namespace } = workloadNames(i); // the service account name defaults to the id in lower case
+    const workload = fleet.addWorkload(id, {
+      namespace,
       image: IMAGE,
       port: 8080,
       env: { TABLE_NAME: table.tableName },
@@ -91,10 +92,8 @@ function buildWithAwsCdkLib(app: App, kind: ClusterKind, workloads: number) {
   if (kind === 'imported') agentAddon(platformStack, cluster);
   const stackOf = placedStacks(app, workloads);
   for (let i = 0; i < workloads; i++) {
-    const id = `Service${i}`;
+    const { id, name, namespace } = workloadNames(i);
     const stack = stackOf(id);
-    const name = `service${i}`;
-    const namespace = `service-${i}`;
     const [namespaceObject, , deployment] = kubernetesObjects(name, namespace, table.tableName);
     const namespaceManifest = new eksv2.KubernetesManifest(stack, `${id}Namespace`, { cluster, manifest: [namespaceObject] });
     const serviceAccount = new eksv2.ServiceAccount(stack, `${id}ServiceAccount`, {
@@ -117,10 +116,8 @@ function buildByHand(app: App, kind: ClusterKind, workloads: number) {
   const agent = agentAddon(platformStack, cluster);
   const stackOf = placedStacks(app, workloads);
   for (let i = 0; i < workloads; i++) {
-    const id = `Service${i}`;
+    const { id, name, namespace } = workloadNames(i);
     const stack = stackOf(id);
-    const name = `service${i}`;
-    const namespace = `service-${i}`;
     // Trust only this workload's service account on this cluster (by ARN), as the library does (session tags of
     // the association).
     const role = new iam.Role(stack, `${id}Role`, {
@@ -212,3 +209,8 @@ export const BUILDERS: { [variant in Variant]: (app: App, kind: ClusterKind, wor
   'aws-cdk-lib': buildWithAwsCdkLib,
   'by-hand': buildByHand,
 };
+
+/** The construct id, service account/Deployment name and namespace of workload `i`, the same in every variant. */
+function workloadNames(i: number): { id: string; name: string; namespace: string } {
+  return { id: `Service${i}`, name: `service${i}`, namespace: `service-${i}` };
+}
