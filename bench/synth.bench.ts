@@ -9,7 +9,7 @@
 //
 // Every measurement is one child process building and synthesizing one app (after a small warm-up app, so module
 // loading and JIT warm-up are not counted); cases are interleaved round by round, and medians are reported.
-import { spawnSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -109,10 +109,50 @@ function childArgs(extra: string[] = []): string[] {
   return [...extra, '--max-old-space-size=4096', '-r', 'ts-node/register/transpile-only', __filename];
 }
 
+/**
+ * The library as its users get it: `npm pack` of the compiled package, unpacked into a `node_modules` folder under
+ * bench/ (so it resolves the same aws-cdk-lib as the variants do, and the CDK folds its frames into
+ * "...cdk-eks-pod-identity..." in the stack traces it records, as it does for aws-cdk-lib's own). Returns its folder.
+ */
+function packLibrary(): string {
+  const root = path.join(__dirname, '..');
+  const stale = staleCompiledFiles(path.join(root, 'lib'));
+  if (stale.length > 0) {
+    throw new Error(`bench: the compiled library is older than its source (${stale.slice(0, 3).join(', ')}${stale.length > 3 ? ', ...' : ''}): run \`npx projen compile\` first (\`npx projen bench\` does)`);
+  }
+  const tarballs = fs.mkdtempSync(path.join(os.tmpdir(), 'pod-identity-pack-'));
+  const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', tarballs], { cwd: root, encoding: 'utf-8' }).trim().split('\n').pop()!;
+  const folder = path.join(__dirname, '.packed', 'node_modules', 'cdk-eks-pod-identity');
+  fs.rmSync(folder, { recursive: true, force: true });
+  fs.mkdirSync(folder, { recursive: true });
+  execFileSync('tar', ['xzf', path.join(tarballs, tarball), '-C', folder, '--strip-components=1']);
+  fs.rmSync(tarballs, { recursive: true, force: true });
+  return folder;
+}
+
+/** The TypeScript files of `dir` whose compiled .js is missing or older. */
+function staleCompiledFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter(entry => entry.isFile() && entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts'))
+    .map(entry => path.join(entry.parentPath, entry.name))
+    .filter(file => {
+      const compiled = file.replace(/\.ts$/, '.js');
+      return !fs.existsSync(compiled) || fs.statSync(compiled).mtimeMs < fs.statSync(file).mtimeMs;
+    })
+    .map(file => path.relative(dir, file));
+}
+
+let packedLibrary: string | undefined;
+
+function childEnv(): NodeJS.ProcessEnv {
+  packedLibrary ??= packLibrary();
+  return { ...process.env, BENCH_LIBRARY: packedLibrary, TS_NODE_PREFER_TS_EXTS: 'true', JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' };
+}
+
 function spawnMeasure(variant: Variant, cluster: ClusterKind, workloads: number): Sample {
   const child = spawnSync(process.execPath, [...childArgs(), '--child', variant, cluster, String(workloads)], {
     cwd: path.join(__dirname, '..'),
-    env: { ...process.env, TS_NODE_PREFER_TS_EXTS: 'true', JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' },
+    env: childEnv(),
     encoding: 'utf-8',
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -202,7 +242,9 @@ function report(cases: Case[], elapsedS: number, loads: number[], args: string[]
     '- **aws-cdk-lib**: aws-cdk-lib\'s own `eks_v2.ServiceAccount` with `IdentityType.POD_IDENTITY` (role, association, ServiceAccount '
       + 'manifest), plus a Namespace manifest before it and a Deployment manifest after it (so 6 resources per workload).',
     '',
-    `Each measurement is a fresh child process (\`node -r ts-node/register/transpile-only\`) that synthesizes a ${WARM_UP_WORKLOADS}-workload `
+    'The library is loaded as users install it: the compiled package, packed with `npm pack` and unpacked into a '
+      + '`node_modules` folder (the variants themselves are TypeScript, run with ts-node). '
+      + `Each measurement is a fresh child process (\`node -r ts-node/register/transpile-only\`) that synthesizes a ${WARM_UP_WORKLOADS}-workload `
       + 'warm-up app first (module loading and JIT warm-up are not counted), then builds and synthesizes the measured app '
       + 'once: construct + `app.synth()` wall and CPU time (`process.cpuUsage`), and the peak RSS of the process '
       + `(\`process.resourceUsage().maxRSS\`: includes Node, the modules and the warm-up). Rounds: ${rounds}; in each round `
@@ -237,7 +279,7 @@ function main() {
     const dir = path.join(__dirname, 'profiles');
     fs.mkdirSync(dir, { recursive: true });
     const child = spawnSync(process.execPath, [...childArgs(['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${variant}-${cluster}-${n}.cpuprofile`]), '--child', variant, cluster, n], {
-      cwd: path.join(__dirname, '..'), env: { ...process.env, TS_NODE_PREFER_TS_EXTS: 'true' }, encoding: 'utf-8', stdio: 'inherit',
+      cwd: path.join(__dirname, '..'), env: childEnv(), encoding: 'utf-8', stdio: 'inherit',
     });
     process.exit(child.status ?? 1);
   }

@@ -6,8 +6,13 @@ import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { WorkloadFleet } from '../lib';
+import type * as library from '../lib';
 import { bucketOf } from '../lib/private/placement';
+
+// The library as its users get it when BENCH_LIBRARY names the unpacked tarball (synth.bench.ts packs it), else the
+// TypeScript source.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { WorkloadFleet } = require(process.env.BENCH_LIBRARY || '../lib') as typeof library;
 
 export type Variant = 'library' | 'aws-cdk-lib' | 'by-hand';
 export type ClusterKind = 'imported' | 'new';
