@@ -217,16 +217,26 @@ export function applyManifest(scope: Construct, id: string, cluster: AnyCluster,
   const resource = manifest.node.defaultChild as CfnResource;
   const pruneLabel = PRUNE_LABEL_PREFIX + manifest.node.addr;
   const stack = Stack.of(manifest);
-  resource.addPropertyOverride('Manifest', Lazy.string({
+  // A synthesis resolves every template twice (references, then the template written): render once, keep the
+  // string for the second read only, so a fleet's manifests are not all held until the app is gone.
+  let rendered: { json: string; reads: number } | undefined;
+  resource.addPropertyOverride('Manifest', Lazy.uncachedString({
     produce: () => {
-      const json = tokenAwareJson(stack, options.render().map(object => withLabel(object, pruneLabel)));
-      options.releaseRendering?.();
+      if (!rendered) {
+        rendered = { json: tokenAwareJson(stack, options.render().map(object => withLabel(object, pruneLabel))), reads: 0 };
+        options.releaseRendering?.();
+      }
+      const json = rendered.json;
+      if (++rendered.reads === RESOLVES_PER_SYNTHESIS) rendered = undefined;
       return json;
     },
   }));
   resource.addPropertyOverride('PruneLabel', pruneLabel);
   return manifest;
 }
+
+/** How often a synthesis resolves a template: once to find cross-stack references, once to write it. */
+const RESOLVES_PER_SYNTHESIS = 2;
 
 /**
  * `stack.toJsonString(value)` at a fraction of the cost for large values with few tokens: the value is serialized
