@@ -8,7 +8,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { PodIdentityAssociation, PodIdentityBoundWorkload, PodIdentityBoundWorkloadProps, PodIdentityRole } from '../lib';
+import { PodIdentityAddon, PodIdentityAssociation, PodIdentityBoundWorkload, PodIdentityBoundWorkloadProps, PodIdentityRole } from '../lib';
 import { ENV, importedEksV2Cluster, KUBECTL_LAYER_ARN } from './helpers/clusters';
 
 interface Message {
@@ -118,6 +118,39 @@ describe('DuplicateAgentAddon', () => {
     new eks.CfnAddon(new Stack(app, 'OtherAccount', { env: { ...ENV, account: '222222222222' } }), 'Agent', { addonName: 'eks-pod-identity-agent', clusterName: 'prod' });
     new eks.CfnAddon(new Stack(app, 'OtherRegion', { env: { ...ENV, region: 'eu-west-1' } }), 'Agent', { addonName: 'eks-pod-identity-agent', clusterName: 'prod' });
     expect(messagesOf(app)).toEqual([]);
+  });
+});
+
+describe('DuplicateAddon', () => {
+  test('an add-on defined twice for one cluster: one error on the second, naming both', () => {
+    const { app, stack, cluster } = setup();
+    new PodIdentityAddon(stack, 'Cni', { cluster, addonName: 'vpc-cni' });
+    new eks.CfnAddon(stack, 'HandMade', { clusterName: 'prod', addonName: 'vpc-cni' });
+    expect(withId(messagesOf(app), 'DuplicateAddon')).toEqual([{
+      level: 'error',
+      path: '/Stack/HandMade',
+      text: '[cdk-eks-pod-identity:DuplicateAddon] the "vpc-cni" add-on is defined twice for one cluster, at Stack/Cni/Resource and at Stack/HandMade; the second fails to deploy because the add-on exists. '
+        + 'Fix: define it once: keep the PodIdentityAddon (it creates the add-on with its Pod Identity associations and roles) and remove the other Addon/CfnAddon',
+    }]);
+  });
+
+  test('other add-ons, other clusters, other accounts, and the agent add-on (DuplicateAgentAddon\'s) are not reported', () => {
+    const { app, stack, cluster } = setup();
+    new PodIdentityAddon(stack, 'Cni', { cluster, addonName: 'vpc-cni' });
+    new eks.CfnAddon(stack, 'Coredns', { clusterName: 'prod', addonName: 'coredns' });
+    new eks.CfnAddon(stack, 'Staging', { clusterName: 'staging', addonName: 'vpc-cni' });
+    new eks.CfnAddon(new Stack(app, 'Other', { env: { account: '999999999999', region: ENV.region } }), 'Cni', { clusterName: 'prod', addonName: 'vpc-cni' });
+    new eks.CfnAddon(stack, 'Agent', { clusterName: 'prod', addonName: 'eks-pod-identity-agent' });
+    const messages = messagesOf(app);
+    expect(withId(messages, 'DuplicateAgentAddon').map(m => m.path)).toEqual(['/Stack/Agent']);
+    expect(withId(messages, 'DuplicateAddon')).toEqual([]);
+  });
+
+  test('an add-on\'s associations are in the namespace the add-on creates: no NamespaceNotCreated', () => {
+    const { app, stack, cluster } = setup();
+    new PodIdentityAddon(stack, 'Cw', { cluster, addonName: 'amazon-cloudwatch-observability' });
+    new PodIdentityRole(stack, 'Role').associate(cluster, { namespace: 'amazon-cloudwatch', serviceAccount: 'other' });
+    expect(withId(messagesOf(app), 'NamespaceNotCreated').map(m => m.path)).toEqual(['/Stack/Role/Association0']);
   });
 });
 

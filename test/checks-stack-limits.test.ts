@@ -1,5 +1,6 @@
 // The per-stack CloudFormation limits (lib/checks/stack-limits.ts) at their edges, with the whole message. Apart from
 // checks-messages.test.ts because these stacks are big: mutation testing runs them only for mutants of the limits.
+import * as fs from 'fs';
 import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import { PodIdentityBoundWorkload, PodIdentityRole } from '../lib';
 import { ENV, importedEksV2Cluster } from './helpers/clusters';
@@ -63,6 +64,14 @@ describe('StackLimitExceeded', () => {
     expect(perUnit).toBe(Math.ceil(ourBytes / 12));
     expect(fit).toBe(Math.floor((1024 * 1024 - (size - ourBytes)) / perUnit));
     expect(fit).toBeLessThan(10);
+  });
+
+  test('a template of exactly 1 MB synthesizes; one byte more fails', () => {
+    const templateSize = (synth: () => ReturnType<App['synth']>) => fs.statSync(synth().getStackByName('Stack').templateFullPath).size;
+    // One workload and a topic whose name pads the template: each character of it is one byte of the template.
+    const padding = 1000 + 1024 * 1024 - templateSize(stackWith(1, 1, undefined, 1000));
+    expect(templateSize(stackWith(1, 1, undefined, padding))).toBe(1024 * 1024);
+    expect(stackWith(1, 1, undefined, padding + 1)).toThrow(/StackLimitExceeded\] stack Stack would have a 1048577-byte template and CloudFormation accepts 1048576; its 1 Pod Identity workloads\/associations take \d+ bytes/);
   });
 
   test('the size is read from the written template at any resource count; under 1 MB is fine', () => {

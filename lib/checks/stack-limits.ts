@@ -10,6 +10,7 @@ import { IConstruct } from 'constructs';
 import { stateOf } from '../private/app-store';
 import { afterTemplatesWritten } from '../private/cluster';
 import { formatProblem, PodIdentityError } from '../private/errors';
+import { Registry } from '../private/registry';
 
 /** CloudFormation allows this many resources in one stack. */
 export const MAX_RESOURCES_PER_STACK = 500;
@@ -45,12 +46,24 @@ function unitsOf(registered: IConstruct[]): IConstruct[] {
   return registered.filter(unit => !unit.node.scopes.some(scope => scope !== unit && set.has(scope)));
 }
 
+/** Makes sure the limits of the stack of `construct` are validated, once, over the library's constructs in it. */
+export function ensureStackLimits(construct: IConstruct): void {
+  const stack = Stack.of(construct);
+  stateOf(stack, 'StackLimits', () => {
+    const registry = Registry.of(stack);
+    stack.node.addValidation({
+      validate: () => validateStackLimits(stack, registry.unitsByStack().get(stack) ?? []),
+    });
+    return true;
+  });
+}
+
 /**
  * The resource-limit errors of a stack, given the constructs of this library in it (workloads, and associations,
  * which count as part of the workload around them). Meant for a validation of the stack: CDK runs it after all
  * aspects. Also registers the stack for the template-size check after synthesis.
  */
-export function validateStackLimits(stack: Stack, registered: IConstruct[]): string[] {
+function validateStackLimits(stack: Stack, registered: IConstruct[]): string[] {
   checkTemplateSizeAfterSynthesis(stack, registered);
   const resources = resourcesOf(stack, stack);
   if (resources.length <= MAX_RESOURCES_PER_STACK) return [];
