@@ -65,9 +65,6 @@ class AppChecks implements IAspect {
  */
 export function ensureChecks(construct: IConstruct): void {
   const root = construct.node.root;
-  appStateOf(root, 'AppChecks', () => {
-    Aspects.of(root).add(new AppChecks(root));
-    return true;
-  });
+  appStateOf(root, 'AppChecks', () => Aspects.of(root).add(new AppChecks(root)));
   ensureStackLimits(construct);
 }
