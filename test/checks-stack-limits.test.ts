@@ -3,8 +3,8 @@
 import * as fs from 'fs';
 import { App, CfnResource, NestedStack, Stack } from 'aws-cdk-lib';
 import { PodIdentityBoundWorkload, PodIdentityErrors, PodIdentityRole } from '../lib';
-import { setStackLimitFix } from '../lib/checks/stack-limits';
 import { ENV, importedEksV2Cluster } from './helpers/clusters';
+import { setStackLimitFix } from '../lib/checks/stack-limits';
 
 function setup() {
   const app = new App();
