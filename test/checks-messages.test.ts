@@ -9,7 +9,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { PodIdentityAddon, PodIdentityAssociation, PodIdentityBoundWorkload, PodIdentityBoundWorkloadProps, PodIdentityRole } from '../lib';
-import { ENV, importedEksV2Cluster, KUBECTL_LAYER_ARN } from './helpers/clusters';
+import { ENV, importedEksV2Cluster, KUBECTL_LAYER_ARN, KUBECTL_PROVIDER_SERVICE_TOKEN } from './helpers/clusters';
 
 interface Message {
   readonly level: string;
@@ -392,6 +392,13 @@ describe('NamespaceNotCreated', () => {
     expect(withId(messagesOf(app), 'NamespaceNotCreated')).toEqual([]);
   });
 
+  test('a manifest object without metadata (a manifest not pruned, so not labelled) names no namespace', () => {
+    const { app, stack, cluster } = setup();
+    new eksv2.KubernetesManifest(stack, 'Unlabelled', { cluster, prune: false, manifest: [{ apiVersion: 'v1', kind: 'Namespace' }] });
+    new PodIdentityRole(stack, 'Role').associate(cluster, { namespace: 'payments', serviceAccount: 'api' });
+    expect(withId(messagesOf(app), 'NamespaceNotCreated').map(m => m.path)).toEqual(['/Stack/Role/Association0']);
+  });
+
   test('not created: a workload\'s namespace on another cluster, a Helm chart without createNamespace, a manifest\'s other objects', () => {
     const { app, stack, cluster } = setup();
     new PodIdentityBoundWorkload(stack, 'Carts', { cluster: importedEksV2Cluster(stack, 'Staging', 'staging'), namespace: 'carts', image: 'c:1' });
@@ -434,7 +441,20 @@ describe('IrsaAnnotationPresent', () => {
       + 'Fix: remove the annotation, or set migratingFromIrsa: true while moving the workload from IRSA to Pod Identity');
   });
 
-  // (Migration mode, where the workload sets the annotation itself, is in test/validation.test.ts: it needs an OIDC provider.)
+  test('migration mode: the workload sets the annotation itself, which is not reported', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Stack', { env: ENV });
+    const cluster = eksv2.Cluster.fromClusterAttributes(stack, 'Cluster', {
+      clusterName: 'prod',
+      kubectlProvider: eksv2.KubectlProvider.fromKubectlProviderAttributes(stack, 'KubectlProvider', { serviceToken: KUBECTL_PROVIDER_SERVICE_TOKEN }),
+      openIdConnectProvider: iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn(stack, 'Oidc',
+        'arn:aws:iam::111111111111:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE'),
+    });
+    const w = new PodIdentityBoundWorkload(stack, 'Carts', { cluster, namespace: 'carts', image: 'cart:1', migratingFromIrsa: true });
+    expect(Object.keys(w.serviceAccount.metadata.toJson().annotations)).toEqual(['eks.amazonaws.com/role-arn']);
+    expect(withId(messagesOf(app), 'IrsaAnnotationPresent')).toEqual([]);
+  });
+
   test('other annotations and the annotation on other kinds are fine', () => {
     const { app, workload: w } = workload();
     w.serviceAccount.metadata.addAnnotation('example.com/owner', 'team');
