@@ -392,6 +392,14 @@ describe('NamespaceNotCreated', () => {
     expect(withId(messagesOf(app), 'NamespaceNotCreated')).toEqual([]);
   });
 
+  test('a manifest with tokens inside is not read: its namespaces do not count as created', () => {
+    const { app, stack, cluster } = setup();
+    const team = new CfnParameter(stack, 'Team').valueAsString;
+    cluster.addManifest('Tokens', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'payments', labels: { team } } });
+    new PodIdentityRole(stack, 'Role').associate(cluster, { namespace: 'payments', serviceAccount: 'api' });
+    expect(withId(messagesOf(app), 'NamespaceNotCreated').map(m => m.path)).toEqual(['/Stack/Role/Association0']);
+  });
+
   test('a manifest object without metadata (a manifest not pruned, so not labelled) names no namespace', () => {
     const { app, stack, cluster } = setup();
     new eksv2.KubernetesManifest(stack, 'Unlabelled', { cluster, prune: false, manifest: [{ apiVersion: 'v1', kind: 'Namespace' }] });
