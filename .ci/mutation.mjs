@@ -21,22 +21,34 @@ const OUT = path.join(ROOT, 'reports', 'mutation');
 const EQUIVALENTS_FILE = 'test/mutation-equivalents.json';
 const REPORT_FILE = 'test/mutation.md';
 
+const ENV = { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' };
+
 const VALIDATION_TARGET = 90;
 const CONSTRUCT_TARGET = 80;
+
+const TRUST_CHECKS = ['lib/checks/target-role-trust.ts', 'lib/checks/trust-policy-length.ts', 'lib/checks/unscoped-workload-role.ts'];
 
 /** Each group: the files Stryker mutates and the only test files it runs against them. */
 const GROUPS = [
   {
     name: 'input',
     mutate: ['lib/private/input.ts'],
-    // The trust limits (policy length, tags) and the add-on version checks are tested with their constructs.
-    tests: ['test/input-boundaries.test.ts', 'test/trust.test.ts', 'test/addon.test.ts'],
+    // Every check is called directly there; trust.test.ts, addon.test.ts and validation.test.ts show the constructs
+    // call them, which the construct groups measure.
+    tests: ['test/input-boundaries.test.ts'],
     target: VALIDATION_TARGET,
   },
   {
     name: 'checks',
-    mutate: ['lib/checks/*.ts', '!lib/checks/stack-limits.ts'],
+    mutate: ['lib/checks/*.ts', '!lib/checks/stack-limits.ts', ...TRUST_CHECKS.map(file => `!${file}`)],
     tests: ['test/checks-messages.test.ts', 'test/checks-association-limit.test.ts'],
+    target: VALIDATION_TARGET,
+  },
+  {
+    // Apart: their tests (target roles, long trust policies) would otherwise run for every mutant of every check.
+    name: 'trust-checks',
+    mutate: TRUST_CHECKS,
+    tests: ['test/checks-trust.test.ts'],
     target: VALIDATION_TARGET,
   },
   {
@@ -105,15 +117,24 @@ function runGroup(group) {
   };
   config.jest = {
     ...config.jest,
-    config: { testMatch: existing.map(file => `<rootDir>/${file}`) },
+    config: {
+      testMatch: existing.map(file => `<rootDir>/${file}`),
+      // Stryker turns off coverage and reporters itself; the tsconfig's isolatedModules already makes ts-jest
+      // transpile only. What costs is loading test files none of whose tests cover the mutant (the sequencer skips
+      // them), and running the tests after the one that killed the mutant (the environment skips them).
+      testSequencer: path.join(ROOT, '.ci', 'mutation-sequencer.cjs'),
+      ...(config.disableBail ? {} : { testEnvironment: path.join(ROOT, '.ci', 'mutation-environment.cjs') }),
+    },
   };
+  const testNamesFile = path.join(OUT, `${group.name}.tests.json`);
+  fs.writeFileSync(testNamesFile, JSON.stringify(testNamesByFile(existing), undefined, 2));
   const configFile = path.join(OUT, `${group.name}.stryker.config.json`);
   fs.writeFileSync(configFile, JSON.stringify(config, undefined, 2));
   console.log(`mutation ${group.name}: mutating ${group.mutate.join(', ')} against ${existing.join(', ')}`);
   const result = spawnSync(process.execPath, [modulePath('@stryker-mutator/core/bin/stryker.js'), 'run', configFile], {
     cwd: ROOT,
     stdio: 'inherit',
-    env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' },
+    env: { ...ENV, MUTATION_TEST_NAMES: testNamesFile },
   });
   if (result.status !== 0) {
     console.error(`mutation: Stryker failed for group ${group.name} (exit ${result.status})`);
@@ -133,6 +154,23 @@ function forgetSurvivors(incrementalFile) {
     file.mutants = file.mutants.filter(m => !UNDETECTED.has(m.status));
   }
   fs.writeFileSync(incrementalFile, JSON.stringify(incremental));
+}
+
+/** The full name of every test per test file (relative path), as jest's testNamePattern matches them. */
+function testNamesByFile(testFiles) {
+  const output = path.join(OUT, 'collected-tests.json');
+  const result = spawnSync(process.execPath, [modulePath('jest/bin/jest.js'), '--collectTests', '--json', `--outputFile=${output}`,
+    '--coverage=false', '--runTestsByPath', ...testFiles], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: ENV });
+  if (result.status !== 0) {
+    console.error(`${result.stderr}\nmutation: collecting the tests of ${testFiles.join(', ')} failed (exit ${result.status})`);
+    process.exit(result.status ?? 1);
+  }
+  const names = {};
+  for (const suite of readJson(output).testResults) {
+    names[path.relative(ROOT, suite.name)] = suite.assertionResults.map(test => test.fullName);
+  }
+  fs.rmSync(output);
+  return names;
 }
 
 function modulePath(specifier) {
@@ -221,7 +259,9 @@ function report(durations) {
     ...GROUPS.map(g => `- \`${g.name}\`: ${g.mutate.join(', ')} ← ${g.tests.join(', ')} (${durations[g.name] !== undefined ? `${durations[g.name]} s` : 'not run'})`),
     '',
     `Sum of the groups' last run times: ${Math.floor(totalSeconds / 60)} min ${totalSeconds % 60} s (a run may have been incremental: it retests`,
-    'only survivors and mutants whose code or tests changed; `MUTATION_FULL=1` retests all).',
+    'only survivors and mutants whose code or tests changed; `MUTATION_FULL=1` retests all). A mutant runs only the test',
+    'files that hold a test covering it (.ci/mutation-sequencer.cjs) and stops at its first failing test',
+    '(.ci/mutation-environment.cjs), as Stryker\'s default bail would.',
     '',
     '## Score per file',
     '',

@@ -8,8 +8,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { PodIdentityAssociation, PodIdentityBoundWorkload, PodIdentityBoundWorkloadProps, PodIdentityRole } from '../lib';
-import { ENV, importedEksV2Cluster, KUBECTL_LAYER_ARN } from './helpers/clusters';
+import { PodIdentityAddon, PodIdentityAssociation, PodIdentityBoundWorkload, PodIdentityBoundWorkloadProps, PodIdentityRole } from '../lib';
+import { ENV, importedEksV2Cluster, KUBECTL_LAYER_ARN, KUBECTL_PROVIDER_SERVICE_TOKEN } from './helpers/clusters';
 
 interface Message {
   readonly level: string;
@@ -118,6 +118,39 @@ describe('DuplicateAgentAddon', () => {
     new eks.CfnAddon(new Stack(app, 'OtherAccount', { env: { ...ENV, account: '222222222222' } }), 'Agent', { addonName: 'eks-pod-identity-agent', clusterName: 'prod' });
     new eks.CfnAddon(new Stack(app, 'OtherRegion', { env: { ...ENV, region: 'eu-west-1' } }), 'Agent', { addonName: 'eks-pod-identity-agent', clusterName: 'prod' });
     expect(messagesOf(app)).toEqual([]);
+  });
+});
+
+describe('DuplicateAddon', () => {
+  test('an add-on defined twice for one cluster: one error on the second, naming both', () => {
+    const { app, stack, cluster } = setup();
+    new PodIdentityAddon(stack, 'Cni', { cluster, addonName: 'vpc-cni' });
+    new eks.CfnAddon(stack, 'HandMade', { clusterName: 'prod', addonName: 'vpc-cni' });
+    expect(withId(messagesOf(app), 'DuplicateAddon')).toEqual([{
+      level: 'error',
+      path: '/Stack/HandMade',
+      text: '[cdk-eks-pod-identity:DuplicateAddon] the "vpc-cni" add-on is defined twice for one cluster, at Stack/Cni/Resource and at Stack/HandMade; the second fails to deploy because the add-on exists. '
+        + 'Fix: define it once: keep the PodIdentityAddon (it creates the add-on with its Pod Identity associations and roles) and remove the other Addon/CfnAddon',
+    }]);
+  });
+
+  test('other add-ons, other clusters, other accounts, and the agent add-on (DuplicateAgentAddon\'s) are not reported', () => {
+    const { app, stack, cluster } = setup();
+    new PodIdentityAddon(stack, 'Cni', { cluster, addonName: 'vpc-cni' });
+    new eks.CfnAddon(stack, 'Coredns', { clusterName: 'prod', addonName: 'coredns' });
+    new eks.CfnAddon(stack, 'Staging', { clusterName: 'staging', addonName: 'vpc-cni' });
+    new eks.CfnAddon(new Stack(app, 'Other', { env: { account: '999999999999', region: ENV.region } }), 'Cni', { clusterName: 'prod', addonName: 'vpc-cni' });
+    new eks.CfnAddon(stack, 'Agent', { clusterName: 'prod', addonName: 'eks-pod-identity-agent' });
+    const messages = messagesOf(app);
+    expect(withId(messages, 'DuplicateAgentAddon').map(m => m.path)).toEqual(['/Stack/Agent']);
+    expect(withId(messages, 'DuplicateAddon')).toEqual([]);
+  });
+
+  test('an add-on\'s associations are in the namespace the add-on creates: no NamespaceNotCreated', () => {
+    const { app, stack, cluster } = setup();
+    new PodIdentityAddon(stack, 'Cw', { cluster, addonName: 'amazon-cloudwatch-observability' });
+    new PodIdentityRole(stack, 'Role').associate(cluster, { namespace: 'amazon-cloudwatch', serviceAccount: 'other' });
+    expect(withId(messagesOf(app), 'NamespaceNotCreated').map(m => m.path)).toEqual(['/Stack/Role/Association0']);
   });
 });
 
@@ -359,6 +392,21 @@ describe('NamespaceNotCreated', () => {
     expect(withId(messagesOf(app), 'NamespaceNotCreated')).toEqual([]);
   });
 
+  test('a manifest with tokens inside is not read: its namespaces do not count as created', () => {
+    const { app, stack, cluster } = setup();
+    const team = new CfnParameter(stack, 'Team').valueAsString;
+    cluster.addManifest('Tokens', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'payments', labels: { team } } });
+    new PodIdentityRole(stack, 'Role').associate(cluster, { namespace: 'payments', serviceAccount: 'api' });
+    expect(withId(messagesOf(app), 'NamespaceNotCreated').map(m => m.path)).toEqual(['/Stack/Role/Association0']);
+  });
+
+  test('a manifest object without metadata (a manifest not pruned, so not labelled) names no namespace', () => {
+    const { app, stack, cluster } = setup();
+    new eksv2.KubernetesManifest(stack, 'Unlabelled', { cluster, prune: false, manifest: [{ apiVersion: 'v1', kind: 'Namespace' }] });
+    new PodIdentityRole(stack, 'Role').associate(cluster, { namespace: 'payments', serviceAccount: 'api' });
+    expect(withId(messagesOf(app), 'NamespaceNotCreated').map(m => m.path)).toEqual(['/Stack/Role/Association0']);
+  });
+
   test('not created: a workload\'s namespace on another cluster, a Helm chart without createNamespace, a manifest\'s other objects', () => {
     const { app, stack, cluster } = setup();
     new PodIdentityBoundWorkload(stack, 'Carts', { cluster: importedEksV2Cluster(stack, 'Staging', 'staging'), namespace: 'carts', image: 'c:1' });
@@ -401,7 +449,20 @@ describe('IrsaAnnotationPresent', () => {
       + 'Fix: remove the annotation, or set migratingFromIrsa: true while moving the workload from IRSA to Pod Identity');
   });
 
-  // (Migration mode, where the workload sets the annotation itself, is in test/validation.test.ts: it needs an OIDC provider.)
+  test('migration mode: the workload sets the annotation itself, which is not reported', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Stack', { env: ENV });
+    const cluster = eksv2.Cluster.fromClusterAttributes(stack, 'Cluster', {
+      clusterName: 'prod',
+      kubectlProvider: eksv2.KubectlProvider.fromKubectlProviderAttributes(stack, 'KubectlProvider', { serviceToken: KUBECTL_PROVIDER_SERVICE_TOKEN }),
+      openIdConnectProvider: iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn(stack, 'Oidc',
+        'arn:aws:iam::111111111111:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE'),
+    });
+    const w = new PodIdentityBoundWorkload(stack, 'Carts', { cluster, namespace: 'carts', image: 'cart:1', migratingFromIrsa: true });
+    expect(Object.keys(w.serviceAccount.metadata.toJson().annotations)).toEqual(['eks.amazonaws.com/role-arn']);
+    expect(withId(messagesOf(app), 'IrsaAnnotationPresent')).toEqual([]);
+  });
+
   test('other annotations and the annotation on other kinds are fine', () => {
     const { app, workload: w } = workload();
     w.serviceAccount.metadata.addAnnotation('example.com/owner', 'team');

@@ -1,8 +1,10 @@
 // The per-stack CloudFormation limits (lib/checks/stack-limits.ts) at their edges, with the whole message. Apart from
 // checks-messages.test.ts because these stacks are big: mutation testing runs them only for mutants of the limits.
-import { App, CfnResource, Stack } from 'aws-cdk-lib';
-import { PodIdentityBoundWorkload, PodIdentityRole } from '../lib';
+import * as fs from 'fs';
+import { App, CfnResource, NestedStack, Stack } from 'aws-cdk-lib';
+import { PodIdentityBoundWorkload, PodIdentityErrors, PodIdentityRole } from '../lib';
 import { ENV, importedEksV2Cluster } from './helpers/clusters';
+import { setStackLimitFix } from '../lib/checks/stack-limits';
 
 function setup() {
   const app = new App();
@@ -46,6 +48,23 @@ describe('StackLimitExceeded', () => {
     expect(stackWith(487, 4)).not.toThrow();
   });
 
+  test('the resources of a nested stack are in its own template: only the nested stack resource counts', () => {
+    const { app, stack, cluster } = setup();
+    for (let i = 0; i < 486; i++) new CfnResource(stack, `Pad${i}`, { type: 'AWS::SNS::Topic' });
+    for (let i = 0; i < 4; i++) new PodIdentityBoundWorkload(stack, `W${i}`, { cluster, namespace: 'team', createNamespace: i === 0, image: 'app:1' });
+    const nested = new NestedStack(stack, 'Nested');
+    for (let i = 0; i < 10; i++) new CfnResource(nested, `Topic${i}`, { type: 'AWS::SNS::Topic' });
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('a fix set for the stack (e.g. a fleet\'s advice) replaces the default, with how many fit', () => {
+    const { app, stack, cluster } = setup();
+    setStackLimitFix(stack, 'move {fit} workloads to each new fleet stack');
+    for (let i = 0; i < 490; i++) new CfnResource(stack, `Pad${i}`, { type: 'AWS::SNS::Topic' });
+    for (let i = 0; i < 4; i++) new PodIdentityBoundWorkload(stack, `W${i}`, { cluster, namespace: 'team', createNamespace: i === 0, image: 'app:1' });
+    expect(() => app.synth()).toThrow(/so at most 3 fit beside the stack's other 491 resources\. Fix: move 3 workloads to each new fleet stack$/);
+  });
+
   test('more than 1 MB: how many workloads fit', () => {
     expect(stackWith(40, 12, { BIG: 'x'.repeat(100_000) })).toThrow(/\[cdk-eks-pod-identity:StackLimitExceeded\] stack Stack would have a \d+-byte template and CloudFormation accepts 1048576; its 12 Pod Identity workloads\/associations take \d+ bytes \(about \d+ each\), so at most 10 fit. Fix: split the workloads across stacks of at most 10, or shrink what each renders \(long env values, large session policies\)$/);
   });
@@ -63,6 +82,36 @@ describe('StackLimitExceeded', () => {
     expect(perUnit).toBe(Math.ceil(ourBytes / 12));
     expect(fit).toBe(Math.floor((1024 * 1024 - (size - ourBytes)) / perUnit));
     expect(fit).toBeLessThan(10);
+  });
+
+  test('a template of exactly 1 MB synthesizes; one byte more fails', () => {
+    const templateSize = (synth: () => ReturnType<App['synth']>) => fs.statSync(synth().getStackByName('Stack').templateFullPath).size;
+    // One workload and a topic whose name pads the template: each character of it is one byte of the template.
+    const padding = 1000 + 1024 * 1024 - templateSize(stackWith(1, 1, undefined, 1000));
+    expect(templateSize(stackWith(1, 1, undefined, padding))).toBe(1024 * 1024);
+    expect(stackWith(1, 1, undefined, padding + 1)).toThrow(/StackLimitExceeded\] stack Stack would have a 1048577-byte template and CloudFormation accepts 1048576; its 1 Pod Identity workloads\/associations take \d+ bytes/);
+  });
+
+  test('every stack over 1 MB is named, one line each, in one StackLimitExceeded error', () => {
+    const app = new App();
+    for (const name of ['Blue', 'Green']) {
+      const stack = new Stack(app, name, { env: ENV });
+      const cluster = importedEksV2Cluster(stack, 'Cluster', 'prod');
+      for (let i = 0; i < 12; i++) {
+        new PodIdentityBoundWorkload(stack, `W${i}`, { cluster, namespace: 'team', createNamespace: i === 0, image: 'app:1', env: { BIG: 'x'.repeat(100_000) } });
+      }
+    }
+    let error: unknown;
+    try {
+      app.synth();
+    } catch (e) {
+      error = e;
+    }
+    expect(PodIdentityErrors.problemIdOf(error)).toBe('StackLimitExceeded');
+    expect((error as Error).message.split('\n').map(line => line.replace(/ would have .*/, ''))).toEqual([
+      '[cdk-eks-pod-identity:StackLimitExceeded] stack Blue',
+      '[cdk-eks-pod-identity:StackLimitExceeded] stack Green',
+    ]);
   });
 
   test('the size is read from the written template at any resource count; under 1 MB is fine', () => {

@@ -4,8 +4,9 @@
 // cheap enough for mutation testing (`npx projen mutation`) to run it for every mutant.
 import { Lazy, Token } from 'aws-cdk-lib';
 import {
-  checkDeploymentName, checkEnvNames, checkImage, checkNamespace, checkNoDuplicateEnvNames, checkPort, checkReplicas,
-  checkRoleName, checkServiceAccountName, checkTags, toKubernetesName,
+  checkAddonVersion, checkDeploymentName, checkEnvNames, checkImage, checkNamespace, checkNoDuplicateEnvNames, checkPort,
+  checkReplicas, checkRoleName, checkServiceAccountName, checkTags, checkTrustPolicyLengthQuota, estimatedPolicyLength,
+  tagProblems, toKubernetesName,
 } from '../lib/private/input';
 
 const UNRESOLVED_STRING = Lazy.string({ produce: () => 'Bad_Value!' });
@@ -172,6 +173,119 @@ describe('association tags: at most 50, keys of 1-128 and values of 0-256 charac
     expect(() => checkTags({ [UNRESOLVED_STRING]: UNRESOLVED_STRING, team: UNRESOLVED_STRING })).not.toThrow();
     expect(messageOf(() => checkTags({ [UNRESOLVED_STRING]: 'v', ['k'.repeat(129)]: 'v' }))).toContain('it has 129');
     expect(messageOf(() => checkTags({ team: UNRESOLVED_STRING, other: 'v'.repeat(257) }))).toContain('the value of tag "other" has 257 characters');
+  });
+});
+
+describe('tag characters: letters, digits and spaces of any script, and + - = . _ : / @', () => {
+  test('letters, spaces and digits of other scripts and every allowed sign are accepted', () => {
+    expect(tagProblems({ 'Kostenstelle/Straße_1': 'Ünïcode ½ ٣\u00a0a+b-c=d.e_f:g/h@i', 'k': '' })).toEqual([]);
+  });
+
+  test('a value with other characters: the key named, the characters found and a replacement', () => {
+    expect(tagProblems({ 'cost center': 'R&D 2 (EU)' }).map(e => e.message)).toEqual([
+      '[cdk-eks-pod-identity:InvalidTag] tag value "R&D 2 (EU)" of tag "cost center" has characters AWS tags do not allow ("&()"); '
+      + 'allowed are letters, digits, spaces and + - = . _ : / @. Fix: replace them, e.g. "R-D 2 -EU-"',
+    ]);
+  });
+
+  test('a key with other characters: its own message, without "of tag"', () => {
+    expect(tagProblems({ 'team#1 é': 'v' }).map(e => e.message)).toEqual([
+      '[cdk-eks-pod-identity:InvalidTag] tag key "team#1 é" has characters AWS tags do not allow ("#"); '
+      + 'allowed are letters, digits, spaces and + - = . _ : / @. Fix: replace them, e.g. "team-1 é"',
+    ]);
+  });
+
+  test('every problem of every tag is reported, in order', () => {
+    expect(tagProblems({ 'aws:x!': 'a!', 'ok': 'v'.repeat(257) }).map(e => e.message.replace(/\. Fix: .*/, ''))).toEqual([
+      '[cdk-eks-pod-identity:InvalidTag] tag key "aws:x!" has characters AWS tags do not allow ("!"); allowed are letters, digits, spaces and + - = . _ : / @',
+      '[cdk-eks-pod-identity:InvalidTag] tag value "a!" of tag "aws:x!" has characters AWS tags do not allow ("!"); allowed are letters, digits, spaces and + - = . _ : / @',
+      '[cdk-eks-pod-identity:InvalidTag] tag key "aws:x!" is invalid (1-128 characters, not starting with "aws:"; it has 6)',
+      '[cdk-eks-pod-identity:InvalidTag] the value of tag "ok" has 257 characters; EKS allows at most 256',
+    ]);
+  });
+
+  test('checkTags throws the first of them', () => {
+    expect(messageOf(() => checkTags({ a: 'ok', b: 'x*y' }))).toContain('tag value "x*y" of tag "b" has characters AWS tags do not allow ("*")');
+  });
+});
+
+describe('trust policy length quota: a whole number from 2048 to 8192', () => {
+  test.each([2048, 2049, 4096, 8191, 8192, undefined, UNRESOLVED_NUMBER])('accepts %p', quota => {
+    expect(() => checkTrustPolicyLengthQuota(quota)).not.toThrow();
+  });
+
+  test.each([2047, 8193, 0, -1, 2048.5, NaN])('rejects %p, with the range and where to raise the quota', quota => {
+    expect(messageOf(() => checkTrustPolicyLengthQuota(quota))).toBe(
+      `[cdk-eks-pod-identity:InvalidTrustPolicyLengthQuota] trustPolicyLengthQuota ${JSON.stringify(quota)} is not a quota IAM grants `
+      + '(a whole number from 2048, the default, to 8192). '
+      + 'Fix: set the account\'s "Role trust policy length" quota from Service Quotas, at most 8192');
+  });
+});
+
+describe('EKS add-on version: vX.Y.Z-eksbuild.N', () => {
+  test.each(['v1.2.3-eksbuild.1', 'v12.34.567-eksbuild.89', 'v0.0.0-eksbuild.0', undefined, UNRESOLVED_STRING])('accepts %j', version => {
+    expect(() => checkAddonVersion('InvalidAddonVersion', 'coredns', version, 'v1.11.1-eksbuild.9')).not.toThrow();
+  });
+
+  test.each([
+    '1.2.3-eksbuild.1', 'xv1.2.3-eksbuild.1', 'v1.2.3-eksbuild.1x', 'v1.2.3-eksbuild.', 'v1.2-eksbuild.1', 'v1.2.3',
+    'v1.2.3-eksbuild.1\n', 'va.2.3-eksbuild.1', 'v1x2.3-eksbuild.1', 'V1.2.3-eksbuild.1', '',
+  ])('rejects %j, naming the add-on and an example', version => {
+    expect(messageOf(() => checkAddonVersion('InvalidAgentAddonVersion', 'eks-pod-identity-agent', version, 'v1.3.4-eksbuild.1'))).toBe(
+      `[cdk-eks-pod-identity:InvalidAgentAddonVersion] addonVersion ${JSON.stringify(version)} is not an EKS add-on version of the form vX.Y.Z-eksbuild.N. `
+      + 'Fix: use a version listed by `aws eks describe-addon-versions --addon-name eks-pod-identity-agent`, e.g. "v1.3.4-eksbuild.1", or omit it for the default');
+  });
+});
+
+describe('estimated policy length: IAM\'s count of the JSON without whitespace', () => {
+  test.each([
+    ['a string', 'a"b'],
+    ['numbers, booleans and null', { n: 12, t: true, f: false, z: null }],
+    ['empty and nested arrays and objects', { a: [], o: {}, l: [1, ['x', 'y'], { k: 'v' }] }],
+    ['an object whose first key looks like an intrinsic but has others', { 'Ref': 'x', 'Fn::Other': 'y' }],
+    ['a policy', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:TagSession'], Resource: '*' }] }],
+  ])('literal values are measured exactly: %s', (_, document) => {
+    expect(estimatedPolicyLength(document)).toBe(JSON.stringify(document).length);
+  });
+
+  test.each([
+    ['AWS::Partition', 'aws-us-gov'.length],
+    ['AWS::Region', 'ap-southeast-5'.length],
+    ['AWS::AccountId', 12],
+    ['AWS::URLSuffix', 'amazonaws.com.cn'.length],
+    ['AWS::StackName', 128],
+    ['MyParameter', 64],
+  ])('{ Ref: %j } counts as %d characters in quotes', (name, length) => {
+    expect(estimatedPolicyLength({ Ref: name })).toBe(length + 2);
+    expect(estimatedPolicyLength({ k: { Ref: name } })).toBe('{"k":""}'.length + length);
+  });
+
+  test.each([
+    ['an ARN attribute, as a list', ['Role', 'Arn'], 128],
+    ['an ARN attribute, as a string', 'Role.Arn', 128],
+    ['an attribute ending in Arn', ['Topic', 'TopicArn'], 128],
+    ['an attribute starting with Arn', ['Thing', 'ArnSuffix'], 64],
+    ['another attribute', ['Role', 'RoleId'], 64],
+    ['another attribute, as a string', 'Cluster.Endpoint', 64],
+    ['a string without an attribute', 'Role', 64],
+    ['an attribute given by a Ref', ['Role', { Ref: 'AttributeName' }], 64],
+  ])('Fn::GetAtt of %s counts as %#', (_, argument, length) => {
+    expect(estimatedPolicyLength({ 'Fn::GetAtt': argument })).toBe((length as number) + 2);
+  });
+
+  test('Fn::Join: its literal parts exactly, its intrinsics estimated, a separator between each two parts', () => {
+    const join = { 'Fn::Join': ['::', ['arn:', { Ref: 'AWS::Partition' }, 'a"b', { 'Fn::GetAtt': ['Role', 'Arn'] }]] };
+    expect(estimatedPolicyLength(join)).toBe(2 + 3 * 2 + 'arn:'.length + 10 + '"a\\"b"'.length - 2 + 128);
+    expect(estimatedPolicyLength({ 'Fn::Join': ['-', ['only']] })).toBe('"only"'.length);
+    expect(estimatedPolicyLength({ 'Fn::Join': ['-', []] })).toBe('""'.length);
+  });
+
+  test('Fn::Join of a list given by an intrinsic, and other functions, count as a generated name', () => {
+    expect(estimatedPolicyLength({ 'Fn::Join': [',', { 'Fn::GetAZs': '' }] })).toBe(64 + 2);
+    expect(estimatedPolicyLength({ 'Fn::Select': [0, ['a', 'b']] })).toBe(64 + 2);
+    expect(estimatedPolicyLength({ 'Fn::ImportValue': 'Shared' })).toBe(64 + 2);
+    // Only Fn::GetAtt reads an attribute name: a second argument ending in Arn means nothing to the others.
+    expect(estimatedPolicyLength({ 'Fn::FindInMap': ['Accounts', 'RoleArn', 'Name'] })).toBe(64 + 2);
   });
 });
 

@@ -48,21 +48,25 @@ export class AppFacts {
       const objects = registry.renderedObjectsOf(workload);
       this.chartObjects.set(workload, objects);
       for (const object of objects) {
-        if (object.kind === 'Namespace') this.namespacesCreatedOnCluster.add(`${clusterKey(workload.association.cluster)}|${object.metadata?.name}`);
+        if (object.kind === 'Namespace') this.namespacesCreatedOnCluster.add(`${clusterKey(workload.association.cluster)}|${object.metadata.name}`);
       }
     }
   }
 
-  /** The workload's own Deployment as rendered into its manifest. */
-  public deploymentOf(workload: RegisteredWorkload): Record<string, any> | undefined {
-    return this.chartObjects.get(workload)?.find(object => object.kind === 'Deployment' && object.metadata?.name === workload._deploymentName);
+  /**
+   * The workload's own Deployment as rendered into its manifest: every registered workload has its chart objects
+   * here, its Deployment among them, and cdk8s renders the metadata of each object and the pod spec of a Deployment.
+   */
+  public deploymentOf(workload: RegisteredWorkload): Record<string, any> {
+    return this.chartObjects.get(workload)!.find(object => object.kind === 'Deployment' && object.metadata.name === workload._deploymentName)!;
   }
 
   /** The resolved trust policy statements of a role defined in the app; undefined for an imported role. */
   public trustStatementsOf(role: iam.IRole): TrustStatement[] | undefined {
     if (!this.trustByRole.has(role)) {
       const document = (role as iam.Role).assumeRolePolicy;
-      this.trustByRole.set(role, document && (Stack.of(role).resolve(document.toJSON())?.Statement ?? []));
+      // An iam.Role always has a statement (assumedBy is required), so its resolved trust policy is never empty.
+      this.trustByRole.set(role, document && Stack.of(role).resolve(document.toJSON()).Statement);
     }
     return this.trustByRole.get(role);
   }
@@ -75,12 +79,9 @@ function namespacesCreatedBy(resource: CfnResource): string[] {
     const namespace = properties.Namespace;
     return create && typeof namespace === 'string' ? [namespace] : [];
   }
-  // A manifest without tokens inside resolves to plain JSON; one with tokens (a Fn::Join) is not read.
+  // A manifest without tokens inside resolves to the JSON aws-cdk-lib wrote (an array of objects); one with tokens
+  // (a Fn::Join) is not read.
   const manifest = Stack.of(resource).resolve(properties.Manifest);
   if (typeof manifest !== 'string') return [];
-  try {
-    return (JSON.parse(manifest) as any[]).filter(o => o?.kind === 'Namespace').map(o => o.metadata?.name);
-  } catch {
-    return [];
-  }
+  return (JSON.parse(manifest) as any[]).filter(o => o.kind === 'Namespace').map(o => o.metadata?.name);
 }

@@ -8,7 +8,7 @@ const CREDENTIAL_ENV_VARS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_
 export function checkCredentialEnv({ registry, facts }: CheckContext) {
   for (const workload of registry.workloads) {
     const deployment = facts.deploymentOf(workload);
-    const names: string[] = (deployment?.spec?.template?.spec?.containers ?? [])
+    const names: string[] = deployment.spec.template.spec.containers
       .flatMap((container: any) => (container.env ?? []).map((variable: any) => variable.name));
     const overriding = CREDENTIAL_ENV_VARS.filter(name => names.includes(name));
     if (overriding.length > 0) {

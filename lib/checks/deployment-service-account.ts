@@ -5,7 +5,7 @@ import { annotateError, quote } from '../private/errors';
 export function checkDeploymentServiceAccount({ registry, facts }: CheckContext) {
   for (const workload of registry.workloads) {
     const deployment = facts.deploymentOf(workload);
-    const podServiceAccount = deployment?.spec?.template?.spec?.serviceAccountName;
+    const podServiceAccount = deployment.spec.template.spec.serviceAccountName;
     if (podServiceAccount !== workload.serviceAccountName) {
       annotateError(workload, 'ServiceAccountMismatch',
         `the Deployment's pods run as service account ${quote(podServiceAccount ?? 'default')} but the association binds ${quote(workload.serviceAccountName)}, so the pods get no credentials`,

@@ -1,6 +1,6 @@
 // The cross-construct checks, run once per app at synthesis from the registry (an aspect on the app root that acts
 // on the root only), and the per-stack CloudFormation limits. Like cdk-nag's rules: one check a file, one table.
-import { Aspects, IAspect, Stack } from 'aws-cdk-lib';
+import { Aspects, IAspect } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { AppFacts } from './app-facts';
 import { checkAssociationsPerCluster } from './associations-per-cluster';
@@ -19,11 +19,11 @@ import { checkOneAgentAddonPerCluster } from './one-agent-addon';
 import { checkRegion } from './region';
 import { checkRoleAccount } from './role-account';
 import { checkRoleTrust } from './role-trust';
-import { validateStackLimits } from './stack-limits';
+import { ensureStackLimits } from './stack-limits';
 import { checkTargetRoleTrust } from './target-role-trust';
 import { checkTrustPolicyLength } from './trust-policy-length';
 import { checkUnscopedWorkloadRole } from './unscoped-workload-role';
-import { appStateOf, stateOf } from '../private/app-store';
+import { appStateOf } from '../private/app-store';
 import { Registry } from '../private/registry';
 
 /** Every app-wide check, in the order they report. */
@@ -65,16 +65,6 @@ class AppChecks implements IAspect {
  */
 export function ensureChecks(construct: IConstruct): void {
   const root = construct.node.root;
-  appStateOf(root, 'AppChecks', () => {
-    Aspects.of(root).add(new AppChecks(root));
-    return true;
-  });
-  const stack = Stack.of(construct);
-  stateOf(stack, 'StackLimits', () => {
-    const registry = Registry.of(stack);
-    stack.node.addValidation({
-      validate: () => validateStackLimits(stack, registry.unitsByStack().get(stack) ?? []),
-    });
-    return true;
-  });
+  appStateOf(root, 'AppChecks', () => Aspects.of(root).add(new AppChecks(root)));
+  ensureStackLimits(construct);
 }

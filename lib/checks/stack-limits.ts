@@ -10,6 +10,7 @@ import { IConstruct } from 'constructs';
 import { stateOf } from '../private/app-store';
 import { afterTemplatesWritten } from '../private/cluster';
 import { formatProblem, PodIdentityError } from '../private/errors';
+import { Registry } from '../private/registry';
 
 /** CloudFormation allows this many resources in one stack. */
 export const MAX_RESOURCES_PER_STACK = 500;
@@ -45,17 +46,27 @@ function unitsOf(registered: IConstruct[]): IConstruct[] {
   return registered.filter(unit => !unit.node.scopes.some(scope => scope !== unit && set.has(scope)));
 }
 
+/** Makes sure the limits of the stack of `construct` are validated, once, over the library's constructs in it. */
+export function ensureStackLimits(construct: IConstruct): void {
+  const stack = Stack.of(construct);
+  // Registered before the stack is validated: the stack has units then.
+  stateOf(stack, 'StackLimits', () => stack.node.addValidation({
+    validate: () => validateStackLimits(stack, Registry.of(stack).unitsByStack().get(stack)!),
+  }));
+}
+
 /**
  * The resource-limit errors of a stack, given the constructs of this library in it (workloads, and associations,
  * which count as part of the workload around them). Meant for a validation of the stack: CDK runs it after all
  * aspects. Also registers the stack for the template-size check after synthesis.
  */
-export function validateStackLimits(stack: Stack, registered: IConstruct[]): string[] {
+function validateStackLimits(stack: Stack, registered: IConstruct[]): string[] {
   checkTemplateSizeAfterSynthesis(stack, registered);
   const resources = resourcesOf(stack, stack);
   if (resources.length <= MAX_RESOURCES_PER_STACK) return [];
   const units = unitsOf(registered);
-  const ourCount = units.reduce((sum, unit) => sum + resourcesOf(unit, stack).length + (CfnResource.isCfnResource(unit) ? 1 : 0), 0);
+  // Units are L2 constructs (workloads, associations): their resources are their children.
+  const ourCount = units.reduce((sum, unit) => sum + resourcesOf(unit, stack).length, 0);
   const perUnit = Math.max(1, Math.ceil(ourCount / units.length));
   const fit = Math.max(0, Math.floor((MAX_RESOURCES_PER_STACK - (resources.length - ourCount)) / perUnit));
   return [formatProblem('StackLimitExceeded',
@@ -65,8 +76,8 @@ export function validateStackLimits(stack: Stack, registered: IConstruct[]): str
 
 /** Once the stage's templates are written, fails synthesis for any of these stacks whose template is over 1 MB. */
 function checkTemplateSizeAfterSynthesis(stack: Stack, registered: IConstruct[]): void {
-  const stage = Stage.of(stack);
-  if (!stage) return;
+  // Every stack is in a stage (a stack made without a scope makes its own App).
+  const stage = Stage.of(stack)!;
   const stacks = stateOf(stage, 'TemplateSizeChecks', () => {
     const checked = new Map<Stack, IConstruct[]>();
     afterTemplatesWritten(stage, outdir => {
@@ -79,8 +90,8 @@ function checkTemplateSizeAfterSynthesis(stack: Stack, registered: IConstruct[])
 }
 
 function templateSizeErrors(stack: Stack, registered: IConstruct[], outdir: string): string[] {
+  // Every stack of the stage has its template written there by now, nested stacks' included.
   const file = path.join(outdir, stack.templateFile);
-  if (!fs.existsSync(file)) return [];
   const size = fs.statSync(file).size;
   if (size <= MAX_TEMPLATE_BYTES) return [];
   // Over the limit (rare): now it is worth reading the template to say how much is ours.

@@ -3,8 +3,9 @@ import { TrustStatement } from './app-facts';
 import { CheckContext } from './check';
 import { annotateError } from '../private/errors';
 
-function asList<T>(value: T | T[] | undefined): T[] {
-  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+// A statement without Action (NotAction) becomes [undefined], which allows nothing.
+function asList<T>(value: T | T[] | undefined): Array<T | undefined> {
+  return Array.isArray(value) ? value : [value];
 }
 
 const allows = (statement: TrustStatement, action: string) =>

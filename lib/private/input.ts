@@ -3,18 +3,12 @@
 import { Token } from 'aws-cdk-lib';
 import { PodIdentityError, problem, quote } from './errors';
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const IAM_ROLE_NAME = /^[\w+=,.@-]+$/;
-// The API server's rule for env var names (apimachinery IsEnvVarName).
-const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
-const ADDON_VERSION = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
+// The regular expressions and tables live in the functions that use them: at module level each of their mutants
+// would be a static one, which mutation testing (`npx projen mutation`) runs against every test.
 
 export const MAX_TAGS = 50;
 const MAX_TAG_KEY_LENGTH = 128;
 const MAX_TAG_VALUE_LENGTH = 256;
-// The characters AWS tagging accepts: letters, digits and spaces representable in UTF-8, and + - = . _ : / @.
-const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
 /** IAM's default quota of the role trust policy length (characters, whitespace not counted). */
 export const DEFAULT_TRUST_POLICY_LENGTH_QUOTA = 2048;
@@ -30,7 +24,8 @@ function known(value: string | undefined): value is string {
 /** A namespace must be a DNS-1123 label. */
 export function checkNamespace(namespace: string): void {
   if (!known(namespace)) return;
-  if (namespace.length > 63 || !DNS1123_LABEL.test(namespace)) {
+  const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+  if (namespace.length > 63 || !dns1123Label.test(namespace)) {
     throw problem('InvalidNamespace',
       `namespace ${quote(namespace)} is not a valid Kubernetes namespace name (a DNS-1123 label: 1-63 lower-case letters, digits or '-', starting and ending with a letter or digit${namespace.length > 63 ? `; it has ${namespace.length} characters` : ''})`,
       `use a name like ${quote(suggestName(namespace, 63))}`);
@@ -49,7 +44,8 @@ export function checkDeploymentName(name: string): void {
 
 function checkSubdomain(id: string, what: string, name: string): void {
   if (!known(name)) return;
-  if (name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) {
+  const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+  if (name.length > 253 || !dns1123Subdomain.test(name)) {
     throw problem(id,
       `${what} ${quote(name)} is not a valid Kubernetes name (a DNS-1123 subdomain: 1-253 lower-case letters, digits, '-' or '.', starting and ending with a letter or digit${name.length > 253 ? `; it has ${name.length} characters` : ''})`,
       `use a name like ${quote(suggestName(name, 253))}`);
@@ -59,7 +55,7 @@ function checkSubdomain(id: string, what: string, name: string): void {
 /** IAM role names: 1-64 characters of [A-Za-z0-9+=,.@_-]. */
 export function checkRoleName(roleName: string | undefined): void {
   if (!known(roleName)) return;
-  if (roleName.length > 64 || !IAM_ROLE_NAME.test(roleName)) {
+  if (roleName.length > 64 || !/^[\w+=,.@-]+$/.test(roleName)) {
     throw problem('InvalidRoleName',
       `roleName ${quote(roleName)} is not a valid IAM role name (1-64 characters of letters, digits and +=,.@_-; it has ${roleName.length})`,
       'shorten it or remove the other characters, or omit roleName and let CloudFormation generate a unique name');
@@ -80,10 +76,12 @@ export function checkTags(tags: { [key: string]: string } | undefined): void {
 
 /** The problems of tag keys and values (lengths, `aws:` prefix, characters), as errors; tokens pass. */
 export function tagProblems(tags: { [key: string]: string }): PodIdentityError[] {
+  // The characters AWS tagging accepts: letters, digits and spaces representable in UTF-8, and + - = . _ : / @.
+  const tagCharacters = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
   const problems: PodIdentityError[] = [];
   for (const [key, value] of Object.entries(tags)) {
     for (const [what, text] of [['key', key], ['value', value]] as const) {
-      if (known(text) && !TAG_CHARACTERS.test(text)) {
+      if (known(text) && !tagCharacters.test(text)) {
         problems.push(problem('InvalidTag',
           `tag ${what} ${quote(text)}${what === 'value' ? ` of tag ${quote(key)}` : ''} has characters AWS tags do not allow (${quote([...new Set(text.replace(/[\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, ''))].join(''))}); allowed are letters, digits, spaces and + - = . _ : / @`,
           `replace them, e.g. ${quote(text.replace(/[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, '-'))}`));
@@ -117,13 +115,6 @@ export function checkTrustPolicyLengthQuota(quota: number | undefined): void {
 // parameters take their longest real value; an ARN attribute is counted as a full ARN with a generated name;
 // any other reference, import or function as a generated name. Estimates err on the long side, so a policy that
 // passes here is not rejected at deploy for its length.
-const PSEUDO_PARAMETER_LENGTHS: Record<string, number> = {
-  'AWS::Partition': 'aws-us-gov'.length,
-  'AWS::Region': 'ap-southeast-5'.length,
-  'AWS::AccountId': 12,
-  'AWS::URLSuffix': 'amazonaws.com.cn'.length,
-  'AWS::StackName': 128,
-};
 const GENERATED_NAME_LENGTH = 64;
 const GENERATED_ARN_LENGTH = 128;
 
@@ -136,9 +127,9 @@ export function estimatedPolicyLength(document: unknown): number {
 }
 
 function measure(value: unknown): number {
-  if (typeof value === 'string') return JSON.stringify(value).length;
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value).length;
   if (Array.isArray(value)) return 2 + Math.max(0, value.length - 1) + value.reduce((sum: number, item) => sum + measure(item), 0);
+  // A string, number, boolean or null (a resolved template holds no undefined).
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value).length;
   const entries = Object.entries(value as Record<string, unknown>);
   if (entries.length === 1 && (entries[0][0] === 'Ref' || entries[0][0].startsWith('Fn::'))) return 2 + estimatedIntrinsic(entries[0][0], entries[0][1]);
   return 2 + Math.max(0, entries.length - 1) + entries.reduce((sum, [key, item]) => sum + JSON.stringify(key).length + 1 + measure(item), 0);
@@ -146,11 +137,21 @@ function measure(value: unknown): number {
 
 /** The expected length of an intrinsic's value, without quotes. */
 function estimatedIntrinsic(name: string, argument: unknown): number {
-  if (name === 'Ref') return PSEUDO_PARAMETER_LENGTHS[argument as string] ?? GENERATED_NAME_LENGTH;
-  if (name === 'Fn::Join' && Array.isArray(argument) && Array.isArray(argument[1])) {
+  if (name === 'Ref') {
+    const pseudoParameterLengths: Record<string, number> = {
+      'AWS::Partition': 'aws-us-gov'.length,
+      'AWS::Region': 'ap-southeast-5'.length,
+      'AWS::AccountId': 12,
+      'AWS::URLSuffix': 'amazonaws.com.cn'.length,
+      'AWS::StackName': 128,
+    };
+    return pseudoParameterLengths[argument as string] ?? GENERATED_NAME_LENGTH;
+  }
+  // Fn::Join's list may itself be an intrinsic (a list parameter, Fn::GetAZs): then it is estimated as a name.
+  if (name === 'Fn::Join' && Array.isArray((argument as unknown[])[1])) {
     const [separator, parts] = argument as [string, unknown[]];
-    return separator.length * Math.max(0, parts.length - 1)
-      + parts.reduce((sum: number, part) => sum + (typeof part === 'string' ? part.length : measure(part) - 2), 0);
+    // Each part counts as it appears in the joined string (measure(part) without the quotes of its own string).
+    return separator.length * Math.max(0, parts.length - 1) + parts.reduce((sum: number, part) => sum + measure(part) - 2, 0);
   }
   if (name === 'Fn::GetAtt') {
     const attribute = Array.isArray(argument) ? argument[1] : String(argument).split('.')[1];
@@ -162,7 +163,7 @@ function estimatedIntrinsic(name: string, argument: unknown): number {
 /** An EKS add-on version: `vX.Y.Z-eksbuild.N`. */
 export function checkAddonVersion(id: string, addonName: string, version: string | undefined, example: string): void {
   if (!known(version)) return;
-  if (!ADDON_VERSION.test(version)) {
+  if (!/^v\d+\.\d+\.\d+-eksbuild\.\d+$/.test(version)) {
     throw problem(id,
       `addonVersion ${quote(version)} is not an EKS add-on version of the form vX.Y.Z-eksbuild.N`,
       `use a version listed by \`aws eks describe-addon-versions --addon-name ${addonName}\`, e.g. ${quote(example)}, or omit it for the default`);
@@ -203,7 +204,8 @@ export function checkPort(port: number | undefined): void {
 export function checkEnvNames(names: string[]): void {
   for (const name of names) {
     if (!known(name)) continue;
-    if (!ENV_VAR_NAME.test(name)) {
+    // The API server's rule for env var names (apimachinery IsEnvVarName).
+    if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(name)) {
       throw problem('InvalidEnvName',
         `environment variable name ${quote(name)} is invalid (letters, digits, '_', '-' or '.', not starting with a digit)`,
         `rename it, e.g. ${quote(name.replace(/[^-._a-zA-Z0-9]/g, '_').replace(/^([0-9])/, '_$1') || 'NAME')}`);
