@@ -58,7 +58,7 @@ const GROUPS = [
     tests: ['test/association.test.ts', 'test/association-wiring.test.ts', 'test/construct-errors.test.ts', 'test/trust.test.ts'],
     target: CONSTRUCT_TARGET,
   },
-  { name: 'agent-addon', mutate: ['lib/agent-addon.ts'], tests: ['test/agent-addon.test.ts', 'test/construct-errors.test.ts'], target: CONSTRUCT_TARGET },
+  { name: 'agent-addon', mutate: ['lib/agent-addon.ts'], tests: ['test/agent-addon.test.ts', 'test/auto-mode.test.ts', 'test/construct-errors.test.ts'], target: CONSTRUCT_TARGET },
   { name: 'workload', mutate: ['lib/workload.ts'], tests: ['test/workload.test.ts', 'test/construct-errors.test.ts'], target: CONSTRUCT_TARGET },
 ];
 

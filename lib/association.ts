@@ -258,7 +258,8 @@ export class PodIdentityAssociation extends Resource implements IPodIdentityAsso
         `the association for ${this.namespace}/${this.serviceAccount} would carry ${tags.length} tags (${own} of its own, ${tags.length - own} inherited from Tags.of() on its scopes, e.g. the stack); EKS allows at most ${MAX_TAGS}`,
         'drop tags, or exclude this resource type from the inherited ones: Tags.of(stack).add(key, value, { excludeResourceTypes: [\'AWS::EKS::PodIdentityAssociation\'] })'));
     }
-    errors.push(...tagProblems(Object.fromEntries(tags.filter(tag => !(tag.key in this.ownTags)).map(tag => [tag.key, tag.value])))
+    // Own tags were checked in the constructor; an inherited tag may also override one of them (Tags.of() wins).
+    errors.push(...tagProblems(Object.fromEntries(tags.filter(tag => this.ownTags[tag.key] !== tag.value).map(tag => [tag.key, tag.value])))
       .map(error => `${error.message} (a tag inherited from Tags.of() on a scope of ${this.node.path})`));
     return errors;
   }
