@@ -301,8 +301,8 @@ function policiesAttachedElsewhere(role: iam.IRole): IConstruct[] {
     }
     return found;
   });
-  const attached = byRole.get(JSON.stringify(stack.resolve(role.roleName))) ?? [];
-  return attached.filter(policy => !policy.node.scopes.includes(role));
+  // Policies under the role are found too: a dependency listed twice is one dependency.
+  return byRole.get(JSON.stringify(stack.resolve(role.roleName))) ?? [];
 }
 
 /** The stacks of the constructs that tokens in `values` refer to (references resolve to them). */
