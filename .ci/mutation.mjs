@@ -59,7 +59,13 @@ const GROUPS = [
     target: CONSTRUCT_TARGET,
   },
   { name: 'agent-addon', mutate: ['lib/agent-addon.ts'], tests: ['test/agent-addon.test.ts', 'test/auto-mode.test.ts', 'test/construct-errors.test.ts'], target: CONSTRUCT_TARGET },
-  { name: 'workload', mutate: ['lib/workload.ts'], tests: ['test/workload.test.ts', 'test/construct-errors.test.ts'], target: CONSTRUCT_TARGET },
+  {
+    // workload-objects: the default shape written out must equal what the cdk8s objects render.
+    name: 'workload',
+    mutate: ['lib/workload.ts'],
+    tests: ['test/workload.test.ts', 'test/workload-objects.test.ts', 'test/construct-errors.test.ts'],
+    target: CONSTRUCT_TARGET,
+  },
 ];
 
 const DETECTED = new Set(['Killed', 'Timeout']);

@@ -4,8 +4,8 @@ import { App, Stack, Tags } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { PodIdentityAssociation, PodIdentityRole, PodIdentityTargetRole } from '../lib';
-import { estimatedPolicyLength } from '../lib/private/input';
 import { ENV, importedEksV2Cluster, newEksV2Cluster } from './helpers/clusters';
+import { estimatedPolicyLength } from '../lib/private/input';
 
 function setup() {
   const app = new App();
