@@ -60,10 +60,11 @@ const GROUPS = [
   },
   { name: 'agent-addon', mutate: ['lib/agent-addon.ts'], tests: ['test/agent-addon.test.ts', 'test/auto-mode.test.ts', 'test/construct-errors.test.ts'], target: CONSTRUCT_TARGET },
   {
-    // workload-objects: the default shape written out must equal what the cdk8s objects render.
+    // workload-objects: the default shape written out must equal what the cdk8s objects render; irsa-migration:
+    // the objects of a workload moving off IRSA.
     name: 'workload',
     mutate: ['lib/workload.ts'],
-    tests: ['test/workload.test.ts', 'test/workload-objects.test.ts', 'test/construct-errors.test.ts'],
+    tests: ['test/workload.test.ts', 'test/workload-objects.test.ts', 'test/irsa-migration.test.ts', 'test/construct-errors.test.ts'],
     target: CONSTRUCT_TARGET,
   },
 ];

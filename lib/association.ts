@@ -258,9 +258,10 @@ export class PodIdentityAssociation extends Resource implements IPodIdentityAsso
         `the association for ${this.namespace}/${this.serviceAccount} would carry ${tags.length} tags (${own} of its own, ${tags.length - own} inherited from Tags.of() on its scopes, e.g. the stack); EKS allows at most ${MAX_TAGS}`,
         'drop tags, or exclude this resource type from the inherited ones: Tags.of(stack).add(key, value, { excludeResourceTypes: [\'AWS::EKS::PodIdentityAssociation\'] })'));
     }
-    // Own tags were checked in the constructor; an inherited tag may also override one of them (Tags.of() wins).
-    errors.push(...tagProblems(Object.fromEntries(tags.filter(tag => this.ownTags[tag.key] !== tag.value).map(tag => [tag.key, tag.value])))
-      .map(error => `${error.message} (a tag inherited from Tags.of() on a scope of ${this.node.path})`));
+    // Every rendered tag: Tags.of() on a scope may add tags or override the association's own (it wins), and own
+    // values that were tokens in the constructor are known now.
+    errors.push(...tagProblems(Object.fromEntries(tags.map(tag => [tag.key, tag.value])))
+      .map(error => `${error.message} (a tag of ${this.node.path} as rendered, Tags.of() on its scopes included)`));
     return errors;
   }
 }

@@ -1,6 +1,6 @@
 // PodIdentityAssociation's wiring that the templates show: logical ids that never change across library versions
 // (a change would replace every association), role chaining grants, and the policies an association waits for.
-import { App, Stack, Tags } from 'aws-cdk-lib';
+import { App, Lazy, Stack, Tags } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { PodIdentityAssociation, PodIdentityRole, PodIdentityTargetRole } from '../lib';
@@ -217,13 +217,16 @@ describe('limits measured at synthesis', () => {
       + 'Tags.of(stack).add(key, value, { excludeResourceTypes: [\'AWS::EKS::PodIdentityAssociation\'] })');
   });
 
-  test('InvalidTag: an inherited tag that overrides one of the association\'s own keys is checked too', () => {
+  test('InvalidTag: every rendered tag is checked: an inherited one overriding an own key, an own value that was a token', () => {
     const { app, stack, cluster } = setup();
     Tags.of(stack).add('team', 'R&D');
     new PodIdentityRole(stack, 'Role').associate(cluster, { namespace: 'ns', serviceAccount: 'sa', tags: { team: 'data' } });
     // Tags.of() wins over the association's own value, so "R&D" is what EKS would get.
     expect(() => app.synth()).toThrow('[cdk-eks-pod-identity:InvalidTag] tag value "R&D" of tag "team" has characters AWS tags do not allow ("&"); allowed are letters, digits, spaces and + - = . _ : / @. '
-      + 'Fix: replace them, e.g. "R-D" (a tag inherited from Tags.of() on a scope of Stack/Role/Association0)');
+      + 'Fix: replace them, e.g. "R-D" (a tag of Stack/Role/Association0 as rendered, Tags.of() on its scopes included)');
+    const lazy = setup();
+    new PodIdentityRole(lazy.stack, 'Role').associate(lazy.cluster, { namespace: 'ns', serviceAccount: 'sa', tags: { team: Lazy.string({ produce: () => 'R&D' }) } });
+    expect(() => lazy.app.synth()).toThrow(/\[cdk-eks-pod-identity:InvalidTag\] tag value "R&D" of tag "team" .* \(a tag of Stack\/Role\/Association0 as rendered/);
     const own = setup();
     Tags.of(own.stack).add('team', 'data');
     new PodIdentityRole(own.stack, 'Role').associate(own.cluster, { namespace: 'ns', serviceAccount: 'sa', tags: { team: 'data' } });
