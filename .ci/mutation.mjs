@@ -70,8 +70,15 @@ const GROUPS = [
     tests: ['test/association.test.ts', 'test/association-wiring.test.ts', 'test/construct-errors.test.ts', 'test/trust.test.ts'],
     target: CONSTRUCT_TARGET,
   },
-  { name: 'agent-addon', mutate: ['lib/agent-addon.ts'], tests: ['test/agent-addon.test.ts', 'test/construct-errors.test.ts'], target: CONSTRUCT_TARGET },
-  { name: 'workload', mutate: ['lib/workload.ts'], tests: ['test/workload.test.ts', 'test/construct-errors.test.ts'], target: CONSTRUCT_TARGET },
+  { name: 'agent-addon', mutate: ['lib/agent-addon.ts'], tests: ['test/agent-addon.test.ts', 'test/auto-mode.test.ts', 'test/construct-errors.test.ts'], target: CONSTRUCT_TARGET },
+  {
+    // workload-objects: the default shape written out must equal what the cdk8s objects render; irsa-migration:
+    // the objects of a workload moving off IRSA.
+    name: 'workload',
+    mutate: ['lib/workload.ts'],
+    tests: ['test/workload.test.ts', 'test/workload-objects.test.ts', 'test/irsa-migration.test.ts', 'test/construct-errors.test.ts'],
+    target: CONSTRUCT_TARGET,
+  },
 ];
 
 const DETECTED = new Set(['Killed', 'Timeout']);

@@ -258,8 +258,10 @@ export class PodIdentityAssociation extends Resource implements IPodIdentityAsso
         `the association for ${this.namespace}/${this.serviceAccount} would carry ${tags.length} tags (${own} of its own, ${tags.length - own} inherited from Tags.of() on its scopes, e.g. the stack); EKS allows at most ${MAX_TAGS}`,
         'drop tags, or exclude this resource type from the inherited ones: Tags.of(stack).add(key, value, { excludeResourceTypes: [\'AWS::EKS::PodIdentityAssociation\'] })'));
     }
-    errors.push(...tagProblems(Object.fromEntries(tags.filter(tag => !(tag.key in this.ownTags)).map(tag => [tag.key, tag.value])))
-      .map(error => `${error.message} (a tag inherited from Tags.of() on a scope of ${this.node.path})`));
+    // Every rendered tag: Tags.of() on a scope may add tags or override the association's own (it wins), and own
+    // values that were tokens in the constructor are known now.
+    errors.push(...tagProblems(Object.fromEntries(tags.map(tag => [tag.key, tag.value])))
+      .map(error => `${error.message} (a tag of ${this.node.path} as rendered, Tags.of() on its scopes included)`));
     return errors;
   }
 }
@@ -300,8 +302,8 @@ function policiesAttachedElsewhere(role: iam.IRole): IConstruct[] {
     }
     return found;
   });
-  const attached = byRole.get(JSON.stringify(stack.resolve(role.roleName))) ?? [];
-  return attached.filter(policy => !policy.node.scopes.includes(role));
+  // Policies under the role are found too: a dependency listed twice is one dependency.
+  return byRole.get(JSON.stringify(stack.resolve(role.roleName))) ?? [];
 }
 
 /** The stacks of the constructs that tokens in `values` refer to (references resolve to them). */

@@ -95,7 +95,10 @@ describe('a new EKS Auto Mode cluster: the agent is built in', () => {
       PodIdentityAgentAddon.of(cluster, { addonVersion: 'v1.3.4-eksbuild.1' });
     } catch (e) {
       problem = PodIdentityErrors.problemIdOf(e);
-      expect((e as Error).message).toMatch(/given options \["addonVersion"\] but the cluster runs in EKS Auto Mode.*Fix: drop the options/);
+      expect((e as Error).message).toBe('[cdk-eks-pod-identity:AgentBuiltIntoAutoMode] PodIdentityAgentAddon.of(TestStack/Cluster) was given options ["addonVersion"] '
+        + 'but the cluster runs in EKS Auto Mode, which has the Pod Identity Agent built in, so no add-on is created to configure. '
+        + 'Fix: drop the options; only if the cluster also has EC2 node groups that need the agent DaemonSet, create the add-on with '
+        + '`new PodIdentityAgentAddon(scope, id, { cluster, ... })` before anything uses the cluster');
     }
     expect(problem).toBe('AgentBuiltIntoAutoMode');
   });

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { IPodIdentityRole, PodIdentityAgentAddon, PodIdentityAssociation, PodIdentityBoundWorkload, PodIdentityRole } from '../lib';
+import { IPodIdentityRole, PodIdentityAgentAddon, PodIdentityAssociation, PodIdentityBoundWorkload, PodIdentityRole, WellKnownPolicy } from '../lib';
 import {
   ACCOUNT,
   CLUSTER_KINDS,
@@ -12,6 +12,7 @@ import {
   importedEksCluster,
   importedEksV2Cluster,
   makeCluster,
+  newEksV2Cluster,
   newStack,
   stackWithCluster,
 } from './helpers/clusters';
@@ -425,5 +426,48 @@ describe('PodIdentityRole scopeTrustToAssociations', () => {
     role.associate(importedEksV2Cluster(stack, 'Cluster', 'prod'), { namespace: 'carts', serviceAccount: 'carts', disableSessionTags: true });
     const errors = app.synth().getStackArtifact(stack.artifactId).messages.filter(m => m.level === 'error').map(m => String(m.entry.data));
     expect(errors).toEqual([expect.stringContaining('[cdk-eks-pod-identity:SessionTagConditionsWithoutSessionTags]')]);
+  });
+});
+
+describe('PodIdentityRole trust, more cases', () => {
+  const statementsOf = (stack: Stack, role: iam.IRole) => roleResource(stack, role).Properties.AssumeRolePolicyDocument.Statement;
+
+  test('a scoped role used as another association\'s target role gets no pods.eks statement from that association', () => {
+    const { app, stack } = newStack();
+    const cluster = importedEksV2Cluster(stack, 'Cluster', 'prod');
+    const scoped = new PodIdentityRole(stack, 'Scoped', { scopeTrustToAssociations: true });
+    scoped.associate(cluster, { namespace: 'own', serviceAccount: 'own' });
+    new PodIdentityRole(stack, 'Chaining').associate(cluster, { namespace: 'chain', serviceAccount: 'chain', targetRole: scoped });
+    app.synth();
+    const statements = statementsOf(stack, scoped);
+    expect(statements.map((s: any) => s.Condition.StringEquals['aws:RequestTag/kubernetes-namespace'])).toEqual(['own']);
+  });
+
+  test('ConflictingTrustCondition: trustConditions that set aws:SourceOrgId while scopeTrustToOrganization sets it, naming the role', () => {
+    const { stack } = newStack();
+    expect(() => new PodIdentityRole(stack, 'Role', {
+      scopeTrustToOrganization: true,
+      trustConditions: { StringEquals: { 'aws:SourceOrgId': 'o-aaaa1111' } },
+    })).toThrow('[cdk-eks-pod-identity:ConflictingTrustCondition] the trust conditions of TestStack/Role set StringEquals "aws:SourceOrgId" twice '
+      + '("o-aaaa1111" and "${aws:ResourceOrgId}"); the library already sets the session-tag, external-id and principal keys it scopes by. '
+      + 'Fix: drop "aws:SourceOrgId" from trustConditions, or use another operator for it');
+  });
+
+  test('addWellKnownPolicy() gives the role the software\'s permissions', () => {
+    const { stack } = newStack();
+    const role = new PodIdentityRole(stack, 'Cni');
+    role.addWellKnownPolicy(WellKnownPolicy.vpcCni());
+    expect(JSON.stringify(roleResource(stack, role).Properties.ManagedPolicyArns)).toContain(':iam::aws:policy/AmazonEKS_CNI_Policy');
+  });
+
+  test('each IRSA service account of a new cluster gets its own CfnJson, numbered in call order', () => {
+    const { stack } = newStack();
+    const cluster = newEksV2Cluster(stack);
+    const role = new PodIdentityRole(stack, 'Role');
+    role.addIrsaServiceAccount({ openIdConnectProvider: cluster.openIdConnectProvider, namespace: 'carts', serviceAccount: 'carts' });
+    role.addIrsaServiceAccount({ openIdConnectProvider: cluster.openIdConnectProvider, namespace: 'orders', serviceAccount: 'orders' });
+    expect(role.node.children.map(child => child.node.id).filter(id => id.startsWith('Irsa'))).toEqual(['IrsaTrustConditions0', 'IrsaTrustConditions1']);
+    const subs = statementsOf(stack, role).slice(1).map((s: any) => JSON.stringify(s.Condition));
+    expect(subs).toHaveLength(2);
   });
 });

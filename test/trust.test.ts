@@ -42,13 +42,16 @@ function thrownId(build: () => unknown): string | undefined {
 const logicalIdOf = (stack: Stack, construct: { node: { defaultChild?: any } }) => stack.resolve(construct.node.defaultChild.logicalId);
 
 describe('scoped trust is exact: one statement per association, keyed by the cluster ARN', () => {
-  const { stack } = setup();
-  const cluster1 = importedEksV2Cluster(stack, 'Cluster1', 'c1');
-  const cluster2 = importedEksV2Cluster(stack, 'Cluster2', 'c2');
-  const role = new PodIdentityRole(stack, 'Role', { scopeTrustToAssociations: true });
-  role.associate(cluster1, { namespace: 'nsa', serviceAccount: 'sax' });
-  role.associate(cluster2, { namespace: 'nsb', serviceAccount: 'say' });
-  const judge = IamSimulationJudge.fromStack(stack);
+  // Built in beforeAll rather than while jest collects the tests: an error there fails these tests, not the file.
+  let role: PodIdentityRole;
+  let judge: IamSimulationJudge;
+  beforeAll(() => {
+    const { stack } = setup();
+    role = new PodIdentityRole(stack, 'Role', { scopeTrustToAssociations: true });
+    role.associate(importedEksV2Cluster(stack, 'Cluster1', 'c1'), { namespace: 'nsa', serviceAccount: 'sax' });
+    role.associate(importedEksV2Cluster(stack, 'Cluster2', 'c2'), { namespace: 'nsb', serviceAccount: 'say' });
+    judge = IamSimulationJudge.fromStack(stack);
+  });
   const arn = (name: string, region = 'us-east-1', account = '111111111111') => `arn:aws:eks:${region}:${account}:cluster/${name}`;
   const tags = (clusterArn: string, namespace: string, serviceAccount: string) => ({
     sessionTags: {

@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Lazy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as eks from 'aws-cdk-lib/aws-eks';
@@ -603,5 +603,85 @@ describe('PodIdentityBoundWorkload across stacks', () => {
     expect(validateKubernetesObjects(kubernetesObjects(workloadTemplate))).toBe(3);
     expect(assembly.getStackArtifact(workloadStack.artifactId).messages.filter(m => m.level === 'error')).toEqual([]);
     expect(workload.association.cluster).toBe(cluster);
+  });
+});
+
+describe('PodIdentityBoundWorkload details the manifest shows', () => {
+  const NAME_LABEL = 'app.kubernetes.io/name';
+  const podLabelsOf = (objects: KubernetesObject[]) => objectOfKind(objects, 'Deployment').spec.template.metadata.labels;
+
+  test('its own role trusts only its service account (session tags on by default)', () => {
+    const { stack, workload } = workloadWith({}, 'Cart');
+    const role = Template.fromStack(stack).toJSON().Resources[logicalIdOf(workload.role)];
+    const [statement] = role.Properties.AssumeRolePolicyDocument.Statement;
+    expect(statement.Condition.StringEquals).toMatchObject({ 'aws:RequestTag/kubernetes-namespace': 'shop', 'aws:RequestTag/kubernetes-service-account': 'cart' });
+  });
+
+  test.each([false, true])('the pods carry app.kubernetes.io/name = the Deployment name (cdk8s objects read: %s)', (read) => {
+    const { stack, cluster } = stackWithCluster(DETAIL_KIND);
+    const workload = new PodIdentityBoundWorkload(stack, 'Cart', { cluster, namespace: 'shop', image: IMAGE, deploymentName: 'cart-api' });
+    if (read) expect(workload.deployment.name).toBe('cart-api');
+    expect(podLabelsOf(validObjects(Template.fromStack(stack)))).toMatchObject({ [NAME_LABEL]: 'cart-api' });
+  });
+
+  test.each([
+    ['63 characters: kept whole', `${'a'.repeat(31)}.${'b'.repeat(31)}`, `${'a'.repeat(31)}.${'b'.repeat(31)}`],
+    ['64 characters: cut to 63', `${'a'.repeat(31)}.${'b'.repeat(32)}`, `${'a'.repeat(31)}.${'b'.repeat(31)}`],
+    ['cut where dots and dashes end the 63: they are dropped, the inner ones kept', `${'a'.repeat(30)}.${'b'.repeat(30)}--${'c'.repeat(20)}`, `${'a'.repeat(30)}.${'b'.repeat(30)}`],
+  ])('the name label of a long Deployment name, %s', (_name, deploymentName, label) => {
+    for (const read of [false, true]) {
+      const { stack, cluster } = stackWithCluster('imported-eks-v2');
+      const workload = new PodIdentityBoundWorkload(stack, 'Cart', { cluster, namespace: 'shop', image: IMAGE, deploymentName });
+      if (read) expect(workload.deployment.name).toBe(deploymentName);
+      expect(podLabelsOf(kubernetesObjects(Template.fromStack(stack)))[NAME_LABEL]).toBe(label);
+    }
+  });
+
+  test('the chart is named namespace.deployment, or by construct address when either is a token', () => {
+    const { stack, cluster } = stackWithCluster('imported-eks-v2');
+    const literal = new PodIdentityBoundWorkload(stack, 'Cart', { cluster, namespace: 'shop', image: IMAGE, deploymentName: 'cart-api' });
+    expect(literal.chart.node.id).toBe('shop.cart-api');
+    const tokenNamespace = new PodIdentityBoundWorkload(stack, 'Lazy', { cluster, namespace: Lazy.string({ produce: () => 'lazy' }), image: IMAGE, createNamespace: true });
+    expect(tokenNamespace.chart.node.id).toBe(tokenNamespace.node.addr);
+    const tokenName = new PodIdentityBoundWorkload(stack, 'LazyName', { cluster, namespace: 'other', image: IMAGE, deploymentName: Lazy.string({ produce: () => 'lazy-name' }) });
+    expect(tokenName.chart.node.id).toBe(tokenName.node.addr);
+  });
+
+  test('objects added to the chart without a name are named after the chart, without a hash', () => {
+    const { stack, cluster } = stackWithCluster(DETAIL_KIND);
+    const workload = new PodIdentityBoundWorkload(stack, 'Cart', { cluster, namespace: 'shop', image: IMAGE });
+    new kplus.ConfigMap(workload.chart, 'Settings', { data: { mode: 'prod' } });
+    const configMap = objectOfKind(kubernetesObjects(Template.fromStack(stack)), 'ConfigMap');
+    expect(configMap.metadata.name).toBe('shop.cart-settings');
+  });
+
+  test('the scratch /tmp volume is named tmp; other mounts of the caller do not replace it', () => {
+    const chart = new cdk8s.Chart(new cdk8s.App(), 'Volumes');
+    const { objects } = workloadWith({ containerOptions: { volumeMounts: [{ path: '/data', volume: kplus.Volume.fromEmptyDir(chart, 'Data', 'data') }] } });
+    expect(mainContainer(objects).volumeMounts).toEqual([{ mountPath: '/data', name: 'data' }, { mountPath: '/tmp', name: 'tmp' }]);
+    expect(objectOfKind(objects, 'Deployment').spec.template.spec.volumes).toEqual([{ name: 'data', emptyDir: {} }, { name: 'tmp', emptyDir: {} }]);
+  });
+
+  test('a /tmp mount of the caller among others: no second /tmp', () => {
+    const chart = new cdk8s.Chart(new cdk8s.App(), 'Volumes');
+    const { objects } = workloadWith({
+      containerOptions: {
+        volumeMounts: [
+          { path: '/tmp', volume: kplus.Volume.fromEmptyDir(chart, 'Scratch', 'scratch') },
+          { path: '/data', volume: kplus.Volume.fromEmptyDir(chart, 'Data', 'data') },
+        ],
+      },
+    });
+    expect(mainContainer(objects).volumeMounts).toEqual([{ mountPath: '/tmp', name: 'scratch' }, { mountPath: '/data', name: 'data' }]);
+  });
+
+  test('a HOME in containerOptions.envVariables replaces the default, where the caller put it', () => {
+    const { objects } = workloadWith({ containerOptions: { envVariables: { Z: kplus.EnvValue.fromValue('1'), HOME: kplus.EnvValue.fromValue('/data') } } });
+    expect(mainContainer(objects).env).toEqual([{ name: 'Z', value: '1' }, { name: 'HOME', value: '/data' }]);
+  });
+
+  test('a HOME in env replaces the default, where the caller put it, also with containerOptions', () => {
+    const { objects } = workloadWith({ env: { Z: '1', HOME: '/data' }, containerOptions: {} });
+    expect(mainContainer(objects).env).toEqual([{ name: 'Z', value: '1' }, { name: 'HOME', value: '/data' }]);
   });
 });
