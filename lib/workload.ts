@@ -168,10 +168,6 @@ const HARDENED_CONTAINER_SECURITY_CONTEXT: kplus.ContainerSecurityContextProps =
   seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
 };
 
-const HARDENED_POD_SECURITY_CONTEXT: kplus.PodSecurityContextProps = {
-  ensureNonRoot: true,
-};
-
 /** Pod-level seccomp profile (cdk8s-plus-28 has no prop for it), applied unless a later patch replaces it. */
 const POD_SECCOMP_PROFILE = { type: 'RuntimeDefault' };
 
@@ -405,7 +401,8 @@ export class PodIdentityBoundWorkload extends Construct implements iam.IGrantabl
       },
       replicas: props.replicas ?? props.deploymentOptions?.replicas,
       serviceAccount,
-      securityContext: { ...HARDENED_POD_SECURITY_CONTEXT, ...props.deploymentOptions?.securityContext },
+      // cdk8s-plus' defaults are the hardened ones (runAsNonRoot); the pod seccomp profile is patched in below.
+      securityContext: props.deploymentOptions?.securityContext,
       containers: [containerProps(props)],
     });
     if (this.migratingFromIrsa) {
@@ -438,7 +435,8 @@ interface KubernetesObjects {
 
 /** A label value (at most 63 characters, ending in a letter or digit) naming a Deployment of up to 253. */
 function labelValue(name: string): string {
-  return name.length <= 63 ? name : name.slice(0, 63).replace(/[-.]+$/, '');
+  // A Deployment name is a DNS subdomain: it never ends in '-' or '.', so a name of 63 or fewer is kept whole.
+  return name.slice(0, 63).replace(/[-.]+$/, '');
 }
 
 function containerProps(props: PodIdentityBoundWorkloadProps): kplus.ContainerProps {
