@@ -267,29 +267,25 @@ export class PodIdentityAssociation extends Resource implements IPodIdentityAsso
 }
 
 /**
- * What a role's credentials consist of besides the role resource: its policies, resolved at synthesis, including
- * policies attached to it from elsewhere in its stack. The role resource itself is left out: the association's
- * `Fn::GetAtt` of its ARN already orders it (a `DependsOn` too is what cfn-lint reports as W3005).
+ * What a role's credentials consist of besides the role resource: the policies attached to it in its stack, found at
+ * synthesis (so grants made later count). The role resource itself is left out: the association's `Fn::GetAtt` of
+ * its ARN already orders it (a `DependsOn` too is what cfn-lint reports as W3005).
  */
 function permissionsOf(role: iam.IRole): Dependable {
   const permissions = {};
   Dependable.implement(permissions, {
     get dependencyRoots(): IConstruct[] {
-      const roleResource = role.node.defaultChild;
-      return [
-        ...role.node.children.filter(child => child !== roleResource && !(child instanceof PodIdentityAssociation)),
-        ...policiesAttachedElsewhere(role),
-      ];
+      return policiesAttachedTo(role);
     },
   });
   return permissions as Dependable;
 }
 
 /**
- * Policies attached to a role from outside its construct (`new iam.Policy(this, 'P', { roles: [role] })`,
- * `role.attachInlinePolicy()`, managed policies with `roles`), found once per stack at synthesis.
+ * The policies attached to a role in its stack: its default policy, `new iam.Policy(this, 'P', { roles: [role] })`,
+ * `role.attachInlinePolicy()`, managed policies with `roles`; found once per stack at synthesis.
  */
-function policiesAttachedElsewhere(role: iam.IRole): IConstruct[] {
+function policiesAttachedTo(role: iam.IRole): IConstruct[] {
   const stack = Stack.of(role);
   const byRole = stateOf(stack, 'AttachedPolicies', () => {
     const found = new Map<string, IConstruct[]>();
@@ -302,7 +298,6 @@ function policiesAttachedElsewhere(role: iam.IRole): IConstruct[] {
     }
     return found;
   });
-  // Policies under the role are found too: a dependency listed twice is one dependency.
   return byRole.get(JSON.stringify(stack.resolve(role.roleName))) ?? [];
 }
 
