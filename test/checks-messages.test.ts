@@ -485,6 +485,21 @@ describe('ServiceAccountMismatch', () => {
         + 'Fix: leave the Deployment\'s service account to the workload (do not replace it), or associate the service account the pods use',
     }]);
   });
+
+  test('another Deployment in the chart, rendered before the workload\'s own, is not the one checked', () => {
+    const { app, workload: w } = workload();
+    // A batch job under another service account, ordered first by a dependency: cdk8s renders it before the
+    // workload's Deployment, so only the name tells the two apart.
+    const other = new kplus.Deployment(w.chart, 'Other', {
+      metadata: { name: 'carts-batch' },
+      serviceAccount: kplus.ServiceAccount.fromServiceAccountName(w.chart, 'Batch', 'batch'),
+      containers: [{ image: 'batch:1', securityContext: { user: 1000 } }],
+    });
+    w.deployment.node.addDependency(other);
+    const deployments = w.chart.toJson().filter((o: any) => o.kind === 'Deployment').map((o: any) => o.metadata.name);
+    expect(deployments).toEqual(['carts-batch', 'carts']);
+    expect(withId(messagesOf(app), 'ServiceAccountMismatch')).toEqual([]);
+  });
 });
 
 describe('NoLinuxCapacity', () => {
