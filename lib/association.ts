@@ -259,8 +259,9 @@ export class PodIdentityAssociation extends Resource implements IPodIdentityAsso
         'drop tags, or exclude this resource type from the inherited ones: Tags.of(stack).add(key, value, { excludeResourceTypes: [\'AWS::EKS::PodIdentityAssociation\'] })'));
     }
     // Every rendered tag: Tags.of() on a scope may add tags or override the association's own (it wins), and own
-    // values that were tokens in the constructor are known now.
-    errors.push(...tagProblems(Object.fromEntries(tags.map(tag => [tag.key, tag.value])))
+    // values that were tokens in the constructor are known now; one still an intrinsic ({ Ref }) is known at deploy.
+    const literal = tags.filter(tag => typeof tag.key === 'string' && typeof tag.value === 'string');
+    errors.push(...tagProblems(Object.fromEntries(literal.map(tag => [tag.key, tag.value])))
       .map(error => `${error.message} (a tag of ${this.node.path} as rendered, Tags.of() on its scopes included)`));
     return errors;
   }

@@ -1,6 +1,6 @@
 // PodIdentityAssociation's wiring that the templates show: logical ids that never change across library versions
 // (a change would replace every association), role chaining grants, and the policies an association waits for.
-import { App, Lazy, Stack, Tags } from 'aws-cdk-lib';
+import { App, CfnParameter, Lazy, Stack, Tags } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { PodIdentityAssociation, PodIdentityRole, PodIdentityTargetRole } from '../lib';
@@ -231,5 +231,19 @@ describe('limits measured at synthesis', () => {
     Tags.of(own.stack).add('team', 'data');
     new PodIdentityRole(own.stack, 'Role').associate(own.cluster, { namespace: 'ns', serviceAccount: 'sa', tags: { team: 'data' } });
     expect(() => own.app.synth()).not.toThrow();
+  });
+
+  test('a tag whose value is still an intrinsic at synth (a parameter) is left to deploy time, the others are checked', () => {
+    const { app, stack, cluster } = setup();
+    const team = new CfnParameter(stack, 'Team').valueAsString;
+    Tags.of(stack).add('cost', 'R&D');
+    new PodIdentityRole(stack, 'Role').associate(cluster, { namespace: 'ns', serviceAccount: 'sa', tags: { team } });
+    expect(() => app.synth()).toThrow('[cdk-eks-pod-identity:InvalidTag] tag value "R&D" of tag "cost" has characters AWS tags do not allow ("&")');
+    const parameterOnly = setup();
+    new PodIdentityRole(parameterOnly.stack, 'Role').associate(parameterOnly.cluster, {
+      namespace: 'ns', serviceAccount: 'sa', tags: { team: new CfnParameter(parameterOnly.stack, 'Team').valueAsString },
+    });
+    expect(() => parameterOnly.app.synth()).not.toThrow();
+    Template.fromStack(parameterOnly.stack).hasResourceProperties('AWS::EKS::PodIdentityAssociation', { Tags: [{ Key: 'team', Value: { Ref: 'Team' } }] });
   });
 });
