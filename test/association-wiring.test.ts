@@ -240,10 +240,13 @@ describe('limits measured at synthesis', () => {
     new PodIdentityRole(stack, 'Role').associate(cluster, { namespace: 'ns', serviceAccount: 'sa', tags: { team } });
     expect(() => app.synth()).toThrow('[cdk-eks-pod-identity:InvalidTag] tag value "R&D" of tag "cost" has characters AWS tags do not allow ("&")');
     const parameterOnly = setup();
+    const key = new CfnParameter(parameterOnly.stack, 'TagKey').valueAsString;
     new PodIdentityRole(parameterOnly.stack, 'Role').associate(parameterOnly.cluster, {
-      namespace: 'ns', serviceAccount: 'sa', tags: { team: new CfnParameter(parameterOnly.stack, 'Team').valueAsString },
+      namespace: 'ns', serviceAccount: 'sa', tags: { team: new CfnParameter(parameterOnly.stack, 'Team').valueAsString, [key]: 'x' },
     });
     expect(() => parameterOnly.app.synth()).not.toThrow();
-    Template.fromStack(parameterOnly.stack).hasResourceProperties('AWS::EKS::PodIdentityAssociation', { Tags: [{ Key: 'team', Value: { Ref: 'Team' } }] });
+    Template.fromStack(parameterOnly.stack).hasResourceProperties('AWS::EKS::PodIdentityAssociation', {
+      Tags: [{ Key: { Ref: 'TagKey' }, Value: 'x' }, { Key: 'team', Value: { Ref: 'Team' } }],
+    });
   });
 });
