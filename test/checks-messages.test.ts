@@ -9,7 +9,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { PodIdentityAddon, PodIdentityAssociation, PodIdentityBoundWorkload, PodIdentityBoundWorkloadProps, PodIdentityRole } from '../lib';
-import { ENV, importedEksV2Cluster, KUBECTL_LAYER_ARN, KUBECTL_PROVIDER_SERVICE_TOKEN } from './helpers/clusters';
+import { ENV, importedEksV2Cluster, importedEksV2ClusterWithOidc, KUBECTL_LAYER_ARN } from './helpers/clusters';
 
 interface Message {
   readonly level: string;
@@ -452,12 +452,7 @@ describe('IrsaAnnotationPresent', () => {
   test('migration mode: the workload sets the annotation itself, which is not reported', () => {
     const app = new App();
     const stack = new Stack(app, 'Stack', { env: ENV });
-    const cluster = eksv2.Cluster.fromClusterAttributes(stack, 'Cluster', {
-      clusterName: 'prod',
-      kubectlProvider: eksv2.KubectlProvider.fromKubectlProviderAttributes(stack, 'KubectlProvider', { serviceToken: KUBECTL_PROVIDER_SERVICE_TOKEN }),
-      openIdConnectProvider: iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn(stack, 'Oidc',
-        'arn:aws:iam::111111111111:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE'),
-    });
+    const cluster = importedEksV2ClusterWithOidc(stack, 'Cluster', 'prod');
     const w = new PodIdentityBoundWorkload(stack, 'Carts', { cluster, namespace: 'carts', image: 'cart:1', migratingFromIrsa: true });
     expect(Object.keys(w.serviceAccount.metadata.toJson().annotations)).toEqual(['eks.amazonaws.com/role-arn']);
     expect(withId(messagesOf(app), 'IrsaAnnotationPresent')).toEqual([]);

@@ -11,7 +11,7 @@ import * as kplus from 'cdk8s-plus-28';
 import {
   PodIdentityAgentAddon, PodIdentityAssociation, PodIdentityBoundWorkload, PodIdentityBoundWorkloadProps, PodIdentityRole,
 } from '../lib';
-import { AnyCluster, importedEksV2Cluster, KUBECTL_LAYER_ARN, KUBECTL_PROVIDER_SERVICE_TOKEN, newEksV2Cluster } from './helpers/clusters';
+import { AnyCluster, importedEksV2Cluster, importedEksV2ClusterWithOidc, KUBECTL_LAYER_ARN, newEksV2Cluster } from './helpers/clusters';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 
@@ -343,12 +343,7 @@ describe('risky setups are annotation warnings', () => {
   test('no warning in migration mode (the workload sets the annotation itself)', () => {
     const app = new App();
     const stack = new Stack(app, 'Stack', { env: ENV });
-    const cluster = eksv2.Cluster.fromClusterAttributes(stack, 'Cluster', {
-      clusterName: 'prod',
-      kubectlProvider: eksv2.KubectlProvider.fromKubectlProviderAttributes(stack, 'KubectlProvider', { serviceToken: KUBECTL_PROVIDER_SERVICE_TOKEN }),
-      openIdConnectProvider: iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn(stack, 'Oidc',
-        'arn:aws:iam::111111111111:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE'),
-    });
+    const cluster = importedEksV2ClusterWithOidc(stack, 'Cluster', 'prod');
     const w = new PodIdentityBoundWorkload(stack, 'Carts', { cluster, namespace: 'carts', image: 'cart:1', migratingFromIrsa: true });
     expect(w.serviceAccount.metadata.toJson().annotations).toEqual({ 'eks.amazonaws.com/role-arn': w.role.roleArn });
     app.synth();

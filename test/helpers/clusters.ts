@@ -2,6 +2,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 
@@ -74,6 +75,18 @@ export function importedEksV2Cluster(scope: Construct, id = 'Cluster', clusterNa
     kubectlProvider: eksv2.KubectlProvider.fromKubectlProviderAttributes(scope, `${id}KubectlProvider`, {
       serviceToken: KUBECTL_PROVIDER_SERVICE_TOKEN,
     }),
+  });
+}
+
+/** An existing aws_eks_v2 cluster imported with a kubectl provider and its IRSA OIDC provider (IRSA migration). */
+export function importedEksV2ClusterWithOidc(scope: Construct, id = 'Cluster', clusterName = IMPORTED_V2_CLUSTER_NAME): eksv2.ICluster {
+  return eksv2.Cluster.fromClusterAttributes(scope, id, {
+    clusterName,
+    kubectlProvider: eksv2.KubectlProvider.fromKubectlProviderAttributes(scope, `${id}KubectlProvider`, {
+      serviceToken: KUBECTL_PROVIDER_SERVICE_TOKEN,
+    }),
+    openIdConnectProvider: iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn(scope, `${id}Oidc`,
+      `arn:aws:iam::${ACCOUNT}:oidc-provider/oidc.eks.${REGION}.amazonaws.com/id/EXAMPLE`),
   });
 }
 
