@@ -1,5 +1,5 @@
 import * as crypto from 'crypto';
-import { IResource, Lazy, Reference, Resource, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { DefaultTokenResolver, IResolvable, IResolveContext, IResource, Lazy, Reference, Resource, Stack, StringConcat, Token, Tokenization } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, Dependable, IConstruct } from 'constructs';
@@ -284,23 +284,44 @@ function permissionsOf(role: iam.IRole): Dependable {
 
 /**
  * The policies attached to a role in its stack: its default policy, `new iam.Policy(this, 'P', { roles: [role] })`,
- * `role.attachInlinePolicy()`, managed policies with `roles`; found once per stack at synthesis.
+ * `role.attachInlinePolicy()`, managed policies with `roles`; found once per stack at synthesis. Matched by the
+ * role name as the policies hold it (the role's own `roleName` string, a token or a literal): resolving every name
+ * to `{ Ref }` would compute a logical id (a hash of the path) per policy and per association.
  */
 function policiesAttachedTo(role: iam.IRole): IConstruct[] {
   const stack = Stack.of(role);
-  const byRole = stateOf(stack, 'AttachedPolicies', () => {
-    const found = new Map<string, IConstruct[]>();
+  const byRoleName = stateOf(stack, 'AttachedPolicies', () => {
+    const found = new Map<unknown, IConstruct[]>();
     for (const construct of stack.node.findAll()) {
       if (!(construct instanceof iam.CfnPolicy || construct instanceof iam.CfnManagedPolicy)) continue;
-      for (const attachedRole of stack.resolve(construct.roles) ?? []) {
-        const key = JSON.stringify(attachedRole);
-        found.set(key, [...found.get(key) ?? [], construct]);
+      for (const roleName of roleNamesOf(stack, construct.roles)) {
+        const policies = found.get(roleName);
+        if (policies) policies.push(construct);
+        else found.set(roleName, [construct]);
       }
     }
     return found;
   });
-  return byRole.get(JSON.stringify(stack.resolve(role.roleName))) ?? [];
+  return byRoleName.get(role.roleName) ?? [];
 }
+
+/**
+ * The role names of a policy resource as its construct wrote them: iam.Policy and iam.ManagedPolicy give a lazy
+ * list, produced here without resolving the names in it; an L1's list is read as given.
+ */
+function roleNamesOf(stack: Stack, roles: string[] | undefined): unknown[] {
+  const list = roles && Tokenization.reverseList(roles);
+  if (!list) return roles ?? [];
+  return Tokenization.resolve(list, { scope: stack, resolver: PRODUCE_ONLY }) ?? [];
+}
+
+/** Resolves a token by asking it for its value once, leaving the tokens in that value as they are. */
+class ProduceOnlyResolver extends DefaultTokenResolver {
+  public resolveToken(token: IResolvable, context: IResolveContext): any {
+    return token.resolve(context);
+  }
+}
+const PRODUCE_ONLY = new ProduceOnlyResolver(new StringConcat());
 
 /** The stacks of the constructs that tokens in `values` refer to (references resolve to them). */
 function referencedStacks(values: string[]): Stack[] {

@@ -83,6 +83,23 @@ describe('the policies an association waits for', () => {
     expect([...association.DependsOn].sort()).toEqual([id(managed), id(inline), stack.resolve((role.node.findChild('DefaultPolicy') as any).node.defaultChild.logicalId), 'ClusterPodIdentityAgentAddon7813C1F9'].sort());
   });
 
+  test('L1 policies listing the role by name (its roleName, or the literal name of an imported role) are waited for', () => {
+    const { stack, cluster } = setup();
+    const role = new PodIdentityRole(stack, 'Role');
+    const imported = iam.Role.fromRoleArn(stack, 'Imported', 'arn:aws:iam::111111111111:role/pods');
+    const document = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::b' }] };
+    const forRole = new iam.CfnPolicy(stack, 'ForRole', { policyName: 'r', policyDocument: document, roles: ['other', role.roleName] });
+    const forImported = new iam.CfnPolicy(stack, 'ForImported', { policyName: 'i', policyDocument: document, roles: ['pods'] });
+    new iam.CfnPolicy(stack, 'ForNoRole', { policyName: 'n', policyDocument: document, users: ['someone'] });
+    role.associate(cluster, { namespace: 'default', serviceAccount: 'app' });
+    new PodIdentityAssociation(stack, 'OfImported', { cluster, role: imported, namespace: 'default', serviceAccount: 'imported' });
+    const dependsOn = Object.values(associationsOf(stack)).map(resource => [...resource.DependsOn].sort());
+    expect(dependsOn).toEqual([
+      ['ClusterPodIdentityAgentAddon7813C1F9', stack.resolve(forRole.logicalId)].sort(),
+      ['ClusterPodIdentityAgentAddon7813C1F9', stack.resolve(forImported.logicalId)].sort(),
+    ]);
+  });
+
   test('a scoped role in the cluster\'s stack may be associated from a third stack', () => {
     const app = new App();
     const clusterStack = new Stack(app, 'ClusterStack', { env: ENV });
