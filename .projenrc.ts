@@ -69,6 +69,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   depsUpgrade: false,
   pullRequestTemplate: false,
 
+  // No source maps in the package (like aws-cdk-lib): under ts-node (most CDK apps) every stack trace the CDK
+  // records per resource would map library frames through them, and the inline copies double the files' size.
+  tsconfig: {
+    compilerOptions: { inlineSourceMap: false, inlineSources: false },
+  },
   tsconfigDev: {
     compilerOptions: {},
     // test/tsconfig.json type-checks every non-library directory in one program (the `typecheck` task).

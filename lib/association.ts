@@ -109,9 +109,16 @@ export class PodIdentityAssociation extends Resource implements IPodIdentityAsso
   }
 
   /** The association's ARN. */
-  public readonly associationArn: string;
+  public get associationArn(): string {
+    // Getters, like externalId: a token made only when read (a fleet has thousands of associations).
+    return this.resource.attrAssociationArn;
+  }
+
   /** The association's ID, e.g. `a-1a2b3c4d5e6f7g8h9`. */
-  public readonly associationId: string;
+  public get associationId(): string {
+    return this.resource.attrAssociationId;
+  }
+
   /** The cluster. */
   public readonly cluster: eks.IClusterRef;
   /** The Kubernetes namespace. */
@@ -131,7 +138,10 @@ export class PodIdentityAssociation extends Resource implements IPodIdentityAsso
    *
    * @see https://docs.aws.amazon.com/eks/latest/userguide/pod-id-assign-target-role.html
    */
-  public readonly externalId: string;
+  public get externalId(): string {
+    return externalIdOf(this);
+  }
+
   /** Whether session tags are turned off. */
   public readonly disableSessionTags: boolean;
   /** The CloudFormation resource, for escape hatches. */
@@ -154,7 +164,6 @@ export class PodIdentityAssociation extends Resource implements IPodIdentityAsso
     this.role = props.role;
     this.targetRole = props.targetRole;
     this.disableSessionTags = props.disableSessionTags ?? false;
-    this.externalId = externalIdOf(this);
 
     const stack = Stack.of(this);
     const sessionPolicy = props.sessionPolicy;
@@ -187,8 +196,6 @@ export class PodIdentityAssociation extends Resource implements IPodIdentityAsso
     }
 
     this.ownTags = props.tags ?? {};
-    this.associationArn = this.resource.attrAssociationArn;
-    this.associationId = this.resource.attrAssociationId;
 
     this.node.addDependency(PodIdentityAgentAddon.of(props.cluster));
     if (props.targetRole) this.chainInto(props.role, props.targetRole);

@@ -9,7 +9,7 @@ import { IRSA_AUDIENCE, POD_IDENTITY_SERVICE_PRINCIPAL } from './private/constan
 import { formatProblem } from './private/errors';
 import { checkNamespace, checkRoleName, checkServiceAccountName, checkTrustPolicyLengthQuota, DEFAULT_TRUST_POLICY_LENGTH_QUOTA, MAX_TRUST_POLICY_LENGTH_QUOTA } from './private/input';
 import { Registry } from './private/registry';
-import { Conditions, mergeConditions, scopedTrustStatement, StatementsAddedLaterPrincipal } from './private/trust';
+import { Conditions, mergeConditions, POD_IDENTITY_PRINCIPAL, scopedTrustStatement, StatementsAddedLaterPrincipal } from './private/trust';
 
 /** An IAM role that pods can get through EKS Pod Identity associations. */
 export interface IPodIdentityRole extends iam.IRole {
@@ -191,7 +191,6 @@ export class PodIdentityRole extends iam.Role implements IPodIdentityRole {
       scopeTrustToAssociations, trustConditions, scopeTrustToOrganization, trustPolicyLengthQuota, wellKnownPolicies, irsaServiceAccounts,
       ...roleProps
     } = props;
-    const service = new iam.ServicePrincipal(POD_IDENTITY_SERVICE_PRINCIPAL);
     const owner = `${scope.node.path}/${id}`;
     const hardening: Conditions | undefined = trustConditions || scopeTrustToOrganization
       ? mergeConditions(owner, trustConditions, scopeTrustToOrganization ? { StringEquals: { 'aws:SourceOrgId': '${aws:ResourceOrgId}' } } : undefined)
@@ -202,8 +201,8 @@ export class PodIdentityRole extends iam.Role implements IPodIdentityRole {
       // ARN is known there without a cross-account reference; otherwise CloudFormation names it as before.
       roleName: props.roleName ?? PhysicalName.GENERATE_IF_NEEDED,
       assumedBy: scopeTrustToAssociations
-        ? new StatementsAddedLaterPrincipal(service)
-        : new iam.SessionTagsPrincipal(hardening ? new iam.PrincipalWithConditions(service, hardening) : service),
+        ? new StatementsAddedLaterPrincipal(POD_IDENTITY_PRINCIPAL)
+        : new iam.SessionTagsPrincipal(hardening ? new iam.PrincipalWithConditions(POD_IDENTITY_PRINCIPAL, hardening) : POD_IDENTITY_PRINCIPAL),
     });
     this.scopeTrustToAssociations = scopeTrustToAssociations ?? false;
     this.trustPolicyLengthQuota = trustPolicyLengthQuota ?? DEFAULT_TRUST_POLICY_LENGTH_QUOTA;

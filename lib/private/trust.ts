@@ -11,6 +11,12 @@ export const CLUSTER_ARN_TAG = 'eks-cluster-arn';
 export const NAMESPACE_TAG = 'kubernetes-namespace';
 export const SERVICE_ACCOUNT_TAG = 'kubernetes-service-account';
 
+/**
+ * pods.eks.amazonaws.com as a literal: the name is the same in every partition that has Pod Identity, and a literal
+ * puts no token per statement into the token map for synthesis to resolve (a fleet has thousands of statements).
+ */
+export const POD_IDENTITY_PRINCIPAL = iam.ServicePrincipal.fromStaticServicePrincipleName(POD_IDENTITY_SERVICE_PRINCIPAL);
+
 /** IAM condition blocks: operator → key → value(s). */
 export type Conditions = { [operator: string]: { [key: string]: unknown } };
 
@@ -67,7 +73,7 @@ export function mergeConditions(owner: string, ...blocks: Array<Conditions | und
 /** The trust statement of a scoped role for one association: pods.eks, with that association's session tags. */
 export function scopedTrustStatement(owner: string, association: RegisteredAssociation, hardening: Conditions | undefined): iam.PolicyStatement {
   return new iam.PolicyStatement({
-    principals: [new iam.ServicePrincipal(POD_IDENTITY_SERVICE_PRINCIPAL)],
+    principals: [POD_IDENTITY_PRINCIPAL],
     actions: ['sts:AssumeRole', 'sts:TagSession'],
     conditions: mergeConditions(owner, hardening, { StringEquals: sessionTagConditions(association) }),
   });
