@@ -6,6 +6,9 @@ import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { PodIdentityBoundWorkload, PodIdentityRole } from '../lib';
 import { importedEksV2Cluster } from './helpers/clusters';
+import { AppFacts } from '../lib/checks/app-facts';
+import { estimatedPolicyLength } from '../lib/private/input';
+import { Registry } from '../lib/private/registry';
 
 const ACCOUNT = '111111111111';
 const ENV = { account: ACCOUNT, region: 'us-east-1' };
@@ -152,6 +155,45 @@ describe('TrustPolicyTooLong', () => {
     expect([...roleWithTrust(exact)]).toEqual([]);
     expect(roleWithTrust(exact + 1).map(lengthIn)).toEqual([2049]);
     expect([...roleWithTrust(exact + 1, 2049)]).toEqual([]);
+  });
+
+  describe('tokens count as what they resolve to (measured before resolution, resolved only over the quota)', () => {
+    /** A scoped role (the cluster ARN, a token, in its statement) with a padded statement holding `value`. */
+    function scopedRoleWith(value: (stack: Stack) => string | string[], quota?: number) {
+      // (padded by a second condition: a list token cannot be mixed with other elements)
+      const { app, stack, cluster } = setup();
+      const role = new PodIdentityRole(stack, 'Role', { scopeTrustToAssociations: true, trustPolicyLengthQuota: quota });
+      role.associate(cluster, { namespace: 'ns', serviceAccount: 'sa' });
+      const statement = assumeBy('sts:AssumeRole');
+      statement.addCondition('StringLike', { 'aws:PrincipalTag/team': value(stack), 'aws:PrincipalTag/padding': padding });
+      role.assumeRolePolicy!.addStatements(statement);
+      return { app, stack, role };
+    }
+    const padding = 'p'.repeat(1900);
+    const values: Array<[string, (stack: Stack) => string | string[]]> = [
+      ['a parameter inside a string', stack => `team-${new CfnParameter(stack, 'Team', { default: 'a' }).valueAsString}-a`],
+      ['a list parameter (measured resolved)', stack => new CfnParameter(stack, 'Teams', { type: 'CommaDelimitedList' }).valueAsList],
+    ];
+
+    test.each(values)('%s: exactly the quota passes, one character less fails', (_name, value) => {
+      const length = lengthIn(messagesWithId(scopedRoleWith(value).app, 'TrustPolicyTooLong')[0]);
+      expect(messagesWithId(scopedRoleWith(value, length).app, 'TrustPolicyTooLong')).toEqual([]);
+      expect(messagesWithId(scopedRoleWith(value, length - 1).app, 'TrustPolicyTooLong').map(lengthIn)).toEqual([length]);
+    });
+
+    test.each(values)('%s: the bound before resolution is the length of the resolved policy', (_name, value) => {
+      const { app, stack, role } = scopedRoleWith(value);
+      const facts = new AppFacts(app, Registry.of(app));
+      expect(facts.trustPolicyLengthBoundOf(role)).toBe(estimatedPolicyLength(stack.resolve(role.assumeRolePolicy!.toJSON())));
+      expect(facts.trustPolicyLengthBoundOf(iam.Role.fromRoleName(stack, 'Imported', 'imported'))).toBeUndefined();
+    });
+
+    test('the trust statements read by the checks: literal parts as rendered, tokens in them resolved', () => {
+      const { app, stack } = setup();
+      const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('pods.eks.amazonaws.com') });
+      const statements = new AppFacts(app, Registry.of(app)).trustStatementsOf(role)!;
+      expect(statements.map(s => [s.Effect, s.Action, s.Principal])).toEqual([['Allow', 'sts:AssumeRole', { Service: 'pods.eks.amazonaws.com' }]]);
+    });
   });
 
   test('how many statements fit: the quota over the average statement length', () => {

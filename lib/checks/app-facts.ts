@@ -1,14 +1,15 @@
-import { CfnResource, Stack } from 'aws-cdk-lib';
+import { CfnResource, IResolvable, Stack, StringConcat, Token, Tokenization } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
-import { cfnPropertiesOf, clusterKey, FargateSelector, fargateSelectorsOf } from '../private/cluster';
+import { cfnPropertiesOf, clusterKey, FargateSelector, fargateSelectorsOf, isLazyManifest } from '../private/cluster';
 import { AGENT_ADDON_NAME, BUILT_IN_NAMESPACES } from '../private/constants';
+import { estimatedPolicyLength } from '../private/input';
 import { RegisteredWorkload, Registry } from '../private/registry';
 
 const KUBERNETES_RESOURCE_TYPES = ['Custom::AWSCDK-EKS-KubernetesResource', 'Custom::AWSCDK-EKS-HelmChart'];
 
-/** A statement of a resolved trust policy. */
+/** A statement of a trust policy (see `AppFacts.trustStatementsOf`). */
 export interface TrustStatement {
   readonly Effect?: string;
   readonly Action?: string | string[];
@@ -31,6 +32,8 @@ export class AppFacts {
   /** The Kubernetes objects of each workload's chart, as rendered into its manifest. */
   public readonly chartObjects = new Map<RegisteredWorkload, Array<Record<string, any>>>();
   private readonly trustByRole = new Map<iam.IRole, TrustStatement[] | undefined>();
+  private readonly tokenLengths = new Map<IResolvable, number>();
+  private readonly renderedTrust = new Map<iam.IRole, Record<string, unknown> | undefined>();
 
   constructor(root: IConstruct, registry: Registry) {
     for (const construct of root.node.findAll()) {
@@ -39,7 +42,8 @@ export class AppFacts {
       if (construct instanceof eks.CfnAddon && construct.addonName === AGENT_ADDON_NAME) this.agentAddons.push(construct);
       if (!CfnResource.isCfnResource(construct)) continue;
       if (construct.cfnResourceType === 'AWS::AutoScaling::AutoScalingGroup') this.autoScalingGroups.push(construct);
-      if (KUBERNETES_RESOURCE_TYPES.includes(construct.cfnResourceType)) {
+      // (A workload's own manifest holds its objects only at synthesis: they are read from its chart below.)
+      if (KUBERNETES_RESOURCE_TYPES.includes(construct.cfnResourceType) && !isLazyManifest(construct)) {
         for (const name of namespacesCreatedBy(construct)) this.namespacesCreated.add(name);
       }
       this.fargateSelectors.push(...fargateSelectorsOf(construct));
@@ -61,15 +65,93 @@ export class AppFacts {
     return this.chartObjects.get(workload)!.find(object => object.kind === 'Deployment' && object.metadata.name === workload._deploymentName)!;
   }
 
-  /** The resolved trust policy statements of a role defined in the app; undefined for an imported role. */
+  /**
+   * The trust policy statements of a role defined in the app, as its policy document renders them, with the parts
+   * the checks read resolved where they hold tokens: Effect, Action, Principal, and the operators and keys of
+   * Condition (its values are left as rendered); undefined for an imported role. Not resolved whole: a fleet has
+   * thousands of trust policies, and their values (the cluster ARN of each statement) are not read.
+   */
   public trustStatementsOf(role: iam.IRole): TrustStatement[] | undefined {
     if (!this.trustByRole.has(role)) {
-      const document = (role as iam.Role).assumeRolePolicy;
-      // An iam.Role always has a statement (assumedBy is required), so its resolved trust policy is never empty.
-      this.trustByRole.set(role, document && Stack.of(role).resolve(document.toJSON()).Statement);
+      const stack = Stack.of(role);
+      this.trustByRole.set(role, (this.renderedTrustOf(role)?.Statement as TrustStatement[] | undefined)?.map(statement => ({
+        ...statement,
+        Effect: literal(stack, statement.Effect),
+        Action: literal(stack, statement.Action),
+        Principal: literal(stack, statement.Principal),
+        Condition: Object.entries(statement.Condition ?? {}).some(([operator, keys]) => holdsTokens(operator) || Object.keys(keys).some(holdsTokens))
+          ? stack.resolve(statement.Condition) : statement.Condition,
+      })));
     }
     return this.trustByRole.get(role);
   }
+
+  /**
+   * At least `estimatedPolicyLength` of the role's resolved trust policy (for an imported role, undefined): measured
+   * before resolution, each token counted as its resolved value (one resolution per token). Resolution only merges
+   * or shortens statements, so a bound within the quota needs no resolution; over it, the check resolves.
+   */
+  public trustPolicyLengthBoundOf(role: iam.IRole): number | undefined {
+    const rendered = this.renderedTrustOf(role);
+    if (!rendered) return undefined;
+    const stack = Stack.of(role);
+    const lengthOf = (token: IResolvable) => {
+      let length = this.tokenLengths.get(token);
+      if (length === undefined) {
+        length = estimatedPolicyLength(stack.resolve(token)) - 2; // without the quotes of its own string
+        this.tokenLengths.set(token, length);
+      }
+      return length;
+    };
+    const stand = withTokensMeasured(rendered, lengthOf);
+    // A token where no string is expected (a number, a key, a list): only the resolved policy can be measured.
+    return estimatedPolicyLength(stand === undefined ? stack.resolve(rendered) : stand);
+  }
+
+  /** The trust policy document of a role defined in the app, rendered once (tokens unresolved). */
+  private renderedTrustOf(role: iam.IRole): Record<string, unknown> | undefined {
+    if (!this.renderedTrust.has(role)) this.renderedTrust.set(role, (role as iam.Role).assumeRolePolicy?.toJSON());
+    return this.renderedTrust.get(role);
+  }
+}
+
+/** The value resolved when it holds tokens, else itself (no resolution). */
+function literal<T>(stack: Stack, value: T): T {
+  return holdsTokens(value) ? stack.resolve(value) : value;
+}
+
+function holdsTokens(value: unknown): boolean {
+  if (typeof value === 'string') return Token.isUnresolved(value) || isListToken(value);
+  if (typeof value === 'number') return Token.isUnresolved(value);
+  if (typeof value !== 'object' || value === null) return false;
+  if (Tokenization.isResolvable(value)) return true;
+  return Object.entries(value).some(([key, item]) => Token.isUnresolved(key) || holdsTokens(item));
+}
+
+/** An element of a list token (`Token.isUnresolved` tells only string tokens in a string). */
+function isListToken(value: string): boolean {
+  return Tokenization.reverseList([value]) !== undefined;
+}
+
+/**
+ * A copy of a JSON value in which each token in a string is replaced by as many characters as `lengthOf` says it
+ * resolves to; undefined if a token is anywhere else (a number, a key, a list token).
+ */
+function withTokensMeasured(value: unknown, lengthOf: (token: IResolvable) => number): unknown {
+  if (typeof value === 'string') {
+    if (isListToken(value)) return undefined;
+    if (!Token.isUnresolved(value)) return value;
+    return Tokenization.reverseString(value).mapTokens({ mapToken: token => 'x'.repeat(lengthOf(token)) }).join(new StringConcat());
+  }
+  if (typeof value === 'number') return Token.isUnresolved(value) ? undefined : value;
+  if (Array.isArray(value)) {
+    const items = value.map(item => withTokensMeasured(item, lengthOf));
+    return items.includes(undefined) ? undefined : items;
+  }
+  if (typeof value !== 'object' || value === null) return value;
+  if (Tokenization.isResolvable(value)) return undefined;
+  const entries = Object.entries(value).map(([key, item]) => [key, withTokensMeasured(item, lengthOf)]);
+  return entries.some(([key, item]) => Token.isUnresolved(key as string) || item === undefined) ? undefined : Object.fromEntries(entries);
 }
 
 function namespacesCreatedBy(resource: CfnResource): string[] {

@@ -1,3 +1,4 @@
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CheckContext } from './check';
 import { annotateError } from '../private/errors';
@@ -15,10 +16,13 @@ export function checkTrustPolicyLength({ registry, facts }: CheckContext) {
     if (association.targetRole) roles.add(association.targetRole);
   }
   for (const role of roles) {
-    const statements = facts.trustStatementsOf(role);
-    if (!statements) continue; // imported: its trust is not in the app
-    const length = estimatedPolicyLength({ Version: '2012-10-17', Statement: statements });
+    const bound = facts.trustPolicyLengthBoundOf(role);
+    if (bound === undefined) continue; // imported: its trust is not in the app
     const quota: number = (role as { trustPolicyLengthQuota?: number }).trustPolicyLengthQuota ?? DEFAULT_TRUST_POLICY_LENGTH_QUOTA;
+    if (bound <= quota) continue;
+    // Over the quota before resolution (rare): measure the policy as IAM gets it.
+    const statements = Stack.of(role).resolve((role as iam.Role).assumeRolePolicy!.toJSON()).Statement;
+    const length = estimatedPolicyLength({ Version: '2012-10-17', Statement: statements });
     if (length <= quota) continue;
     const perStatement = Math.ceil(length / statements.length);
     const fit = Math.max(1, Math.floor(quota / perStatement));
