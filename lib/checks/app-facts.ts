@@ -29,7 +29,7 @@ export class AppFacts {
   public readonly namespacesCreated = new Set<string>(BUILT_IN_NAMESPACES);
   /** `clusterKey|namespace` of the Namespace objects in workload charts. */
   public readonly namespacesCreatedOnCluster = new Set<string>();
-  /** The Kubernetes objects of each workload's chart, as rendered into its manifest. */
+  /** The Kubernetes objects of each workload's chart, as rendered into its manifest: the parts the checks read. */
   public readonly chartObjects = new Map<RegisteredWorkload, Array<Record<string, any>>>();
   private readonly trustByRole = new Map<iam.IRole, TrustStatement[] | undefined>();
   private readonly tokenLengths = new Map<IResolvable, number>();
@@ -49,7 +49,7 @@ export class AppFacts {
       this.fargateSelectors.push(...fargateSelectorsOf(construct));
     }
     for (const workload of registry.workloads) {
-      const objects = registry.renderedObjectsOf(workload);
+      const objects = registry.checkedObjectsOf(workload);
       this.chartObjects.set(workload, objects);
       for (const object of objects) {
         if (object.kind === 'Namespace') this.namespacesCreatedOnCluster.add(`${clusterKey(workload.association.cluster)}|${object.metadata.name}`);

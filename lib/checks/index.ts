@@ -1,6 +1,5 @@
-// The cross-construct checks, run once per app at synthesis from the registry (an aspect on the app root that acts
-// on the root only), and the per-stack CloudFormation limits. Like cdk-nag's rules: one check a file, one table.
-import { Aspects, IAspect } from 'aws-cdk-lib';
+// The cross-construct checks, run once per app at synthesis from the registry (a validation of the app root), and
+// the per-stack CloudFormation limits. Like cdk-nag's rules: one check a file, one table.
 import { IConstruct } from 'constructs';
 import { AppFacts } from './app-facts';
 import { checkAssociationsPerCluster } from './associations-per-cluster';
@@ -48,15 +47,11 @@ export const APP_CHECKS: AppCheck[] = [
   checkUnscopedWorkloadRole,
 ];
 
-class AppChecks implements IAspect {
-  constructor(private readonly root: IConstruct) {}
-
-  public visit(node: IConstruct): void {
-    if (node !== this.root) return;
-    const registry = Registry.of(this.root);
-    const context = { registry, facts: new AppFacts(this.root, registry) };
-    for (const check of APP_CHECKS) check(context);
-  }
+/** Runs every app-wide check once; they report with annotations (errors and warnings) on the constructs at fault. */
+function runAppChecks(root: IConstruct): void {
+  const registry = Registry.of(root);
+  const context = { registry, facts: new AppFacts(root, registry) };
+  for (const check of APP_CHECKS) check(context);
 }
 
 /**
@@ -65,6 +60,13 @@ class AppChecks implements IAspect {
  */
 export function ensureChecks(construct: IConstruct): void {
   const root = construct.node.root;
-  appStateOf(root, 'AppChecks', () => Aspects.of(root).add(new AppChecks(root)));
+  // A validation of the root: it runs once per synthesis after every aspect (Tags.of(), users' own), and costs
+  // nothing per construct (an aspect on the root would be recorded against every construct of the app).
+  appStateOf(root, 'AppChecks', () => root.node.addValidation({
+    validate: () => {
+      runAppChecks(root);
+      return [];
+    },
+  }));
   ensureStackLimits(construct);
 }

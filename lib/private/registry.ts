@@ -61,6 +61,7 @@ export class Registry {
   private readonly associationsByTargetRole = new Map<iam.IRole, RegisteredAssociation[]>();
   private readonly observers = new Map<iam.IRole, Array<(association: RegisteredAssociation) => void>>();
   private readonly renderedObjects = new WeakMap<RegisteredWorkload, Array<Record<string, any>>>();
+  private readonly checkedParts = new WeakMap<RegisteredWorkload, Array<Record<string, any>>>();
   private unitsByStackCache?: { readonly count: number; readonly byStack: Map<Stack, IConstruct[]> };
 
   private constructor() {}
@@ -121,8 +122,18 @@ export class Registry {
     if (!objects) {
       objects = workload._renderObjects().map(withoutServerDefaults);
       this.renderedObjects.set(workload, objects);
+      this.checkedParts.set(workload, objects.map(checkedPartsOf));
     }
     return objects;
+  }
+
+  /**
+   * The parts of a workload's rendered objects that the app checks read, recorded when the objects are rendered
+   * (by the manifest or the checks, whichever is first) and kept after the objects are released: the checks run
+   * after the manifests have rendered, and a fleet's objects are not all held until then.
+   */
+  public checkedObjectsOf(workload: RegisteredWorkload): Array<Record<string, any>> {
+    return this.checkedParts.get(workload) ?? (this.renderedObjectsOf(workload), this.checkedParts.get(workload)!);
   }
 
   /**
@@ -183,4 +194,18 @@ export class Registry {
   public associationsByLogicalId(stack: Stack): Map<string, RegisteredAssociation> {
     return stateOf(stack, 'AssociationsByLogicalId', () => new Map());
   }
+}
+
+/**
+ * What the app checks read of a Kubernetes object: its kind, name and annotations, and for a Deployment the service
+ * account of its pods and the names of its containers' environment variables.
+ */
+function checkedPartsOf(object: Record<string, any>): Record<string, any> {
+  const { kind, metadata } = object;
+  const parts: Record<string, any> = { kind, metadata: { name: metadata?.name, annotations: metadata?.annotations } };
+  if (kind !== 'Deployment') return parts;
+  const pod = object.spec?.template?.spec ?? {};
+  const envNamesOf = (container: any) => (container.env ?? []).map((variable: any) => ({ name: variable.name }));
+  const containers = (pod.containers ?? []).map((container: any) => ({ env: envNamesOf(container) }));
+  return { ...parts, spec: { template: { spec: { serviceAccountName: pod.serviceAccountName, containers } } } };
 }
