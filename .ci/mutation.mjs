@@ -41,7 +41,8 @@ const GROUPS = [
   {
     name: 'checks',
     mutate: ['lib/checks/*.ts', '!lib/checks/stack-limits.ts', ...TRUST_CHECKS.map(file => `!${file}`)],
-    tests: ['test/checks-messages.test.ts', 'test/checks-association-limit.test.ts'],
+    // checks-trust: the trust policies AppFacts reads (tokens measured before resolution).
+    tests: ['test/checks-messages.test.ts', 'test/checks-association-limit.test.ts', 'test/checks-trust.test.ts'],
     target: VALIDATION_TARGET,
   },
   {

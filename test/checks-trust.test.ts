@@ -2,7 +2,7 @@
 // with their whole messages and the near misses they must not report. Small apps on an imported cluster, so that
 // mutation testing (`npx projen mutation`) can run the file for every mutant of these checks; trust.test.ts holds
 // the end-to-end cases (IAM simulation of the chains).
-import { App, CfnParameter, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Lazy, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { PodIdentityBoundWorkload, PodIdentityRole } from '../lib';
 import { importedEksV2Cluster } from './helpers/clusters';
@@ -157,22 +157,26 @@ describe('TrustPolicyTooLong', () => {
     expect([...roleWithTrust(exact + 1, 2049)]).toEqual([]);
   });
 
-  describe('tokens count as what they resolve to (measured before resolution, resolved only over the quota)', () => {
+  describe('tokens count as what they resolve to (measured before resolution)', () => {
     /** A scoped role (the cluster ARN, a token, in its statement) with a padded statement holding `value`. */
-    function scopedRoleWith(value: (stack: Stack) => string | string[], quota?: number) {
+    function scopedRoleWith(value: (stack: Stack) => unknown, quota?: number) {
       // (padded by a second condition: a list token cannot be mixed with other elements)
       const { app, stack, cluster } = setup();
       const role = new PodIdentityRole(stack, 'Role', { scopeTrustToAssociations: true, trustPolicyLengthQuota: quota });
       role.associate(cluster, { namespace: 'ns', serviceAccount: 'sa' });
       const statement = assumeBy('sts:AssumeRole');
       statement.addCondition('StringLike', { 'aws:PrincipalTag/team': value(stack), 'aws:PrincipalTag/padding': padding });
+      statement.addCondition('Bool', { 'aws:MultiFactorAuthPresent': true });
       role.assumeRolePolicy!.addStatements(statement);
       return { app, stack, role };
     }
     const padding = 'p'.repeat(1900);
-    const values: Array<[string, (stack: Stack) => string | string[]]> = [
-      ['a parameter inside a string', stack => `team-${new CfnParameter(stack, 'Team', { default: 'a' }).valueAsString}-a`],
-      ['a list parameter (measured resolved)', stack => new CfnParameter(stack, 'Teams', { type: 'CommaDelimitedList' }).valueAsList],
+    // Measured from the tokens alone (true), or resolved whole (false): a token where no string is expected.
+    const values: Array<[string, (stack: Stack) => unknown, boolean]> = [
+      ['a parameter inside a string', stack => `team-${new CfnParameter(stack, 'Team', { default: 'a' }).valueAsString}-a`, true],
+      ['a list parameter', stack => new CfnParameter(stack, 'Teams', { type: 'CommaDelimitedList' }).valueAsList, false],
+      ['a number parameter', stack => new CfnParameter(stack, 'Age', { type: 'Number' }).valueAsNumber, false],
+      ['a token object', () => ({ creationStack: [], resolve: () => 'team-a', toString: () => 'team-a' }), false],
     ];
 
     test.each(values)('%s: exactly the quota passes, one character less fails', (_name, value) => {
@@ -181,18 +185,63 @@ describe('TrustPolicyTooLong', () => {
       expect(messagesWithId(scopedRoleWith(value, length - 1).app, 'TrustPolicyTooLong').map(lengthIn)).toEqual([length]);
     });
 
-    test.each(values)('%s: the bound before resolution is the length of the resolved policy', (_name, value) => {
+    test.each(values)('%s: the length of the resolved policy, resolving only its tokens when it can', (_name, value, tokensOnly) => {
       const { app, stack, role } = scopedRoleWith(value);
+      const exact = estimatedPolicyLength(stack.resolve(role.assumeRolePolicy!.toJSON()));
       const facts = new AppFacts(app, Registry.of(app));
-      expect(facts.trustPolicyLengthBoundOf(role)).toBe(estimatedPolicyLength(stack.resolve(role.assumeRolePolicy!.toJSON())));
-      expect(facts.trustPolicyLengthBoundOf(iam.Role.fromRoleName(stack, 'Imported', 'imported'))).toBeUndefined();
+      const resolve = jest.spyOn(Stack.prototype, 'resolve');
+      try {
+        expect(facts.trustPolicyLengthOf(role)).toBe(exact);
+        const resolved = resolve.mock.calls.map(([resolvable]) => resolvable);
+        // The cluster ARN of the scoped statement and the parameter: one resolution each.
+        expect(resolved.every(item => Tokenization.isResolvable(item))).toBe(tokensOnly);
+        if (tokensOnly) expect(resolved).toHaveLength(2);
+      } finally {
+        resolve.mockRestore();
+      }
+      expect(facts.trustPolicyLengthOf(iam.Role.fromRoleName(stack, 'Imported', 'imported'))).toBeUndefined();
+    });
+  });
+
+  describe('the trust statements the checks read', () => {
+    test('as rendered, nothing resolved when the parts read are literals (condition values stay as rendered)', () => {
+      const { app, stack, cluster } = setup();
+      const role = new PodIdentityRole(stack, 'Role', { scopeTrustToAssociations: true });
+      role.associate(cluster, { namespace: 'ns', serviceAccount: 'sa' });
+      const facts = new AppFacts(app, Registry.of(app));
+      const resolve = jest.spyOn(Stack.prototype, 'resolve');
+      try {
+        const [statement] = facts.trustStatementsOf(role)!;
+        expect(resolve).not.toHaveBeenCalled();
+        expect([statement.Effect, statement.Action, statement.Principal]).toEqual(['Allow', ['sts:AssumeRole', 'sts:TagSession'], { Service: 'pods.eks.amazonaws.com' }]);
+        expect(Object.keys(statement.Condition!.StringEquals)).toEqual(['aws:RequestTag/eks-cluster-arn', 'aws:RequestTag/kubernetes-namespace', 'aws:RequestTag/kubernetes-service-account']);
+        expect(Token.isUnresolved(statement.Condition!.StringEquals['aws:RequestTag/eks-cluster-arn'])).toBe(true);
+      } finally {
+        resolve.mockRestore();
+      }
     });
 
-    test('the trust statements read by the checks: literal parts as rendered, tokens in them resolved', () => {
+    test('tokens in the action, the principal (a string or an object) and the condition keys are resolved', () => {
       const { app, stack } = setup();
+      const lazyService = new (class extends iam.PrincipalBase {
+        public readonly policyFragment = new iam.PrincipalPolicyFragment({ Service: ['ec2.amazonaws.com', Lazy.any({ produce: () => 'pods.eks.amazonaws.com' }) as any] });
+      })();
       const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('pods.eks.amazonaws.com') });
-      const statements = new AppFacts(app, Registry.of(app)).trustStatementsOf(role)!;
-      expect(statements.map(s => [s.Effect, s.Action, s.Principal])).toEqual([['Allow', 'sts:AssumeRole', { Service: 'pods.eks.amazonaws.com' }]]);
+      const byLazy = new iam.Role(stack, 'ByLazy', { assumedBy: lazyService });
+      role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('pods.eks.amazonaws.com')],
+        actions: [Lazy.string({ produce: () => 'sts:TagSession' })],
+        conditions: {
+          Bool: { 'aws:SecureTransport': 'true' },
+          StringEquals: { 'aws:RequestTag/env': 'prod', [Lazy.string({ produce: () => 'aws:RequestTag/team' })]: 'shop' },
+        },
+      }));
+      const facts = new AppFacts(app, Registry.of(app));
+      expect(facts.trustStatementsOf(role)!.map(s => [s.Action, s.Principal, s.Condition])).toEqual([
+        ['sts:AssumeRole', { Service: 'pods.eks.amazonaws.com' }, undefined],
+        ['sts:TagSession', { Service: 'pods.eks.amazonaws.com' }, { Bool: { 'aws:SecureTransport': 'true' }, StringEquals: { 'aws:RequestTag/env': 'prod', 'aws:RequestTag/team': 'shop' } }],
+      ]);
+      expect(facts.trustStatementsOf(byLazy)!.map(s => s.Principal)).toEqual([{ Service: ['ec2.amazonaws.com', 'pods.eks.amazonaws.com'] }]);
     });
   });
 

@@ -87,11 +87,10 @@ export class AppFacts {
   }
 
   /**
-   * At least `estimatedPolicyLength` of the role's resolved trust policy (for an imported role, undefined): measured
-   * before resolution, each token counted as its resolved value (one resolution per token). Resolution only merges
-   * or shortens statements, so a bound within the quota needs no resolution; over it, the check resolves.
+   * `estimatedPolicyLength` of the role's trust policy as resolved, measured before resolution: each token counts
+   * as what it resolves to (one resolution per token, instead of one of every policy); undefined for an imported role.
    */
-  public trustPolicyLengthBoundOf(role: iam.IRole): number | undefined {
+  public trustPolicyLengthOf(role: iam.IRole): number | undefined {
     const rendered = this.renderedTrustOf(role);
     if (!rendered) return undefined;
     const stack = Stack.of(role);
@@ -103,9 +102,9 @@ export class AppFacts {
       }
       return length;
     };
-    const stand = withTokensMeasured(rendered, lengthOf);
-    // A token where no string is expected (a number, a key, a list): only the resolved policy can be measured.
-    return estimatedPolicyLength(stand === undefined ? stack.resolve(rendered) : stand);
+    const measurable = withTokensMeasured(rendered, lengthOf);
+    // A token where no string is expected (a number, a key, a list, an object): the resolved policy is measured.
+    return estimatedPolicyLength(measurable === undefined ? stack.resolve(rendered) : measurable);
   }
 
   /** The trust policy document of a role defined in the app, rendered once (tokens unresolved). */
@@ -122,7 +121,6 @@ function literal<T>(stack: Stack, value: T): T {
 
 function holdsTokens(value: unknown): boolean {
   if (typeof value === 'string') return Token.isUnresolved(value) || isListToken(value);
-  if (typeof value === 'number') return Token.isUnresolved(value);
   if (typeof value !== 'object' || value === null) return false;
   if (Tokenization.isResolvable(value)) return true;
   return Object.entries(value).some(([key, item]) => Token.isUnresolved(key) || holdsTokens(item));

@@ -1,8 +1,7 @@
-import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CheckContext } from './check';
 import { annotateError } from '../private/errors';
-import { DEFAULT_TRUST_POLICY_LENGTH_QUOTA, estimatedPolicyLength, MAX_TRUST_POLICY_LENGTH_QUOTA } from '../private/input';
+import { DEFAULT_TRUST_POLICY_LENGTH_QUOTA, MAX_TRUST_POLICY_LENGTH_QUOTA } from '../private/input';
 
 /**
  * `TrustPolicyTooLong`: the trust policy of an association role or target role defined in the app is longer than
@@ -16,14 +15,11 @@ export function checkTrustPolicyLength({ registry, facts }: CheckContext) {
     if (association.targetRole) roles.add(association.targetRole);
   }
   for (const role of roles) {
-    const bound = facts.trustPolicyLengthBoundOf(role);
-    if (bound === undefined) continue; // imported: its trust is not in the app
+    const length = facts.trustPolicyLengthOf(role);
+    if (length === undefined) continue; // imported: its trust is not in the app
     const quota: number = (role as { trustPolicyLengthQuota?: number }).trustPolicyLengthQuota ?? DEFAULT_TRUST_POLICY_LENGTH_QUOTA;
-    if (bound <= quota) continue;
-    // Over the quota before resolution (rare): measure the policy as IAM gets it.
-    const statements = Stack.of(role).resolve((role as iam.Role).assumeRolePolicy!.toJSON()).Statement;
-    const length = estimatedPolicyLength({ Version: '2012-10-17', Statement: statements });
     if (length <= quota) continue;
+    const statements = facts.trustStatementsOf(role)!;
     const perStatement = Math.ceil(length / statements.length);
     const fit = Math.max(1, Math.floor(quota / perStatement));
     annotateError(role, 'TrustPolicyTooLong',
