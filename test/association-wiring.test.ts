@@ -91,6 +91,8 @@ describe('the policies an association waits for', () => {
     const forRole = new iam.CfnPolicy(stack, 'ForRole', { policyName: 'r', policyDocument: document, roles: ['other', role.roleName] });
     const forImported = new iam.CfnPolicy(stack, 'ForImported', { policyName: 'i', policyDocument: document, roles: ['pods'] });
     new iam.CfnPolicy(stack, 'ForNoRole', { policyName: 'n', policyDocument: document, users: ['someone'] });
+    // Not a policy, though it lists the role by name: nothing to wait for.
+    new iam.CfnInstanceProfile(stack, 'Profile', { roles: [role.roleName] });
     role.associate(cluster, { namespace: 'default', serviceAccount: 'app' });
     new PodIdentityAssociation(stack, 'OfImported', { cluster, role: imported, namespace: 'default', serviceAccount: 'imported' });
     const dependsOn = Object.values(associationsOf(stack)).map(resource => [...resource.DependsOn].sort());
