@@ -18,7 +18,7 @@ import { BUILDERS, CLUSTER_KINDS, ClusterKind, PLATFORM_STACK, stackCountFor, Va
 
 const SIZES = [1, 10, 100, 1000, 5000];
 /** Rounds (one measurement of every case each): fewer at large N, where one run takes 10-40 s. */
-const ROUNDS: { [n: number]: number } = { 1: 5, 10: 5, 100: 3, 1000: 3, 5000: 3 };
+const ROUNDS: { [n: number]: number } = { 1: 7, 10: 7, 100: 5, 1000: 5, 5000: 3 };
 const WARM_UP_WORKLOADS = 10;
 
 /** One measurement: one child process, one app. */
