@@ -225,6 +225,9 @@ describe('TrustPolicyTooLong', () => {
       const { app, stack } = setup();
       const lazyService = new (class extends iam.PrincipalBase {
         public readonly policyFragment = new iam.PrincipalPolicyFragment({ Service: ['ec2.amazonaws.com', Lazy.any({ produce: () => 'pods.eks.amazonaws.com' }) as any] });
+        public dedupeString(): string | undefined {
+          return undefined;
+        }
       })();
       const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('pods.eks.amazonaws.com') });
       const byLazy = new iam.Role(stack, 'ByLazy', { assumedBy: lazyService });
