@@ -268,7 +268,8 @@ function option(args: string[], name: string): string | undefined {
 }
 
 function main() {
-  const args = process.argv.slice(2);
+  // `npx projen bench -- --quick` passes the `--` on: options follow it.
+  const args = process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--'));
   if (args[0] === '--child') {
     const sample = measure(args[1] as Variant, args[2] as ClusterKind, Number(args[3]));
     process.stdout.write(RESULT_PREFIX + JSON.stringify(sample) + '\n');
