@@ -241,7 +241,8 @@ ci.exec('node .ci/timer.js report');
 // `npx cdk-eks-pod-identity report`: a small script that loads the compiled lib/report/cli.js (shipped in the tarball).
 project.addBins({ 'cdk-eks-pod-identity': 'bin/cdk-eks-pod-identity' });
 
-for (const pattern of ['/examples/', '/integ/', '/bench/', '/.ci/', 'cdk.out/', '/cdk.json']) {
+// (Mutation testing: its config, reports and sandbox are development files too.)
+for (const pattern of ['/examples/', '/integ/', '/bench/', '/.ci/', 'cdk.out/', '/cdk.json', '/stryker.config.json', '/reports/', '/.stryker-tmp/']) {
   project.addPackageIgnore(pattern);
 }
 // lib/ holds the TypeScript sources next to jsii's output. Ship only .js and .d.ts: with a .ts beside each .d.ts,
