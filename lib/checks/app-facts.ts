@@ -2,7 +2,7 @@ import { CfnResource, IResolvable, Stack, StringConcat, Token, Tokenization } fr
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
-import { cfnPropertiesOf, clusterKey, FargateSelector, fargateSelectorsOf, isLazyManifest } from '../private/cluster';
+import { cfnPropertiesOf, clusterKey, FargateSelector, fargateSelectorsOf } from '../private/cluster';
 import { AGENT_ADDON_NAME, BUILT_IN_NAMESPACES } from '../private/constants';
 import { estimatedPolicyLength } from '../private/input';
 import { RegisteredWorkload, Registry } from '../private/registry';
@@ -42,8 +42,7 @@ export class AppFacts {
       if (construct instanceof eks.CfnAddon && construct.addonName === AGENT_ADDON_NAME) this.agentAddons.push(construct);
       if (!CfnResource.isCfnResource(construct)) continue;
       if (construct.cfnResourceType === 'AWS::AutoScaling::AutoScalingGroup') this.autoScalingGroups.push(construct);
-      // (A workload's own manifest holds its objects only at synthesis: they are read from its chart below.)
-      if (KUBERNETES_RESOURCE_TYPES.includes(construct.cfnResourceType) && !isLazyManifest(construct)) {
+      if (KUBERNETES_RESOURCE_TYPES.includes(construct.cfnResourceType)) {
         for (const name of namespacesCreatedBy(construct)) this.namespacesCreated.add(name);
       }
       this.fargateSelectors.push(...fargateSelectorsOf(construct));

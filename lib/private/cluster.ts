@@ -215,7 +215,6 @@ export function applyManifest(scope: Construct, id: string, cluster: AnyCluster,
     ? new eksv2.KubernetesManifest(scope, id, { cluster: cluster as eksv2.ICluster, manifest: [], prune: true })
     : new eks.KubernetesManifest(scope, id, { cluster: cluster as eks.ICluster, manifest: [], prune: true });
   const resource = manifest.node.defaultChild as CfnResource;
-  LAZY_MANIFESTS.add(resource);
   const pruneLabel = PRUNE_LABEL_PREFIX + manifest.node.addr;
   const stack = Stack.of(manifest);
   // A synthesis resolves every template twice (references, then the template written): render once, keep the
@@ -234,14 +233,6 @@ export function applyManifest(scope: Construct, id: string, cluster: AnyCluster,
   }));
   resource.addPropertyOverride('PruneLabel', pruneLabel);
   return manifest;
-}
-
-/** The manifest resources made by `applyManifest`: their objects are rendered at synthesis, not in the resource. */
-const LAZY_MANIFESTS = new WeakSet<CfnResource>();
-
-/** Whether a resource is a manifest made by `applyManifest` (its objects are the workload's, not in the resource). */
-export function isLazyManifest(resource: CfnResource): boolean {
-  return LAZY_MANIFESTS.has(resource);
 }
 
 /** How often a synthesis resolves a template: once to find cross-stack references, once to write it. */

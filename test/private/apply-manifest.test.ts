@@ -1,7 +1,7 @@
 // applyManifest renders a workload's objects lazily at synthesis, once per synthesis, and does not keep the
 // manifest string once the template is written (a fleet of thousands would otherwise hold every manifest).
 import { CfnResource, Stack } from 'aws-cdk-lib';
-import { applyManifest, isLazyManifest } from '../../lib/private/cluster';
+import { applyManifest } from '../../lib/private/cluster';
 import { importedEksV2Cluster, newStack } from '../helpers/clusters';
 
 function manifestOf(renders: { count: number }, value: () => string) {
@@ -41,11 +41,4 @@ test('after two reads the string is released: a third read renders again, with t
   expect(JSON.parse(first)[0].data.value).toBe('first');
   expect(JSON.parse(third)[0].data.value).toBe('second');
   expect(JSON.parse(third)[0].metadata.labels).toEqual(JSON.parse(first)[0].metadata.labels);
-});
-
-test('its resource is known as lazy (the checks read the workload\'s chart, not the resource); a KubernetesManifest\'s is not', () => {
-  const { stack } = manifestOf({ count: 0 }, () => 'v1');
-  importedEksV2Cluster(stack, 'Other').addManifest('Plain', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
-  const manifests = stack.node.findAll().filter(CfnResource.isCfnResource).filter(r => r.cfnResourceType === 'Custom::AWSCDK-EKS-KubernetesResource');
-  expect(manifests.map(r => [r.node.path, isLazyManifest(r)])).toEqual([['TestStack/Manifest/Resource/Default', true], ['TestStack/Other/manifest-Plain/Resource/Default', false]]);
 });
