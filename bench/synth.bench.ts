@@ -17,7 +17,7 @@ import { App } from 'aws-cdk-lib';
 import { BUILDERS, CLUSTER_KINDS, ClusterKind, PLATFORM_STACK, stackCountFor, Variant, VARIANTS, WORKLOADS_PER_STACK } from './variants';
 
 const SIZES = [1, 10, 100, 1000, 5000];
-/** Rounds (one measurement of every case each): fewer at large N, where one run takes 10-40 s. */
+/** Rounds (one measurement of every case each): fewer at large N, where one run takes 15-25 s. */
 const ROUNDS: { [n: number]: number } = { 1: 7, 10: 7, 100: 5, 1000: 5, 5000: 3 };
 const WARM_UP_WORKLOADS = 10;
 

@@ -133,7 +133,8 @@ export class Registry {
    * after the manifests have rendered, and a fleet's objects are not all held until then.
    */
   public checkedObjectsOf(workload: RegisteredWorkload): Array<Record<string, any>> {
-    return this.checkedParts.get(workload) ?? (this.renderedObjectsOf(workload), this.checkedParts.get(workload)!);
+    if (!this.checkedParts.has(workload)) this.renderedObjectsOf(workload); // records them
+    return this.checkedParts.get(workload)!;
   }
 
   /**

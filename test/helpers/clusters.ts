@@ -70,24 +70,25 @@ export function newEksCluster(scope: Construct, id = 'Cluster'): eks.Cluster {
 
 /** An existing cluster imported into aws_eks_v2 with an existing kubectl provider. */
 export function importedEksV2Cluster(scope: Construct, id = 'Cluster', clusterName = IMPORTED_V2_CLUSTER_NAME): eksv2.ICluster {
-  return eksv2.Cluster.fromClusterAttributes(scope, id, {
-    clusterName,
-    kubectlProvider: eksv2.KubectlProvider.fromKubectlProviderAttributes(scope, `${id}KubectlProvider`, {
-      serviceToken: KUBECTL_PROVIDER_SERVICE_TOKEN,
-    }),
-  });
+  return eksv2.Cluster.fromClusterAttributes(scope, id, importedEksV2Attributes(scope, id, clusterName));
 }
 
 /** An existing aws_eks_v2 cluster imported with a kubectl provider and its IRSA OIDC provider (IRSA migration). */
 export function importedEksV2ClusterWithOidc(scope: Construct, id = 'Cluster', clusterName = IMPORTED_V2_CLUSTER_NAME): eksv2.ICluster {
   return eksv2.Cluster.fromClusterAttributes(scope, id, {
+    ...importedEksV2Attributes(scope, id, clusterName),
+    openIdConnectProvider: iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn(scope, `${id}Oidc`,
+      `arn:aws:iam::${ACCOUNT}:oidc-provider/oidc.eks.${REGION}.amazonaws.com/id/EXAMPLE`),
+  });
+}
+
+function importedEksV2Attributes(scope: Construct, id: string, clusterName: string): eksv2.ClusterAttributes {
+  return {
     clusterName,
     kubectlProvider: eksv2.KubectlProvider.fromKubectlProviderAttributes(scope, `${id}KubectlProvider`, {
       serviceToken: KUBECTL_PROVIDER_SERVICE_TOKEN,
     }),
-    openIdConnectProvider: iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn(scope, `${id}Oidc`,
-      `arn:aws:iam::${ACCOUNT}:oidc-provider/oidc.eks.${REGION}.amazonaws.com/id/EXAMPLE`),
-  });
+  };
 }
 
 /** An existing cluster imported into aws_eks with a kubectl role (aws-cdk-lib makes the kubectl provider). */
