@@ -42,6 +42,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Mutation testing (`npx projen mutation`, not part of CI). 8.x: the 9.x+ lines need Node 22.
     '@stryker-mutator/core@^8.7.0',
     '@stryker-mutator/jest-runner@^8.7.0',
+    // Property-based tests (test/adversarial/*.property.test.ts): random valid apps and malformed report inputs.
+    'fast-check@^4.11.0',
   ],
 
   // jsii targets: code generation for every language must work offline (see .ci/run).
