@@ -80,6 +80,38 @@ const GROUPS = [
     tests: ['test/workload.test.ts', 'test/workload-objects.test.ts', 'test/irsa-migration.test.ts', 'test/construct-errors.test.ts'],
     target: CONSTRUCT_TARGET,
   },
+  // The code that had no group before (issue 18): reports, GitOps, trust, registry, presets, add-ons, fleets.
+  {
+    name: 'report',
+    mutate: ['lib/report/*.ts'],
+    tests: ['test/report.test.ts', 'test/report-cli.test.ts', 'test/report-recipe.test.ts', 'test/adversarial/report.test.ts'],
+    target: VALIDATION_TARGET,
+  },
+  {
+    name: 'gitops',
+    mutate: ['lib/private/gitops.ts', 'lib/delivery.ts'],
+    tests: ['test/delivery.test.ts', 'test/adversarial/gitops.test.ts'],
+    target: VALIDATION_TARGET,
+  },
+  {
+    name: 'private',
+    mutate: ['lib/private/trust.ts', 'lib/private/registry.ts'],
+    tests: ['test/trust.test.ts', 'test/private/registry-rendering.test.ts', 'test/adversarial/trust.test.ts', 'test/adversarial/ordering.test.ts'],
+    target: VALIDATION_TARGET,
+  },
+  {
+    name: 'policies',
+    mutate: ['lib/policies/*.ts'],
+    tests: ['test/policies/presets.test.ts', 'test/policies/well-known-policy.test.ts', 'test/adversarial/presets.test.ts'],
+    target: VALIDATION_TARGET,
+  },
+  { name: 'addon', mutate: ['lib/addon.ts'], tests: ['test/addon.test.ts', 'test/construct-errors.test.ts'], target: VALIDATION_TARGET },
+  {
+    name: 'fleet',
+    mutate: ['lib/fleet.ts', 'lib/fleet-spec.ts'],
+    tests: ['test/fleet.test.ts', 'test/adversarial/fleet.test.ts', 'test/checks-stack-limits.test.ts'],
+    target: VALIDATION_TARGET,
+  },
 ];
 
 const DETECTED = new Set(['Killed', 'Timeout']);
