@@ -102,7 +102,8 @@ function userPolicyStatementsOf(role: iam.IRole, presetPolicies: Set<IConstruct>
   const roleName = JSON.stringify(stack.resolve(role.roleName));
   let policies = policiesByStack.get(stack);
   if (!policies) {
-    policies = stack.node.findAll().filter((c): c is iam.CfnPolicy | iam.CfnManagedPolicy => c instanceof iam.CfnPolicy || c instanceof iam.CfnManagedPolicy);
+    policies = stack.node.findAll()
+      .filter((c): c is iam.CfnPolicy | iam.CfnManagedPolicy => c instanceof iam.CfnPolicy || c instanceof iam.CfnManagedPolicy);
     policiesByStack.set(stack, policies);
   }
   for (const policy of policies) {

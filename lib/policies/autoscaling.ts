@@ -170,8 +170,10 @@ export function karpenter(options: KarpenterOptions): PresetDefinition {
       resources: [INSTANCE_PROFILES],
       conditions: {
         StringEquals: {
-          [`aws:ResourceTag/${CLUSTER_TAG}`]: cluster, [`aws:ResourceTag/${REGION_TAG}`]: Aws.REGION,
-          [`aws:RequestTag/${CLUSTER_TAG}`]: cluster, [`aws:RequestTag/${REGION_TAG}`]: Aws.REGION,
+          [`aws:ResourceTag/${CLUSTER_TAG}`]: cluster,
+          [`aws:ResourceTag/${REGION_TAG}`]: Aws.REGION,
+          [`aws:RequestTag/${CLUSTER_TAG}`]: cluster,
+          [`aws:RequestTag/${REGION_TAG}`]: Aws.REGION,
         },
         StringLike: { [`aws:ResourceTag/${NODECLASS_TAG}`]: '*', [`aws:RequestTag/${NODECLASS_TAG}`]: '*' },
       },

@@ -16,9 +16,9 @@ import {
 } from './options';
 import { externalSecrets, velero } from './secrets-and-backup';
 import { ebsCsiDriver, efsCsiDriver, fsxLustreCsiDriver, mountpointS3CsiDriver } from './storage';
+import { SESSION_TAG_KEYS } from '../private/constants';
 import { problem, quote } from '../private/errors';
 import { Registry } from '../private/registry';
-import { SESSION_TAG_KEYS } from '../private/constants';
 
 /**
  * The least-privilege permissions of one piece of cluster software, with the namespace and service account it

@@ -12,7 +12,6 @@ import { ACCOUNT, ENV, importedEksV2Cluster, importedEksV2ClusterWithOidc, REGIO
 const ISSUER = `oidc.eks.${REGION}.amazonaws.com/id/EXAMPLE`;
 const PROVIDER_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/${ISSUER}`;
 const SUB = 'system:serviceaccount:carts:carts';
-const POD_IDENTITY = { Service: 'pods.eks.amazonaws.com' };
 
 /** A migrating (or not) workload `carts/carts` on an imported cluster with its OIDC provider. */
 function migrating(options: {
@@ -24,7 +23,10 @@ function migrating(options: {
   const stack = new Stack(app, 'Stack', { env: ENV });
   const cluster = importedEksV2ClusterWithOidc(stack);
   new PodIdentityBoundWorkload(stack, 'Carts', {
-    cluster, namespace: 'carts', serviceAccountName: 'carts', image: 'cart:1',
+    cluster,
+    namespace: 'carts',
+    serviceAccountName: 'carts',
+    image: 'cart:1',
     migratingFromIrsa: options.migratingFromIrsa ?? true,
     role: options.role?.(stack),
     associationSettings: options.associationSettings?.(stack),

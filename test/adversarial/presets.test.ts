@@ -18,7 +18,12 @@ function karpenter(stack: Stack, clusterName?: string): WellKnownPolicy {
 }
 
 /** A role with `presets`, associated (optionally without session tags) with the first preset's service account. */
-function associated(presets: (stack: Stack) => WellKnownPolicy[], options: { disableSessionTags?: boolean; more?: (role: PodIdentityRole) => void } = {}): App {
+interface AssociatedOptions {
+  readonly disableSessionTags?: boolean;
+  readonly more?: (role: PodIdentityRole) => void;
+}
+
+function associated(presets: (stack: Stack) => WellKnownPolicy[], options: AssociatedOptions = {}): App {
   const app = new App();
   const stack = new Stack(app, 'Stack', { env: ENV });
   const policies = presets(stack);
@@ -45,8 +50,12 @@ function migratingWith(preset: (stack: Stack) => WellKnownPolicy): App {
   const stack = new Stack(app, 'Stack', { env: ENV });
   const policy = preset(stack);
   new PodIdentityBoundWorkload(stack, 'Controller', {
-    cluster: importedEksV2ClusterWithOidc(stack), namespace: policy.namespace, serviceAccountName: policy.serviceAccount,
-    createNamespace: false, image: 'controller:1', migratingFromIrsa: true,
+    cluster: importedEksV2ClusterWithOidc(stack),
+    namespace: policy.namespace,
+    serviceAccountName: policy.serviceAccount,
+    createNamespace: false,
+    image: 'controller:1',
+    migratingFromIrsa: true,
     role: new PodIdentityRole(stack, 'Role', { wellKnownPolicies: [policy] }),
   });
   return app;

@@ -31,7 +31,8 @@ describe('WellKnownPolicy.karpenter is pinned to the stack\'s region, as upstrea
   const OTHER_REGION = 'eu-west-1';
   const instanceTags = { 'aws:ResourceTag/eks:eks-cluster-name': 'c', 'aws:ResourceTag/karpenter.sh/nodepool': 'default' };
   const profileTags = (region: string) => ({
-    'aws:RequestTag/eks:eks-cluster-name': 'c', 'aws:RequestTag/karpenter.k8s.aws/ec2nodeclass': 'default',
+    'aws:RequestTag/eks:eks-cluster-name': 'c',
+    'aws:RequestTag/karpenter.k8s.aws/ec2nodeclass': 'default',
     'aws:RequestTag/topology.kubernetes.io/region': region,
   });
 
