@@ -8,7 +8,7 @@ import { ensureChecks } from './checks';
 import { duplicateAssociationProblem } from './checks/duplicate-association';
 import { stateOf } from './private/app-store';
 import { allowCrossAccountReference, clusterArnOf, clusterLabel, clusterNameOf, isImmutableRole, isNewCluster } from './private/cluster';
-import { annotateWarning, formatProblem, problem, quote } from './private/errors';
+import { annotateError, annotateWarning, formatProblem, problem, quote } from './private/errors';
 import { checkNamespace, checkServiceAccountName, checkTags, estimatedPolicyLength, MAX_SESSION_POLICY_LENGTH, MAX_TAGS, tagProblems } from './private/input';
 import { Registry } from './private/registry';
 import { externalIdOf } from './private/trust';
@@ -246,11 +246,23 @@ export class PodIdentityAssociation extends Resource implements IPodIdentityAsso
     }
   }
 
+  /** Whether a session policy has an Allow statement (an Effect that is a token counts as one). */
+  private sessionPolicyAllowsSomething(sessionPolicy: iam.PolicyDocument): boolean {
+    if (sessionPolicy.isEmpty) return false;
+    const statements = [Stack.of(this).resolve(sessionPolicy.toJSON())?.Statement ?? []].flat();
+    return statements.some((statement: any) => statement?.Effect !== 'Deny');
+  }
+
   /** Limits that can only be measured at synthesis: the session policy size, and tags added by `Tags.of()`. */
   private validateLimits(sessionPolicy: iam.PolicyDocument | undefined): string[] {
     const errors: string[] = [];
     const stack = Stack.of(this);
-    if (sessionPolicy) {
+    // An empty document renders as nothing (toJSON() is undefined): measured, it would be a raw TypeError.
+    if (sessionPolicy && !this.sessionPolicyAllowsSomething(sessionPolicy)) {
+      annotateError(this, 'SessionPolicyAllowsNothing',
+        `the session policy of the association for ${this.namespace}/${this.serviceAccount} ${sessionPolicy.isEmpty ? 'is empty' : 'has no Allow statement'}; pods get the intersection of the role's policies and the session policy, so their credentials would allow nothing (an empty policy is meaningless)`,
+        'add the Allow statements the pods may use (the session policy only narrows the role\'s own policies), or drop sessionPolicy');
+    } else if (sessionPolicy) {
       const length = estimatedPolicyLength(stack.resolve(sessionPolicy.toJSON()));
       if (length > MAX_SESSION_POLICY_LENGTH) {
         errors.push(formatProblem('SessionPolicyTooLarge',

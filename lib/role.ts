@@ -259,6 +259,7 @@ export class PodIdentityRole extends iam.Role implements IPodIdentityRole {
       ? new CfnJson(this, `IrsaTrustConditions${this.irsaTrustCount}`, { value: values })
       : values;
     this.irsaTrustCount++;
+    Registry.of(this).addIrsaTrust(this, account);
     this.assumeRolePolicy!.addStatements(new iam.PolicyStatement({
       actions: ['sts:AssumeRoleWithWebIdentity'],
       principals: [new iam.OpenIdConnectPrincipal(account.openIdConnectProvider)],

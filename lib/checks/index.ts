@@ -10,11 +10,13 @@ import { checkDuplicateAddons } from './duplicate-addon';
 import { checkDuplicateAssociations } from './duplicate-association';
 import { checkFargate } from './fargate';
 import { checkIrsaAnnotation } from './irsa-annotation';
+import { checkIrsaMigrationTrust } from './irsa-migration-trust';
 import { checkKubernetesVersion } from './kubernetes-version';
 import { checkLinuxCapacity } from './linux-capacity';
 import { checkNamespaceExists } from './namespace-exists';
 import { checkNamespacesCreatedOnce } from './namespaces-created-once';
 import { checkOneAgentAddonPerCluster } from './one-agent-addon';
+import { checkPrincipalTagsWithoutSessionTags } from './principal-tags-without-session-tags';
 import { checkRegion } from './region';
 import { checkRoleAccount } from './role-account';
 import { checkRoleTrust } from './role-trust';
@@ -40,6 +42,8 @@ export const APP_CHECKS: AppCheck[] = [
   checkNamespaceExists,
   checkCredentialEnv,
   checkIrsaAnnotation,
+  checkIrsaMigrationTrust,
+  checkPrincipalTagsWithoutSessionTags,
   checkDeploymentServiceAccount,
   checkLinuxCapacity,
   checkTrustPolicyLength,

@@ -49,16 +49,21 @@ export function clusterAutoscaler(options: ClusterAutoscalerOptions): PresetDefi
 }
 
 const CLUSTER_TAG = 'eks:eks-cluster-name';
+const REGION_TAG = 'topology.kubernetes.io/region';
 const NODEPOOL_TAG = 'karpenter.sh/nodepool';
 const NODECLASS_TAG = 'karpenter.k8s.aws/ec2nodeclass';
-const LAUNCHED = ['fleet/*', 'instance/*', 'volume/*', 'network-interface/*', 'launch-template/*', 'spot-instances-request/*'].map(resource => accountArn('ec2', resource));
+/** An ARN pattern of this account in the stack's region (Karpenter runs in the cluster's region, as upstream pins). */
+const regionalArn = (service: string, resource: string) => `arn:${Aws.PARTITION}:${service}:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resource}`;
+const LAUNCHED = ['fleet/*', 'instance/*', 'volume/*', 'network-interface/*', 'launch-template/*', 'spot-instances-request/*'].map(resource => regionalArn('ec2', resource));
 const INSTANCE_PROFILES = `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:instance-profile/*`;
 const KARPENTER_NAMES = 'Karpenter creates and names instances, fleets, volumes, network interfaces, launch templates and instance profiles at run time; tag conditions limit them to the ones it tagged for this cluster';
 
 /**
  * Upstream: the Karpenter v1 controller policy,
  * https://github.com/aws/karpenter-provider-aws/blob/main/website/content/en/docs/getting-started/getting-started-with-karpenter/cloudformation.yaml,
- * also terraform-aws-eks-pod-identity `karpenter.tf`. Cluster scoping uses the `eks:eks-cluster-name` tag
+ * also terraform-aws-eks-pod-identity `karpenter.tf`. Pinned to the stack's region as upstream is (`${AWS::Region}` in
+ * the EC2, SSM and EKS ARNs, `aws:RequestedRegion` on the EC2 reads, the `topology.kubernetes.io/region` tag on
+ * instance profiles): define the role in a stack of the cluster's region. Cluster scoping uses the `eks:eks-cluster-name` tag
  * Karpenter v1 puts on everything it creates (a tag value, so the cluster's name needs no literal; upstream also
  * matches the `kubernetes.io/cluster/<name>` tag key). Node roles are the given ones only (terraform: any role).
  */
@@ -70,14 +75,14 @@ export function karpenter(options: KarpenterOptions): PresetDefinition {
     {
       actions: ['ec2:RunInstances', 'ec2:CreateFleet'],
       resources: [
-        `arn:${Aws.PARTITION}:ec2:*::image/*`, `arn:${Aws.PARTITION}:ec2:*::snapshot/*`,
-        accountArn('ec2', 'security-group/*'), accountArn('ec2', 'subnet/*'), accountArn('ec2', 'capacity-reservation/*'),
+        `arn:${Aws.PARTITION}:ec2:${Aws.REGION}::image/*`, `arn:${Aws.PARTITION}:ec2:${Aws.REGION}::snapshot/*`,
+        regionalArn('ec2', 'security-group/*'), regionalArn('ec2', 'subnet/*'), regionalArn('ec2', 'capacity-reservation/*'),
       ],
       wildcardReason: 'images, subnets, security groups and capacity reservations are chosen by EC2NodeClass selectors at run time',
     },
     {
       actions: ['ec2:RunInstances', 'ec2:CreateFleet'],
-      resources: [accountArn('ec2', 'launch-template/*')],
+      resources: [regionalArn('ec2', 'launch-template/*')],
       conditions: {
         StringEquals: { [`aws:ResourceTag/${CLUSTER_TAG}`]: cluster },
         StringLike: { [`aws:ResourceTag/${NODEPOOL_TAG}`]: '*' },
@@ -107,7 +112,7 @@ export function karpenter(options: KarpenterOptions): PresetDefinition {
     },
     {
       actions: ['ec2:CreateTags'],
-      resources: [accountArn('ec2', 'instance/*')],
+      resources: [regionalArn('ec2', 'instance/*')],
       conditions: {
         'StringEquals': { [`aws:ResourceTag/${CLUSTER_TAG}`]: cluster },
         'StringEqualsIfExists': { [`aws:RequestTag/${CLUSTER_TAG}`]: cluster },
@@ -118,7 +123,7 @@ export function karpenter(options: KarpenterOptions): PresetDefinition {
     },
     {
       actions: ['ec2:TerminateInstances', 'ec2:DeleteLaunchTemplate'],
-      resources: [accountArn('ec2', 'instance/*'), accountArn('ec2', 'launch-template/*')],
+      resources: [regionalArn('ec2', 'instance/*'), regionalArn('ec2', 'launch-template/*')],
       conditions: {
         StringEquals: { [`aws:ResourceTag/${CLUSTER_TAG}`]: cluster },
         StringLike: { [`aws:ResourceTag/${NODEPOOL_TAG}`]: '*' },
@@ -129,15 +134,21 @@ export function karpenter(options: KarpenterOptions): PresetDefinition {
       actions: [
         'ec2:DescribeCapacityReservations', 'ec2:DescribeImages', 'ec2:DescribeInstances',
         'ec2:DescribeInstanceTypeOfferings', 'ec2:DescribeInstanceTypes', 'ec2:DescribeLaunchTemplates',
-        'ec2:DescribeSecurityGroups', 'ec2:DescribeSpotPriceHistory', 'ec2:DescribeSubnets', 'pricing:GetProducts',
-        'iam:ListInstanceProfiles',
+        'ec2:DescribeSecurityGroups', 'ec2:DescribeSpotPriceHistory', 'ec2:DescribeSubnets',
       ],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:RequestedRegion': Aws.REGION } },
+      wildcardReason: NO_RESOURCE_LEVEL,
+    },
+    {
+      // Not region-bound: the Price List API is served from a few regions only, and IAM is global.
+      actions: ['pricing:GetProducts', 'iam:ListInstanceProfiles'],
       resources: ['*'],
       wildcardReason: NO_RESOURCE_LEVEL,
     },
     {
       actions: ['ssm:GetParameter'],
-      resources: [`arn:${Aws.PARTITION}:ssm:*::parameter/aws/service/*`],
+      resources: [`arn:${Aws.PARTITION}:ssm:${Aws.REGION}::parameter/aws/service/*`],
       wildcardReason: 'the public SSM parameters of the EKS-optimized AMIs (aws/service/...), read by AMI alias at run time',
     },
     {
@@ -149,7 +160,7 @@ export function karpenter(options: KarpenterOptions): PresetDefinition {
       actions: ['iam:CreateInstanceProfile'],
       resources: [INSTANCE_PROFILES],
       conditions: {
-        StringEquals: { [`aws:RequestTag/${CLUSTER_TAG}`]: cluster },
+        StringEquals: { [`aws:RequestTag/${CLUSTER_TAG}`]: cluster, [`aws:RequestTag/${REGION_TAG}`]: Aws.REGION },
         StringLike: { [`aws:RequestTag/${NODECLASS_TAG}`]: '*' },
       },
       wildcardReason: KARPENTER_NAMES,
@@ -158,7 +169,12 @@ export function karpenter(options: KarpenterOptions): PresetDefinition {
       actions: ['iam:TagInstanceProfile'],
       resources: [INSTANCE_PROFILES],
       conditions: {
-        StringEquals: { [`aws:ResourceTag/${CLUSTER_TAG}`]: cluster, [`aws:RequestTag/${CLUSTER_TAG}`]: cluster },
+        StringEquals: {
+          [`aws:ResourceTag/${CLUSTER_TAG}`]: cluster,
+          [`aws:ResourceTag/${REGION_TAG}`]: Aws.REGION,
+          [`aws:RequestTag/${CLUSTER_TAG}`]: cluster,
+          [`aws:RequestTag/${REGION_TAG}`]: Aws.REGION,
+        },
         StringLike: { [`aws:ResourceTag/${NODECLASS_TAG}`]: '*', [`aws:RequestTag/${NODECLASS_TAG}`]: '*' },
       },
       wildcardReason: KARPENTER_NAMES,
@@ -167,7 +183,7 @@ export function karpenter(options: KarpenterOptions): PresetDefinition {
       actions: ['iam:AddRoleToInstanceProfile', 'iam:RemoveRoleFromInstanceProfile', 'iam:DeleteInstanceProfile'],
       resources: [INSTANCE_PROFILES],
       conditions: {
-        StringEquals: { [`aws:ResourceTag/${CLUSTER_TAG}`]: cluster },
+        StringEquals: { [`aws:ResourceTag/${CLUSTER_TAG}`]: cluster, [`aws:ResourceTag/${REGION_TAG}`]: Aws.REGION },
         StringLike: { [`aws:ResourceTag/${NODECLASS_TAG}`]: '*' },
       },
       wildcardReason: KARPENTER_NAMES,
@@ -179,8 +195,7 @@ export function karpenter(options: KarpenterOptions): PresetDefinition {
     },
     {
       actions: ['eks:DescribeCluster'],
-      resources: [accountArn('eks', `cluster/${cluster}`)],
-      wildcardReason: 'the one cluster, in whichever region it runs (an IAM role is global)',
+      resources: [regionalArn('eks', `cluster/${cluster}`)],
     },
   ];
   if (options.interruptionQueue) {

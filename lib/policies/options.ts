@@ -209,7 +209,8 @@ export interface VeleroOptions extends WellKnownPolicyOptions {
   readonly bucket: s3.IBucket;
 
   /**
-   * The backup storage location's prefix: objects only under it.
+   * The backup storage location's prefix: objects only under it. Give it as Velero has it, without a leading
+   * slash or the wildcards `*` and `?` (rejected); trailing slashes are dropped.
    *
    * @default - the whole bucket
    */

@@ -1,8 +1,8 @@
 // Secrets and backup: External Secrets Operator, Velero.
-import { Aws } from 'aws-cdk-lib';
+import { Aws, Token } from 'aws-cdk-lib';
 import { Grant, NO_RESOURCE_LEVEL, PresetDefinition, accountArn } from './grants';
 import { ExternalSecretsOptions, VeleroOptions } from './options';
-import { problem } from '../private/errors';
+import { problem, quote } from '../private/errors';
 
 /**
  * Upstream: https://external-secrets.io/latest/provider/aws-secrets-manager/#iam-policy and
@@ -48,7 +48,7 @@ export function velero(options: VeleroOptions): PresetDefinition {
     throw problem('EmptyPolicyScope', 'WellKnownPolicy.velero() needs the bucket of the backup storage location, got none',
       'pass bucket: s3.Bucket.fromBucketName(this, \'Backups\', \'my-backups\')');
   }
-  const prefix = options.prefix ? `${options.prefix.replace(/^\/+|\/+$/g, '')}/*` : '*';
+  const prefix = options.prefix === undefined ? '*' : `${veleroPrefix(options.prefix)}/*`;
   const grants: Grant[] = [
     {
       actions: [
@@ -89,4 +89,24 @@ export function velero(options: VeleroOptions): PresetDefinition {
     );
   }
   return { name: 'Velero', namespace: 'velero', serviceAccount: 'velero-server', grants };
+}
+
+/**
+ * The backup storage location's prefix as S3 keys start with it: trailing slashes dropped (Velero adds one). Rejected:
+ * empty (omit the prefix for the whole bucket), a leading '/' (S3 keys would start with it: a policy and Velero may
+ * disagree on it), and IAM wildcards '*' or '?' (the policy would cover other prefixes). Tokens pass unchecked.
+ */
+function veleroPrefix(prefix: string): string {
+  if (Token.isUnresolved(prefix)) return prefix;
+  const trimmed = prefix.replace(/\/+$/, '');
+  const fault = trimmed === '' ? 'is empty (or only slashes)'
+    : trimmed.startsWith('/') ? 'starts with \'/\' (S3 keys under it would start with a slash)'
+      : /[*?]/.test(trimmed) ? 'holds an IAM wildcard (\'*\' or \'?\'), which would also match other prefixes\' objects'
+        : undefined;
+  if (fault) {
+    throw problem('InvalidVeleroPrefix',
+      `WellKnownPolicy.velero() prefix ${quote(prefix)} ${fault}`,
+      'pass the backup storage location\'s prefix as Velero has it, without a leading slash or wildcards (e.g. "cluster-a"), or omit prefix for the whole bucket');
+  }
+  return trimmed;
 }

@@ -16,7 +16,9 @@ import {
 } from './options';
 import { externalSecrets, velero } from './secrets-and-backup';
 import { ebsCsiDriver, efsCsiDriver, fsxLustreCsiDriver, mountpointS3CsiDriver } from './storage';
+import { SESSION_TAG_KEYS } from '../private/constants';
 import { problem, quote } from '../private/errors';
+import { Registry } from '../private/registry';
 
 /**
  * The least-privilege permissions of one piece of cluster software, with the namespace and service account it
@@ -178,6 +180,8 @@ export class WellKnownPolicy {
       role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName(name));
       acknowledge(role, { [`AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${name}]`]: reason });
     }
+    const policies: IConstruct[] = [];
+    Registry.of(role).addPreset(role, { name: this.name, sessionTagKeys: sessionTagKeysOf(Stack.of(role), this.grants), policies });
     if (this.grants.length === 0) return;
 
     // One customer managed policy per 6,144 characters of statements (the AWS Load Balancer Controller needs two).
@@ -200,6 +204,7 @@ export class WellKnownPolicy {
         document: new iam.PolicyDocument({ statements: grants.map(toStatement) }),
         roles: [role],
       });
+      policies.push(policy);
       const reasons: { [finding: string]: string } = {};
       for (const grant of grants) {
         for (const resource of grant.resources) {
@@ -221,6 +226,12 @@ const MANAGED_POLICY_BUDGET = 5_800;
 
 function toStatement(grant: Grant): iam.PolicyStatement {
   return new iam.PolicyStatement({ actions: grant.actions, resources: grant.resources, conditions: grant.conditions });
+}
+
+/** The EKS Pod Identity session tags that grants read as `aws:PrincipalTag/<key>` (in resources or conditions). */
+function sessionTagKeysOf(stack: Stack, grants: Grant[]): string[] {
+  const text = JSON.stringify(stack.resolve(grants.map(grant => [grant.resources, grant.conditions])));
+  return SESSION_TAG_KEYS.filter(key => text.toLowerCase().includes(`aws:principaltag/${key}`));
 }
 
 const ATTACHED_PRESETS = Symbol.for('cdk-eks-pod-identity.WellKnownPolicies');

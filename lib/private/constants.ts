@@ -15,3 +15,11 @@ export const MIN_KUBERNETES_VERSION = '1.24';
 export const IRSA_ANNOTATION = 'eks.amazonaws.com/role-arn';
 /** The audience of the service account tokens IRSA exchanges with STS. */
 export const IRSA_AUDIENCE = 'sts.amazonaws.com';
+/**
+ * Every session tag EKS Pod Identity adds (https://docs.aws.amazon.com/eks/latest/userguide/pod-id-abac.html): none
+ * with `disableSessionTags`, and none on IRSA sessions.
+ */
+export const SESSION_TAG_KEYS = [
+  'eks-cluster-arn', 'eks-cluster-name', 'kubernetes-namespace', 'kubernetes-service-account', 'kubernetes-pod-name',
+  'kubernetes-pod-uid',
+];

@@ -44,6 +44,23 @@ export interface RegisteredAddon extends IConstruct {
   readonly addonName: string;
 }
 
+/** A service account a role trusts through IRSA (`PodIdentityRole.addIrsaServiceAccount`). */
+export interface RegisteredIrsaTrust {
+  readonly openIdConnectProvider: iam.IOpenIdConnectProvider;
+  readonly namespace: string;
+  readonly serviceAccount: string;
+}
+
+/** A `WellKnownPolicy` given to a role. */
+export interface RegisteredPreset {
+  /** The preset's name (PascalCase), e.g. `Karpenter`. */
+  readonly name: string;
+  /** The EKS Pod Identity session tags its statements read as `aws:PrincipalTag/<key>` (empty: none). */
+  readonly sessionTagKeys: string[];
+  /** The customer managed policies holding its statements. */
+  readonly policies: IConstruct[];
+}
+
 /** Everything this library created in one app. */
 export class Registry {
   /** The registry of the app `scope` belongs to. */
@@ -59,6 +76,8 @@ export class Registry {
   private readonly scopedRoles = new Set<iam.IRole>();
   private readonly generatedTrustTargetRoles = new Set<iam.IRole>();
   private readonly associationsByTargetRole = new Map<iam.IRole, RegisteredAssociation[]>();
+  private readonly irsaTrusts = new Map<iam.IRole, RegisteredIrsaTrust[]>();
+  private readonly presets = new Map<iam.IRole, RegisteredPreset[]>();
   private readonly observers = new Map<iam.IRole, Array<(association: RegisteredAssociation) => void>>();
   private readonly renderedObjects = new WeakMap<RegisteredWorkload, Array<Record<string, any>>>();
   private readonly checkedParts = new WeakMap<RegisteredWorkload, Array<Record<string, any>>>();
@@ -162,6 +181,26 @@ export class Registry {
       this.unitsByStackCache = { count, byStack };
     }
     return this.unitsByStackCache.byStack;
+  }
+
+  /** Records a service account a role trusts through IRSA (a trust statement this library wrote). */
+  public addIrsaTrust(role: iam.IRole, trust: RegisteredIrsaTrust): void {
+    this.irsaTrusts.set(role, [...this.irsaTrusts.get(role) ?? [], trust]);
+  }
+
+  /** The service accounts `role` trusts through IRSA by statements this library wrote. */
+  public irsaTrustsOf(role: iam.IRole): RegisteredIrsaTrust[] {
+    return this.irsaTrusts.get(role) ?? [];
+  }
+
+  /** Records a `WellKnownPolicy` given to a role. */
+  public addPreset(role: iam.IRole, preset: RegisteredPreset): void {
+    this.presets.set(role, [...this.presets.get(role) ?? [], preset]);
+  }
+
+  /** The `WellKnownPolicy` presets given to `role`, in the order given. */
+  public presetsOf(role: iam.IRole): RegisteredPreset[] {
+    return this.presets.get(role) ?? [];
   }
 
   /** Records a role whose trust is scoped to its associations. */

@@ -1,9 +1,9 @@
 // Every preset: its scoping shows in the template (only the given zones, buckets, keys, queues, tags), and the IAM
 // simulation judge allows one action the software needs and denies the same action out of scope.
 import { CASES } from './cases';
-import { roleWith } from './helpers';
+import { arn, presetResources, roleWith } from './helpers';
 import { WellKnownPolicy } from '../../lib';
-import { assertPodMay, assertPodMayNot } from '../judges/iam-simulation';
+import { FAKE_ACCOUNT, FAKE_REGION, assertPodMay, assertPodMayNot } from '../judges/iam-simulation';
 
 describe.each(Object.entries(CASES))('WellKnownPolicy.%s', (factory, preset) => {
   const fixture = roleWith(preset.build);
@@ -24,4 +24,50 @@ describe.each(Object.entries(CASES))('WellKnownPolicy.%s', (factory, preset) => 
 test('every factory of WellKnownPolicy has a case here', () => {
   const factories = Object.getOwnPropertyNames(WellKnownPolicy).filter(name => typeof (WellKnownPolicy as any)[name] === 'function');
   expect(factories.sort()).toEqual(Object.keys(CASES).sort());
+});
+
+describe('WellKnownPolicy.karpenter is pinned to the stack\'s region, as upstream\'s policy is', () => {
+  const fixture = roleWith(CASES.karpenter.build);
+  const OTHER_REGION = 'eu-west-1';
+  const instanceTags = { 'aws:ResourceTag/eks:eks-cluster-name': 'c', 'aws:ResourceTag/karpenter.sh/nodepool': 'default' };
+  const profileTags = (region: string) => ({
+    'aws:RequestTag/eks:eks-cluster-name': 'c',
+    'aws:RequestTag/karpenter.k8s.aws/ec2nodeclass': 'default',
+    'aws:RequestTag/topology.kubernetes.io/region': region,
+  });
+
+  test('EC2: terminating its instances in the stack\'s region is allowed, in another region denied', async () => {
+    await assertPodMay(fixture.judge, fixture.role, 'ec2:TerminateInstances', arn('ec2', 'instance/i-1'), { context: instanceTags });
+    await assertPodMayNot(fixture.judge, fixture.role, 'ec2:TerminateInstances', arn('ec2', 'instance/i-1', FAKE_ACCOUNT, OTHER_REGION), { context: instanceTags });
+  });
+
+  test('EC2: launching into a subnet or from an image of another region is denied', async () => {
+    await assertPodMay(fixture.judge, fixture.role, 'ec2:RunInstances', arn('ec2', 'subnet/subnet-1'));
+    await assertPodMayNot(fixture.judge, fixture.role, 'ec2:RunInstances', arn('ec2', 'subnet/subnet-1', FAKE_ACCOUNT, OTHER_REGION));
+    await assertPodMayNot(fixture.judge, fixture.role, 'ec2:RunInstances', `arn:aws:ec2:${OTHER_REGION}::image/ami-1`);
+  });
+
+  test('instance profiles: only those tagged with the stack\'s region (topology.kubernetes.io/region)', async () => {
+    const profile = `arn:aws:iam::${FAKE_ACCOUNT}:instance-profile/c_1`;
+    await assertPodMay(fixture.judge, fixture.role, 'iam:CreateInstanceProfile', profile, { context: profileTags(FAKE_REGION) });
+    await assertPodMayNot(fixture.judge, fixture.role, 'iam:CreateInstanceProfile', profile, { context: profileTags(OTHER_REGION) });
+    const existing = (region: string) => ({ 'aws:ResourceTag/eks:eks-cluster-name': 'c', 'aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass': 'default', 'aws:ResourceTag/topology.kubernetes.io/region': region });
+    await assertPodMay(fixture.judge, fixture.role, 'iam:DeleteInstanceProfile', profile, { context: existing(FAKE_REGION) });
+    await assertPodMayNot(fixture.judge, fixture.role, 'iam:DeleteInstanceProfile', profile, { context: existing(OTHER_REGION) });
+  });
+
+  test('reads: EC2 descriptions and the cluster of the stack\'s region only; pricing (served from another region) allowed', async () => {
+    await assertPodMay(fixture.judge, fixture.role, 'ec2:DescribeInstances', '*', { context: { 'aws:RequestedRegion': FAKE_REGION } });
+    await assertPodMayNot(fixture.judge, fixture.role, 'ec2:DescribeInstances', '*', { context: { 'aws:RequestedRegion': OTHER_REGION } });
+    await assertPodMay(fixture.judge, fixture.role, 'pricing:GetProducts', '*', { context: { 'aws:RequestedRegion': 'ap-south-1' } });
+    await assertPodMayNot(fixture.judge, fixture.role, 'eks:DescribeCluster', arn('eks', 'cluster/c', FAKE_ACCOUNT, OTHER_REGION));
+    await assertPodMay(fixture.judge, fixture.role, 'eks:DescribeCluster', arn('eks', 'cluster/c'));
+  });
+});
+
+test('WellKnownPolicy.karpenter: no EC2, SSM or EKS ARN pattern with a wildcard region remains', () => {
+  const fixture = roleWith(CASES.karpenter.build);
+  const resources = presetResources(fixture).filter(resource => /^arn:aws:(ec2|ssm|eks):/.test(resource));
+  expect(resources.filter(resource => resource.split(':')[3] !== FAKE_REGION)).toEqual([]);
+  expect(resources).toContain(`arn:aws:ssm:${FAKE_REGION}::parameter/aws/service/*`);
 });

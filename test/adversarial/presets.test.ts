@@ -1,0 +1,186 @@
+// Well-known policies and session tags: presets that scope to the pod's own cluster read the
+// `aws:PrincipalTag/eks-cluster-name` session tag, which sessions without session tags (disableSessionTags, IRSA
+// during a migration) do not carry. Each row an app and its exact outcome.
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { AdversarialRow, adversarialTable } from './harness';
+import { PodIdentityBoundWorkload, PodIdentityRole, PodIdentityTargetRole, WellKnownPolicy } from '../../lib';
+import { ACCOUNT, ENV, importedEksV2Cluster, importedEksV2ClusterWithOidc } from '../helpers/clusters';
+
+const NODE_ROLE = `arn:aws:iam::${ACCOUNT}:role/KarpenterNode`;
+
+function karpenter(stack: Stack, clusterName?: string): WellKnownPolicy {
+  return WellKnownPolicy.karpenter({ nodeRoles: [iam.Role.fromRoleArn(stack, 'NodeRole', NODE_ROLE)], clusterName });
+}
+
+/** A role with `presets`, associated (optionally without session tags) with the first preset's service account. */
+interface AssociatedOptions {
+  readonly disableSessionTags?: boolean;
+  readonly more?: (role: PodIdentityRole) => void;
+}
+
+function associated(presets: (stack: Stack) => WellKnownPolicy[], options: AssociatedOptions = {}): App {
+  const app = new App();
+  const stack = new Stack(app, 'Stack', { env: ENV });
+  const policies = presets(stack);
+  const role = new PodIdentityRole(stack, 'Role', { wellKnownPolicies: policies });
+  options.more?.(role);
+  role.associate(importedEksV2Cluster(stack), {
+    namespace: policies[0]?.namespace ?? 'app', serviceAccount: policies[0]?.serviceAccount ?? 'app', disableSessionTags: options.disableSessionTags,
+  });
+  return app;
+}
+
+/** A statement reading the pod's namespace from its session tags. */
+function namespaceScoped(operator = 'StringEquals'): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    actions: ['s3:GetObject'],
+    resources: ['arn:aws:s3:::shared/*'],
+    conditions: { [operator]: { 's3:ExistingObjectTag/namespace': '${aws:PrincipalTag/kubernetes-namespace}' } },
+  });
+}
+
+/** A workload moving off IRSA whose role carries `preset`. */
+function migratingWith(preset: (stack: Stack) => WellKnownPolicy): App {
+  const app = new App();
+  const stack = new Stack(app, 'Stack', { env: ENV });
+  const policy = preset(stack);
+  new PodIdentityBoundWorkload(stack, 'Controller', {
+    cluster: importedEksV2ClusterWithOidc(stack),
+    namespace: policy.namespace,
+    serviceAccountName: policy.serviceAccount,
+    createNamespace: false,
+    image: 'controller:1',
+    migratingFromIrsa: true,
+    role: new PodIdentityRole(stack, 'Role', { wellKnownPolicies: [policy] }),
+  });
+  return app;
+}
+
+function templateOf(assembly: CloudAssembly): Template {
+  return Template.fromJSON(assembly.getStackByName('Stack').template);
+}
+
+/** The resources of the one customer managed policy whose id starts with `prefix`. */
+function policyResources(assembly: CloudAssembly, prefix: string): string[] {
+  const policies = Object.entries(templateOf(assembly).findResources('AWS::IAM::ManagedPolicy')).filter(([id]) => id.startsWith(prefix));
+  return policies.flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement.flatMap((statement: any) => [statement.Resource].flat()));
+}
+
+const rows: AdversarialRow[] = [
+  {
+    name: 'Karpenter preset (cluster from the session tag) on an association without session tags',
+    build: () => associated(stack => [karpenter(stack)], { disableSessionTags: true }),
+    expect: { error: 'PrincipalTagsWithoutSessionTags' },
+  },
+  {
+    name: 'Karpenter preset with clusterName on an association without session tags: no tag needed',
+    build: () => associated(stack => [karpenter(stack, 'prod')], { disableSessionTags: true }),
+    expect: { correct: assembly => expect(JSON.stringify(templateOf(assembly).toJSON())).not.toContain('aws:PrincipalTag') },
+  },
+  {
+    name: 'Karpenter preset with session tags on (the default): the tag scopes it to the pod\'s cluster',
+    build: () => associated(stack => [karpenter(stack)]),
+    expect: { correct: assembly => expect(JSON.stringify(templateOf(assembly).toJSON())).toContain('${aws:PrincipalTag/eks-cluster-name}') },
+  },
+  {
+    name: 'AWS Load Balancer Controller preset on a workload moving off IRSA (IRSA sessions carry no session tags)',
+    build: () => migratingWith(() => WellKnownPolicy.awsLoadBalancerController()),
+    expect: { error: 'PrincipalTagsWithoutSessionTags' },
+  },
+  {
+    name: 'AWS Load Balancer Controller preset with clusterName on a workload moving off IRSA',
+    build: () => migratingWith(() => WellKnownPolicy.awsLoadBalancerController({ clusterName: 'prod' })),
+    expect: { correct: assembly => expect(JSON.stringify(templateOf(assembly).toJSON())).not.toContain('aws:PrincipalTag') },
+  },
+  {
+    name: 'Cluster Autoscaler preset statements on a target role whose association sends no session tags',
+    build: () => {
+      const app = new App();
+      const stack = new Stack(app, 'Stack', { env: ENV });
+      const target = new PodIdentityTargetRole(stack, 'Target');
+      WellKnownPolicy.clusterAutoscaler().statements.forEach(statement => target.addToPolicy(statement));
+      new PodIdentityRole(stack, 'Role').associate(importedEksV2Cluster(stack), {
+        namespace: 'kube-system', serviceAccount: 'cluster-autoscaler', targetRole: target, disableSessionTags: true,
+      });
+      return app;
+    },
+    expect: { error: 'PrincipalTagsWithoutSessionTags' },
+  },
+  {
+    name: 'external-dns preset (scoped by its zones, no session tag) on an association without session tags',
+    build: () => associated(stack => [WellKnownPolicy.externalDns({ hostedZones: [route53.HostedZone.fromHostedZoneId(stack, 'Zone', 'Z123')] })], { disableSessionTags: true }),
+    expect: { correct: assembly => expect(JSON.stringify(policyResources(assembly, 'RoleWellKnownPolicyExternalDns'))).toContain(':route53:::hostedzone/Z123') },
+  },
+  {
+    name: 'a user statement on aws:PrincipalTag/kubernetes-namespace, on a role whose association sends no session tags',
+    build: () => associated(() => [], { disableSessionTags: true, more: role => role.addToPolicy(namespaceScoped()) }),
+    expect: { error: 'PrincipalTagsWithoutSessionTags' },
+  },
+  {
+    name: 'a user statement on aws:PrincipalTag/kubernetes-namespace in an inline policy, no session tags',
+    build: () => {
+      const app = new App();
+      const stack = new Stack(app, 'Stack', { env: ENV });
+      const role = new PodIdentityRole(stack, 'Role', { inlinePolicies: { Shared: new iam.PolicyDocument({ statements: [namespaceScoped()] }) } });
+      role.associate(importedEksV2Cluster(stack), { namespace: 'app', serviceAccount: 'app', disableSessionTags: true });
+      return app;
+    },
+    expect: { error: 'PrincipalTagsWithoutSessionTags' },
+  },
+  {
+    name: 'a user statement on the session tag with StringEqualsIfExists (meant for a missing tag): accepted',
+    build: () => associated(() => [], { disableSessionTags: true, more: role => role.addToPolicy(namespaceScoped('StringEqualsIfExists')) }),
+    expect: { correct: assembly => expect(JSON.stringify(templateOf(assembly).toJSON())).toContain('StringEqualsIfExists') },
+  },
+  {
+    name: 'a user statement on aws:PrincipalTag/team (a tag of the role itself, not a session tag): accepted',
+    build: () => associated(() => [], {
+      disableSessionTags: true,
+      more: role => role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::${aws:PrincipalTag/team}/*'] })),
+    }),
+    expect: { correct: assembly => expect(JSON.stringify(templateOf(assembly).toJSON())).toContain('aws:PrincipalTag/team') },
+  },
+  {
+    name: 'a user statement on the session tag, with session tags on: accepted',
+    build: () => associated(() => [], { more: role => role.addToPolicy(namespaceScoped()) }),
+    expect: { correct: assembly => expect(JSON.stringify(templateOf(assembly).toJSON())).toContain('aws:PrincipalTag/kubernetes-namespace') },
+  },
+  // Velero's backup storage location prefix.
+  {
+    name: 'Velero prefix "/" (was the resource bucket//*)',
+    build: () => associated(stack => [WellKnownPolicy.velero({ bucket: s3.Bucket.fromBucketName(stack, 'B', 'backups'), prefix: '/' })]),
+    expect: { throws: 'InvalidVeleroPrefix' },
+  },
+  {
+    name: 'Velero prefix "" (empty)',
+    build: () => associated(stack => [WellKnownPolicy.velero({ bucket: s3.Bucket.fromBucketName(stack, 'B', 'backups'), prefix: '' })]),
+    expect: { throws: 'InvalidVeleroPrefix' },
+  },
+  {
+    name: 'Velero prefix with a leading slash',
+    build: () => associated(stack => [WellKnownPolicy.velero({ bucket: s3.Bucket.fromBucketName(stack, 'B', 'backups'), prefix: '/cluster-a' })]),
+    expect: { throws: 'InvalidVeleroPrefix' },
+  },
+  {
+    name: 'Velero prefix with an IAM wildcard',
+    build: () => associated(stack => [WellKnownPolicy.velero({ bucket: s3.Bucket.fromBucketName(stack, 'B', 'backups'), prefix: 'cluster-*' })]),
+    expect: { throws: 'InvalidVeleroPrefix' },
+  },
+  {
+    name: 'Velero prefix with a trailing slash: normalised to cluster-a/*',
+    build: () => associated(stack => [WellKnownPolicy.velero({ bucket: s3.Bucket.fromBucketName(stack, 'B', 'backups'), prefix: 'cluster-a/' })]),
+    expect: { correct: assembly => expect(JSON.stringify(policyResources(assembly, 'RoleWellKnownPolicyVelero'))).toContain(':s3:::backups/cluster-a/*"') },
+  },
+  {
+    name: 'Velero without a prefix: the whole bucket',
+    build: () => associated(stack => [WellKnownPolicy.velero({ bucket: s3.Bucket.fromBucketName(stack, 'B', 'backups') })]),
+    expect: { correct: assembly => expect(JSON.stringify(policyResources(assembly, 'RoleWellKnownPolicyVelero'))).toContain(':s3:::backups/*"') },
+  },
+];
+
+adversarialTable(rows);
