@@ -27,6 +27,7 @@ export interface LibraryMessage {
 }
 
 const ID = /^\[cdk-eks-pod-identity:(\w+)\]/;
+const ANY_ID = /\[cdk-eks-pod-identity:(\w+)\]/;
 
 /** The library's messages (errors, warnings) of every stack of an assembly, with their ids. */
 export function libraryMessagesOf(assembly: CloudAssembly): LibraryMessage[] {
@@ -37,10 +38,14 @@ export function libraryMessagesOf(assembly: CloudAssembly): LibraryMessage[] {
   }));
 }
 
-/** The id of a library error, or a description of an error that is not one (the test then fails on it). */
+/**
+ * The id of a library error, or a description of an error that is not one (the test then fails on it). A library
+ * error thrown at synthesis reaches the app wrapped by CDK ("Validation failed with the following errors: ..."):
+ * its id is then the first one in the message.
+ */
 function idOfThrown(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  const match = ID.exec(text);
+  const match = ID.exec(text) ?? (error instanceof TypeError ? null : ANY_ID.exec(text));
   if (match) return match[1];
   return `not a library error: ${error instanceof Error ? `${error.name}: ${error.message}` : text}`;
 }
