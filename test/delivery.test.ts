@@ -8,8 +8,8 @@ import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { ManifestDelivery, PodIdentityBoundWorkload, PodIdentityBoundWorkloadProps, PodIdentityErrors } from '../lib';
-import { CLUSTER_KINDS, ClusterKind, ENV, IMPORTED_V2_CLUSTER_NAME, importedEksV2Cluster, KUBECTL_LAYER_ARN, makeCluster, newEksV2Cluster } from './helpers/clusters';
+import { ManifestDelivery, PodIdentityBoundWorkload, PodIdentityBoundWorkloadProps, PodIdentityErrors, PodIdentityRole } from '../lib';
+import { CLUSTER_KINDS, ClusterKind, ENV, IMPORTED_V2_CLUSTER_NAME, importedEksV2Cluster, importedEksV2ClusterWithOidc, KUBECTL_LAYER_ARN, makeCluster, newEksV2Cluster } from './helpers/clusters';
 import { KUBERNETES_RESOURCE_TYPE, kubernetesObjects } from './helpers/manifests';
 import { validateKubernetesObjects } from './judges/kubernetes-schema';
 
@@ -238,6 +238,43 @@ describe('GitOps delivery', () => {
 
     const [, deployment] = documents(path.join(directory, IMPORTED_V2_CLUSTER_NAME, 'shop', 'cart.workload.yaml'));
     expect(deployment.spec.template.spec.containers[0].env).toContainEqual({ name: 'TABLE_NAME', value: 'carts' });
+  });
+
+  test('a role ARN token (the IRSA annotation of a generated role) gets a fix for roles, not for table names', () => {
+    for (const roleName of [undefined, 'carts-role']) {
+      const app = newApp();
+      const stack = new Stack(app, 'Shop', { env: ENV });
+      new PodIdentityBoundWorkload(stack, 'Cart', {
+        cluster: importedEksV2ClusterWithOidc(stack), namespace: 'shop', image: IMAGE, migratingFromIrsa: true,
+        // A literal roleName does not help: role.roleArn stays a token (Fn::GetAtt) in the role's own stack.
+        role: roleName ? new PodIdentityRole(stack, 'Role', { roleName }) : undefined,
+        delivery: ManifestDelivery.gitOps({ directory: tempDir() }),
+      });
+      let message = '';
+      try {
+        app.synth();
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message).toMatch(/\[cdk-eks-pod-identity:TokenInGitOpsManifest\] ServiceAccount shop\/cart field metadata\.annotations\.eks\.amazonaws\.com\/role-arn is a CloudFormation token \(\{"Fn::GetAtt":\["\w+","Arn"\]\}\)/);
+      expect(message).toMatch(/role.*ARN.*even with a literal roleName.*Fix: .*PodIdentityRole\.fromPodIdentityRoleArn.*ManifestDelivery\.kubectl\(\)/);
+      expect(message).not.toMatch(/tableName/);
+    }
+  });
+
+  test('the role fix: a role imported by a literal ARN is written as is', () => {
+    const directory = tempDir();
+    const app = newApp();
+    const stack = new Stack(app, 'Shop', { env: ENV });
+    const roleArn = `arn:aws:iam::${ENV.account}:role/carts-role`;
+    new PodIdentityBoundWorkload(stack, 'Cart', {
+      cluster: importedEksV2ClusterWithOidc(stack), namespace: 'shop', image: IMAGE, migratingFromIrsa: true,
+      role: PodIdentityRole.fromPodIdentityRoleArn(stack, 'Role', roleArn),
+      delivery: ManifestDelivery.gitOps({ directory }),
+    });
+    app.synth();
+    const [serviceAccount] = documents(path.join(directory, IMPORTED_V2_CLUSTER_NAME, 'shop', 'cart.workload.yaml'));
+    expect(serviceAccount.metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': roleArn });
   });
 
   test('a new cluster needs a literal clusterName or a clusterFolder', () => {
