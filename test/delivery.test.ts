@@ -6,6 +6,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { ManifestDelivery, PodIdentityBoundWorkload, PodIdentityBoundWorkloadProps, PodIdentityErrors, PodIdentityRole } from '../lib';
@@ -245,7 +246,10 @@ describe('GitOps delivery', () => {
       const app = newApp();
       const stack = new Stack(app, 'Shop', { env: ENV });
       new PodIdentityBoundWorkload(stack, 'Cart', {
-        cluster: importedEksV2ClusterWithOidc(stack), namespace: 'shop', image: IMAGE, migratingFromIrsa: true,
+        cluster: importedEksV2ClusterWithOidc(stack),
+        namespace: 'shop',
+        image: IMAGE,
+        migratingFromIrsa: true,
         // A literal roleName does not help: role.roleArn stays a token (Fn::GetAtt) in the role's own stack.
         role: roleName ? new PodIdentityRole(stack, 'Role', { roleName }) : undefined,
         delivery: ManifestDelivery.gitOps({ directory: tempDir() }),
@@ -262,13 +266,30 @@ describe('GitOps delivery', () => {
     }
   });
 
+  test('an ARN token of another resource gets the ARN fix (a literal string built from the literal name)', () => {
+    const app = newApp();
+    const stack = new Stack(app, 'Shop', { env: ENV });
+    const queue = new sqs.Queue(stack, 'Queue', { queueName: 'orders' });
+    new PodIdentityBoundWorkload(stack, 'Cart', {
+      cluster: importedEksV2Cluster(stack),
+      namespace: 'shop',
+      image: IMAGE,
+      env: { QUEUE_ARN: queue.queueArn },
+      delivery: ManifestDelivery.gitOps({ directory: tempDir() }),
+    });
+    expect(() => app.synth()).toThrow(/TokenInGitOpsManifest\] Deployment shop\/cart field .*env\[name=QUEUE_ARN\]\.value is a CloudFormation token .* \(the ARN of a resource created in this app is a token until deploy, even with a literal physical name\)\. Fix: give the resource a literal physical name and pass the ARN as a literal string/);
+  });
+
   test('the role fix: a role imported by a literal ARN is written as is', () => {
     const directory = tempDir();
     const app = newApp();
     const stack = new Stack(app, 'Shop', { env: ENV });
     const roleArn = `arn:aws:iam::${ENV.account}:role/carts-role`;
     new PodIdentityBoundWorkload(stack, 'Cart', {
-      cluster: importedEksV2ClusterWithOidc(stack), namespace: 'shop', image: IMAGE, migratingFromIrsa: true,
+      cluster: importedEksV2ClusterWithOidc(stack),
+      namespace: 'shop',
+      image: IMAGE,
+      migratingFromIrsa: true,
       role: PodIdentityRole.fromPodIdentityRoleArn(stack, 'Role', roleArn),
       delivery: ManifestDelivery.gitOps({ directory }),
     });
@@ -494,7 +515,9 @@ describe('GitOps delivery: the directory holds exactly what the app renders (fil
         const stage = new Stage(app, name, { env: ENV });
         const stack = new Stack(stage, 'Shop');
         new PodIdentityBoundWorkload(stack, 'Cart', {
-          cluster: makeCluster('imported-eks-v2', stack, name), namespace: 'shop', image: IMAGE,
+          cluster: makeCluster('imported-eks-v2', stack, name),
+          namespace: 'shop',
+          image: IMAGE,
           delivery: ManifestDelivery.gitOps({ directory, clusterFolder: name.toLowerCase() }),
         });
       }
@@ -516,7 +539,9 @@ describe('GitOps delivery: the directory holds exactly what the app renders (fil
         const stack = new Stack(new Stage(app, name, { env: ENV }), 'Shop');
         const table = new dynamodb.Table(stack, 'Table', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
         new PodIdentityBoundWorkload(stack, 'Cart', {
-          cluster: makeCluster('imported-eks-v2', stack, name), namespace, image: IMAGE,
+          cluster: makeCluster('imported-eks-v2', stack, name),
+          namespace,
+          image: IMAGE,
           env: name === 'Prod' && tokenInProd ? { TABLE: table.tableName } : undefined,
           delivery: ManifestDelivery.gitOps({ directory, clusterFolder: name.toLowerCase() }),
         });

@@ -247,15 +247,22 @@ function writeDirectory(directory: string, files: Map<string, string>): void {
   // Until the stale files are gone, the list holds them too: an interrupted synth leaves none unlisted.
   writeIfChanged(listFile, fileListText([...new Set([...listed, ...written])].sort(compare)), directory);
   for (const file of written) writeIfChanged(path.join(directory, ...file.split('/')), files.get(file)!, directory);
-  for (const file of stale) deleteListed(directory, file);
+  for (const file of stale) {
+    try {
+      deleteListed(directory, file);
+    } catch (e) {
+      throw problem('InvalidGitOpsDirectory', `GitOps delivery cannot delete ${quote(file)}, which it wrote before and no longer writes, in directory ${quote(directory)}: ${(e as Error).message}`,
+        'make the directory writable (or delete the file yourself and remove it from the file list)');
+    }
+  }
   writeIfChanged(listFile, fileListText(written), directory);
 }
 
 function writeIfChanged(file: string, content: string, directory: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  // Unchanged files are left alone, so their timestamps do not make build tools think something changed.
-  if (fs.existsSync(file) && fs.statSync(file).isFile() && fs.readFileSync(file, 'utf8') === content) return;
   try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    // Unchanged files are left alone, so their timestamps do not make build tools think something changed.
+    if (fs.existsSync(file) && fs.statSync(file).isFile() && fs.readFileSync(file, 'utf8') === content) return;
     fs.writeFileSync(file, content);
   } catch (e) {
     throw problem('InvalidGitOpsDirectory', `GitOps delivery cannot write ${quote(path.relative(directory, file))} in directory ${quote(directory)}: ${(e as Error).message}`,
