@@ -164,7 +164,12 @@ function emptyFile(file: string): Error {
 }
 
 /** The `yaml` package bundled with cdk8s (a bundled dependency: always inside cdk8s' own node_modules). */
-function yamlLibrary(): { parseAllDocuments: (text: string, options: object) => Array<{ errors: Array<{ message: string }>; toJSON: () => unknown }> } {
+interface YamlDocument {
+  readonly errors: Array<{ message: string }>;
+  toJSON(): unknown;
+}
+
+function yamlLibrary(): { parseAllDocuments: (text: string, options: object) => YamlDocument[] } {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(require.resolve('yaml', { paths: [path.dirname(require.resolve('cdk8s'))] }));
 }
