@@ -170,8 +170,13 @@ interface YamlDocument {
 }
 
 function yamlLibrary(): { parseAllDocuments: (text: string, options: object) => YamlDocument[] } {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(require.resolve('yaml', { paths: [path.dirname(require.resolve('cdk8s'))] }));
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(require.resolve('yaml', { paths: [path.dirname(require.resolve('cdk8s'))] }));
+  } catch (e) {
+    throw problem('InvalidFleetSpec', `YAML spec files cannot be read: the yaml package that cdk8s bundles was not found (${(e as Error).message})`,
+      'reinstall cdk8s (npm ci), or write the spec file as JSON');
+  }
 }
 
 function isObject(value: unknown): value is { [key: string]: any } {
