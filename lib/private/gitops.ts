@@ -1,6 +1,7 @@
 // GitOps delivery: a workload's Kubernetes objects written as YAML files at synthesis, one folder per cluster and
 // namespace with a kustomization.yaml, for Argo CD or Flux to sync. Workloads of one folder share it: the first one
-// registered owns the folder (writes it and checks it), the Namespace belongs to the workload that creates it.
+// registered checks it, the Namespace belongs to the workload that creates it. One hook per app writes every
+// directory and its file list (what the library wrote, and so the only files it ever deletes).
 import * as fs from 'fs';
 import * as path from 'path';
 import { CfnResource, Stack, Token } from 'aws-cdk-lib';
