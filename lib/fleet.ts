@@ -140,7 +140,10 @@ export class WorkloadFleet extends Construct {
       } catch (e) {
         const id = problemIdOf(e);
         if (id === undefined) throw e;
-        throw new PodIdentityError(id, `${entry.where}: ${(e as Error).message}`);
+        // The id stays first (`[cdk-eks-pod-identity:Id] file, entry N (id "x"): what is wrong...`).
+        const message = (e as Error).message;
+        const prefix = `[cdk-eks-pod-identity:${id}] `;
+        throw new PodIdentityError(id, message.startsWith(prefix) ? `${prefix}${entry.where}: ${message.slice(prefix.length)}` : `${prefix}${entry.where}: ${message}`);
       }
     });
   }

@@ -1,15 +1,16 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, Stage } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { ManifestDelivery, PodIdentityBoundWorkload, PodIdentityBoundWorkloadProps, PodIdentityErrors } from '../lib';
-import { CLUSTER_KINDS, ClusterKind, ENV, IMPORTED_V2_CLUSTER_NAME, importedEksV2Cluster, KUBECTL_LAYER_ARN, makeCluster, newEksV2Cluster } from './helpers/clusters';
+import { ManifestDelivery, PodIdentityBoundWorkload, PodIdentityBoundWorkloadProps, PodIdentityErrors, PodIdentityRole } from '../lib';
+import { CLUSTER_KINDS, ClusterKind, ENV, IMPORTED_V2_CLUSTER_NAME, importedEksV2Cluster, importedEksV2ClusterWithOidc, KUBECTL_LAYER_ARN, makeCluster, newEksV2Cluster } from './helpers/clusters';
 import { KUBERNETES_RESOURCE_TYPE, kubernetesObjects } from './helpers/manifests';
 import { validateKubernetesObjects } from './judges/kubernetes-schema';
 
@@ -192,7 +193,7 @@ describe('GitOps delivery', () => {
     app.synth();
     const firstFiles = filesUnder(first);
     build(second).synth();
-    expect(Object.keys(firstFiles)).toHaveLength(4);
+    expect(Object.keys(firstFiles)).toHaveLength(5);
     expect(filesUnder(second)).toEqual(firstFiles);
 
     app.synth({ force: true });
@@ -240,6 +241,63 @@ describe('GitOps delivery', () => {
     expect(deployment.spec.template.spec.containers[0].env).toContainEqual({ name: 'TABLE_NAME', value: 'carts' });
   });
 
+  test('a role ARN token (the IRSA annotation of a generated role) gets a fix for roles, not for table names', () => {
+    for (const roleName of [undefined, 'carts-role']) {
+      const app = newApp();
+      const stack = new Stack(app, 'Shop', { env: ENV });
+      new PodIdentityBoundWorkload(stack, 'Cart', {
+        cluster: importedEksV2ClusterWithOidc(stack),
+        namespace: 'shop',
+        image: IMAGE,
+        migratingFromIrsa: true,
+        // A literal roleName does not help: role.roleArn stays a token (Fn::GetAtt) in the role's own stack.
+        role: roleName ? new PodIdentityRole(stack, 'Role', { roleName }) : undefined,
+        delivery: ManifestDelivery.gitOps({ directory: tempDir() }),
+      });
+      let message = '';
+      try {
+        app.synth();
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message).toMatch(/\[cdk-eks-pod-identity:TokenInGitOpsManifest\] ServiceAccount shop\/cart field metadata\.annotations\.eks\.amazonaws\.com\/role-arn is a CloudFormation token \(\{"Fn::GetAtt":\["\w+","Arn"\]\}\)/);
+      expect(message).toMatch(/role.*ARN.*even with a literal roleName.*Fix: .*PodIdentityRole\.fromPodIdentityRoleArn.*ManifestDelivery\.kubectl\(\)/);
+      expect(message).not.toMatch(/tableName/);
+    }
+  });
+
+  test('an ARN token of another resource gets the ARN fix (a literal string built from the literal name)', () => {
+    const app = newApp();
+    const stack = new Stack(app, 'Shop', { env: ENV });
+    const queue = new sqs.Queue(stack, 'Queue', { queueName: 'orders' });
+    new PodIdentityBoundWorkload(stack, 'Cart', {
+      cluster: importedEksV2Cluster(stack),
+      namespace: 'shop',
+      image: IMAGE,
+      env: { QUEUE_ARN: queue.queueArn },
+      delivery: ManifestDelivery.gitOps({ directory: tempDir() }),
+    });
+    expect(() => app.synth()).toThrow(/TokenInGitOpsManifest\] Deployment shop\/cart field .*env\[name=QUEUE_ARN\]\.value is a CloudFormation token .* \(the ARN of a resource created in this app is a token until deploy, even with a literal physical name\)\. Fix: give the resource a literal physical name and pass the ARN as a literal string/);
+  });
+
+  test('the role fix: a role imported by a literal ARN is written as is', () => {
+    const directory = tempDir();
+    const app = newApp();
+    const stack = new Stack(app, 'Shop', { env: ENV });
+    const roleArn = `arn:aws:iam::${ENV.account}:role/carts-role`;
+    new PodIdentityBoundWorkload(stack, 'Cart', {
+      cluster: importedEksV2ClusterWithOidc(stack),
+      namespace: 'shop',
+      image: IMAGE,
+      migratingFromIrsa: true,
+      role: PodIdentityRole.fromPodIdentityRoleArn(stack, 'Role', roleArn),
+      delivery: ManifestDelivery.gitOps({ directory }),
+    });
+    app.synth();
+    const [serviceAccount] = documents(path.join(directory, IMPORTED_V2_CLUSTER_NAME, 'shop', 'cart.workload.yaml'));
+    expect(serviceAccount.metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': roleArn });
+  });
+
   test('a new cluster needs a literal clusterName or a clusterFolder', () => {
     const directory = tempDir();
     const stack = new Stack(newApp(), 'Shop', { env: ENV });
@@ -265,7 +323,7 @@ describe('GitOps delivery', () => {
     const template = Template.fromStack(stack);
     template.resourceCountIs(KUBERNETES_RESOURCE_TYPE, 0);
     expect(Object.keys(filesUnder(directory)).sort()).toEqual([
-      'prod/shop/kustomization.yaml', 'prod/shop/namespace.yaml', 'prod/shop/orders.workload.yaml',
+      '.cdk-eks-pod-identity-files', 'prod/shop/kustomization.yaml', 'prod/shop/namespace.yaml', 'prod/shop/orders.workload.yaml',
       'staging/shop/cart2.workload.yaml', 'staging/shop/kustomization.yaml', 'staging/shop/namespace.yaml',
     ].map(p => path.join(...p.split('/'))));
   });
@@ -339,6 +397,161 @@ describe('GitOps delivery', () => {
 
     gitOpsApp(directory, [{ id: 'Cart' }]).app.synth();
     expect(fs.readdirSync(folder).sort()).toEqual(['cart.workload.yaml', 'extra.yaml', 'kustomization.yaml', 'namespace.yaml']);
+  });
+});
+
+describe('GitOps delivery: the directory holds exactly what the app renders (file list)', () => {
+  const FILE_LIST = '.cdk-eks-pod-identity-files';
+  const shopFolder = (directory: string, namespace = 'shop') => path.join(directory, IMPORTED_V2_CLUSTER_NAME, namespace);
+
+  test('moving a workload to another namespace deletes its old folder (files and the folder)', () => {
+    const directory = tempDir();
+    gitOpsApp(directory, [{ id: 'Cart' }]).app.synth();
+    expect(fs.existsSync(path.join(shopFolder(directory), 'cart.workload.yaml'))).toBe(true);
+
+    gitOpsApp(directory, [{ id: 'Cart', namespace: 'carts' }]).app.synth();
+    expect(fs.existsSync(shopFolder(directory))).toBe(false);
+    expect(Object.keys(filesUnder(directory)).sort()).toEqual([
+      FILE_LIST,
+      path.join(IMPORTED_V2_CLUSTER_NAME, 'carts', 'cart.workload.yaml'),
+      path.join(IMPORTED_V2_CLUSTER_NAME, 'carts', 'kustomization.yaml'),
+      path.join(IMPORTED_V2_CLUSTER_NAME, 'carts', 'namespace.yaml'),
+    ].sort());
+  });
+
+  test('removing the last workload of a namespace, or of a cluster folder, deletes their files', () => {
+    const directory = tempDir();
+    const app = newApp();
+    const stack = new Stack(app, 'Shop', { env: ENV });
+    const delivery = ManifestDelivery.gitOps({ directory });
+    const blue = makeCluster('imported-eks-v2', stack, 'Blue');
+    new PodIdentityBoundWorkload(stack, 'Cart', { cluster: blue, namespace: 'shop', image: IMAGE, delivery });
+    new PodIdentityBoundWorkload(stack, 'Pay', { cluster: blue, namespace: 'payments', image: IMAGE, delivery });
+    new PodIdentityBoundWorkload(stack, 'GreenCart', { cluster: makeCluster('imported-eks-v2', stack, 'Green'), namespace: 'shop', image: IMAGE, delivery });
+    app.synth();
+    expect(fs.readdirSync(directory).sort()).toEqual([FILE_LIST, 'imported-v2-cluster-blue', 'imported-v2-cluster-green']);
+
+    const next = newApp();
+    const nextStack = new Stack(next, 'Shop', { env: ENV });
+    new PodIdentityBoundWorkload(nextStack, 'Cart', { cluster: makeCluster('imported-eks-v2', nextStack, 'Blue'), namespace: 'shop', image: IMAGE, delivery });
+    next.synth();
+    expect(fs.readdirSync(directory).sort()).toEqual([FILE_LIST, 'imported-v2-cluster-blue']);
+    expect(fs.readdirSync(path.join(directory, 'imported-v2-cluster-blue'))).toEqual(['shop']);
+  });
+
+  test('the file list: sorted relative paths with forward slashes, byte-identical on every synth', () => {
+    const directory = tempDir();
+    gitOpsApp(directory, [{ id: 'Orders', createNamespace: false }, { id: 'Cart' }, { id: 'Pay', namespace: 'payments' }]).app.synth();
+    const text = fs.readFileSync(path.join(directory, FILE_LIST), 'utf8');
+    expect(JSON.parse(text).files).toEqual([
+      'imported-v2-cluster/payments/kustomization.yaml',
+      'imported-v2-cluster/payments/namespace.yaml',
+      'imported-v2-cluster/payments/pay.workload.yaml',
+      'imported-v2-cluster/shop/cart.workload.yaml',
+      'imported-v2-cluster/shop/kustomization.yaml',
+      'imported-v2-cluster/shop/namespace.yaml',
+      'imported-v2-cluster/shop/orders.workload.yaml',
+    ]);
+    expect(text.endsWith('\n')).toBe(true);
+    gitOpsApp(directory, [{ id: 'Pay', namespace: 'payments' }, { id: 'Cart' }, { id: 'Orders', createNamespace: false }]).app.synth();
+    expect(fs.readFileSync(path.join(directory, FILE_LIST), 'utf8')).toBe(text);
+  });
+
+  test('files the library did not write are never deleted, even .yaml files with its header in its folders', () => {
+    const directory = tempDir();
+    gitOpsApp(directory, [{ id: 'Cart' }, { id: 'Orders', createNamespace: false }]).app.synth();
+    const folder = shopFolder(directory);
+    const copied = fs.readFileSync(path.join(folder, 'orders.workload.yaml'), 'utf8');
+    fs.writeFileSync(path.join(folder, 'orders-copy.yaml'), copied);
+    fs.writeFileSync(path.join(directory, 'README.md'), '# ours\n');
+
+    gitOpsApp(directory, [{ id: 'Cart', namespace: 'carts' }]).app.synth();
+    expect(fs.readdirSync(folder)).toEqual(['orders-copy.yaml']);
+    expect(fs.existsSync(path.join(directory, 'README.md'))).toBe(true);
+  });
+
+  test('a corrupt or hand-edited file list fails synth with InvalidGitOpsFileList and deletes nothing', () => {
+    for (const content of ['{"files": [', '[]', '{"files": [1]}', '{"files": "a.yaml"}', 'null']) {
+      const directory = tempDir();
+      gitOpsApp(directory, [{ id: 'Cart' }]).app.synth();
+      fs.writeFileSync(path.join(directory, FILE_LIST), content);
+      expect(() => gitOpsApp(directory, [{ id: 'Cart', namespace: 'carts' }]).app.synth())
+        .toThrow(/\[cdk-eks-pod-identity:InvalidGitOpsFileList\] the file list .*\.cdk-eks-pod-identity-files.*Fix: /);
+      expect(fs.existsSync(path.join(shopFolder(directory), 'cart.workload.yaml'))).toBe(true);
+    }
+  });
+
+  test.each([['../outside.yaml'], ['/etc/passwd'], ['a/../../outside.yaml'], ['C:\\outside.yaml'], ['']])(
+    'a file list entry %j that leaves the directory fails synth with InvalidGitOpsFileList; nothing outside is deleted', (entry) => {
+      const parent = tempDir();
+      const directory = path.join(parent, 'gitops');
+      fs.writeFileSync(path.join(parent, 'outside.yaml'), 'keep\n');
+      gitOpsApp(directory, [{ id: 'Cart' }]).app.synth();
+      const list = JSON.parse(fs.readFileSync(path.join(directory, FILE_LIST), 'utf8'));
+      fs.writeFileSync(path.join(directory, FILE_LIST), JSON.stringify({ ...list, files: [...list.files, entry] }));
+      expect(problemIdOfThrown(() => gitOpsApp(directory, [{ id: 'Cart' }]).app.synth())).toBe('InvalidGitOpsFileList');
+      expect(fs.readFileSync(path.join(parent, 'outside.yaml'), 'utf8')).toBe('keep\n');
+    });
+
+  test('a listed file reached through a folder that is now a symbolic link out of the directory is not deleted', () => {
+    const parent = tempDir();
+    const directory = path.join(parent, 'gitops');
+    gitOpsApp(directory, [{ id: 'Cart' }]).app.synth();
+    const elsewhere = path.join(parent, 'elsewhere');
+    fs.mkdirSync(elsewhere);
+    fs.writeFileSync(path.join(elsewhere, 'cart.workload.yaml'), 'keep\n');
+    fs.rmSync(shopFolder(directory), { recursive: true });
+    fs.symlinkSync(elsewhere, shopFolder(directory));
+
+    gitOpsApp(directory, [{ id: 'Cart', namespace: 'carts' }]).app.synth();
+    expect(fs.readFileSync(path.join(elsewhere, 'cart.workload.yaml'), 'utf8')).toBe('keep\n');
+  });
+
+  test('two stages of one app writing into one directory keep each other\'s files', () => {
+    const directory = tempDir();
+    const build = (stages: string[]) => {
+      const app = newApp();
+      for (const name of stages) {
+        const stage = new Stage(app, name, { env: ENV });
+        const stack = new Stack(stage, 'Shop');
+        new PodIdentityBoundWorkload(stack, 'Cart', {
+          cluster: makeCluster('imported-eks-v2', stack, name),
+          namespace: 'shop',
+          image: IMAGE,
+          delivery: ManifestDelivery.gitOps({ directory, clusterFolder: name.toLowerCase() }),
+        });
+      }
+      return app;
+    };
+    build(['Beta', 'Prod']).synth();
+    expect(fs.readdirSync(directory).sort()).toEqual([FILE_LIST, 'beta', 'prod']);
+    build(['Beta', 'Prod']).synth({ force: true });
+    expect(fs.readdirSync(directory).sort()).toEqual([FILE_LIST, 'beta', 'prod']);
+    build(['Prod']).synth();
+    expect(fs.readdirSync(directory).sort()).toEqual([FILE_LIST, 'prod']);
+  });
+
+  test('a synth that fails a check, even in a later stage, writes and deletes nothing', () => {
+    const directory = tempDir();
+    const build = (namespace: string, tokenInProd: boolean) => {
+      const app = newApp();
+      for (const name of ['Beta', 'Prod']) {
+        const stack = new Stack(new Stage(app, name, { env: ENV }), 'Shop');
+        const table = new dynamodb.Table(stack, 'Table', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
+        new PodIdentityBoundWorkload(stack, 'Cart', {
+          cluster: makeCluster('imported-eks-v2', stack, name),
+          namespace,
+          image: IMAGE,
+          env: name === 'Prod' && tokenInProd ? { TABLE: table.tableName } : undefined,
+          delivery: ManifestDelivery.gitOps({ directory, clusterFolder: name.toLowerCase() }),
+        });
+      }
+      return app;
+    };
+    build('shop', false).synth();
+    const before = filesUnder(directory);
+    expect(() => build('carts', true).synth()).toThrow(/TokenInGitOpsManifest/);
+    expect(filesUnder(directory)).toEqual(before);
   });
 });
 

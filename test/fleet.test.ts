@@ -121,7 +121,7 @@ describe('limits and shared cluster resources', () => {
 
 describe('spec files', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-spec-'));
-  const write = (name: string, text: string) => {
+  const write = (name: string, text: string | Buffer) => {
     const file = path.join(dir, name);
     fs.writeFileSync(file, text);
     return file;
@@ -158,13 +158,26 @@ describe('spec files', () => {
 
   test.each([
     ['missing field', 'a.json', JSON.stringify({ workloads: [{ id: 'carts', image: IMAGE }] }), /a\.json, entry 1 \(id "carts"\): field "namespace" is missing/],
-    ['wrong type', 'b.yaml', `- id: carts\n  namespace: carts\n  image: ${IMAGE}\n  replicas: two\n`, /b\.yaml, entry 1 \(id "carts"\): field "replicas" is "two", expected a whole number >= 0/],
+    ['wrong type', 'b.yaml', `- id: carts\n  namespace: carts\n  image: ${IMAGE}\n  replicas: two\n`, /b\.yaml, entry 1 \(id "carts"\): field "replicas" is "two", expected a whole number from 0 to 2147483647/],
     ['env value not a string', 'c.yaml', `- id: carts\n  namespace: carts\n  image: ${IMAGE}\n  env: { PORT: 8080 }\n`, /c\.yaml, entry 1 \(id "carts"\): field "env" is \{"PORT":8080\}, expected a map of names to string values/],
     ['unknown field', 'd.json', JSON.stringify([{ id: 'a', namespace: 'a', image: IMAGE }, { id: 'b', namespace: 'b', image: IMAGE, replica: 2 }]), /d\.json, entry 2 \(id "b"\): field "replica" is not a workload option a spec file can set/],
     ['duplicate id', 'e.json', JSON.stringify([{ id: 'a', namespace: 'a', image: IMAGE }, { id: 'a', namespace: 'b', image: IMAGE }]), /e\.json, entry 2 \(id "a"\): id "a" is used again \(first at entry 1\)/],
     ['not a list', 'f.yaml', 'carts: {}\n', /f\.yaml" holds neither a list of workloads nor an object with a "workloads" list/],
     ['not an object', 'g.json', '[42]', /g\.json, entry 1 is 42, not an object/],
     ['syntax error', 'h.json', '[{"id": ', /h\.json" cannot be parsed/],
+    ['multi-document YAML', 'j.yaml', `- id: a\n  namespace: a\n  image: ${IMAGE}\n---\n- id: b\n  namespace: b\n  image: ${IMAGE}\n`, /j\.yaml" holds 2 YAML documents \(separated by ---\)/],
+    ['empty id', 'k.yaml', `- id: ""\n  namespace: a\n  image: ${IMAGE}\n`, /k\.yaml, entry 1 \(id ""\): field "id" is empty/],
+    ['empty YAML file', 'l.yaml', '', /l\.yaml" is empty/],
+    ['YAML file of comments only', 'l2.yml', '# nothing yet\n---\n', /l2\.yml" is empty/],
+    ['empty JSON file', 'm.json', '  \n', /m\.json" is empty/],
+    ['not UTF-8 (UTF-16)', 'n.yaml', Buffer.from('\ufeff- id: a\n', 'utf16le'), /n\.yaml" is not UTF-8 text/],
+    ['infinite number', 'o.yaml', `- id: a\n  namespace: a\n  image: ${IMAGE}\n  replicas: 1e400\n`, /o\.yaml, entry 1 \(id "a"\): field "replicas" is Infinity, expected a whole number from 0 to 2147483647/],
+    ['number beyond int32', 'p.json', JSON.stringify([{ id: 'a', namespace: 'a', image: IMAGE, replicas: 2 ** 31 }]), /p\.json, entry 1 \(id "a"\): field "replicas" is 2147483648, expected a whole number from 0 to 2147483647/],
+    ['__proto__ key', 'q.json', `[{"id": "a", "namespace": "a", "image": "${IMAGE}", "__proto__": {"replicas": 2}}]`, /q\.json, entry 1 \(id "a"\): field "__proto__" is not a workload option a spec file can set/],
+    ['constructor key', 'q2.yaml', `- id: a\n  namespace: a\n  image: ${IMAGE}\n  constructor: x\n`, /q2\.yaml, entry 1 \(id "a"\): field "constructor" is not a workload option a spec file can set/],
+    ['ids differing only in case', 'r.json', JSON.stringify([{ id: 'carts', namespace: 'a', image: IMAGE }, { id: 'Carts', namespace: 'b', image: IMAGE }]), /r\.json, entry 2 \(id "Carts"\): id "Carts" gives the same Kubernetes name "carts" as id "carts" of entry 1/],
+    ['unknown top-level key', 's.yaml', `stackCount: 4\nworkloads:\n  - id: a\n    namespace: a\n    image: ${IMAGE}\n`, /s\.yaml": top-level key "stackCount" is not one a spec file can set \(only "workloads"\)/],
+    ['workloads not a list', 't.json', '{"workloads": {"a": {}}}', /t\.json" holds neither a list of workloads nor an object with a "workloads" list: "workloads" is \{"a":\{\}\}/],
   ])('%s: the error names the file, the entry and the field', (_case, name, text, message) => {
     const file = write(name, text);
     const { fleet } = fleetApp();
@@ -178,7 +191,21 @@ describe('spec files', () => {
     const { fleet } = fleetApp();
     const error = thrownBy(() => fleet.addWorkloadsFromFile(file));
     expect(PodIdentityErrors.problemIdOf(error)).toBe('InvalidNamespace');
-    expect(error.message).toMatch(/^.*i\.json, entry 1 \(id "carts"\): \[cdk-eks-pod-identity:InvalidNamespace\] namespace "Carts_NS"/);
+    expect(error.message).toMatch(/^\[cdk-eks-pod-identity:InvalidNamespace\] .*i\.json, entry 1 \(id "carts"\): namespace "Carts_NS"/);
+  });
+
+  test('a directory instead of a file', () => {
+    const folder = path.join(dir, 'folder.yaml');
+    fs.mkdirSync(folder);
+    const error = thrownBy(() => fleetApp().fleet.addWorkloadsFromFile(folder));
+    expect(PodIdentityErrors.problemIdOf(error)).toBe('InvalidFleetSpec');
+    expect(error.message).toMatch(/fleet spec file ".*folder\.yaml" is a directory, not a file/);
+  });
+
+  test('an empty list, a YAML [] and a UTF-8 byte order mark are accepted', () => {
+    expect(fleetApp().fleet.addWorkloadsFromFile(write('u.yaml', 'workloads: []\n'))).toEqual([]);
+    expect(fleetApp().fleet.addWorkloadsFromFile(write('v.yaml', '# none yet\n[]\n'))).toEqual([]);
+    expect(fleetApp().fleet.addWorkloadsFromFile(write('w.json', `\ufeff[{"id": "a", "namespace": "a", "image": "${IMAGE}"}]`)).map(w => w.node.id)).toEqual(['a']);
   });
 
   test('a file that does not exist', () => {

@@ -1,0 +1,308 @@
+// GitOps delivery, attacked: the directory must hold exactly what the app renders (stale files of moved or removed
+// workloads deleted, nothing the library did not write touched, never anything outside the directory), and every
+// value unknown until deploy must be rejected with a fix that fits it.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Stack, Stage } from 'aws-cdk-lib';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { adversarialTable } from './harness';
+import { ManifestDelivery, PodIdentityBoundWorkload, PodIdentityBoundWorkloadProps, PodIdentityRole } from '../../lib';
+import { ENV, IMPORTED_V2_CLUSTER_NAME, importedEksV2Cluster, importedEksV2ClusterWithOidc, makeCluster } from '../helpers/clusters';
+
+const IMAGE = 'public.ecr.aws/aws-containers/retail-store-sample-cart:1.0.0';
+const FILE_LIST = '.cdk-eks-pod-identity-files';
+
+const tempDirs: string[] = [];
+afterAll(() => tempDirs.forEach(dir => fs.rmSync(dir, { recursive: true, force: true })));
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adversarial-gitops-'));
+  tempDirs.push(dir);
+  return dir;
+}
+
+type WorkloadSpec = Partial<PodIdentityBoundWorkloadProps> & { id: string };
+
+/** An app (own outdir) with one stack, an imported cluster and GitOps workloads writing into `directory`. */
+function gitOpsApp(directory: string, workloads: WorkloadSpec[], extra?: (stack: Stack) => void): App {
+  const app = new App({ outdir: tempDir() });
+  const stack = new Stack(app, 'Shop', { env: ENV });
+  const cluster = importedEksV2Cluster(stack);
+  const delivery = ManifestDelivery.gitOps({ directory });
+  for (const { id, ...props } of workloads) {
+    new PodIdentityBoundWorkload(stack, id, { cluster, namespace: 'shop', image: IMAGE, delivery, ...props });
+  }
+  extra?.(stack);
+  return app;
+}
+
+/**
+ * Synthesizes `app` now: a library error that CDK's validation reports (thrown as "Validation failed with the
+ * following errors" with the construct path first) is thrown again as the library message itself, which is what
+ * the harness reads. A synthesized app is returned as is: the harness's own synth returns the same assembly.
+ */
+function synthesized(app: App): App {
+  try {
+    app.synth();
+  } catch (error) {
+    const text = error instanceof Error ? error.message : String(error);
+    const library = /\[cdk-eks-pod-identity:\w+\][^\n]*/.exec(text);
+    if (library && text.startsWith('Validation failed')) throw new Error(library[0]);
+    throw error;
+  }
+  return app;
+}
+
+/** Relative path (forward slashes) of every file under `directory`. */
+function filesUnder(directory: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string, prefix: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory()) walk(path.join(dir, entry.name), `${prefix}${entry.name}/`);
+      else found.push(`${prefix}${entry.name}`);
+    }
+  };
+  walk(directory, '');
+  return found.sort();
+}
+
+const shop = `${IMPORTED_V2_CLUSTER_NAME}/shop`;
+const carts = `${IMPORTED_V2_CLUSTER_NAME}/carts`;
+
+/** A directory written once by an app with Cart in namespace shop (the state before the row's synth). */
+function writtenOnce(workloads: WorkloadSpec[] = [{ id: 'Cart' }]): string {
+  const directory = tempDir();
+  gitOpsApp(directory, workloads).synth();
+  return directory;
+}
+
+/** Appends `entry` to the directory's file list, as a hand edit or a bad merge would. */
+function addToFileList(directory: string, entry: unknown): void {
+  const list = JSON.parse(fs.readFileSync(path.join(directory, FILE_LIST), 'utf8'));
+  fs.writeFileSync(path.join(directory, FILE_LIST), JSON.stringify({ ...list, files: [...list.files, entry] }));
+}
+
+let directoryOf: { [row: string]: string } = {};
+
+adversarialTable([
+  // Stale files (the defect): each of these left the old folder's files for Argo CD / Flux to keep applying.
+  {
+    name: 'a workload moved to another namespace: its old folder is deleted, the new one written',
+    build: () => {
+      directoryOf.moved = writtenOnce();
+      return gitOpsApp(directoryOf.moved, [{ id: 'Cart', namespace: 'carts' }]);
+    },
+    expect: {
+      correct: () => expect(filesUnder(directoryOf.moved)).toEqual([FILE_LIST,
+        `${carts}/cart.workload.yaml`, `${carts}/kustomization.yaml`, `${carts}/namespace.yaml`]),
+    },
+  },
+  {
+    name: 'the last workload of a namespace removed: that namespace\'s folder goes, the other stays',
+    build: () => {
+      directoryOf.lastOfNamespace = writtenOnce([{ id: 'Cart' }, { id: 'Pay', namespace: 'payments' }]);
+      return gitOpsApp(directoryOf.lastOfNamespace, [{ id: 'Cart' }]);
+    },
+    expect: {
+      correct: () => expect(filesUnder(directoryOf.lastOfNamespace)).toEqual([FILE_LIST,
+        `${shop}/cart.workload.yaml`, `${shop}/kustomization.yaml`, `${shop}/namespace.yaml`]),
+    },
+  },
+  {
+    name: 'the last workload of a cluster folder removed: the cluster folder goes',
+    build: () => {
+      const directory = directoryOf.lastOfCluster = tempDir();
+      const first = gitOpsApp(directory, [{ id: 'Cart' }], stack => {
+        new PodIdentityBoundWorkload(stack, 'Other', {
+          cluster: makeCluster('imported-eks-v2', stack, 'Blue'), namespace: 'shop', image: IMAGE, delivery: ManifestDelivery.gitOps({ directory }),
+        });
+      });
+      first.synth();
+      expect(fs.readdirSync(directory).sort()).toEqual([FILE_LIST, IMPORTED_V2_CLUSTER_NAME, `${IMPORTED_V2_CLUSTER_NAME}-blue`]);
+      return gitOpsApp(directory, [{ id: 'Cart' }]);
+    },
+    expect: { correct: () => expect(fs.readdirSync(directoryOf.lastOfCluster).sort()).toEqual([FILE_LIST, IMPORTED_V2_CLUSTER_NAME]) },
+  },
+  // Near misses that must stay untouched.
+  {
+    name: 'a copy of a generated file (with the header) and a README the user added are kept: the file list decides',
+    build: () => {
+      const directory = directoryOf.userFiles = writtenOnce([{ id: 'Cart' }, { id: 'Orders', createNamespace: false }]);
+      fs.copyFileSync(path.join(directory, shop, 'orders.workload.yaml'), path.join(directory, shop, 'orders-copy.yaml'));
+      fs.writeFileSync(path.join(directory, 'README.md'), '# platform\n');
+      return gitOpsApp(directory, [{ id: 'Cart', namespace: 'carts' }]);
+    },
+    expect: {
+      correct: () => expect(filesUnder(directoryOf.userFiles)).toEqual([FILE_LIST, 'README.md',
+        `${carts}/cart.workload.yaml`, `${carts}/kustomization.yaml`, `${carts}/namespace.yaml`, `${shop}/orders-copy.yaml`]),
+    },
+  },
+  {
+    name: 'two stages of one app share a directory: removing one stage\'s workload keeps the other stage\'s files',
+    build: () => {
+      const directory = directoryOf.stages = tempDir();
+      const build = (stages: string[]) => {
+        const app = new App({ outdir: tempDir() });
+        for (const name of stages) {
+          const stack = new Stack(new Stage(app, name, { env: ENV }), 'Shop');
+          new PodIdentityBoundWorkload(stack, 'Cart', {
+            cluster: makeCluster('imported-eks-v2', stack, name),
+            namespace: 'shop',
+            image: IMAGE,
+            delivery: ManifestDelivery.gitOps({ directory, clusterFolder: name.toLowerCase() }),
+          });
+        }
+        return app;
+      };
+      build(['Beta', 'Prod', 'Gamma']).synth();
+      return build(['Beta', 'Prod']);
+    },
+    expect: {
+      correct: () => {
+        expect(fs.readdirSync(directoryOf.stages).sort()).toEqual([FILE_LIST, 'beta', 'prod']);
+        expect(JSON.parse(fs.readFileSync(path.join(directoryOf.stages, FILE_LIST), 'utf8')).files).toEqual([
+          'beta/shop/cart.workload.yaml', 'beta/shop/kustomization.yaml', 'beta/shop/namespace.yaml',
+          'prod/shop/cart.workload.yaml', 'prod/shop/kustomization.yaml', 'prod/shop/namespace.yaml',
+        ]);
+      },
+    },
+  },
+  {
+    name: 'a second synth of the same app changes no byte and no timestamp',
+    build: () => {
+      const directory = directoryOf.unchanged = writtenOnce();
+      directoryOf.unchangedBefore = JSON.stringify(filesUnder(directory).map(f => [f, fs.readFileSync(path.join(directory, f), 'utf8'), fs.statSync(path.join(directory, f)).mtimeMs]));
+      return gitOpsApp(directory, [{ id: 'Cart' }]);
+    },
+    expect: {
+      correct: () => expect(JSON.stringify(filesUnder(directoryOf.unchanged).map(f => [f, fs.readFileSync(path.join(directoryOf.unchanged, f), 'utf8'),
+        fs.statSync(path.join(directoryOf.unchanged, f)).mtimeMs]))).toBe(directoryOf.unchangedBefore),
+    },
+  },
+  {
+    name: 'a listed folder replaced by a symbolic link out of the directory: nothing behind the link is deleted',
+    build: () => {
+      const directory = directoryOf.symlink = writtenOnce();
+      const elsewhere = directoryOf.elsewhere = tempDir();
+      fs.writeFileSync(path.join(elsewhere, 'cart.workload.yaml'), 'keep\n');
+      fs.rmSync(path.join(directory, shop), { recursive: true });
+      fs.symlinkSync(elsewhere, path.join(directory, shop));
+      return gitOpsApp(directory, [{ id: 'Cart', namespace: 'carts' }]);
+    },
+    expect: { correct: () => expect(fs.readFileSync(path.join(directoryOf.elsewhere, 'cart.workload.yaml'), 'utf8')).toBe('keep\n') },
+  },
+  // A file list the library cannot trust: a clear error, nothing deleted.
+  {
+    name: 'a file list that is not JSON (a merge conflict)',
+    build: () => {
+      const directory = writtenOnce();
+      fs.writeFileSync(path.join(directory, FILE_LIST), '<<<<<<< HEAD\n{"files": []}\n=======\n');
+      return synthesized(gitOpsApp(directory, [{ id: 'Cart', namespace: 'carts' }]));
+    },
+    expect: { throws: 'InvalidGitOpsFileList' },
+  },
+  {
+    name: 'a file list whose files are not strings',
+    build: () => {
+      const directory = writtenOnce();
+      fs.writeFileSync(path.join(directory, FILE_LIST), '{"files": [{"path": "a.yaml"}]}');
+      return synthesized(gitOpsApp(directory, [{ id: 'Cart' }]));
+    },
+    expect: { throws: 'InvalidGitOpsFileList' },
+  },
+  {
+    name: 'a file list naming a file above the directory (..)',
+    build: () => {
+      const directory = writtenOnce();
+      addToFileList(directory, '../../etc/hosts');
+      return synthesized(gitOpsApp(directory, [{ id: 'Cart' }]));
+    },
+    expect: { throws: 'InvalidGitOpsFileList' },
+  },
+  {
+    name: 'a file list naming an absolute path',
+    build: () => {
+      const directory = writtenOnce();
+      addToFileList(directory, path.join(os.tmpdir(), 'x.yaml'));
+      return synthesized(gitOpsApp(directory, [{ id: 'Cart' }]));
+    },
+    expect: { throws: 'InvalidGitOpsFileList' },
+  },
+  {
+    name: 'a file standing where the cluster folder must be: InvalidGitOpsDirectory, not a raw ENOTDIR',
+    build: () => {
+      const directory = tempDir();
+      fs.writeFileSync(path.join(directory, IMPORTED_V2_CLUSTER_NAME), 'not a folder\n');
+      return synthesized(gitOpsApp(directory, [{ id: 'Cart' }]));
+    },
+    expect: { throws: 'InvalidGitOpsDirectory' },
+  },
+  // TokenInGitOpsManifest: the fix must fit the kind of value.
+  {
+    name: 'migratingFromIrsa with a generated role: the IRSA annotation\'s role ARN is a token',
+    build: () => {
+      const app = new App({ outdir: tempDir() });
+      const stack = new Stack(app, 'Shop', { env: ENV });
+      new PodIdentityBoundWorkload(stack, 'Cart', {
+        cluster: importedEksV2ClusterWithOidc(stack),
+        namespace: 'shop',
+        image: IMAGE,
+        migratingFromIrsa: true,
+        delivery: ManifestDelivery.gitOps({ directory: tempDir() }),
+      });
+      return synthesized(app);
+    },
+    expect: { throws: 'TokenInGitOpsManifest' },
+  },
+  {
+    name: 'migratingFromIrsa with a role imported by its literal ARN: written as is',
+    build: () => {
+      const directory = directoryOf.importedRole = tempDir();
+      const app = new App({ outdir: tempDir() });
+      const stack = new Stack(app, 'Shop', { env: ENV });
+      new PodIdentityBoundWorkload(stack, 'Cart', {
+        cluster: importedEksV2ClusterWithOidc(stack),
+        namespace: 'shop',
+        image: IMAGE,
+        migratingFromIrsa: true,
+        role: PodIdentityRole.fromPodIdentityRoleArn(stack, 'Role', `arn:aws:iam::${ENV.account}:role/carts`),
+        delivery: ManifestDelivery.gitOps({ directory }),
+      });
+      return app;
+    },
+    expect: {
+      correct: () => expect(fs.readFileSync(path.join(directoryOf.importedRole, shop, 'cart.workload.yaml'), 'utf8'))
+        .toContain(`eks.amazonaws.com/role-arn: arn:aws:iam::${ENV.account}:role/carts`),
+    },
+  },
+  {
+    name: 'a queue ARN in an env var, even of a queue with a literal name, is a token',
+    build: () => synthesized(gitOpsApp(tempDir(), [], stack => {
+      const queue = new sqs.Queue(stack, 'Queue', { queueName: 'orders' });
+      new PodIdentityBoundWorkload(stack, 'Cart', {
+        cluster: importedEksV2Cluster(stack, 'Cluster2'),
+        namespace: 'shop',
+        image: IMAGE,
+        env: { QUEUE_ARN: queue.queueArn },
+        delivery: ManifestDelivery.gitOps({ directory: tempDir() }),
+      });
+    })),
+    expect: { throws: 'TokenInGitOpsManifest' },
+  },
+  {
+    name: 'the queue ARN written as the literal string built from its literal name: accepted',
+    build: () => {
+      const directory = directoryOf.literalArn = tempDir();
+      return gitOpsApp(directory, [{ id: 'Cart', env: { QUEUE_ARN: `arn:aws:sqs:${ENV.region}:${ENV.account}:orders` } }],
+        stack => new sqs.Queue(stack, 'Queue', { queueName: 'orders' }));
+    },
+    expect: {
+      correct: () => expect(fs.readFileSync(path.join(directoryOf.literalArn, shop, 'cart.workload.yaml'), 'utf8'))
+        .toContain(`value: arn:aws:sqs:${ENV.region}:${ENV.account}:orders`),
+    },
+  },
+]);
+
+afterAll(() => {
+  directoryOf = {};
+});
