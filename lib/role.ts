@@ -9,7 +9,7 @@ import { IRSA_AUDIENCE, POD_IDENTITY_SERVICE_PRINCIPAL } from './private/constan
 import { formatProblem } from './private/errors';
 import { checkNamespace, checkRoleName, checkServiceAccountName, checkTrustPolicyLengthQuota, DEFAULT_TRUST_POLICY_LENGTH_QUOTA, MAX_TRUST_POLICY_LENGTH_QUOTA } from './private/input';
 import { Registry } from './private/registry';
-import { Conditions, mergeConditions, POD_IDENTITY_PRINCIPAL, scopedTrustStatement, StatementsAddedLaterPrincipal } from './private/trust';
+import { checkTrustConditions, Conditions, mergeConditions, POD_IDENTITY_PRINCIPAL, scopedTrustStatement, StatementsAddedLaterPrincipal } from './private/trust';
 
 /** An IAM role that pods can get through EKS Pod Identity associations. */
 export interface IPodIdentityRole extends iam.IRole {
@@ -192,6 +192,7 @@ export class PodIdentityRole extends iam.Role implements IPodIdentityRole {
       ...roleProps
     } = props;
     const owner = `${scope.node.path}/${id}`;
+    checkTrustConditions(owner, trustConditions);
     const hardening: Conditions | undefined = trustConditions || scopeTrustToOrganization
       ? mergeConditions(owner, trustConditions, scopeTrustToOrganization ? { StringEquals: { 'aws:SourceOrgId': '${aws:ResourceOrgId}' } } : undefined)
       : undefined;

@@ -5,7 +5,7 @@ import { ensureChecks } from './checks';
 import { formatProblem } from './private/errors';
 import { checkRoleName, checkTrustPolicyLengthQuota, DEFAULT_TRUST_POLICY_LENGTH_QUOTA } from './private/input';
 import { Registry } from './private/registry';
-import { StatementsAddedLaterPrincipal, targetTrustStatement } from './private/trust';
+import { checkTrustConditions, StatementsAddedLaterPrincipal, targetTrustStatement } from './private/trust';
 import { PodIdentityRoleBaseProps } from './role';
 
 /** Properties of a {@link PodIdentityTargetRole}. */
@@ -49,6 +49,7 @@ export class PodIdentityTargetRole extends iam.Role {
     checkRoleName(props.roleName);
     checkTrustPolicyLengthQuota(props.trustPolicyLengthQuota);
     const { trustConditions, trustPolicyLengthQuota, ...roleProps } = props;
+    checkTrustConditions(`${scope.node.path}/${id}`, trustConditions);
     super(scope, id, {
       ...roleProps,
       roleName: props.roleName ?? PhysicalName.GENERATE_IF_NEEDED,
