@@ -180,11 +180,6 @@ export class PodIdentityAddon extends Construct {
 
     const known = KNOWN_ADDONS[addonName];
     const serviceAccounts: DefaultServiceAccount[] = props.serviceAccounts ?? defaultServiceAccounts(addonName, known);
-    if (known && props.namespace !== undefined && !Token.isUnresolved(props.namespace) && props.namespace !== known.namespace) {
-      throw problem('AddonNamespaceMismatch',
-        `add-on ${quote(addonName)} runs its service account ${quote(known.serviceAccount)} in namespace ${quote(known.namespace)}, but namespace is ${quote(props.namespace)}: EKS would create the association for a namespace the add-on's pods are not in, so they would get no credentials`,
-        `omit namespace (it defaults to ${quote(known.namespace)}) or set it to ${quote(known.namespace)}`);
-    }
     const namespace = props.namespace ?? known?.namespace;
     if (namespace === undefined && serviceAccounts.length > 0) {
       throw problem('AddonNamespaceRequired',
@@ -192,6 +187,11 @@ export class PodIdentityAddon extends Construct {
         'set namespace to the namespace the add-on runs in (where EKS creates its Pod Identity associations)');
     }
     if (namespace !== undefined) checkNamespace(namespace);
+    if (known && props.namespace !== undefined && !Token.isUnresolved(props.namespace) && props.namespace !== known.namespace) {
+      throw problem('AddonNamespaceMismatch',
+        `add-on ${quote(addonName)} runs its service account ${quote(known.serviceAccount)} in namespace ${quote(known.namespace)}, but namespace is ${quote(props.namespace)}: EKS would create the association for a namespace the add-on's pods are not in, so they would get no credentials`,
+        `omit namespace (it defaults to ${quote(known.namespace)}) or set it to ${quote(known.namespace)}`);
+    }
     this.cluster = cluster;
     this.addonName = addonName;
     this.namespace = namespace;

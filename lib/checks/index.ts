@@ -12,6 +12,7 @@ import { checkFargate } from './fargate';
 import { checkIrsaAnnotation } from './irsa-annotation';
 import { checkKubernetesVersion } from './kubernetes-version';
 import { checkLinuxCapacity } from './linux-capacity';
+import { checkManagedPoliciesPerRole } from './managed-policies-per-role';
 import { checkNamespaceExists } from './namespace-exists';
 import { checkNamespacesCreatedOnce } from './namespaces-created-once';
 import { checkOneAgentAddonPerCluster } from './one-agent-addon';
@@ -43,6 +44,7 @@ export const APP_CHECKS: AppCheck[] = [
   checkDeploymentServiceAccount,
   checkLinuxCapacity,
   checkTrustPolicyLength,
+  checkManagedPoliciesPerRole,
   checkTargetRoleTrust,
   checkUnscopedWorkloadRole,
 ];
@@ -59,6 +61,15 @@ function runAppChecks(root: IConstruct): void {
  * Every construct that writes to the registry calls it.
  */
 export function ensureChecks(construct: IConstruct): void {
+  ensureAppChecks(construct);
+  ensureStackLimits(construct);
+}
+
+/**
+ * Makes sure the app-wide checks run for the app of `construct` (for constructs that are no unit of the stack
+ * limits, such as a role without associations).
+ */
+export function ensureAppChecks(construct: IConstruct): void {
   const root = construct.node.root;
   // A validation of the root: it runs once per synthesis after every aspect (Tags.of(), users' own), and costs
   // nothing per construct (an aspect on the root would be recorded against every construct of the app).
@@ -68,5 +79,4 @@ export function ensureChecks(construct: IConstruct): void {
       return [];
     },
   }));
-  ensureStackLimits(construct);
 }

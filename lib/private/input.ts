@@ -15,6 +15,10 @@ const MAX_TAG_VALUE_LENGTH = 256;
 export const DEFAULT_TRUST_POLICY_LENGTH_QUOTA = 2048;
 /** The highest role trust policy length IAM grants on request. */
 export const MAX_TRUST_POLICY_LENGTH_QUOTA = 8192;
+/** IAM's default quota of managed policies attached to one role. */
+export const DEFAULT_MANAGED_POLICIES_PER_ROLE_QUOTA = 10;
+/** The highest managed-policies-per-role quota IAM grants on request. */
+export const MAX_MANAGED_POLICIES_PER_ROLE_QUOTA = 20;
 /** STS accepts session policies of at most this many plain-text characters (AssumeRole `Policy`). */
 export const MAX_SESSION_POLICY_LENGTH = 2048;
 
@@ -109,6 +113,16 @@ export function checkTrustPolicyLengthQuota(quota: number | undefined): void {
     throw problem('InvalidTrustPolicyLengthQuota',
       `trustPolicyLengthQuota ${quote(quota)} is not a quota IAM grants (a whole number from ${DEFAULT_TRUST_POLICY_LENGTH_QUOTA}, the default, to ${MAX_TRUST_POLICY_LENGTH_QUOTA})`,
       `set the account's "Role trust policy length" quota from Service Quotas, at most ${MAX_TRUST_POLICY_LENGTH_QUOTA}`);
+  }
+}
+
+/** A managed-policies-per-role quota must be one IAM can grant. */
+export function checkManagedPoliciesPerRoleQuota(quota: number | undefined): void {
+  if (quota === undefined || Token.isUnresolved(quota)) return;
+  if (!Number.isInteger(quota) || quota < DEFAULT_MANAGED_POLICIES_PER_ROLE_QUOTA || quota > MAX_MANAGED_POLICIES_PER_ROLE_QUOTA) {
+    throw problem('InvalidManagedPoliciesPerRoleQuota',
+      `managedPoliciesPerRoleQuota ${quote(quota)} is not a quota IAM grants (a whole number from ${DEFAULT_MANAGED_POLICIES_PER_ROLE_QUOTA}, the default, to ${MAX_MANAGED_POLICIES_PER_ROLE_QUOTA})`,
+      `set the account's "Managed policies per role" quota from Service Quotas, at most ${MAX_MANAGED_POLICIES_PER_ROLE_QUOTA}`);
   }
 }
 

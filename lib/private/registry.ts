@@ -57,6 +57,8 @@ export class Registry {
   private readonly addons = new Map<string, RegisteredAddon>();
   private readonly associationsByRole = new Map<iam.IRole, RegisteredAssociation[]>();
   private readonly scopedRoles = new Set<iam.IRole>();
+  /** The roles this library's role classes made (PodIdentityRole, PodIdentityTargetRole), associated or not. */
+  public readonly libraryRoles = new Set<iam.IRole>();
   private readonly generatedTrustTargetRoles = new Set<iam.IRole>();
   private readonly associationsByTargetRole = new Map<iam.IRole, RegisteredAssociation[]>();
   private readonly observers = new Map<iam.IRole, Array<(association: RegisteredAssociation) => void>>();
@@ -162,6 +164,10 @@ export class Registry {
       this.unitsByStackCache = { count, byStack };
     }
     return this.unitsByStackCache.byStack;
+  }
+
+  public addLibraryRole(role: iam.IRole): void {
+    this.libraryRoles.add(role);
   }
 
   /** Records a role whose trust is scoped to its associations. */
