@@ -43,9 +43,9 @@ export function checkTargetRoleTrust({ registry, facts }: CheckContext) {
         'trust the association role: Principal { AWS: <its ARN> } (or its account root, narrowed by aws:PrincipalArn) for sts:AssumeRole (and sts:TagSession with session tags), or use a PodIdentityTargetRole, which generates the trust');
       continue;
     }
-    const externalId = externalIdOf(association);
-    if (admitting.every(statement => externalIdAdmits(stack, statement, externalId) === false)) {
-      const shown = Token.isUnresolved(externalId) ? 'association.externalId' : JSON.stringify(externalId);
+    const expectedId = externalIdOf(association);
+    if (admitting.every(statement => externalIdAdmits(stack, statement, expectedId) === false)) {
+      const shown = Token.isUnresolved(expectedId) ? 'association.externalId' : JSON.stringify(expectedId);
       annotateError(association, 'TargetRoleTrustExternalIdMismatch',
         `${label} requires an sts:ExternalId that is not this association's (${shown}), so EKS's chained AssumeRole is denied and the pods get no credentials`,
         `require ${shown} (the association's region/account/cluster/namespace/service account) as sts:ExternalId in the statement that trusts the association role, or use a PodIdentityTargetRole`);

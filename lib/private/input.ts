@@ -144,11 +144,11 @@ export function estimatedPolicyLength(document: unknown, region?: string): numbe
 
 /** The length of each pseudo parameter's value in a stack of `region` (a token or undefined: not known). */
 function pseudoParameterLengths(region: string | undefined): Record<string, number> {
-  const known = region !== undefined && !Token.isUnresolved(region);
-  const info = known ? RegionInfo.get(region) : undefined;
+  const regionKnown = region !== undefined && !Token.isUnresolved(region);
+  const info = regionKnown ? RegionInfo.get(region) : undefined;
   return {
     'AWS::Partition': (info?.partition ?? 'aws').length,
-    'AWS::Region': known ? region.length : 'ap-southeast-5'.length,
+    'AWS::Region': regionKnown ? region.length : 'ap-southeast-5'.length,
     'AWS::AccountId': 12,
     'AWS::URLSuffix': (info?.domainSuffix ?? 'amazonaws.com').length,
     'AWS::StackName': 128,

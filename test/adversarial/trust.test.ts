@@ -1,7 +1,7 @@
 // Adversarial table of trust, role and identity inputs (issue 18): trust conditions, the trust policy length
 // estimate, managed policies per role, hand-made target roles, add-on ordering and namespace, and the identity
 // annotation that rolls pods when their identity changes. Each row is one small app and its exact outcome.
-import { App, Stack } from 'aws-cdk-lib';
+import { Annotations, App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { adversarialTable, AdversarialRow } from './harness';
@@ -91,7 +91,7 @@ function workloadApp(input: WorkloadInput = {}) {
   if (input.tagsOff || input.sessionPolicy !== undefined) {
     // (the unscoped-role warning is acknowledged: this table is about the annotation)
     const workload = stack.node.findChild('Api');
-    (require('aws-cdk-lib').Annotations).of(workload).acknowledgeWarning('cdk-eks-pod-identity:UnscopedWorkloadRole', 'test');
+    Annotations.of(workload).acknowledgeWarning('cdk-eks-pod-identity:UnscopedWorkloadRole', 'test');
   }
   return root;
 }
