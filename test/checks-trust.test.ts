@@ -177,6 +177,20 @@ describe('TrustPolicyTooLong', () => {
       + 'Fix: spread the associations over more roles (about 1 fit in one), or raise the "Role trust policy length" quota in Service Quotas (up to 8192) and set trustPolicyLengthQuota on the role');
   });
 
+  test('the partition and region are the stack\'s when known; unknown, the aws partition (where Pod Identity exists) and the longest region', () => {
+    const lengthWith = (env: { account?: string; region?: string } | undefined) => {
+      const app = new App();
+      const stack = new Stack(app, 'Stack', { env });
+      const role = new PodIdentityRole(stack, 'Role', { scopeTrustToAssociations: true });
+      for (let i = 0; i < 8; i++) role.associate(importedEksV2Cluster(stack, `C${i}`, `cluster-${i}`), { namespace: `team-${i}`, serviceAccount: 'app' });
+      return lengthIn(messagesWithId(app, 'TrustPolicyTooLong')[0]);
+    };
+    const east = lengthWith(ENV);
+    // One cluster ARN per statement holds the partition (and region): 8 statements.
+    expect(lengthWith({ account: ACCOUNT, region: 'us-gov-west-1' }) - east).toBe(8 * ('aws-us-gov'.length - 'aws'.length) + 8 * ('us-gov-west-1'.length - 'us-east-1'.length));
+    expect(lengthWith({ account: ACCOUNT }) - east).toBe(8 * ('ap-southeast-5'.length - 'us-east-1'.length));
+  });
+
   test('exactly the quota passes, one character more fails', () => {
     const over = lengthIn(roleWithTrust(2000)[0]);
     const exact = 2000 - (over - 2048);

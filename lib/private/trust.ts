@@ -126,7 +126,10 @@ function suggestOperator(operator: string): string | undefined {
   const match = /^(ForAnyValue:|ForAllValues:)?(.*?)(IfExists)?$/i.exec(operator)!;
   const base = match[2].toLowerCase();
   const found = CONDITION_OPERATORS.find(known => known.toLowerCase() === base || known.toLowerCase() === `${base}s`);
-  return found && `${match[1] ? (/^forany/i.test(match[1]) ? 'ForAnyValue:' : 'ForAllValues:') : ''}${found}${match[3] ? 'IfExists' : ''}`;
+  if (!found) return undefined;
+  const prefix = match[1] ? (/^forany/i.test(match[1]) ? 'ForAnyValue:' : 'ForAllValues:') : '';
+  // (Null has no IfExists form)
+  return `${prefix}${found}${match[3] && found !== 'Null' ? 'IfExists' : ''}`;
 }
 
 /** The trust statement of a scoped role for one association: pods.eks, with that association's session tags. */

@@ -1,11 +1,14 @@
 // Adversarial table of trust, role and identity inputs (issue 18): trust conditions, the trust policy length
 // estimate, managed policies per role, hand-made target roles, add-on ordering and namespace, and the identity
 // annotation that rolls pods when their identity changes. Each row is one small app and its exact outcome.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { Annotations, App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { adversarialTable, AdversarialRow } from './harness';
-import { PodIdentityAddon, PodIdentityBoundWorkload, PodIdentityRole } from '../../lib';
+import { ManifestDelivery, PodIdentityAddon, PodIdentityBoundWorkload, PodIdentityRole } from '../../lib';
 import { ACCOUNT, ENV, importedEksV2Cluster } from '../helpers/clusters';
 
 const IMAGE = 'public.ecr.aws/aws-containers/retail-store-sample-cart:1.0.0';
@@ -299,6 +302,25 @@ const rows: AdversarialRow[] = [
           identityAnnotationOf(workloadApp({ sessionPolicy: 'bucket-b' }).synth()),
         ];
         expect(new Set(hashes).size).toBe(hashes.length);
+      },
+    },
+  },
+  {
+    name: 'GitOps delivery: the identity hash of a new role is a literal in the YAML file, not a token',
+    build: () => {
+      const { app: a, stack, cluster } = app();
+      const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'trust-gitops-'));
+      new PodIdentityBoundWorkload(stack, 'Api', { cluster, namespace: 'shop', image: IMAGE, delivery: ManifestDelivery.gitOps({ directory }) });
+      stack.node.addMetadata('test:directory', directory);
+      return a;
+    },
+    expect: {
+      correct: (_assembly, a) => {
+        const stack = a.node.findChild('Stack');
+        const directory = stack.node.metadata.find(m => m.type === 'test:directory')!.data as string;
+        const yaml = fs.readdirSync(directory, { recursive: true } as any).map(String)
+          .filter(file => file.endsWith('.yaml')).map(file => fs.readFileSync(path.join(directory, file), 'utf8')).join('\n');
+        expect(yaml).toMatch(/cdk-eks-pod-identity\/identity-hash: "?[0-9a-f]{16}"?\n/);
       },
     },
   },
