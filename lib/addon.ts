@@ -1,4 +1,4 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Token, Validations } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, Dependable, IConstruct } from 'constructs';
@@ -9,6 +9,7 @@ import { AGENT_ADDON_NAME } from './private/constants';
 import { problem, quote } from './private/errors';
 import { checkAddonVersion, checkNamespace, checkServiceAccountName } from './private/input';
 import { RegisteredAssociation, Registry } from './private/registry';
+import { permissionsOf } from './private/role-permissions';
 import { PodIdentityRole } from './role';
 
 /**
@@ -63,7 +64,8 @@ export interface PodIdentityAddonProps {
   readonly serviceAccounts?: AddonServiceAccount[];
 
   /**
-   * The Kubernetes namespace the add-on runs in, where EKS creates its associations. It does not move the add-on.
+   * The Kubernetes namespace the add-on runs in, where EKS creates its associations. It does not move the add-on:
+   * for a known add-on only its documented namespace is accepted (`AddonNamespaceMismatch`).
    *
    * @default - the documented namespace of a known add-on (`kube-system`, `amazon-cloudwatch` for
    * amazon-cloudwatch-observability...); required for any other add-on with service accounts
@@ -185,6 +187,11 @@ export class PodIdentityAddon extends Construct {
         'set namespace to the namespace the add-on runs in (where EKS creates its Pod Identity associations)');
     }
     if (namespace !== undefined) checkNamespace(namespace);
+    if (known && props.namespace !== undefined && !Token.isUnresolved(props.namespace) && props.namespace !== known.namespace) {
+      throw problem('AddonNamespaceMismatch',
+        `add-on ${quote(addonName)} runs its service account ${quote(known.serviceAccount)} in namespace ${quote(known.namespace)}, but namespace is ${quote(props.namespace)}: EKS would create the association for a namespace the add-on's pods are not in, so they would get no credentials`,
+        `omit namespace (it defaults to ${quote(known.namespace)}) or set it to ${quote(known.namespace)}`);
+    }
     this.cluster = cluster;
     this.addonName = addonName;
     this.namespace = namespace;
@@ -215,7 +222,9 @@ export class PodIdentityAddon extends Construct {
     if (this.associations.length > 0) {
       // Credentials from the first pod: the agent runs, and the roles' policies exist.
       this.resource.node.addDependency(PodIdentityAgentAddon.of(cluster));
-      for (const association of this.associations) this.resource.node.addDependency(policiesOf(association.role));
+      // The same rule as an association's: every policy attached to the role in its stack (a user role's iam.Policy
+      // too), not only those under the role.
+      for (const association of this.associations) this.resource.node.addDependency(permissionsOf(association.role));
     }
     const resource = this.resource;
     Dependable.implement(this, { get dependencyRoots(): IConstruct[] { return [resource]; } });
@@ -302,18 +311,4 @@ class AddonAssociation extends Construct implements RegisteredAssociation {
       this.role.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, documented);
     }
   }
-}
-
-/**
- * The policies defined under a role (grants, presets), resolved at synthesis so that grants made later count. The
- * role resource itself is left out: the add-on's `Fn::GetAtt` of the role ARN already orders it.
- */
-function policiesOf(role: iam.IRole): Dependable {
-  const policies = {};
-  Dependable.implement(policies, {
-    get dependencyRoots(): IConstruct[] {
-      return role.node.children.filter(child => child instanceof iam.Policy || child instanceof iam.ManagedPolicy);
-    },
-  });
-  return policies as Dependable;
 }

@@ -1,16 +1,16 @@
 import * as crypto from 'crypto';
-import { DefaultTokenResolver, IResolvable, IResolveContext, IResource, Lazy, Reference, Resource, Stack, StringConcat, Token, Tokenization } from 'aws-cdk-lib';
+import { IResource, Lazy, Reference, Resource, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct, Dependable, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { PodIdentityAgentAddon } from './agent-addon';
 import { ensureChecks } from './checks';
 import { duplicateAssociationProblem } from './checks/duplicate-association';
-import { stateOf } from './private/app-store';
 import { allowCrossAccountReference, clusterArnOf, clusterLabel, clusterNameOf, isImmutableRole, isNewCluster } from './private/cluster';
 import { annotateError, annotateWarning, formatProblem, problem, quote } from './private/errors';
 import { checkNamespace, checkServiceAccountName, checkTags, estimatedPolicyLength, MAX_SESSION_POLICY_LENGTH, MAX_TAGS, tagProblems } from './private/input';
 import { Registry } from './private/registry';
+import { permissionsOf } from './private/role-permissions';
 import { externalIdOf } from './private/trust';
 
 /**
@@ -263,7 +263,7 @@ export class PodIdentityAssociation extends Resource implements IPodIdentityAsso
         `the session policy of the association for ${this.namespace}/${this.serviceAccount} ${sessionPolicy.isEmpty ? 'is empty' : 'has no Allow statement'}; pods get the intersection of the role's policies and the session policy, so their credentials would allow nothing (an empty policy is meaningless)`,
         'add the Allow statements the pods may use (the session policy only narrows the role\'s own policies), or drop sessionPolicy');
     } else if (sessionPolicy) {
-      const length = estimatedPolicyLength(stack.resolve(sessionPolicy.toJSON()));
+      const length = estimatedPolicyLength(stack.resolve(sessionPolicy.toJSON()), stack.region);
       if (length > MAX_SESSION_POLICY_LENGTH) {
         errors.push(formatProblem('SessionPolicyTooLarge',
           `the session policy of the association for ${this.namespace}/${this.serviceAccount} has about ${length} characters; STS accepts at most ${MAX_SESSION_POLICY_LENGTH} characters of session policy plain text (and a packed size that cannot be measured offline)`,
@@ -285,62 +285,6 @@ export class PodIdentityAssociation extends Resource implements IPodIdentityAsso
     return errors;
   }
 }
-
-/**
- * What a role's credentials consist of besides the role resource: the policies attached to it in its stack, found at
- * synthesis (so grants made later count). The role resource itself is left out: the association's `Fn::GetAtt` of
- * its ARN already orders it (a `DependsOn` too is what cfn-lint reports as W3005).
- */
-function permissionsOf(role: iam.IRole): Dependable {
-  const permissions = {};
-  Dependable.implement(permissions, {
-    get dependencyRoots(): IConstruct[] {
-      return policiesAttachedTo(role);
-    },
-  });
-  return permissions as Dependable;
-}
-
-/**
- * The policies attached to a role in its stack: its default policy, `new iam.Policy(this, 'P', { roles: [role] })`,
- * `role.attachInlinePolicy()`, managed policies with `roles`; found once per stack at synthesis. Matched by the
- * role name as the policies hold it (the role's own `roleName` string, a token or a literal): resolving every name
- * to `{ Ref }` would compute a logical id (a hash of the path) per policy and per association.
- */
-function policiesAttachedTo(role: iam.IRole): IConstruct[] {
-  const stack = Stack.of(role);
-  const byRoleName = stateOf(stack, 'AttachedPolicies', () => {
-    const found = new Map<unknown, IConstruct[]>();
-    for (const construct of stack.node.findAll()) {
-      if (!(construct instanceof iam.CfnPolicy || construct instanceof iam.CfnManagedPolicy)) continue;
-      for (const roleName of roleNamesOf(stack, construct.roles)) {
-        const policies = found.get(roleName);
-        if (policies) policies.push(construct);
-        else found.set(roleName, [construct]);
-      }
-    }
-    return found;
-  });
-  return byRoleName.get(role.roleName) ?? [];
-}
-
-/**
- * The role names of a policy resource as its construct wrote them: iam.Policy and iam.ManagedPolicy give a lazy
- * list, produced here without resolving the names in it; an L1's list is read as given.
- */
-function roleNamesOf(stack: Stack, roles: string[] | undefined): unknown[] {
-  const list = roles && Tokenization.reverseList(roles);
-  if (!list) return roles ?? [];
-  return Tokenization.resolve(list, { scope: stack, resolver: PRODUCE_ONLY }) ?? [];
-}
-
-/** Resolves a token by asking it for its value once, leaving the tokens in that value as they are. */
-class ProduceOnlyResolver extends DefaultTokenResolver {
-  public resolveToken(token: IResolvable, context: IResolveContext): any {
-    return token.resolve(context);
-  }
-}
-const PRODUCE_ONLY = new ProduceOnlyResolver(new StringConcat());
 
 /** The stacks of the constructs that tokens in `values` refer to (references resolve to them). */
 function referencedStacks(values: string[]): Stack[] {

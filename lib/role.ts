@@ -3,13 +3,14 @@ import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { PodIdentityAssociation, PodIdentityAssociationOptions } from './association';
+import { ensureAppChecks } from './checks';
 import { WellKnownPolicy } from './policies/well-known-policy';
 import { WRAPPED_ROLE } from './private/cluster';
 import { IRSA_AUDIENCE, POD_IDENTITY_SERVICE_PRINCIPAL } from './private/constants';
 import { formatProblem } from './private/errors';
-import { checkNamespace, checkRoleName, checkServiceAccountName, checkTrustPolicyLengthQuota, DEFAULT_TRUST_POLICY_LENGTH_QUOTA, MAX_TRUST_POLICY_LENGTH_QUOTA } from './private/input';
+import { checkManagedPoliciesPerRoleQuota, checkNamespace, checkRoleName, checkServiceAccountName, checkTrustPolicyLengthQuota, DEFAULT_MANAGED_POLICIES_PER_ROLE_QUOTA, DEFAULT_TRUST_POLICY_LENGTH_QUOTA, MAX_MANAGED_POLICIES_PER_ROLE_QUOTA, MAX_TRUST_POLICY_LENGTH_QUOTA } from './private/input';
 import { Registry } from './private/registry';
-import { Conditions, mergeConditions, POD_IDENTITY_PRINCIPAL, scopedTrustStatement, StatementsAddedLaterPrincipal } from './private/trust';
+import { checkTrustConditions, Conditions, mergeConditions, POD_IDENTITY_PRINCIPAL, scopedTrustStatement, StatementsAddedLaterPrincipal } from './private/trust';
 
 /** An IAM role that pods can get through EKS Pod Identity associations. */
 export interface IPodIdentityRole extends iam.IRole {
@@ -86,6 +87,15 @@ export interface PodIdentityRoleBaseProps {
    * @default '/'
    */
   readonly path?: string;
+
+  /**
+   * The "Managed policies per role" quota of the account (IAM). Synthesis fails when more managed policies are
+   * attached to the role (`managedPolicies`, `addManagedPolicy()`, managed policies naming it in `roles`). Raise it
+   * only after raising the quota in Service Quotas (at most 20).
+   *
+   * @default 10
+   */
+  readonly managedPoliciesPerRoleQuota?: number;
 }
 
 /** Properties of a {@link PodIdentityRole}. */
@@ -170,6 +180,10 @@ export class PodIdentityRole extends iam.Role implements IPodIdentityRole {
   public static readonly DEFAULT_TRUST_POLICY_LENGTH_QUOTA = DEFAULT_TRUST_POLICY_LENGTH_QUOTA;
   /** The highest role trust policy length quota IAM grants on request (characters without whitespace). */
   public static readonly MAX_TRUST_POLICY_LENGTH_QUOTA = MAX_TRUST_POLICY_LENGTH_QUOTA;
+  /** The IAM quota of managed policies per role that IAM applies by default. */
+  public static readonly DEFAULT_MANAGED_POLICIES_PER_ROLE_QUOTA = DEFAULT_MANAGED_POLICIES_PER_ROLE_QUOTA;
+  /** The highest managed-policies-per-role quota IAM grants on request. */
+  public static readonly MAX_MANAGED_POLICIES_PER_ROLE_QUOTA = MAX_MANAGED_POLICIES_PER_ROLE_QUOTA;
 
   /**
    * Imports a role made elsewhere (it must already trust `pods.eks.amazonaws.com`) so it can be associated.
@@ -182,16 +196,20 @@ export class PodIdentityRole extends iam.Role implements IPodIdentityRole {
   public readonly scopeTrustToAssociations: boolean;
   /** The trust policy length quota the role's trust policy is checked against. */
   public readonly trustPolicyLengthQuota: number;
+  /** The managed-policies-per-role quota the role's managed policies are checked against. */
+  public readonly managedPoliciesPerRoleQuota: number;
   private irsaTrustCount = 0;
 
   constructor(scope: Construct, id: string, props: PodIdentityRoleProps = {}) {
     checkRoleName(props.roleName);
     checkTrustPolicyLengthQuota(props.trustPolicyLengthQuota);
+    checkManagedPoliciesPerRoleQuota(props.managedPoliciesPerRoleQuota);
     const {
       scopeTrustToAssociations, trustConditions, scopeTrustToOrganization, trustPolicyLengthQuota, wellKnownPolicies, irsaServiceAccounts,
-      ...roleProps
+      managedPoliciesPerRoleQuota, ...roleProps
     } = props;
     const owner = `${scope.node.path}/${id}`;
+    checkTrustConditions(owner, trustConditions);
     const hardening: Conditions | undefined = trustConditions || scopeTrustToOrganization
       ? mergeConditions(owner, trustConditions, scopeTrustToOrganization ? { StringEquals: { 'aws:SourceOrgId': '${aws:ResourceOrgId}' } } : undefined)
       : undefined;
@@ -206,6 +224,9 @@ export class PodIdentityRole extends iam.Role implements IPodIdentityRole {
     });
     this.scopeTrustToAssociations = scopeTrustToAssociations ?? false;
     this.trustPolicyLengthQuota = trustPolicyLengthQuota ?? DEFAULT_TRUST_POLICY_LENGTH_QUOTA;
+    this.managedPoliciesPerRoleQuota = managedPoliciesPerRoleQuota ?? DEFAULT_MANAGED_POLICIES_PER_ROLE_QUOTA;
+    Registry.of(this).addLibraryRole(this);
+    ensureAppChecks(this);
     for (const policy of wellKnownPolicies ?? []) this.addWellKnownPolicy(policy);
     for (const account of irsaServiceAccounts ?? []) this.addIrsaServiceAccount(account);
     if (this.scopeTrustToAssociations) {

@@ -3,9 +3,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ensureChecks } from './checks';
 import { formatProblem } from './private/errors';
-import { checkRoleName, checkTrustPolicyLengthQuota, DEFAULT_TRUST_POLICY_LENGTH_QUOTA } from './private/input';
+import { checkManagedPoliciesPerRoleQuota, checkRoleName, checkTrustPolicyLengthQuota, DEFAULT_MANAGED_POLICIES_PER_ROLE_QUOTA, DEFAULT_TRUST_POLICY_LENGTH_QUOTA } from './private/input';
 import { Registry } from './private/registry';
-import { StatementsAddedLaterPrincipal, targetTrustStatement } from './private/trust';
+import { checkTrustConditions, StatementsAddedLaterPrincipal, targetTrustStatement } from './private/trust';
 import { PodIdentityRoleBaseProps } from './role';
 
 /** Properties of a {@link PodIdentityTargetRole}. */
@@ -44,18 +44,24 @@ export interface PodIdentityTargetRoleProps extends PodIdentityRoleBaseProps {
 export class PodIdentityTargetRole extends iam.Role {
   /** The trust policy length quota the role's trust policy is checked against. */
   public readonly trustPolicyLengthQuota: number;
+  /** The managed-policies-per-role quota the role's managed policies are checked against. */
+  public readonly managedPoliciesPerRoleQuota: number;
 
   constructor(scope: Construct, id: string, props: PodIdentityTargetRoleProps = {}) {
     checkRoleName(props.roleName);
     checkTrustPolicyLengthQuota(props.trustPolicyLengthQuota);
-    const { trustConditions, trustPolicyLengthQuota, ...roleProps } = props;
+    checkManagedPoliciesPerRoleQuota(props.managedPoliciesPerRoleQuota);
+    const { trustConditions, trustPolicyLengthQuota, managedPoliciesPerRoleQuota, ...roleProps } = props;
+    checkTrustConditions(`${scope.node.path}/${id}`, trustConditions);
     super(scope, id, {
       ...roleProps,
       roleName: props.roleName ?? PhysicalName.GENERATE_IF_NEEDED,
       assumedBy: new StatementsAddedLaterPrincipal(new iam.AccountRootPrincipal()),
     });
     this.trustPolicyLengthQuota = trustPolicyLengthQuota ?? DEFAULT_TRUST_POLICY_LENGTH_QUOTA;
+    this.managedPoliciesPerRoleQuota = managedPoliciesPerRoleQuota ?? DEFAULT_MANAGED_POLICIES_PER_ROLE_QUOTA;
     const registry = Registry.of(this);
+    registry.addLibraryRole(this);
     registry.addGeneratedTrustTargetRole(this);
     registry.observeAssociations(this, association => {
       if (association.targetRole === this) this.assumeRolePolicy!.addStatements(targetTrustStatement(this.node.path, association, trustConditions));

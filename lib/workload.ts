@@ -1,4 +1,5 @@
-import { Token } from 'aws-cdk-lib';
+import * as crypto from 'crypto';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -170,6 +171,12 @@ const HARDENED_CONTAINER_SECURITY_CONTEXT: kplus.ContainerSecurityContextProps =
 
 /** Pod-level seccomp profile (cdk8s-plus-28 has no prop for it), applied unless a later patch replaces it. */
 const POD_SECCOMP_PROFILE = { type: 'RuntimeDefault' };
+
+/**
+ * A hash of the pods' identity (role, target role, session tags, session policy): when it changes, the pod template
+ * changes and Kubernetes rolls the pods, which would otherwise keep the old identity's cached credentials.
+ */
+const IDENTITY_HASH_ANNOTATION = 'cdk-eks-pod-identity/identity-hash';
 
 /** Marks the pods started while the workload moves off IRSA. */
 const IRSA_MIGRATION_POD_ANNOTATION = 'cdk-eks-pod-identity/irsa-migration';
@@ -345,7 +352,12 @@ export class PodIdentityBoundWorkload extends Construct implements iam.IGrantabl
    * @internal
    */
   public _renderObjects(): Array<Record<string, any>> {
-    if (this.kubernetesObjects) return this.kubernetesObjects.chart.toJson();
+    const identityHash = this.identityHash();
+    if (this.kubernetesObjects) {
+      // Set at rendering, when the association's inputs are final (a session policy may get statements later).
+      this.kubernetesObjects.deployment.podMetadata.addAnnotation(IDENTITY_HASH_ANNOTATION, identityHash);
+      return this.kubernetesObjects.chart.toJson();
+    }
     const props = this.props;
     return defaultWorkloadObjects({
       chartId: this.chartId,
@@ -355,7 +367,10 @@ export class PodIdentityBoundWorkload extends Construct implements iam.IGrantabl
       serviceAccountAnnotations: this.migratingFromIrsa ? { [IRSA_ANNOTATION]: this.role.roleArn } : undefined,
       deploymentName: this._deploymentName,
       podLabels: { [NAME_LABEL]: labelValue(this._deploymentName) },
-      podAnnotations: this.migratingFromIrsa ? { [IRSA_MIGRATION_POD_ANNOTATION]: 'true' } : undefined,
+      podAnnotations: {
+        [IDENTITY_HASH_ANNOTATION]: identityHash,
+        ...(this.migratingFromIrsa ? { [IRSA_MIGRATION_POD_ANNOTATION]: 'true' } : {}),
+      },
       replicas: props.replicas,
       image: props.image,
       command: props.command,
@@ -370,6 +385,23 @@ export class PodIdentityBoundWorkload extends Construct implements iam.IGrantabl
       tmpPath: TMP_PATH,
       tmpVolumeName: TMP_VOLUME_NAME,
     });
+  }
+
+  /**
+   * A stable hash of what the pods' credentials are issued for: the role, the target role, session tags on/off and
+   * the session policy, as CloudFormation will see them (resolved: a new role's ARN is its `Fn::GetAtt`, named by
+   * its logical id, so the hash changes when the role does, and is the same in every synthesis of the same app).
+   * A literal, so GitOps files hold it too.
+   */
+  private identityHash(): string {
+    const settings = this.props.associationSettings;
+    const inputs = Stack.of(this).resolve({
+      role: this.role.roleArn,
+      targetRole: settings?.targetRole?.roleArn ?? null,
+      sessionTags: !(settings?.disableSessionTags ?? false),
+      sessionPolicy: settings?.sessionPolicy?.toJSON() ?? null,
+    });
+    return crypto.createHash('sha256').update(JSON.stringify(inputs)).digest('hex').slice(0, 16);
   }
 
   /** Builds the cdk8s objects on first use. */

@@ -32,7 +32,7 @@ const assumeBy = (...actions: string[]) => new iam.PolicyStatement({ principals:
 
 describe('target roles made by hand: their trust must fit the association', () => {
   /** An association with a hand-made target role whose trust policy holds exactly `statements`. */
-  function chain(statements: iam.PolicyStatement[], disableSessionTags = false, clusterName = 'prod') {
+  function chainApp(statements: iam.PolicyStatement[], disableSessionTags = false, clusterName = 'prod') {
     const { app, stack, cluster } = setup(clusterName);
     const target = new iam.Role(stack, 'Target', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
     // Replace the generated statement: only the ones given count.
@@ -40,6 +40,11 @@ describe('target roles made by hand: their trust must fit the association', () =
     target.assumeRolePolicy!.addStatements(...statements);
     new PodIdentityRole(stack, 'Role', { scopeTrustToAssociations: !disableSessionTags })
       .associate(cluster, { namespace: 'ns', serviceAccount: 'sa', targetRole: target, disableSessionTags });
+    return app;
+  }
+  const messagesWithIdOf = (build: () => App, id: string) => messagesWithId(build(), id);
+  function chain(statements: iam.PolicyStatement[], disableSessionTags = false, clusterName = 'prod') {
+    const app = chainApp(statements, disableSessionTags, clusterName);
     return {
       tagSession: messagesWithId(app, 'TargetRoleTrustMissingTagSession'),
       externalId: messagesWithId(app, 'TargetRoleTrustMissingExternalId'),
@@ -71,10 +76,33 @@ describe('target roles made by hand: their trust must fit the association', () =
     expect(chain([assumeBy('sts:AssumeRole'), denied, service, notPrincipal]).tagSession).toHaveLength(1);
   });
 
-  test('a trust that lets no AWS principal assume the role is not reported (IAM reports it on the first pod)', () => {
+  test('a trust that lets no AWS principal assume the role is reported as such, not as a partial trust', () => {
     const notAction = new iam.PolicyStatement({ principals: [new iam.AccountPrincipal(ACCOUNT)], notActions: ['sts:AssumeRole'] });
     expect(chain([assumeBy('sts:TagSession'), notAction])).toEqual({ tagSession: [], externalId: [] });
     expect(chain([assumeBy('sts:TagSession'), notAction], true)).toEqual({ tagSession: [], externalId: [] });
+    const { app, stack, cluster } = setup();
+    const target = new iam.Role(stack, 'Target', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    new PodIdentityRole(stack, 'Role').associate(cluster, { namespace: 'ns', serviceAccount: 'sa', targetRole: target });
+    expect(messagesWithId(app, 'TargetRoleTrustMissingAssociationRole')).toEqual([
+      '[cdk-eks-pod-identity:TargetRoleTrustMissingAssociationRole] target role Stack/Target of the association for ns/sa does not let the association role Stack/Role assume it '
+      + '(no Allow statement for sts:AssumeRole names that role\'s ARN or its account as AWS principal; it trusts no AWS principal for sts:AssumeRole at all), '
+      + 'so EKS\'s chained AssumeRole is denied and the pods get no credentials. '
+      + 'Fix: trust the association role: Principal { AWS: <its ARN> } (or its account root, narrowed by aws:PrincipalArn) for sts:AssumeRole (and sts:TagSession with session tags), or use a PodIdentityTargetRole, which generates the trust',
+    ]);
+  });
+
+  test('TargetRoleTrustExternalIdMismatch names the external id to require; StringLike patterns and unknown values are honoured', () => {
+    const requiring = (operator: string, value: unknown) => {
+      const statement = assumeBy('sts:AssumeRole');
+      statement.addCondition(operator, { 'sts:ExternalId': value });
+      return messagesWithIdOf(() => chainApp([statement], true), 'TargetRoleTrustExternalIdMismatch');
+    };
+    expect(requiring('StringEquals', 'us-east-1/111111111111/prod/other/sa')).toEqual([
+      expect.stringContaining('requires an sts:ExternalId that is not this association\'s ("us-east-1/111111111111/prod/ns/sa")'),
+    ]);
+    expect(requiring('StringLike', 'us-east-1/111111111111/prod/*')).toEqual([]);
+    expect(requiring('StringLike', 'us-east-1/111111111111/dev/*')).toHaveLength(1);
+    expect(requiring('StringEquals', ['us-east-1/111111111111/prod/other/sa', 'us-east-1/111111111111/prod/ns/sa'])).toEqual([]);
   });
 
   test('TargetRoleTrustMissingExternalId: session tags off, no sts:ExternalId condition, with the value to require', () => {
@@ -147,6 +175,20 @@ describe('TrustPolicyTooLong', () => {
     expect(message).toBe(`[cdk-eks-pod-identity:TrustPolicyTooLong] the trust policy of role Stack/HandMade is about ${lengthIn(message)} characters (2 statements, about ${Math.ceil(lengthIn(message) / 2)} each, e.g. one per association) `
       + 'and the account\'s role trust policy length quota is 2048 (IAM default 2048, at most 8192 on request); IAM would reject it at deploy. '
       + 'Fix: spread the associations over more roles (about 1 fit in one), or raise the "Role trust policy length" quota in Service Quotas (up to 8192) and set trustPolicyLengthQuota on the role');
+  });
+
+  test('the partition and region are the stack\'s when known; unknown, the aws partition (where Pod Identity exists) and the longest region', () => {
+    const lengthWith = (env: { account?: string; region?: string } | undefined) => {
+      const app = new App();
+      const stack = new Stack(app, 'Stack', { env });
+      const role = new PodIdentityRole(stack, 'Role', { scopeTrustToAssociations: true });
+      for (let i = 0; i < 8; i++) role.associate(importedEksV2Cluster(stack, `C${i}`, `cluster-${i}`), { namespace: `team-${i}`, serviceAccount: 'app' });
+      return lengthIn(messagesWithId(app, 'TrustPolicyTooLong')[0]);
+    };
+    const east = lengthWith(ENV);
+    // One cluster ARN per statement holds the partition (and region): 8 statements.
+    expect(lengthWith({ account: ACCOUNT, region: 'us-gov-west-1' }) - east).toBe(8 * ('aws-us-gov'.length - 'aws'.length) + 8 * ('us-gov-west-1'.length - 'us-east-1'.length));
+    expect(lengthWith({ account: ACCOUNT }) - east).toBe(8 * ('ap-southeast-5'.length - 'us-east-1'.length));
   });
 
   test('exactly the quota passes, one character more fails', () => {

@@ -2,7 +2,7 @@
 // parts of each message a user relies on (the value, its length, the suggested fix), and the name derivation.
 // validation.test.ts shows the constructs call these checks; here they are called directly, so that each case is
 // cheap enough for mutation testing (`npx projen mutation`) to run it for every mutant.
-import { Lazy, Token } from 'aws-cdk-lib';
+import { Aws, Lazy, Token } from 'aws-cdk-lib';
 import {
   checkAddonVersion, checkDeploymentName, checkEnvNames, checkImage, checkNamespace, checkNoDuplicateEnvNames, checkPort,
   checkReplicas, checkRoleName, checkServiceAccountName, checkTags, checkTrustPolicyLengthQuota, estimatedPolicyLength,
@@ -248,11 +248,12 @@ describe('estimated policy length: IAM\'s count of the JSON without whitespace',
     expect(estimatedPolicyLength(document)).toBe(JSON.stringify(document).length);
   });
 
+  // The region unknown: the longest value where EKS Pod Identity exists (the aws partition, not China or GovCloud).
   test.each([
-    ['AWS::Partition', 'aws-us-gov'.length],
+    ['AWS::Partition', 'aws'.length],
     ['AWS::Region', 'ap-southeast-5'.length],
     ['AWS::AccountId', 12],
-    ['AWS::URLSuffix', 'amazonaws.com.cn'.length],
+    ['AWS::URLSuffix', 'amazonaws.com'.length],
     ['AWS::StackName', 128],
     ['MyParameter', 64],
   ])('{ Ref: %j } counts as %d characters in quotes', (name, length) => {
@@ -273,9 +274,24 @@ describe('estimated policy length: IAM\'s count of the JSON without whitespace',
     expect(estimatedPolicyLength({ 'Fn::GetAtt': argument })).toBe((length as number) + 2);
   });
 
+  test.each([
+    ['us-east-1', 'aws', 'amazonaws.com'],
+    ['us-gov-west-1', 'aws-us-gov', 'amazonaws.com'],
+    ['cn-north-1', 'aws-cn', 'amazonaws.com.cn'],
+    ['eu-central-2', 'aws', 'amazonaws.com'],
+  ])('the stack\'s region %s known: its partition, region and URL suffix', (region, partition, suffix) => {
+    expect(estimatedPolicyLength({ Ref: 'AWS::Partition' }, region)).toBe(partition.length + 2);
+    expect(estimatedPolicyLength({ Ref: 'AWS::Region' }, region)).toBe(region.length + 2);
+    expect(estimatedPolicyLength({ Ref: 'AWS::URLSuffix' }, region)).toBe(suffix.length + 2);
+  });
+
+  test('a region that is a token counts as unknown', () => {
+    expect(estimatedPolicyLength({ Ref: 'AWS::Partition' }, Aws.REGION)).toBe('aws'.length + 2);
+  });
+
   test('Fn::Join: its literal parts exactly, its intrinsics estimated, a separator between each two parts', () => {
     const join = { 'Fn::Join': ['::', ['arn:', { Ref: 'AWS::Partition' }, 'a"b', { 'Fn::GetAtt': ['Role', 'Arn'] }]] };
-    expect(estimatedPolicyLength(join)).toBe(2 + 3 * 2 + 'arn:'.length + 10 + '"a\\"b"'.length - 2 + 128);
+    expect(estimatedPolicyLength(join)).toBe(2 + 3 * 2 + 'arn:'.length + 3 + '"a\\"b"'.length - 2 + 128);
     expect(estimatedPolicyLength({ 'Fn::Join': ['-', ['only']] })).toBe('"only"'.length);
     expect(estimatedPolicyLength({ 'Fn::Join': ['-', []] })).toBe('""'.length);
   });

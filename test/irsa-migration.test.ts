@@ -121,7 +121,10 @@ describe('a workload moving off IRSA', () => {
     const serviceAccount = objectOfKind(stack, 'ServiceAccount');
     expect(serviceAccount.metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': `<GetAtt:${roleId}.Arn>` });
     const deployment = objectOfKind(stack, 'Deployment');
-    expect(deployment.spec.template.metadata.annotations).toEqual({ 'cdk-eks-pod-identity/irsa-migration': 'true' });
+    expect(deployment.spec.template.metadata.annotations).toEqual({
+      'cdk-eks-pod-identity/irsa-migration': 'true',
+      'cdk-eks-pod-identity/identity-hash': expect.stringMatching(/^[0-9a-f]{16}$/),
+    });
 
     const judge = IamSimulationJudge.fromStack(stack);
     expect(await judge.webIdentityAllows(workload, { providerArn: PROVIDER_ARN, sub: SUB })).toBe('Allowed');
@@ -133,7 +136,8 @@ describe('a workload moving off IRSA', () => {
   test('step 2 (flag removed): no annotation, pods no longer marked (so they roll), only Pod Identity trusted', async () => {
     const { stack, workload } = workloadStack();
     expect(objectOfKind(stack, 'ServiceAccount').metadata.annotations).toBeUndefined();
-    expect(objectOfKind(stack, 'Deployment').spec.template.metadata.annotations).toBeUndefined();
+    // (only the identity hash, which the migration does not change: the role is the same)
+    expect(Object.keys(objectOfKind(stack, 'Deployment').spec.template.metadata.annotations)).toEqual(['cdk-eks-pod-identity/identity-hash']);
     const judge = IamSimulationJudge.fromStack(stack);
     expect(await judge.webIdentityAllows(workload, { providerArn: PROVIDER_ARN, sub: SUB })).not.toBe('Allowed');
     expect(await judge.trustAllows(workload, { sessionTags: judge.eksSessionTags(workload) })).toBe('Allowed');

@@ -453,6 +453,43 @@ describe('PodIdentityRole trust, more cases', () => {
       + 'Fix: drop "aws:SourceOrgId" from trustConditions, or use another operator for it');
   });
 
+  test('ConflictingTrustCondition: condition keys are case-insensitive in IAM, so another case is the same key', () => {
+    const { stack } = newStack();
+    expect(() => new PodIdentityRole(stack, 'Role', {
+      scopeTrustToOrganization: true,
+      trustConditions: { StringEquals: { 'AWS:SOURCEORGID': 'o-aaaa1111' } },
+    })).toThrow('[cdk-eks-pod-identity:ConflictingTrustCondition] the trust conditions of TestStack/Role set StringEquals "aws:SourceOrgId" twice '
+      + '("o-aaaa1111" and "${aws:ResourceOrgId}"; "AWS:SOURCEORGID" is the same key: IAM condition keys are case-insensitive)');
+  });
+
+  test.each([
+    ['a string', 'x', 'the trustConditions of TestStack/Role are "x", not an object of condition operators'],
+    ['an operator given a string', { StringEquals: 'x' }, 'the trustConditions of TestStack/Role give "StringEquals" the value "x", not an object of condition keys'],
+    ['a miscased operator', { stringequals: { 'aws:SourceOrgId': 'o-1' } }, 'use "StringEquals", or use one of StringEquals'],
+    ['a misspelt prefixed operator', { 'ForAnyValue:StringEqual': { 'aws:TagKeys': ['a'] } }, 'use "ForAnyValue:StringEquals", or use one of'],
+    ['Null with IfExists', { NullIfExists: { 'aws:SourceOrgId': 'true' } }, 'use "Null", or use one of'],
+  ])('InvalidTrustCondition: %s, with the value and the fix', (_name, conditions, text) => {
+    const { stack } = newStack();
+    expect(() => new PodIdentityRole(stack, 'Role', { trustConditions: conditions as any })).toThrow(text);
+  });
+
+  test('TooManyManagedPolicies: the count and the quota; one AWS managed policy listed by two objects counts once', () => {
+    const build = (names: string[], quota?: number) => {
+      const { app, stack } = newStack();
+      new PodIdentityRole(stack, 'Role', { managedPolicies: names.map(name => iam.ManagedPolicy.fromAwsManagedPolicyName(name)), managedPoliciesPerRoleQuota: quota });
+      return app.synth().stacks.flatMap(a => a.messages.map(m => String(m.entry.data))).filter(m => m.includes('TooManyManagedPolicies'));
+    };
+    const ten = Array.from({ length: 10 }, (_, i) => `P${i}`);
+    expect(build([...ten, 'P0'])).toEqual([]);
+    expect(build([...ten, 'P10'])).toEqual([
+      '[cdk-eks-pod-identity:TooManyManagedPolicies] role TestStack/Role has 11 managed policies and the account\'s "Managed policies per role" quota is 10 (IAM default 10, at most 20 on request); IAM would reject the attachment at deploy. '
+      + 'Fix: merge policies (or move statements into inline policies or grants), or raise the quota in Service Quotas (up to 20) and set managedPoliciesPerRoleQuota on a PodIdentityRole',
+    ]);
+    expect(build([...ten, 'P10'], 11)).toEqual([]);
+    expect(PodIdentityRole.DEFAULT_MANAGED_POLICIES_PER_ROLE_QUOTA).toBe(10);
+    expect(PodIdentityRole.MAX_MANAGED_POLICIES_PER_ROLE_QUOTA).toBe(20);
+  });
+
   test('addWellKnownPolicy() gives the role the software\'s permissions', () => {
     const { stack } = newStack();
     const role = new PodIdentityRole(stack, 'Cni');

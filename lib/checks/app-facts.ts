@@ -96,14 +96,14 @@ export class AppFacts {
     const lengthOf = (token: IResolvable) => {
       let length = this.tokenLengths.get(token);
       if (length === undefined) {
-        length = estimatedPolicyLength(stack.resolve(token)) - 2; // without the quotes of its own string
+        length = estimatedPolicyLength(stack.resolve(token), stack.region) - 2; // without the quotes of its own string
         this.tokenLengths.set(token, length);
       }
       return length;
     };
     const measurable = withTokensMeasured(rendered, lengthOf);
     // A token where no string is expected (a number, a key, a list, an object): the resolved policy is measured.
-    return estimatedPolicyLength(measurable === undefined ? stack.resolve(rendered) : measurable);
+    return estimatedPolicyLength(measurable === undefined ? stack.resolve(rendered) : measurable, stack.region);
   }
 
   /** The trust policy document of a role defined in the app, rendered once (tokens unresolved). */

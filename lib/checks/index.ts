@@ -13,6 +13,7 @@ import { checkIrsaAnnotation } from './irsa-annotation';
 import { checkIrsaMigrationTrust } from './irsa-migration-trust';
 import { checkKubernetesVersion } from './kubernetes-version';
 import { checkLinuxCapacity } from './linux-capacity';
+import { checkManagedPoliciesPerRole } from './managed-policies-per-role';
 import { checkNamespaceExists } from './namespace-exists';
 import { checkNamespacesCreatedOnce } from './namespaces-created-once';
 import { checkOneAgentAddonPerCluster } from './one-agent-addon';
@@ -47,6 +48,7 @@ export const APP_CHECKS: AppCheck[] = [
   checkDeploymentServiceAccount,
   checkLinuxCapacity,
   checkTrustPolicyLength,
+  checkManagedPoliciesPerRole,
   checkTargetRoleTrust,
   checkUnscopedWorkloadRole,
 ];
@@ -63,6 +65,15 @@ function runAppChecks(root: IConstruct): void {
  * Every construct that writes to the registry calls it.
  */
 export function ensureChecks(construct: IConstruct): void {
+  ensureAppChecks(construct);
+  ensureStackLimits(construct);
+}
+
+/**
+ * Makes sure the app-wide checks run for the app of `construct` (for constructs that are no unit of the stack
+ * limits, such as a role without associations).
+ */
+export function ensureAppChecks(construct: IConstruct): void {
   const root = construct.node.root;
   // A validation of the root: it runs once per synthesis after every aspect (Tags.of(), users' own), and costs
   // nothing per construct (an aspect on the root would be recorded against every construct of the app).
@@ -72,5 +83,4 @@ export function ensureChecks(construct: IConstruct): void {
       return [];
     },
   }));
-  ensureStackLimits(construct);
 }

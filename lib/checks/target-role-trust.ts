@@ -1,7 +1,9 @@
-import { Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { TrustStatement } from './app-facts';
 import { CheckContext } from './check';
 import { annotateError } from '../private/errors';
+import { externalIdOf } from '../private/trust';
 
 // A statement without Action (NotAction) becomes [undefined], which allows nothing.
 function asList<T>(value: T | T[] | undefined): Array<T | undefined> {
@@ -15,6 +17,11 @@ const allows = (statement: TrustStatement, action: string) =>
  * For a target role made by hand in the app (not a `PodIdentityTargetRole`, whose trust is generated):
  * `TargetRoleTrustMissingTagSession`: session tags are on, and no statement that lets an AWS principal assume the
  * role allows `sts:TagSession`, so STS rejects the chained AssumeRole with the transitive tags;
+ * `TargetRoleTrustMissingAssociationRole`: no Allow statement for sts:AssumeRole names the association role (its ARN,
+ * its account, or `*`) as AWS principal, e.g. a role trusted by `ec2.amazonaws.com` only or by another account;
+ * `TargetRoleTrustExternalIdMismatch`: every statement that admits it requires an sts:ExternalId of another
+ * association; principals and values that are unknown at synth (parameters, imports) are given the benefit of the
+ * doubt.
  * `TargetRoleTrustMissingExternalId`: session tags are off, and no such statement requires `sts:ExternalId`, so
  * any principal the trust names may assume the role, not only this association (confused deputy).
  * Imported target roles cannot be checked: their trust is not in the app.
@@ -27,8 +34,23 @@ export function checkTargetRoleTrust({ registry, facts }: CheckContext) {
     if (!statements) continue;
     const trustingAws = statements.filter(statement => statement.Effect === 'Allow' && statement.Principal?.AWS !== undefined);
     const assuming = trustingAws.filter(statement => allows(statement, 'sts:AssumeRole'));
-    if (assuming.length === 0) continue; // not trusted at all: IAM reports it on the first pod; nothing partial to fix
     const label = `target role ${targetRole.node.path} of the association for ${association.namespace}/${association.serviceAccount}`;
+    const stack = Stack.of(targetRole);
+    const admitting = assuming.filter(statement => admitsRole(stack, statement, association.role) !== false);
+    if (admitting.length === 0) {
+      annotateError(association, 'TargetRoleTrustMissingAssociationRole',
+        `${label} does not let the association role ${association.role.node.path} assume it (no Allow statement for sts:AssumeRole names that role's ARN or its account as AWS principal${assuming.length === 0 ? '; it trusts no AWS principal for sts:AssumeRole at all' : ''}), so EKS's chained AssumeRole is denied and the pods get no credentials`,
+        'trust the association role: Principal { AWS: <its ARN> } (or its account root, narrowed by aws:PrincipalArn) for sts:AssumeRole (and sts:TagSession with session tags), or use a PodIdentityTargetRole, which generates the trust');
+      continue;
+    }
+    const expectedId = externalIdOf(association);
+    if (admitting.every(statement => externalIdAdmits(stack, statement, expectedId) === false)) {
+      const shown = Token.isUnresolved(expectedId) ? 'association.externalId' : JSON.stringify(expectedId);
+      annotateError(association, 'TargetRoleTrustExternalIdMismatch',
+        `${label} requires an sts:ExternalId that is not this association's (${shown}), so EKS's chained AssumeRole is denied and the pods get no credentials`,
+        `require ${shown} (the association's region/account/cluster/namespace/service account) as sts:ExternalId in the statement that trusts the association role, or use a PodIdentityTargetRole`);
+      continue;
+    }
     if (!association.disableSessionTags && !trustingAws.some(statement => allows(statement, 'sts:TagSession'))) {
       annotateError(association, 'TargetRoleTrustMissingTagSession',
         `${label} trusts AWS principals for sts:AssumeRole but not sts:TagSession, and the association passes its session tags on (they are transitive), so STS denies the chained AssumeRole`,
@@ -45,4 +67,67 @@ export function checkTargetRoleTrust({ registry, facts }: CheckContext) {
       }
     }
   }
+}
+
+/**
+ * Whether a statement's AWS principals include the association role: its ARN, its account (id or root ARN, in any
+ * partition), or `*`. Undefined when a principal is unknown at synth (a parameter, an import): not reported.
+ */
+function admitsRole(stack: Stack, statement: TrustStatement, role: iam.IRole): boolean | undefined {
+  const roleArn = normalized(stack.resolve(role.roleArn));
+  const account = normalized(stack.resolve(role.env.account));
+  let unknown = false;
+  for (const principal of listOf(statement.Principal?.AWS)) {
+    const value = normalized(stack.resolve(principal));
+    if (value === '*' || value === roleArn || value === account || value === `arn:<partition>:iam::${account}:root`) return true;
+    // A role ARN of this app (Fn::GetAtt) or a literal ARN of another role or account: known not to match.
+    if (value === undefined) unknown = true;
+  }
+  return unknown ? undefined : false;
+}
+
+/** Whether a statement's sts:ExternalId conditions (if any) admit `externalId`; undefined when unknown at synth. */
+function externalIdAdmits(stack: Stack, statement: TrustStatement, externalId: string): boolean | undefined {
+  const expected = normalized(stack.resolve(externalId));
+  let result: boolean | undefined = true;
+  for (const [operator, block] of Object.entries(statement.Condition ?? {})) {
+    const key = Object.keys(block).find(k => k.toLowerCase() === 'sts:externalid');
+    if (key === undefined) continue;
+    const values = listOf(stack.resolve(block[key])).map(normalized);
+    if (expected === undefined || values.includes(undefined)) { result = undefined; continue; }
+    const like = /Like/.test(operator);
+    const matches = values.some(value => like ? globMatches(value!, expected) : value === expected);
+    if (/^String(Equals|Like)(IfExists)?$/.test(operator) && !matches) return false;
+  }
+  return result;
+}
+
+function listOf(value: unknown): unknown[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+/**
+ * A resolved value as one comparable string: literals as they are (with the partition of an ARN written
+ * `<partition>`), `{ Ref: AWS::Partition }` as `<partition>`, other pseudo parameters and `Fn::GetAtt` as their JSON
+ * (they name a resource of the app), joins concatenated; undefined when it holds anything else (a parameter, an
+ * import, a function), whose value is unknown at synth.
+ */
+function normalized(value: unknown): string | undefined {
+  if (typeof value === 'string') return value.replace(/^arn:aws(-[a-z-]+)?:/, 'arn:<partition>:');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const [[name, argument], ...rest] = Object.entries(value);
+  if (rest.length > 0) return undefined;
+  if (name === 'Ref' && argument === 'AWS::Partition') return '<partition>';
+  if ((name === 'Ref' && typeof argument === 'string' && argument.startsWith('AWS::')) || name === 'Fn::GetAtt') return JSON.stringify(value);
+  if (name === 'Fn::Join' && Array.isArray(argument) && Array.isArray(argument[1])) {
+    const parts = (argument[1] as unknown[]).map(part => typeof part === 'string' ? part : normalized(part));
+    return parts.includes(undefined) ? undefined : normalized(parts.join(argument[0]));
+  }
+  return undefined;
+}
+
+/** IAM's StringLike: `*` any characters, `?` one. */
+function globMatches(pattern: string, value: string): boolean {
+  const regex = new RegExp(`^${pattern.split('').map(c => c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')).join('')}$`);
+  return regex.test(value);
 }

@@ -74,6 +74,8 @@ export class Registry {
   private readonly addons = new Map<string, RegisteredAddon>();
   private readonly associationsByRole = new Map<iam.IRole, RegisteredAssociation[]>();
   private readonly scopedRoles = new Set<iam.IRole>();
+  /** The roles this library's role classes made (PodIdentityRole, PodIdentityTargetRole), associated or not. */
+  public readonly libraryRoles = new Set<iam.IRole>();
   private readonly generatedTrustTargetRoles = new Set<iam.IRole>();
   private readonly associationsByTargetRole = new Map<iam.IRole, RegisteredAssociation[]>();
   private readonly irsaTrusts = new Map<iam.IRole, RegisteredIrsaTrust[]>();
@@ -201,6 +203,10 @@ export class Registry {
   /** The `WellKnownPolicy` presets given to `role`, in the order given. */
   public presetsOf(role: iam.IRole): RegisteredPreset[] {
     return this.presets.get(role) ?? [];
+  }
+
+  public addLibraryRole(role: iam.IRole): void {
+    this.libraryRoles.add(role);
   }
 
   /** Records a role whose trust is scoped to its associations. */

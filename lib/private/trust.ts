@@ -1,5 +1,6 @@
 // The trust statements this library generates: one per association, so that exactly the associated (cluster,
 // namespace, service account) triples are admitted and never a combination of values of different associations.
+import { Token, Tokenization } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { clusterArnOf, clusterNameOf } from './cluster';
 import { POD_IDENTITY_SERVICE_PRINCIPAL } from './constants';
@@ -49,25 +50,86 @@ export function externalIdOf(association: RegisteredAssociation): string {
 
 /**
  * Merges condition blocks; a key set twice under one operator would silently keep one value (IAM cannot AND two
- * values of one key in one block), so it is rejected. `owner` names the construct for the message.
+ * values of one key in one block), so it is rejected. IAM condition keys are case-insensitive: `AWS:SourceOrgId` and
+ * `aws:SourceOrgId` are one key. `owner` names the construct for the message.
  */
 export function mergeConditions(owner: string, ...blocks: Array<Conditions | undefined>): Conditions {
   const merged: Conditions = {};
+  const keysByOperator = new Map<string, Map<string, string>>();
   for (const block of blocks) {
     for (const [operator, keys] of Object.entries(block ?? {})) {
       const target = merged[operator] ?? {};
+      const seen = keysByOperator.get(operator) ?? new Map<string, string>();
       for (const [key, value] of Object.entries(keys ?? {})) {
-        if (key in target) {
+        // (a key that is a token cannot be compared: it is kept as it is)
+        const folded = Token.isUnresolved(key) ? key : key.toLowerCase();
+        const earlier = seen.get(folded);
+        if (earlier !== undefined) {
           throw problem('ConflictingTrustCondition',
-            `the trust conditions of ${owner} set ${operator} ${quote(key)} twice (${quote(target[key])} and ${quote(value)}); the library already sets the session-tag, external-id and principal keys it scopes by`,
+            `the trust conditions of ${owner} set ${operator} ${quote(key)} twice (${quote(target[earlier])} and ${quote(value)}${earlier !== key ? `; ${quote(earlier)} is the same key: IAM condition keys are case-insensitive` : ''}); the library already sets the session-tag, external-id and principal keys it scopes by`,
             `drop ${quote(key)} from trustConditions, or use another operator for it`);
         }
+        seen.set(folded, key);
         target[key] = value;
       }
+      keysByOperator.set(operator, seen);
       merged[operator] = target;
     }
   }
   return merged;
+}
+
+/**
+ * `trustConditions` as IAM accepts them: an object of operator → block of keys, each operator one of IAM's (with
+ * an optional `ForAnyValue:`/`ForAllValues:` prefix and `IfExists` suffix). Tokens pass unchecked.
+ */
+export function checkTrustConditions(owner: string, conditions: unknown): void {
+  if (conditions === undefined || Tokenization.isResolvable(conditions)) return;
+  const example = '{ StringEquals: { "aws:RequestTag/kubernetes-namespace": "prod" } }';
+  if (typeof conditions !== 'object' || conditions === null || Array.isArray(conditions)) {
+    throw problem('InvalidTrustCondition',
+      `the trustConditions of ${owner} are ${quote(conditions)}, not an object of condition operators`,
+      `pass an object of operator → { key: value }, e.g. ${example}`);
+  }
+  for (const [operator, block] of Object.entries(conditions)) {
+    if (!Token.isUnresolved(operator) && !isConditionOperator(operator)) {
+      const suggestion = suggestOperator(operator);
+      throw problem('InvalidTrustCondition',
+        `the trustConditions of ${owner} use ${quote(operator)}, which is not an IAM condition operator (IAM rejects the trust policy)`,
+        `${suggestion ? `use ${quote(suggestion)}, or ` : ''}use one of ${CONDITION_OPERATORS.join(', ')}, optionally prefixed by ForAnyValue: or ForAllValues: and suffixed by IfExists (Null excepted)`);
+    }
+    if (Tokenization.isResolvable(block)) continue;
+    if (typeof block !== 'object' || block === null || Array.isArray(block)) {
+      throw problem('InvalidTrustCondition',
+        `the trustConditions of ${owner} give ${quote(operator)} the value ${quote(block)}, not an object of condition keys`,
+        `give each operator an object of condition key → value(s), e.g. ${example}`);
+    }
+  }
+}
+
+/** IAM's condition operators (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html). */
+const CONDITION_OPERATORS = [
+  'StringEquals', 'StringNotEquals', 'StringEqualsIgnoreCase', 'StringNotEqualsIgnoreCase', 'StringLike', 'StringNotLike',
+  'NumericEquals', 'NumericNotEquals', 'NumericLessThan', 'NumericLessThanEquals', 'NumericGreaterThan', 'NumericGreaterThanEquals',
+  'DateEquals', 'DateNotEquals', 'DateLessThan', 'DateLessThanEquals', 'DateGreaterThan', 'DateGreaterThanEquals',
+  'Bool', 'BinaryEquals', 'IpAddress', 'NotIpAddress', 'ArnEquals', 'ArnLike', 'ArnNotEquals', 'ArnNotLike', 'Null',
+];
+
+function isConditionOperator(operator: string): boolean {
+  const match = /^(ForAnyValue:|ForAllValues:)?(.*?)(IfExists)?$/.exec(operator)!;
+  const base = match[2];
+  return CONDITION_OPERATORS.includes(base) && !(base === 'Null' && match[3] !== undefined);
+}
+
+/** The operator meant by a miscased or slightly misspelt one (`stringequals`, `StringEqual`), if any. */
+function suggestOperator(operator: string): string | undefined {
+  const match = /^(ForAnyValue:|ForAllValues:)?(.*?)(IfExists)?$/i.exec(operator)!;
+  const base = match[2].toLowerCase();
+  const found = CONDITION_OPERATORS.find(known => known.toLowerCase() === base || known.toLowerCase() === `${base}s`);
+  if (!found) return undefined;
+  const prefix = match[1] ? (/^forany/i.test(match[1]) ? 'ForAnyValue:' : 'ForAllValues:') : '';
+  // (Null has no IfExists form)
+  return `${prefix}${found}${match[3] && found !== 'Null' ? 'IfExists' : ''}`;
 }
 
 /** The trust statement of a scoped role for one association: pods.eks, with that association's session tags. */
