@@ -1,6 +1,7 @@
 // Builds the report's entries from a cloud assembly: one per Pod Identity association (AWS::EKS::PodIdentityAssociation
 // and the PodIdentityAssociations of AWS::EKS::Addon), each with its role(s), policies, trust scope and findings.
 import { CloudAssembly, Json, Located, Template, isObject, sortedEntries } from './assembly';
+import { knownAddon } from '../private/eks-facts';
 import { FindingId, FindingSeverity, PodIdentityReportEntry, PolicyKind, ReportFinding, ReportPolicy, ReportRole } from './model';
 
 /** Resource types of EKS clusters (aws-eks-v2's, and aws-eks's custom resource). */
@@ -13,18 +14,6 @@ const AWS_MANAGED_POLICY_ARN = /^arn:.*?:iam::aws:policy\/(.+)$/;
 const BROAD_AWS_MANAGED_POLICY = /^(AdministratorAccess|PowerUserAccess|.*FullAccess)$/;
 /** Action names (after `service:`) that only read. Anything else counts as a write. */
 const READ_ACTION = /^(Get|List|Describe|BatchGet|Query|Scan|Head|Search|Select|Lookup|View|Read)/;
-/**
- * Where the usual EKS add-ons run the service accounts their Pod Identity associations name (an add-on's
- * association has no namespace of its own). Others: `${Addon:<name>.Namespace}`.
- */
-const ADDON_NAMESPACES: Record<string, string> = {
-  'vpc-cni': 'kube-system',
-  'aws-ebs-csi-driver': 'kube-system',
-  'aws-efs-csi-driver': 'kube-system',
-  'aws-mountpoint-s3-csi-driver': 'kube-system',
-  'amazon-cloudwatch-observability': 'amazon-cloudwatch',
-};
-
 interface RoleRef {
   readonly template: Template;
   readonly logicalId: string;
@@ -84,7 +73,7 @@ class Analysis {
           entries.push(this.entry(template, logicalId, resource.Type, props, props.Namespace));
         } else if (resource.Type === 'AWS::EKS::Addon' && Array.isArray(props.PodIdentityAssociations)) {
           const addonName = String(props.AddonName);
-          const namespace = props.NamespaceConfig?.Namespace ?? ADDON_NAMESPACES[addonName] ?? `\${Addon:${addonName}.Namespace}`;
+          const namespace = props.NamespaceConfig?.Namespace ?? knownAddon(addonName)?.namespace ?? `\${Addon:${addonName}.Namespace}`;
           for (const association of props.PodIdentityAssociations) {
             entries.push(this.entry(template, logicalId, resource.Type, { ...association, ClusterName: props.ClusterName }, namespace));
           }
