@@ -205,6 +205,8 @@ describe('on templates made by plain aws-cdk-lib', () => {
       inAssembly: false,
       trustScope: 'unknown (role not in the cloud assembly)',
       policies: [],
+      effectivePermissions: [],
+      effectivePermissionsUnknown: 'the role is not in the cloud assembly',
     });
     expect(findingIds(entry)).toEqual([`${FindingId.ROLE_NOT_IN_ASSEMBLY} warning`]);
   });

@@ -267,24 +267,26 @@ const rows: ReportRow[] = [
   { name: 'malformed: a directory that does not exist', input: () => path.join(filesDirectory({}), 'nope'), expect: { exit2: /NotACloudAssembly\] no manifest\.json in .*nope/ } },
   { name: 'malformed: manifest.json that is not JSON', input: () => filesDirectory({ 'manifest.json': '{' }), expect: { exit2: /UnreadableCloudAssembly\] cannot read .*manifest\.json/ } },
   { name: 'malformed: manifest.json that is an array', input: () => filesDirectory({ 'manifest.json': '[]' }), expect: { exit2: /manifest\.json: the manifest is an array, not an object/ } },
+  { name: 'malformed: a directory whose manifest.json is not a cloud assembly manifest', input: () => filesDirectory({ 'manifest.json': '{"name":"my-app"}' }), expect: { exit2: /NotACloudAssembly\] .*manifest\.json has no version/ } },
+  { name: 'malformed: artifacts is a list', input: () => filesDirectory({ 'manifest.json': '{"version":"36.0.0","artifacts":[]}' }), expect: { exit2: /manifest\.json: artifacts is an array, not an object/ } },
   {
     name: 'malformed: a stack artifact whose template file is missing',
-    input: () => filesDirectory({ 'manifest.json': JSON.stringify({ artifacts: { App: { type: 'aws:cloudformation:stack', properties: { templateFile: 'App.template.json' } } } }) }),
+    input: () => filesDirectory({ 'manifest.json': JSON.stringify({ version: '36.0.0', artifacts: { App: { type: 'aws:cloudformation:stack', properties: { templateFile: 'App.template.json' } } } }) }),
     expect: { exit2: /UnreadableCloudAssembly\] cannot read .*App\.template\.json/ },
   },
   {
     name: 'malformed: a stack artifact without templateFile',
-    input: () => filesDirectory({ 'manifest.json': JSON.stringify({ artifacts: { App: { type: 'aws:cloudformation:stack' } } }) }),
+    input: () => filesDirectory({ 'manifest.json': JSON.stringify({ version: '36.0.0', artifacts: { App: { type: 'aws:cloudformation:stack', properties: {} } } }) }),
     expect: { exit2: /manifest\.json: artifacts\.App\.properties\.templateFile is missing/ },
   },
   {
     name: 'malformed: a stage whose nested assembly has no manifest',
-    input: () => filesDirectory({ 'manifest.json': JSON.stringify({ artifacts: { S: { type: 'cdk:cloud-assembly', properties: { directoryName: 'assembly-S' } } } }), 'assembly-S/x': '' }),
+    input: () => filesDirectory({ 'manifest.json': JSON.stringify({ version: '36.0.0', artifacts: { S: { type: 'cdk:cloud-assembly', properties: { directoryName: 'assembly-S' } } } }), 'assembly-S/x': '' }),
     expect: { exit2: /NotACloudAssembly\] no manifest\.json in .*assembly-S/ },
   },
   {
     name: 'malformed: a stage that contains itself',
-    input: () => filesDirectory({ 'manifest.json': JSON.stringify({ artifacts: { S: { type: 'cdk:cloud-assembly', properties: { directoryName: '.' } } } }) }),
+    input: () => filesDirectory({ 'manifest.json': JSON.stringify({ version: '36.0.0', artifacts: { S: { type: 'cdk:cloud-assembly', properties: { directoryName: '.' } } } }) }),
     expect: { exit2: /manifest\.json: artifacts\.S contains the assembly that contains it/ },
   },
   {
