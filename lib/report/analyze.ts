@@ -1,6 +1,6 @@
 // Builds the report's entries from a cloud assembly: one per Pod Identity association (AWS::EKS::PodIdentityAssociation
 // and the PodIdentityAssociations of AWS::EKS::Addon), each with its role(s), policies, trust scope and findings.
-import { CloudAssembly, Json, MalformedValue, Template, expectObject, isObject, kindOf, sortedEntries, within } from './assembly';
+import { CloudAssembly, Json, MalformedValue, checkIntrinsic, Template, expectObject, isObject, kindOf, sortedEntries, within } from './assembly';
 import { SourcedStatement, covers, effectiveStatements, listOf } from './effective';
 import { FindingId, FindingSeverity, PodIdentityReportEntry, PolicyKind, ReportEffectiveStatement, ReportFinding, ReportPolicy, ReportRole } from './model';
 import { knownAddon } from '../private/eks-facts';
@@ -69,7 +69,8 @@ class Analysis {
           const roles = resource.Type === 'AWS::IAM::RolePolicy' ? [{ value: required(props, 'RoleName'), path: 'Properties.RoleName' }] : items(props.Roles, 'Properties.Roles', true);
           for (const { value } of roles) {
             const role = this.roleByName(value, template);
-            if (!role) continue;
+            // A policy naming the role twice (by Ref and by name) is attached once.
+            if (!role || this.attached.get(roleKey(role))?.some(p => p.template === template && p.logicalId === logicalId)) continue;
             push(this.attached, roleKey(role), { kind, template, logicalId, resource });
           }
         });
@@ -336,7 +337,8 @@ const NO_VALUE = (value: Json) => isObject(value) && value.Ref === 'AWS::NoValue
 
 /** The values a value may take: both branches of an `Fn::If` (without `AWS::NoValue`), else the value itself. */
 function alternatives(value: Json): Json[] {
-  if (isObject(value) && Array.isArray(value['Fn::If']) && value['Fn::If'].length === 3) {
+  if (isIntrinsic(value) && value['Fn::If'] !== undefined) {
+    checkIntrinsic('Fn::If', value['Fn::If']);
     return [value['Fn::If'][1], value['Fn::If'][2]].filter(branch => !NO_VALUE(branch)).flatMap(alternatives);
   }
   return [value];

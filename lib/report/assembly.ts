@@ -269,6 +269,8 @@ export class CloudAssembly {
     // `Fn::Sub: '${Role.Arn}'` and a join of one part stand for what they contain.
     const sub = typeof value['Fn::Sub'] === 'string' ? /^\$\{([^}!.]+)(?:\.([^}]+))?\}$/.exec(value['Fn::Sub']) : null;
     if (sub) return this.locate(sub[2] ? { 'Fn::GetAtt': [sub[1], sub[2]] } : { Ref: sub[1] }, template);
+    const select = value['Fn::Select'];
+    if (Array.isArray(select) && Array.isArray(select[1]) && typeof select[0] !== 'object') return this.locate(select[1][Number(select[0])], template);
     const join = value['Fn::Join'];
     if (Array.isArray(join) && Array.isArray(join[1]) && join[1].length === 1) return this.locate(join[1][0], template);
     if (value['Fn::ImportValue'] !== undefined) {
@@ -373,7 +375,7 @@ export class CloudAssembly {
 }
 
 /** The shapes of the intrinsics the report reads (CloudFormation rejects others at deploy). */
-function checkIntrinsic(fn: string, args: Json): void {
+export function checkIntrinsic(fn: string, args: Json): void {
   const fail = (shape: string) => {
     throw new MalformedValue(`${fn} takes ${shape}, not ${JSON.stringify(args)}`);
   };

@@ -32,15 +32,29 @@ export function covers(outer: string, inner: string, ignoreCase: boolean): boole
   return regex.test(inner);
 }
 
-function hasWildcard(pattern: string): boolean {
-  return /[*?]/.test(pattern) || pattern.includes('${');
+/** The literal text before the first and after the last wildcard (a `${...}` placeholder counts as one). */
+function literalEnds(pattern: string): [string, string] | undefined {
+  const wildcard = /[*?]|\$\{[^}]*\}/g;
+  const matches = [...pattern.matchAll(wildcard)];
+  if (matches.length === 0) return undefined;
+  const last = matches[matches.length - 1];
+  return [pattern.slice(0, matches[0].index), pattern.slice(last.index! + last[0].length)];
+}
+
+/** Whether two patterns with wildcards may match a common string: their literal prefixes and suffixes agree. */
+function mayOverlap(a: string, b: string, ignoreCase: boolean): boolean {
+  const [ea, eb] = [literalEnds(a), literalEnds(b)];
+  if (!ea || !eb) return false;
+  const fold = (text: string) => (ignoreCase ? text.toLowerCase() : text);
+  const [pa, sa, pb, sb] = [...ea, ...eb].map(fold);
+  return (pa.startsWith(pb) || pb.startsWith(pa)) && (sa.endsWith(sb) || sb.endsWith(sa));
 }
 
 /** The intersection of two patterns, when one contains the other; the first when they may overlap; undefined when disjoint. */
 function intersect(allowed: string, limit: string, ignoreCase: boolean): string | undefined {
   if (covers(limit, allowed, ignoreCase)) return allowed;
   if (covers(allowed, limit, ignoreCase)) return limit;
-  if (hasWildcard(allowed) && hasWildcard(limit)) return allowed;
+  if (mayOverlap(allowed, limit, ignoreCase)) return allowed;
   return undefined;
 }
 
