@@ -119,7 +119,7 @@ class Analysis {
     const findings: ReportFinding[] = [];
 
     const role = this.role(props.RoleArn, template, placeholders, findings, 'role');
-    findings.push(...trustFindings(role));
+    findings.push(...trustFindings(role), ...admitsFindings(role, { namespace, 'service account': serviceAccount }));
     const targetRole = props.TargetRoleArn === undefined ? undefined
       : this.role(props.TargetRoleArn, template, placeholders, findings, 'target role');
     for (const reportRole of [role, targetRole]) {
@@ -534,6 +534,32 @@ function trustFindings(role: ReportRole): ReportFinding[] {
         id: FindingId.TRUSTED_BEYOND_POD_IDENTITY,
         severity: principal.value === '*' ? FindingSeverity.ERROR : FindingSeverity.WARNING,
         message: `role ${role.arn} can also be assumed by ${principal.type} ${principal.value}, not only by pods`,
+      });
+    }
+  }
+  return findings;
+}
+
+/**
+ * An error when no statement of the trust admits the association's namespace or service account: every statement
+ * pins other literal values (tag values compare case-sensitively: `Carts` is not `carts`). Pods never get credentials.
+ */
+function admitsFindings(role: ReportRole, values: Record<string, string>): ReportFinding[] {
+  if (!role.inAssembly) return [];
+  const statements = podStatementsOf(role.trustPolicy);
+  if (statements.length === 0) return [];
+  const findings: ReportFinding[] = [];
+  for (const [what, value] of Object.entries(values)) {
+    if (value.includes('${')) continue;
+    const keys = SCOPES.find(([name]) => name === what)![1];
+    const excluding = statements.map(statement => conditionTests(statement)
+      .filter(test => keys.some(key => key.toLowerCase() === test.key) && isPin(test) && test.values.every(v => !v.includes('${')))
+      .find(test => !test.values.some(pattern => test.operator.endsWith('Like') ? covers(pattern, value, false) : pattern === value)));
+    if (excluding.every(test => test !== undefined)) {
+      findings.push({
+        id: FindingId.NOT_TRUSTED_BY_POD_IDENTITY,
+        severity: FindingSeverity.ERROR,
+        message: `role ${role.arn} trusts ${what} ${[...new Set(excluding.flatMap(test => test!.values))].join(' or ')} only, not ${value} (tag values are case-sensitive): EKS cannot assume it for these pods`,
       });
     }
   }

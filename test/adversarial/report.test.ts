@@ -120,6 +120,26 @@ const rows: ReportRow[] = [
   trustRow('trust: a policy variable as the value is not a pin', { StringEquals: { ...PINNED, 'aws:RequestTag/kubernetes-namespace': '${aws:PrincipalTag/team}' } },
     'cluster c; namespace StringEquals ${aws:PrincipalTag/team}; service account carts', false),
   {
+    name: 'trust: a pinned namespace in another case (Carts) does not admit carts: NotTrustedByPodIdentity (tag values are case-sensitive)',
+    input: oneRole({ AssumeRolePolicyDocument: trust({ StringEquals: { ...PINNED, 'aws:RequestTag/kubernetes-namespace': 'Carts' } }) }),
+    expect: {
+      fact: report => {
+        expect(ids(only(report))).toEqual(['NotTrustedByPodIdentity']);
+        expect(only(report).findings[0].message).toBe('role ${Role.Arn} trusts namespace Carts only, not carts (tag values are case-sensitive): EKS cannot assume it for these pods');
+      },
+    },
+  },
+  {
+    name: 'trust: two statements, one for carts and one for orders: carts is admitted (near-miss)',
+    input: oneRole({
+      AssumeRolePolicyDocument: doc(
+        { Effect: 'Allow', Principal: { Service: POD }, Action: ['sts:AssumeRole', 'sts:TagSession'], Condition: { StringEquals: { ...PINNED, 'aws:RequestTag/kubernetes-namespace': 'orders' } } },
+        { Effect: 'Allow', Principal: { Service: POD }, Action: ['sts:AssumeRole', 'sts:TagSession'], Condition: { StringEquals: PINNED } },
+      ),
+    }),
+    expect: { fact: report => expect(ids(only(report))).toEqual([]) },
+  },
+  {
     name: 'trust: an unscoped sts:TagSession-only statement beside a pinned AssumeRole statement is scoped',
     input: oneRole({
       AssumeRolePolicyDocument: doc(
