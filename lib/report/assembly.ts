@@ -13,8 +13,8 @@ export type Json = any;
  * resource and turns it into the library's error.
  */
 export class MalformedValue extends Error {
-  constructor(public readonly what: string, public readonly path?: string) {
-    super(path ? `${path} ${what}` : what);
+  constructor(public readonly what: string, public readonly at?: string) {
+    super(at ? `${at} ${what}` : what);
   }
 }
 
@@ -31,7 +31,7 @@ export function within<T>(template: Template, where: string, fn: () => T): T {
     return fn();
   } catch (error) {
     if (error instanceof MalformedValue) {
-      throw malformed(template.file, error.path ? `${where}.${error.path} ${error.what}` : `${where}: ${error.what}`);
+      throw malformed(template.file, error.at ? `${where}.${error.at} ${error.what}` : `${where}: ${error.what}`);
     }
     throw error;
   }
@@ -166,7 +166,9 @@ export class CloudAssembly {
     }
   }
 
-  private readTemplate(directory: string, file: string, name: string, context: TemplateContext, parent?: Template, parameterValues: Record<string, Json> = {}): Template {
+  private readTemplate(
+    directory: string, file: string, name: string, context: TemplateContext, parent?: Template, parameterValues: Record<string, Json> = {},
+  ): Template {
     const templateFile = path.join(directory, file);
     const json = readJson(templateFile);
     if (!isObject(json)) throw malformed(templateFile, `the template is ${kindOf(json)}, not a template object`);
@@ -385,7 +387,8 @@ export function checkIntrinsic(fn: string, args: Json): void {
       if (!isString(args)) fail('a logical id or parameter name');
       break;
     case 'Fn::GetAtt':
-      if (!(isString(args) && args.includes('.')) && !(Array.isArray(args) && args.length === 2 && isString(args[0]) && (isString(args[1]) || isObject(args[1])))) {
+      const pair = Array.isArray(args) && args.length === 2 && isString(args[0]) && (isString(args[1]) || isObject(args[1]));
+      if (!(isString(args) && args.includes('.')) && !pair) {
         fail('[logicalId, attribute] or "logicalId.attribute"');
       }
       break;

@@ -1,7 +1,7 @@
 // `cdk-eks-pod-identity report [cdk.out] [--format markdown|json] [--fail-on warning|error]`
 import { FindingSeverity } from './model';
-import { problemIdOf } from '../private/errors';
 import { PodIdentityReport } from './report';
+import { problemIdOf } from '../private/errors';
 
 const USAGE = `Usage: cdk-eks-pod-identity report [cloud-assembly-dir] [--format markdown|json] [--fail-on warning|error]
 

@@ -63,15 +63,12 @@ const VALID: Json = {
   Outputs: { TableArn: { Value: 'arn:aws:dynamodb:us-east-1:111111111111:table/t', Export: { Name: 'table-arn' } } },
 };
 
-/** mulberry32: a small seeded generator (deterministic cases). */
+/** Park-Miller: a small seeded generator (deterministic cases), in [0, 1). */
 function random(seed: number): () => number {
-  let state = seed >>> 0;
+  let state = seed % 2147483647 || 1;
   return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    state = (state * 16807) % 2147483647;
+    return (state - 1) / 2147483646;
   };
 }
 
