@@ -408,7 +408,7 @@ export function checkIntrinsic(fn: string, args: Json): void {
 }
 
 function getAtt(args: Json): [string, string] {
-  if (Array.isArray(args)) return [String(args[0]), String(args[1])];
+  if (Array.isArray(args)) return [String(args[0]), typeof args[1] === 'string' ? args[1] : JSON.stringify(args[1])];
   const text = String(args);
   const dot = text.indexOf('.');
   return [text.slice(0, dot), text.slice(dot + 1)];

@@ -200,6 +200,23 @@ const rows: ReportRow[] = [
     },
   },
 
+  {
+    name: 'roles: app-role in two environment-agnostic stacks, named from a third: ambiguous, reported as unknown rather than guessed',
+    input: () => handAssembly({
+      stacks: {
+        A: { template: { Resources: { Role: role({ RoleName: 'app-role' }) } } },
+        B: { template: { Resources: { Role: role({ RoleName: 'app-role' }) } } },
+        C: { template: { Resources: { Assoc: association('arn:aws:iam::111111111111:role/app-role') } } },
+      },
+    }),
+    expect: {
+      fact: report => {
+        expect(ids(only(report))).toEqual(['RoleNotInAssembly']);
+        expect(only(report).findings[0].message).toContain('(a role of that name is defined in A, B, and which one it is cannot be told)');
+      },
+    },
+  },
+
   // 3. Explicit Deny and permissions boundaries.
   {
     name: 'deny: Deny s3:* cancels Allow s3:GetObject: no access reported',
@@ -261,6 +278,17 @@ const rows: ReportRow[] = [
     },
   },
   {
+    name: 'boundary: another AWS managed policy (known by name only): effective permissions unknown, said so',
+    input: oneRole({ Policies: [{ PolicyName: 'p', PolicyDocument: doc(allow('s3:GetObject', 'arn:aws:s3:::b/*')) }], PermissionsBoundary: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/PowerUserAccess' } }),
+    expect: { fact: report => expect(only(report).role.effectivePermissionsUnknown).toBe('the permissions boundary is the AWS managed policy PowerUserAccess, known by name only') },
+  },
+  {
+    name: 'boundary: a literal ARN naming a managed policy of the same account in the template is read',
+    input: oneRole({ Policies: [{ PolicyName: 'p', PolicyDocument: doc(allow(['s3:GetObject', 'sqs:SendMessage'], '*')) }], PermissionsBoundary: 'arn:aws:iam::111111111111:policy/pod-boundary' },
+      { Boundary: { Type: 'AWS::IAM::ManagedPolicy', Properties: { ManagedPolicyName: 'pod-boundary', PolicyDocument: doc(allow('sqs:*')) } } }),
+    expect: { fact: report => expect(effectiveActions(report)).toEqual(['sqs:SendMessage']) },
+  },
+  {
     name: 'boundary: the AWS managed AdministratorAccess limits nothing (near-miss)',
     input: oneRole({ Policies: [{ PolicyName: 'p', PolicyDocument: doc(allow('s3:*', 'arn:aws:s3:::b/*')) }], PermissionsBoundary: 'arn:aws:iam::aws:policy/AdministratorAccess' }),
     expect: {
@@ -318,7 +346,38 @@ const rows: ReportRow[] = [
     expect: { exit2: /App\.template\.json: Resources\.A: the export loop refers to itself/ },
   },
 
+  {
+    name: 'malformed: a nested stack whose template (aws:asset:path) is missing',
+    input: template({ Resources: { Nested: { Type: 'AWS::CloudFormation::Stack', Metadata: { 'aws:asset:path': 'Nested.nested.template.json' }, Properties: { TemplateURL: 'https://x' } } } }),
+    expect: { exit2: /App\.template\.json: Resources\.Nested: is a nested stack whose template .*Nested\.nested\.template\.json \(Metadata aws:asset:path\) is missing/ },
+  },
+  {
+    name: 'malformed: a nested stack whose template is the template itself',
+    input: template({ Resources: { Nested: { Type: 'AWS::CloudFormation::Stack', Metadata: { 'aws:asset:path': 'App.template.json' }, Properties: { TemplateURL: 'https://x' } } } }),
+    expect: { exit2: /App\.template\.json: Resources\.Nested is a nested stack whose template .* is this template or one that contains it/ },
+  },
+
   // Valid but unusual: read correctly.
+  {
+    name: 'unusual: an association in a nested stack, its role in the parent through a parameter',
+    input: () => {
+      const directory = handAssembly({
+        stacks: {
+          App: {
+            template: {
+              Resources: {
+                Role: role(),
+                Nested: { Type: 'AWS::CloudFormation::Stack', Metadata: { 'aws:asset:path': 'Nested.nested.template.json' }, Properties: { TemplateURL: 'https://x', Parameters: { RoleArn: ROLE_ARN } } },
+              },
+            },
+          },
+        },
+      });
+      fs.writeFileSync(path.join(directory, 'Nested.nested.template.json'), JSON.stringify({ Parameters: { RoleArn: { Type: 'String' } }, Resources: { Assoc: association({ Ref: 'RoleArn' }) } }));
+      return directory;
+    },
+    expect: { fact: report => expect(`${only(report).stack} ${only(report).role.stack} ${only(report).role.logicalId}`).toBe('App/Nested App Role') },
+  },
   {
     name: 'unusual: Statement a single object and Action a string',
     input: oneRole({ Policies: [{ PolicyName: 'p', PolicyDocument: { Version: '2012-10-17', Statement: allow('s3:*', 'arn:aws:s3:::b/*') } }] }),
