@@ -6,6 +6,7 @@ import { PodIdentityAgentAddon, ResolveConflicts } from './agent-addon';
 import { ensureChecks } from './checks';
 import { clusterLabel, clusterNameOf } from './private/cluster';
 import { AGENT_ADDON_NAME } from './private/constants';
+import { KnownAddon, knownAddon } from './private/eks-facts';
 import { problem, quote } from './private/errors';
 import { checkAddonVersion, checkNamespace, checkServiceAccountName } from './private/input';
 import { RegisteredAssociation, Registry } from './private/registry';
@@ -104,38 +105,6 @@ export interface PodIdentityAddonProps {
   readonly resolveConflicts?: ResolveConflicts;
 }
 
-/** What the EKS documentation names for an AWS add-on that calls AWS APIs. */
-interface KnownAddon {
-  readonly namespace: string;
-  readonly serviceAccount: string;
-  /** The AWS managed policies the EKS documentation names; none when the add-on needs scoping inputs. */
-  readonly managedPolicies: string[];
-  /** Why there is no default policy, when there is none. */
-  readonly noDefault?: string;
-}
-
-// From the EKS User Guide, "AWS add-ons" (workloads-add-ons-available-eks): each add-on's service account,
-// namespace and the AWS managed policies it names.
-const KNOWN_ADDONS: { [addonName: string]: KnownAddon } = {
-  'aws-ebs-csi-driver': { namespace: 'kube-system', serviceAccount: 'ebs-csi-controller-sa', managedPolicies: ['service-role/AmazonEBSCSIDriverPolicy'] },
-  'aws-efs-csi-driver': { namespace: 'kube-system', serviceAccount: 'efs-csi-controller-sa', managedPolicies: ['service-role/AmazonEFSCSIDriverPolicy'] },
-  'vpc-cni': { namespace: 'kube-system', serviceAccount: 'aws-node', managedPolicies: ['AmazonEKS_CNI_Policy'] },
-  'amazon-cloudwatch-observability': { namespace: 'amazon-cloudwatch', serviceAccount: 'cloudwatch-agent', managedPolicies: ['CloudWatchAgentServerPolicy', 'AWSXrayWriteOnlyAccess'] },
-  'aws-privateca-connector-for-kubernetes': { namespace: 'aws-privateca-issuer', serviceAccount: 'aws-privateca-issuer', managedPolicies: ['AWSPrivateCAConnectorForKubernetesPolicy'] },
-  'aws-mountpoint-s3-csi-driver': {
-    namespace: 'kube-system',
-    serviceAccount: 's3-csi-driver-sa',
-    managedPolicies: [],
-    noDefault: 'Mountpoint needs access to your buckets only (AWS publishes no narrower managed policy than AmazonS3FullAccess)',
-  },
-  'aws-fsx-csi-driver': {
-    namespace: 'kube-system',
-    serviceAccount: 'fsx-csi-controller-sa',
-    managedPolicies: [],
-    noDefault: 'the policy the EKS documentation names, AmazonFSxFullAccess, allows every FSx action on every file system',
-  },
-};
-
 /**
  * An EKS managed add-on installed with its Pod Identity associations (`PodIdentityAssociations` of the add-on) and a
  * role per service account: `new PodIdentityAddon(this, 'Ebs', { cluster, addonName: 'aws-ebs-csi-driver' })` is
@@ -178,7 +147,7 @@ export class PodIdentityAddon extends Construct {
     }
     checkAddonVersion('InvalidAddonVersion', addonName, props.addonVersion, 'v1.45.0-eksbuild.2');
 
-    const known = KNOWN_ADDONS[addonName];
+    const known = knownAddon(addonName);
     const serviceAccounts: DefaultServiceAccount[] = props.serviceAccounts ?? defaultServiceAccounts(addonName, known);
     const namespace = props.namespace ?? known?.namespace;
     if (namespace === undefined && serviceAccounts.length > 0) {

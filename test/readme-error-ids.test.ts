@@ -36,7 +36,7 @@ function idsInReadmeTables(): Set<string> {
   const ids = new Set<string>();
   for (const line of readme.split('\n')) {
     // Rows of the error tables: the id, then its kind (throw, error, warning, exit code...).
-    const match = /^\| `([A-Z][A-Za-z]+)`(?: \/ `([A-Z][A-Za-z]+)`)? \| (?:throw|error|warning|exit)/.exec(line);
+    const match = /^\| `([A-Z][A-Za-z]+)`(?: \/ `([A-Z][A-Za-z]+)`)? \| (?:throw|error|warning|report)/.exec(line);
     if (match) [match[1], match[2]].filter(Boolean).forEach(id => ids.add(id));
   }
   return ids;

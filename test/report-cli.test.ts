@@ -5,7 +5,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { PodIdentityRole } from '../lib';
 import { ENV, importedEksV2Cluster } from './helpers/clusters';
-import { reportApp } from './helpers/report';
+import { handAssembly, reportApp } from './helpers/report';
 import { runCli } from '../lib/report/cli';
 
 const ROOT = path.join(__dirname, '..');
@@ -65,12 +65,19 @@ describe('cdk-eks-pod-identity report', () => {
     fs.rmSync(link);
   });
 
-  test('usage errors and a missing assembly: exit 2 with the reason and the usage', () => {
+  test('a missing assembly: exit 2 with one line naming it (no usage, no stack trace)', () => {
     const missing = cli(['report', path.join(warningsOnly, 'nope')]);
     expect(missing.status).toBe(2);
-    expect(missing.stderr).toContain('[cdk-eks-pod-identity:NotACloudAssembly] no manifest.json in');
-    expect(missing.stderr).toContain('Usage: cdk-eks-pod-identity report');
+    expect(missing.stderr).toMatch(/^cdk-eks-pod-identity: \[cdk-eks-pod-identity:NotACloudAssembly\] no manifest.json in .*nope\. Fix: [^\n]*\n$/);
     expect(missing.stdout).toBe('');
+  });
+
+  test('a malformed template through the bin script: exit 2, one line naming the file', () => {
+    const directory = handAssembly({ stacks: { App: { template: { Resources: { X: null } } } } });
+    const run = cli(['report', directory]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^cdk-eks-pod-identity: \[cdk-eks-pod-identity:MalformedCloudAssembly\] .*App\.template\.json: Resources\.X is null, not an object\. Fix: [^\n]*\n$/);
+    expect(run.stdout).toBe('');
   });
 
   test.each([

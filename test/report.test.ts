@@ -205,6 +205,8 @@ describe('on templates made by plain aws-cdk-lib', () => {
       inAssembly: false,
       trustScope: 'unknown (role not in the cloud assembly)',
       policies: [],
+      effectivePermissions: [],
+      effectivePermissionsUnknown: 'the role is not in the cloud assembly',
     });
     expect(findingIds(entry)).toEqual([`${FindingId.ROLE_NOT_IN_ASSEMBLY} warning`]);
   });
@@ -398,4 +400,19 @@ test('a target role of another account\'s stack, named at synth, is found in the
   expect(entry.targetRole?.inAssembly).toBe(true);
   expect(entry.targetRole?.trustPolicy).toBeDefined();
   expect(entry.findings.map(finding => finding.id)).not.toContain(FindingId.ROLE_NOT_IN_ASSEMBLY);
+});
+
+test('two stages in two accounts, each with a role app-role: each association gets its own stage\'s role and policies', () => {
+  const app = reportApp();
+  for (const [stageName, account, action] of [['Dev', '111111111111', 's3:GetObject'], ['Prod', '222222222222', 'sqs:SendMessage']]) {
+    const stage = new Stage(app, stageName, { env: { account, region: 'us-east-1' } });
+    const stack = new Stack(stage, 'App');
+    new iam.Role(stack, 'AppRole', { roleName: 'app-role', assumedBy: new iam.ServicePrincipal('pods.eks.amazonaws.com') });
+    const byName = iam.Role.fromRoleName(stack, 'ByName', 'app-role');
+    new iam.Policy(stack, 'Grant', { roles: [byName], statements: [new iam.PolicyStatement({ actions: [action], resources: ['*'] })] });
+    new eks.CfnPodIdentityAssociation(stack, 'Association', { clusterName: 'c', namespace: 'app', serviceAccount: 'app', roleArn: byName.roleArn });
+  }
+  const report = reportOf(app);
+  expect(report.entries.map(e => `${e.stack} → ${e.role.stack}: ${e.role.policies.flatMap(p => p.document.Statement).map((s: any) => s.Action)}`))
+    .toEqual(['Dev/App → Dev/App: s3:GetObject', 'Prod/App → Prod/App: sqs:SendMessage']);
 });

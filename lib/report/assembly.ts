@@ -3,13 +3,65 @@
 // parameters and outputs and cross-stack exports back to what they stand for.
 import * as fs from 'fs';
 import * as path from 'path';
+import { PodIdentityError, formatProblem } from '../private/errors';
 
 export type Json = any;
+
+/**
+ * Something wrong in a value of a resource (a malformed intrinsic, a property of the wrong type): `path` is relative
+ * to the resource (`Properties.Policies[0]`), or undefined when `what` says where. `within` adds the file and the
+ * resource and turns it into the library's error.
+ */
+export class MalformedValue extends Error {
+  constructor(public readonly what: string, public readonly at?: string) {
+    super(at ? `${at} ${what}` : what);
+  }
+}
+
+const MALFORMED_FIX = 'synthesize the app again (`cdk synth`), or correct the template: the report reads CloudFormation templates and cloud assemblies as `cdk synth` writes them';
+
+/** The library's error for a malformed file of a cloud assembly: one line naming the file and what is wrong. */
+export function malformed(file: string, what: string): PodIdentityError {
+  return new PodIdentityError('MalformedCloudAssembly', formatProblem('MalformedCloudAssembly', `${file}: ${what}`.replace(/\s*\n\s*/g, ' '), MALFORMED_FIX));
+}
+
+/** Runs `fn` for a resource of a template: a `MalformedValue` it throws becomes the library's error naming both. */
+export function within<T>(template: Template, where: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof MalformedValue) {
+      throw malformed(template.file, error.at ? `${where}.${error.at} ${error.what}` : `${where}: ${error.what}`);
+    }
+    throw error;
+  }
+}
+
+/** `null`, `an array`, `a string`, ... : what a value is, for a message. */
+export function kindOf(value: Json): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/** Throws unless `value` is an object (or undefined when `optional`): `path is <kind>, not an object`. */
+export function expectObject(value: Json, where: string, optional = false): Record<string, Json> | undefined {
+  if (value === undefined && optional) return undefined;
+  if (value === undefined) throw new MalformedValue('is missing', where);
+  if (!isObject(value)) throw new MalformedValue(`is ${kindOf(value)}, not an object`, where);
+  return value;
+}
 
 /** One template of the assembly: a stack, or a nested stack with its parent. */
 export interface Template {
   /** Artifact id (display name for stages), `Parent/NestedStackLogicalId` for nested stacks. */
   readonly name: string;
+  /** The template file (as given: the assembly directory joined with the file name). */
+  readonly file: string;
+  /** The account of the stack (of the parent, for a nested stack); undefined when environment-agnostic. */
+  readonly account?: string;
+  /** The cloud assembly directory (a stage's own) the template belongs to. */
+  readonly assemblyDirectory: string;
   readonly resources: Record<string, Json>;
   readonly outputs: Record<string, Json>;
   readonly parent?: Template;
@@ -26,6 +78,23 @@ export interface Located {
   readonly attribute?: string;
 }
 
+interface TemplateContext {
+  readonly account?: string;
+  readonly assemblyDirectory: string;
+  /** The real paths of the templates being read (a parent and its nested stacks), to stop at a cycle. */
+  readonly reading: string[];
+}
+
+/** Runs `fn` on a manifest: a `MalformedValue` it throws becomes the library's error naming the manifest file. */
+function manifestField<T>(manifestFile: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof MalformedValue) throw malformed(manifestFile, error.message);
+    throw error;
+  }
+}
+
 const ARTIFACT_STACK = 'aws:cloudformation:stack';
 const ARTIFACT_NESTED_ASSEMBLY = 'cdk:cloud-assembly';
 const ARTIFACT_ASSET_MANIFEST = 'cdk:asset-manifest';
@@ -33,70 +102,134 @@ const ARTIFACT_ASSET_MANIFEST = 'cdk:asset-manifest';
 export class CloudAssembly {
   /** Reads `directory/manifest.json`. */
   public static read(directory: string): CloudAssembly {
-    const manifestFile = path.join(directory, 'manifest.json');
-    if (!fs.existsSync(manifestFile)) {
-      throw new Error(`[cdk-eks-pod-identity:NotACloudAssembly] no manifest.json in ${directory}. Fix: run \`cdk synth\` first, or pass the cloud assembly directory (default cdk.out).`);
-    }
     const assembly = new CloudAssembly();
-    assembly.readAssembly(directory, '');
+    assembly.readAssembly(directory, '', []);
     return assembly;
   }
 
   /** Every template, stacks before their nested stacks, in manifest order. */
   public readonly templates: Template[] = [];
+  /** Exports by account, region and name (export names are unique per account and region only). */
   private readonly exports = new Map<string, { template: Template; value: Json }>();
   /** File assets by the object key they are published under (a nested stack's TemplateURL ends with it). */
   private readonly fileAssets = new Map<string, string>();
+  /** Exports being followed (to stop at one that refers to itself). */
+  private readonly following = new Set<string>();
 
   private constructor() {}
 
-  private readAssembly(directory: string, prefix: string) {
-    const manifest = readJson(path.join(directory, 'manifest.json'));
-    const artifacts: Record<string, Json> = manifest.artifacts ?? {};
-    for (const artifact of Object.values(artifacts).filter(a => a.type === ARTIFACT_ASSET_MANIFEST)) {
-      const assets = readJson(path.join(directory, artifact.properties.file));
-      for (const asset of Object.values<Json>(assets.files ?? {})) {
-        for (const destination of Object.values<Json>(asset.destinations ?? {})) {
-          if (typeof asset.source?.path === 'string') this.fileAssets.set(destination.objectKey, path.join(directory, asset.source.path));
+  private readAssembly(directory: string, prefix: string, containing: string[]) {
+    const manifestFile = path.join(directory, 'manifest.json');
+    if (!fs.existsSync(manifestFile)) {
+      throw new PodIdentityError('NotACloudAssembly', formatProblem('NotACloudAssembly', `no manifest.json in ${directory}`,
+        'run `cdk synth` first, or pass the cloud assembly directory (default cdk.out)'));
+    }
+    const manifest = readJson(manifestFile);
+    if (!isObject(manifest)) throw malformed(manifestFile, `the manifest is ${kindOf(manifest)}, not an object`);
+    if (typeof manifest.version !== 'string') {
+      throw new PodIdentityError('NotACloudAssembly', formatProblem('NotACloudAssembly',
+        `${manifestFile} has no version: it is not the manifest of a cloud assembly`, 'pass the cloud assembly directory (default cdk.out)'));
+    }
+    const artifacts = manifestField(manifestFile, () => expectObject(manifest.artifacts, 'artifacts', true)) ?? {};
+    const properties = (id: string, field: string) => manifestField(manifestFile, () => {
+      const artifact = artifacts[id];
+      const value = expectObject(artifact.properties, `artifacts.${id}.properties`)![field];
+      if (typeof value !== 'string') throw new MalformedValue(value === undefined ? 'is missing' : `is ${kindOf(value)}, not a string`, `artifacts.${id}.properties.${field}`);
+      return value;
+    });
+    for (const [id, artifact] of Object.entries(artifacts)) {
+      if (!isObject(artifact)) throw malformed(manifestFile, `artifacts.${id} is ${kindOf(artifact)}, not an object`);
+    }
+    for (const id of Object.keys(artifacts).filter(key => artifacts[key].type === ARTIFACT_ASSET_MANIFEST)) {
+      const assets = readJson(path.join(directory, properties(id, 'file')));
+      for (const asset of Object.values<Json>(isObject(assets) && isObject(assets.files) ? assets.files : {})) {
+        if (!isObject(asset) || !isObject(asset.destinations) || typeof asset.source?.path !== 'string') continue;
+        for (const destination of Object.values<Json>(asset.destinations)) {
+          if (typeof destination?.objectKey === 'string') this.fileAssets.set(destination.objectKey, path.join(directory, asset.source.path));
         }
       }
     }
+    const here = fs.realpathSync(directory);
     for (const [id, artifact] of Object.entries(artifacts)) {
       if (artifact.type === ARTIFACT_STACK) {
-        const name = prefix + (artifact.displayName ?? id);
-        this.readTemplate(directory, artifact.properties.templateFile, name);
+        const name = prefix + (typeof artifact.displayName === 'string' ? artifact.displayName : id);
+        const account = /^aws:\/\/(\d{12})\//.exec(typeof artifact.environment === 'string' ? artifact.environment : '')?.[1];
+        this.readTemplate(directory, properties(id, 'templateFile'), name, { account, assemblyDirectory: here, reading: [] });
       } else if (artifact.type === ARTIFACT_NESTED_ASSEMBLY) {
         // Stages: their stacks' display names already carry the stage path.
-        this.readAssembly(path.join(directory, artifact.properties.directoryName), prefix);
+        const nested = path.join(directory, properties(id, 'directoryName'));
+        if (fs.existsSync(nested) && [...containing, here].includes(fs.realpathSync(nested))) {
+          throw malformed(manifestFile, `artifacts.${id} contains the assembly that contains it (directoryName ${JSON.stringify(artifact.properties.directoryName)})`);
+        }
+        this.readAssembly(nested, prefix, [...containing, here]);
       }
     }
   }
 
-  private readTemplate(directory: string, file: string, name: string, parent?: Template, parameterValues: Record<string, Json> = {}): Template {
-    const json = readJson(path.join(directory, file));
+  private readTemplate(
+    directory: string, file: string, name: string, context: TemplateContext, parent?: Template, parameterValues: Record<string, Json> = {},
+  ): Template {
+    const templateFile = path.join(directory, file);
+    const json = readJson(templateFile);
+    if (!isObject(json)) throw malformed(templateFile, `the template is ${kindOf(json)}, not a template object`);
+    const inTemplate = <T>(fn: () => T) => {
+      try {
+        return fn();
+      } catch (error) {
+        if (error instanceof MalformedValue) throw malformed(templateFile, error.message);
+        throw error;
+      }
+    };
+    const resources = inTemplate(() => expectObject(json.Resources, 'Resources', true)) ?? {};
+    const outputs = inTemplate(() => expectObject(json.Outputs, 'Outputs', true)) ?? {};
+    inTemplate(() => {
+      for (const [logicalId, resource] of Object.entries(resources)) {
+        const where = `Resources.${logicalId}`;
+        expectObject(resource, where);
+        if (typeof resource.Type !== 'string') throw new MalformedValue(resource.Type === undefined ? 'is missing' : `is ${kindOf(resource.Type)}, not a string`, `${where}.Type`);
+        expectObject(resource.Properties, `${where}.Properties`, true);
+        expectObject(resource.Metadata, `${where}.Metadata`, true);
+      }
+      for (const [outputId, output] of Object.entries(outputs)) {
+        expectObject(output, `Outputs.${outputId}`);
+        expectObject(output.Export, `Outputs.${outputId}.Export`, true);
+      }
+    });
     const template: Template = {
       name,
-      resources: json.Resources ?? {},
-      outputs: json.Outputs ?? {},
+      file: templateFile,
+      account: context.account,
+      assemblyDirectory: context.assemblyDirectory,
+      resources,
+      outputs,
       parent,
       parameterValues,
       nested: {},
     };
     this.templates.push(template);
-    for (const output of Object.values(template.outputs)) {
-      if (output?.Export?.Name !== undefined) {
-        const exportName = this.render(output.Export.Name, template, new Map());
-        this.exports.set(exportName, { template, value: output.Value });
+    for (const [outputId, output] of Object.entries(template.outputs)) {
+      if (output.Export?.Name !== undefined) {
+        const exportName = within(template, `Outputs.${outputId}.Export.Name`, () => this.render(output.Export.Name, template, new Map()));
+        this.exports.set(this.exportKey(template, exportName), { template, value: output.Value });
       }
     }
+    const reading = [...context.reading, fs.realpathSync(templateFile)];
     for (const [logicalId, resource] of sortedEntries(template.resources)) {
       if (resource.Type !== 'AWS::CloudFormation::Stack') continue;
-      const nestedPath = this.nestedTemplatePath(directory, resource);
+      const nestedPath = within(template, `Resources.${logicalId}`, () => this.nestedTemplatePath(directory, resource));
       if (!nestedPath) continue;
+      if (reading.includes(fs.realpathSync(nestedPath))) {
+        throw malformed(templateFile, `Resources.${logicalId} is a nested stack whose template ${nestedPath} is this template or one that contains it`);
+      }
+      const parameters = within(template, `Resources.${logicalId}`, () => expectObject(resource.Properties?.Parameters, 'Properties.Parameters', true)) ?? {};
       template.nested[logicalId] = this.readTemplate(path.dirname(nestedPath), path.basename(nestedPath),
-        `${name}/${logicalId}`, template, resource.Properties?.Parameters ?? {});
+        `${name}/${logicalId}`, { ...context, reading }, template, parameters);
     }
     return template;
+  }
+
+  private exportKey(template: Template, name: string): string {
+    return `${template.account ?? ''}\u0000${name}`;
   }
 
   /**
@@ -108,7 +241,11 @@ export class CloudAssembly {
     const candidates = typeof assetPath === 'string' ? [path.isAbsolute(assetPath) ? assetPath : path.join(directory, assetPath)] : [];
     const objectKey = /([^/"]+\.json)"/.exec(JSON.stringify(resource.Properties?.TemplateURL ?? ''));
     if (objectKey && this.fileAssets.has(objectKey[1])) candidates.push(this.fileAssets.get(objectKey[1])!);
-    return candidates.find(candidate => fs.existsSync(candidate));
+    const found = candidates.find(candidate => fs.existsSync(candidate) && fs.statSync(candidate).isFile());
+    if (!found && typeof assetPath === 'string') {
+      throw new MalformedValue(`is a nested stack whose template ${candidates[0]} (Metadata aws:asset:path) is missing`);
+    }
+    return found;
   }
 
   /**
@@ -131,9 +268,16 @@ export class CloudAssembly {
       }
       return logicalId in template.resources ? { template, logicalId, attribute } : undefined;
     }
+    // `Fn::Sub: '${Role.Arn}'` and a join of one part stand for what they contain.
+    const sub = typeof value['Fn::Sub'] === 'string' ? /^\$\{([^}!.]+)(?:\.([^}]+))?\}$/.exec(value['Fn::Sub']) : null;
+    if (sub) return this.locate(sub[2] ? { 'Fn::GetAtt': [sub[1], sub[2]] } : { Ref: sub[1] }, template);
+    const select = value['Fn::Select'];
+    if (Array.isArray(select) && Array.isArray(select[1]) && typeof select[0] !== 'object') return this.locate(select[1][Number(select[0])], template);
+    const join = value['Fn::Join'];
+    if (Array.isArray(join) && Array.isArray(join[1]) && join[1].length === 1) return this.locate(join[1][0], template);
     if (value['Fn::ImportValue'] !== undefined) {
-      const exported = this.exports.get(this.render(value['Fn::ImportValue'], template, new Map()));
-      return exported ? this.locate(exported.value, exported.template) : undefined;
+      const name = this.render(value['Fn::ImportValue'], template, new Map());
+      return this.follow(template, name, exported => this.locate(exported.value, exported.template));
     }
     return undefined;
   }
@@ -152,6 +296,7 @@ export class CloudAssembly {
     if (keys.length !== 1 || !(keys[0] === 'Ref' || keys[0].startsWith('Fn::'))) return JSON.stringify(this.renderDeep(value, template, placeholders));
     const [fn] = keys;
     const args = value[fn];
+    checkIntrinsic(fn, args);
     const placeholder = (name: string, stands: Json) => {
       placeholders.set(name, stands);
       return '${' + name + '}';
@@ -188,8 +333,7 @@ export class CloudAssembly {
       }
       case 'Fn::ImportValue': {
         const name = this.render(args, template, placeholders);
-        const exported = this.exports.get(name);
-        return exported ? this.render(exported.value, exported.template, placeholders) : placeholder(`Import:${name}`, value);
+        return this.follow(template, name, exported => this.render(exported.value, exported.template, placeholders)) ?? placeholder(`Import:${name}`, value);
       }
       case 'Fn::Select': {
         const [index, list] = args;
@@ -206,6 +350,20 @@ export class CloudAssembly {
     }
   }
 
+  /** What an import of `name` from `template`'s account stands for, through `fn`; undefined when nobody exports it. */
+  private follow<T>(template: Template, name: string, fn: (exported: { template: Template; value: Json }) => T): T | undefined {
+    const key = this.exportKey(template, name);
+    const exported = this.exports.get(key);
+    if (!exported) return undefined;
+    if (this.following.has(key)) throw new MalformedValue(`the export ${name} refers to itself (through Fn::ImportValue)`);
+    this.following.add(key);
+    try {
+      return fn(exported);
+    } finally {
+      this.following.delete(key);
+    }
+  }
+
   /** A JSON value (e.g. a policy document) with every intrinsic rendered to a string. */
   public renderDeep(value: Json, template: Template, placeholders: Map<string, Json>): Json {
     if (Array.isArray(value)) return value.map(item => this.renderDeep(item, template, placeholders));
@@ -218,8 +376,39 @@ export class CloudAssembly {
   }
 }
 
+/** The shapes of the intrinsics the report reads (CloudFormation rejects others at deploy). */
+export function checkIntrinsic(fn: string, args: Json): void {
+  const fail = (shape: string) => {
+    throw new MalformedValue(`${fn} takes ${shape}, not ${JSON.stringify(args)}`);
+  };
+  const isString = (v: Json) => typeof v === 'string';
+  switch (fn) {
+    case 'Ref':
+      if (!isString(args)) fail('a logical id or parameter name');
+      break;
+    case 'Fn::GetAtt':
+      const pair = Array.isArray(args) && args.length === 2 && isString(args[0]) && (isString(args[1]) || isObject(args[1]));
+      if (!(isString(args) && args.includes('.')) && !pair) {
+        fail('[logicalId, attribute] or "logicalId.attribute"');
+      }
+      break;
+    case 'Fn::Join':
+      if (!Array.isArray(args) || args.length !== 2 || !isString(args[0]) || !(Array.isArray(args[1]) || isObject(args[1]))) fail('[separator, list]');
+      break;
+    case 'Fn::Sub':
+      if (!isString(args) && !(Array.isArray(args) && args.length === 2 && isString(args[0]) && isObject(args[1]))) fail('a string or [string, variables]');
+      break;
+    case 'Fn::Select':
+      if (!Array.isArray(args) || args.length !== 2) fail('[index, list]');
+      break;
+    case 'Fn::If':
+      if (!Array.isArray(args) || args.length !== 3 || !isString(args[0])) fail('[condition, value if true, value if false]');
+      break;
+  }
+}
+
 function getAtt(args: Json): [string, string] {
-  if (Array.isArray(args)) return [String(args[0]), String(args[1])];
+  if (Array.isArray(args)) return [String(args[0]), typeof args[1] === 'string' ? args[1] : JSON.stringify(args[1])];
   const text = String(args);
   const dot = text.indexOf('.');
   return [text.slice(0, dot), text.slice(dot + 1)];
@@ -238,6 +427,7 @@ function readJson(file: string): Json {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`[cdk-eks-pod-identity:UnreadableCloudAssembly] cannot read ${file}: ${(error as Error).message}. Fix: synthesize again (\`cdk synth\`).`);
+    const reason = String((error as Error).message).replace(/\s*\n\s*/g, ' ');
+    throw new PodIdentityError('UnreadableCloudAssembly', formatProblem('UnreadableCloudAssembly', `cannot read ${file}: ${reason}`, 'synthesize again (`cdk synth`)'));
   }
 }

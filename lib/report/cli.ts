@@ -1,6 +1,7 @@
 // `cdk-eks-pod-identity report [cdk.out] [--format markdown|json] [--fail-on warning|error]`
 import { FindingSeverity } from './model';
 import { PodIdentityReport } from './report';
+import { problemIdOf } from '../private/errors';
 
 const USAGE = `Usage: cdk-eks-pod-identity report [cloud-assembly-dir] [--format markdown|json] [--fail-on warning|error]
 
@@ -47,7 +48,16 @@ export function runCli(args: string[], output: CliOutput): number {
     if (command !== 'report') throw new Error(command === undefined ? 'missing command' : `unknown command '${command}'`);
     if (extra.length > 0) throw new Error(`unexpected argument '${extra[0]}'`);
 
-    const report = PodIdentityReport.fromCloudAssembly(directory);
+    let report: PodIdentityReport;
+    try {
+      report = PodIdentityReport.fromCloudAssembly(directory);
+    } catch (error) {
+      // The assembly cannot be read: one line naming the file and what is wrong (no usage, no stack trace).
+      const message = problemIdOf(error) !== undefined ? (error as Error).message
+        : `[cdk-eks-pod-identity:UnreadableCloudAssembly] cannot read the cloud assembly ${directory}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}. Fix: synthesize again (\`cdk synth\`); if it persists, report this message as a bug of cdk-eks-pod-identity`;
+      output.err(`cdk-eks-pod-identity: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+      return 2;
+    }
     output.out(format === 'json' ? report.toJson() : report.toMarkdown());
     if (failOn && report.hasFindings(failOn)) {
       output.err(`cdk-eks-pod-identity: findings of severity ${failOn.name} or worse (--fail-on ${failOn.name})\n`);

@@ -127,6 +127,27 @@ export interface ReportRole {
    * @default - none
    */
   readonly permissionsBoundary?: ReportPolicy;
+  /**
+   * The Allow statements that take effect: those of the identity policies whose documents are in the assembly, minus
+   * what an unconditional explicit Deny (of any policy of the role, or of its boundary) cancels, intersected with
+   * the permissions boundary. AWS managed policies are known by name only and are not in this list. When the
+   * boundary cannot be read (`effectivePermissionsUnknown`), the list is an upper bound: no boundary applied.
+   */
+  readonly effectivePermissions: ReportEffectiveStatement[];
+  /**
+   * Why the effective permissions cannot be computed (e.g. a permissions boundary that is not in the cloud assembly).
+   *
+   * @default - they are computed
+   */
+  readonly effectivePermissionsUnknown?: string;
+}
+
+/** An Allow statement as it takes effect, with where it comes from. */
+export interface ReportEffectiveStatement {
+  /** The policy and statement it comes from, e.g. `inline policy logs, statement 1`. */
+  readonly from: string;
+  /** The statement (`Effect`, `Action` or `NotAction`, `Resource` or `NotResource`, `Condition`), rendered. */
+  readonly statement: any;
 }
 
 /** A finding about one association. */

@@ -39,6 +39,8 @@ function roleJson(role: ReportRole): Json {
     trustPolicy: role.trustPolicy,
     policies: role.policies.map(policyJson),
     permissionsBoundary: role.permissionsBoundary && policyJson(role.permissionsBoundary),
+    effectivePermissions: role.effectivePermissions,
+    effectivePermissionsUnknown: role.effectivePermissionsUnknown,
   };
 }
 
@@ -117,6 +119,8 @@ function entryMarkdown(entry: PodIdentityReportEntry): string[] {
     lines.push(...policyRows({ document: entry.sessionPolicy } as ReportPolicy, 'session policy (limits)'));
   }
   lines.push('');
+  lines.push(...effectiveMarkdown(entry.role, entry.targetRole ? 'Role: effective' : 'Effective'));
+  if (entry.targetRole) lines.push(...effectiveMarkdown(entry.targetRole, 'Target role: effective'));
   if (entry.findings.length > 0) {
     lines.push('Findings:', '');
     for (const finding of entry.findings) {
@@ -125,6 +129,31 @@ function entryMarkdown(entry: PodIdentityReportEntry): string[] {
     lines.push('');
   }
   return lines;
+}
+
+/** The effective permissions, when a Deny or a permissions boundary makes them differ from the Allow statements. */
+function effectiveMarkdown(role: ReportRole, title: string): string[] {
+  const limited = role.permissionsBoundary !== undefined
+    || role.policies.some(policy => statementsOf(policy.document).some(statement => statement.Effect === 'Deny'));
+  if (!role.inAssembly || !limited) return [];
+  if (role.effectivePermissionsUnknown) {
+    return [`${title} permissions: unknown: ${escape(role.effectivePermissionsUnknown)}; at most the Allow statements above.`, ''];
+  }
+  if (role.effectivePermissions.length === 0) {
+    return [`${title} permissions: none (every Allow is cancelled by an explicit Deny or outside the permissions boundary).`, ''];
+  }
+  return [
+    `${title} permissions (the Allow statements within the permissions boundary, minus what an explicit Deny cancels):`,
+    '',
+    '| Actions | Resources | Condition | From |',
+    '|---|---|---|---|',
+    ...role.effectivePermissions.map(({ from, statement }) => {
+      const actions = statement.NotAction !== undefined ? `all except ${codes(listOf(statement.NotAction))}` : codes(listOf(statement.Action));
+      const resources = statement.NotResource !== undefined ? `all except ${codes(listOf(statement.NotResource))}` : codes(listOf(statement.Resource));
+      return `| ${actions} | ${resources} | ${condition(statement.Condition)} | ${escape(from)} |`;
+    }),
+    '',
+  ];
 }
 
 function roleLine(role: ReportRole): string {
