@@ -272,6 +272,11 @@ export class PodIdentityBoundWorkload extends Construct implements iam.IGrantabl
     const optionEnvNames = Object.keys(props.containerOptions?.envVariables ?? {});
     checkEnvNames([...envNames, ...optionEnvNames]);
     checkNoDuplicateEnvNames(envNames, optionEnvNames);
+    if (props.createNamespace === true && BUILT_IN_NAMESPACES.includes(props.namespace)) {
+      throw problem('BuiltInNamespaceCreated',
+        `createNamespace is true for the built-in namespace ${quote(props.namespace)}, which every cluster has: creating it fails the deployment (AlreadyExists), and deleting the workload would try to delete the namespace`,
+        'drop createNamespace (built-in namespaces are never created), or run the workload in a namespace of its own');
+    }
 
     const irsaServiceAccount = this.migratingFromIrsa ? {
       openIdConnectProvider: openIdConnectProviderOf(props.cluster),
