@@ -12,6 +12,7 @@ import { kubectlClusterOf, openIdConnectProviderOf } from './private/cluster';
 import { BUILT_IN_NAMESPACES, IRSA_ANNOTATION } from './private/constants';
 import { defaultWorkloadObjects } from './private/default-workload-objects';
 import { problem, quote } from './private/errors';
+import { gitOpsFolderOf } from './private/gitops';
 import { checkDeploymentName, checkEnvNames, checkServiceAccountName, checkImage, checkNoDuplicateEnvNames, checkPort, checkReplicas, toKubernetesName } from './private/input';
 import { Registry } from './private/registry';
 import { PodIdentityRole } from './role';
@@ -249,6 +250,11 @@ export class PodIdentityBoundWorkload extends Construct implements iam.IGrantabl
    * @internal
    */
   public readonly _deploymentName: string;
+  /**
+   * The GitOps folder the chart is written to; undefined for kubectl delivery.
+   * @internal
+   */
+  public readonly _gitOpsFolder?: string;
   private readonly props: PodIdentityBoundWorkloadProps;
   private readonly chartId: string;
   /** The cdk8s objects, built on first use (see `default-workload-objects.ts`). */
@@ -319,6 +325,7 @@ export class PodIdentityBoundWorkload extends Construct implements iam.IGrantabl
       namespaceName: this._createsNamespace ? props.namespace : undefined,
     });
     this.manifest.node.addDependency(this.association);
+    this._gitOpsFolder = gitOpsFolderOf(this.manifest);
 
     Registry.of(this).addWorkload(this);
     ensureChecks(this);

@@ -28,6 +28,10 @@ export interface RegisteredWorkload extends IConstruct {
   readonly _deploymentName: string;
   /** Whether the workload's chart holds its Namespace object. */
   readonly _createsNamespace: boolean;
+  /** The construct delivering the chart: a kubectl manifest, or the GitOps writer. */
+  readonly manifest: IConstruct;
+  /** The GitOps folder the chart is written to; undefined when a kubectl manifest applies it. */
+  readonly _gitOpsFolder?: string;
   readonly migratingFromIrsa: boolean;
   /** Renders the workload's Kubernetes objects as cdk8s does. */
   _renderObjects(): Array<Record<string, any>>;
