@@ -13,6 +13,7 @@ import { BUILT_IN_NAMESPACES, IRSA_ANNOTATION } from './private/constants';
 import { defaultWorkloadObjects } from './private/default-workload-objects';
 import { problem, quote } from './private/errors';
 import { gitOpsFolderOf } from './private/gitops';
+import { ensureNamespaceOrder } from './private/namespace-order';
 import { checkDeploymentName, checkEnvNames, checkServiceAccountName, checkImage, checkNoDuplicateEnvNames, checkPort, checkReplicas, toKubernetesName } from './private/input';
 import { Registry } from './private/registry';
 import { PodIdentityRole } from './role';
@@ -328,6 +329,7 @@ export class PodIdentityBoundWorkload extends Construct implements iam.IGrantabl
     this._gitOpsFolder = gitOpsFolderOf(this.manifest);
 
     Registry.of(this).addWorkload(this);
+    ensureNamespaceOrder(this);
     ensureChecks(this);
   }
 

@@ -2,9 +2,10 @@ import { CfnResource, IResolvable, Stack, StringConcat, Token, Tokenization } fr
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
-import { cfnPropertiesOf, clusterKey, FargateSelector, fargateSelectorsOf } from '../private/cluster';
+import { clusterKey, FargateSelector, fargateSelectorsOf } from '../private/cluster';
 import { AGENT_ADDON_NAME, BUILT_IN_NAMESPACES } from '../private/constants';
 import { estimatedPolicyLength } from '../private/input';
+import { namespacesCreatedBy } from '../private/namespace-order';
 import { RegisteredWorkload, Registry } from '../private/registry';
 
 const KUBERNETES_RESOURCE_TYPES = ['Custom::AWSCDK-EKS-KubernetesResource', 'Custom::AWSCDK-EKS-HelmChart'];
@@ -149,18 +150,4 @@ function withTokensMeasured(value: unknown, lengthOf: (token: IResolvable) => nu
   if (Tokenization.isResolvable(value)) return undefined;
   const entries = Object.entries(value).map(([key, item]) => [key, withTokensMeasured(item, lengthOf)]);
   return entries.some(([key, item]) => Token.isUnresolved(key as string) || item === undefined) ? undefined : Object.fromEntries(entries);
-}
-
-function namespacesCreatedBy(resource: CfnResource): string[] {
-  const properties = cfnPropertiesOf(resource);
-  if (resource.cfnResourceType === 'Custom::AWSCDK-EKS-HelmChart') {
-    const create = Stack.of(resource).resolve(properties.CreateNamespace);
-    const namespace = properties.Namespace;
-    return create && typeof namespace === 'string' ? [namespace] : [];
-  }
-  // A manifest without tokens inside resolves to the JSON aws-cdk-lib wrote (an array of objects); one with tokens
-  // (a Fn::Join) is not read.
-  const manifest = Stack.of(resource).resolve(properties.Manifest);
-  if (typeof manifest !== 'string') return [];
-  return (JSON.parse(manifest) as any[]).filter(o => o.kind === 'Namespace').map(o => o.metadata?.name);
 }

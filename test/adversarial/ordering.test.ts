@@ -10,7 +10,7 @@ import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { adversarialTable } from './harness';
-import { ManifestDelivery, PodIdentityBoundWorkload, PodIdentityBoundWorkloadProps, PodIdentityRole, WorkloadFleet } from '../../lib';
+import { ManifestDelivery, PodIdentityAgentAddon, PodIdentityBoundWorkload, PodIdentityBoundWorkloadProps, PodIdentityRole, WorkloadFleet } from '../../lib';
 import { ACCOUNT, ENV, importedEksV2Cluster, KUBECTL_LAYER_ARN, newEksV2Cluster } from '../helpers/clusters';
 
 const IMAGE = 'public.ecr.aws/nginx/nginx:1.27';
@@ -105,6 +105,8 @@ adversarialTable([
     name: 'user and creator in two stacks (user first): the user\'s stack depends on the creator\'s stack',
     build: () => {
       const app = new App();
+      const clusterStack = new Stack(app, 'Cluster', { env: ENV });
+      PodIdentityAgentAddon.of(importedEksV2Cluster(clusterStack, 'Cluster', 'prod'));
       const users = new Stack(app, 'Users', { env: ENV });
       const creators = new Stack(app, 'Creators', { env: ENV });
       workload(users, 'Orders', importedEksV2Cluster(users, 'Cluster', 'prod'), { createNamespace: false });
@@ -141,9 +143,22 @@ adversarialTable([
     },
   },
   {
+    name: 'user and creator in two stacks, the agent add-on in the user\'s stack (the creator waits for it): NamespaceOrderCycle',
+    build: () => {
+      const app = new App();
+      const users = new Stack(app, 'Users', { env: ENV });
+      const creators = new Stack(app, 'Creators', { env: ENV });
+      workload(users, 'Orders', importedEksV2Cluster(users, 'Cluster', 'prod'), { createNamespace: false });
+      workload(creators, 'Cart', importedEksV2Cluster(creators, 'Cluster', 'prod'), {});
+      return app;
+    },
+    expect: { error: 'NamespaceOrderCycle' },
+  },
+  {
     name: 'two stacks each creating one namespace and using the other\'s: NamespaceOrderCycle, not CDK\'s raw cycle error',
     build: () => {
       const app = new App();
+      PodIdentityAgentAddon.of(importedEksV2Cluster(new Stack(app, 'Cluster', { env: ENV }), 'Cluster', 'prod'));
       const a = new Stack(app, 'A', { env: ENV });
       const b = new Stack(app, 'B', { env: ENV });
       const clusterA = importedEksV2Cluster(a, 'Cluster', 'prod');
