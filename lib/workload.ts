@@ -13,8 +13,8 @@ import { BUILT_IN_NAMESPACES, IRSA_ANNOTATION } from './private/constants';
 import { defaultWorkloadObjects } from './private/default-workload-objects';
 import { problem, quote } from './private/errors';
 import { gitOpsFolderOf } from './private/gitops';
-import { ensureNamespaceOrder } from './private/namespace-order';
 import { checkDeploymentName, checkEnvNames, checkServiceAccountName, checkImage, checkNoDuplicateEnvNames, checkPort, checkReplicas, toKubernetesName } from './private/input';
+import { ensureNamespaceOrder } from './private/namespace-order';
 import { Registry } from './private/registry';
 import { PodIdentityRole } from './role';
 

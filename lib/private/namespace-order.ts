@@ -81,7 +81,7 @@ function orderNamespaceUsers(stage: IConstruct): void {
       if (back !== undefined) {
         annotateError(user, 'NamespaceOrderCycle',
           `${reason}, so stack ${userStack.node.path} must deploy after stack ${creatorStack.node.path}; but stack ${creatorStack.node.path} already deploys after stack ${userStack.node.path} (${back}): a dependency cycle CloudFormation cannot deploy`,
-          'create each namespace in a stack that deploys before every stack using it (e.g. cluster.addManifest with the Namespace objects in the cluster\'s stack, or the creating workloads in one stack of their own) and set createNamespace: false on the workloads that use it; in a WorkloadFleet, create the namespaces outside the fleet');
+          'create each namespace in a stack that deploys before every stack using it (e.g. cluster.addManifest with the Namespace objects in the cluster\'s stack, or the creating workloads in one stack of their own) and set createNamespace: false on the workloads that use it; in a WorkloadFleet, create the namespaces outside the fleet; when the cycle runs through the Pod Identity Agent add-on, create it first in the cluster\'s stack (PodIdentityAgentAddon.of(cluster) there)');
         continue;
       }
       graph.add(userStack, creatorStack, reason);
@@ -91,7 +91,8 @@ function orderNamespaceUsers(stage: IConstruct): void {
 }
 
 /** Adds the Kubernetes manifests and Helm charts of the stage that create the namespaces of `users`. */
-function addManifestCreators(stage: IConstruct, users: RegisteredWorkload[], keyOf: (user: RegisteredWorkload) => string, creators: Map<string, NamespaceCreator>): void {
+function addManifestCreators(stage: IConstruct, users: RegisteredWorkload[], keyOf: (user: RegisteredWorkload) => string,
+  creators: Map<string, NamespaceCreator>): void {
   const namespaces = new Set(users.map(user => user.association.namespace));
   for (const construct of stage.node.findAll()) {
     if (!CfnResource.isCfnResource(construct)) continue;

@@ -378,7 +378,8 @@ adversarialTable([
     build: () => {
       const { app, stack, cluster } = app1();
       new eks.CfnFargateProfile(stack, 'Profile', {
-        clusterName: 'prod', podExecutionRoleArn: `arn:aws:iam::${ACCOUNT}:role/fargate`,
+        clusterName: 'prod',
+        podExecutionRoleArn: `arn:aws:iam::${ACCOUNT}:role/fargate`,
         selectors: [{ namespace: 'shop*', labels: [{ key: 'app.kubernetes.io/*', value: 'ca?t' }] }],
       });
       workload(stack, 'Cart', cluster, { namespace: 'shop-carts' });
@@ -391,7 +392,8 @@ adversarialTable([
     build: () => {
       const { app, stack, cluster } = app1();
       new eks.CfnFargateProfile(stack, 'Profile', {
-        clusterName: 'prod', podExecutionRoleArn: `arn:aws:iam::${ACCOUNT}:role/fargate`,
+        clusterName: 'prod',
+        podExecutionRoleArn: `arn:aws:iam::${ACCOUNT}:role/fargate`,
         selectors: [{ namespace: 'shop*', labels: [{ key: 'compute', value: 'farg*' }] }],
       });
       workload(stack, 'Cart', cluster, { namespace: 'shop-carts' });
