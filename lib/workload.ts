@@ -39,7 +39,10 @@ export interface PodIdentityBoundWorkloadOptions {
 
   /**
    * Create the namespace as part of the workload's manifest. Set to false when the namespace exists already or is
-   * managed elsewhere, e.g. by another workload (creating an existing namespace fails the deployment).
+   * managed elsewhere, e.g. by another workload (creating an existing namespace fails the deployment). With false, the
+   * manifest is applied after whatever creates the namespace in this app on the same cluster (another workload, a
+   * `cluster.addManifest` Namespace, a Helm chart with `createNamespace`): DependsOn in one stack, a stack dependency
+   * across stacks. True is rejected for the built-in namespaces, which every cluster has.
    *
    * @default - true, except for the built-in namespaces (default, kube-system, kube-public, kube-node-lease)
    */

@@ -9,7 +9,7 @@ import { Dependable, IConstruct } from 'constructs';
 import { stateOf } from './app-store';
 import { cfnPropertiesOf, clusterKey, clusterNameOf, isNewCluster, literalClusterNameOf } from './cluster';
 import { BUILT_IN_NAMESPACES } from './constants';
-import { annotateError, quote } from './errors';
+import { annotateError, annotateWarning, quote } from './errors';
 import { RegisteredAssociation, RegisteredWorkload, Registry } from './registry';
 
 const KUBERNETES_MANIFEST_TYPE = 'Custom::AWSCDK-EKS-KubernetesResource';
@@ -71,7 +71,13 @@ function orderNamespaceUsers(stage: IConstruct): void {
   let graph: StackGraph | undefined;
   for (const user of users) {
     const creator = creators.get(keyOf(user));
-    if (!creator?.appliedByCloudFormation) continue;
+    if (!creator) continue;
+    if (!creator.appliedByCloudFormation) {
+      annotateWarning(user, 'NamespaceCreatedByGitOps',
+        `${user.node.path} is applied by CloudFormation (kubectl delivery) in namespace ${quote(user.association.namespace)}, which ${creator.path} creates through GitOps files that are synced only after the stack is deployed; the first deployment fails (namespace not found)`,
+        'deliver this workload with GitOps too (same directory), or create the namespace with kubectl delivery or cluster.addManifest');
+      continue;
+    }
     const userStack = topLevelStackOf(user.manifest);
     const creatorStack = topLevelStackOf(creator.target);
     if (userStack !== creatorStack) {

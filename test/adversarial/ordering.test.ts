@@ -236,6 +236,17 @@ adversarialTable([
     },
   },
 
+  {
+    name: 'a kubectl user of a namespace a GitOps workload creates (synced after the stack): NamespaceCreatedByGitOps',
+    build: () => {
+      const { app, stack, cluster } = app1();
+      workload(stack, 'Cart', cluster, { delivery: ManifestDelivery.gitOps({ directory: tempDir() }) });
+      workload(stack, 'Orders', cluster, { createNamespace: false });
+      return app;
+    },
+    expect: { warning: 'NamespaceCreatedByGitOps' },
+  },
+
   // 2. Duplicate Deployment.
   {
     name: 'two workloads, one Deployment name in one namespace (one stack, different service accounts): DuplicateDeployment',
