@@ -14,7 +14,6 @@ import { defaultWorkloadObjects } from './private/default-workload-objects';
 import { problem, quote } from './private/errors';
 import { gitOpsFolderOf } from './private/gitops';
 import { checkDeploymentName, checkEnvNames, checkServiceAccountName, checkImage, checkNoDuplicateEnvNames, checkPort, checkReplicas, toKubernetesName } from './private/input';
-import { ensureNamespaceOrder } from './private/namespace-order';
 import { Registry } from './private/registry';
 import { PodIdentityRole } from './role';
 
@@ -332,7 +331,6 @@ export class PodIdentityBoundWorkload extends Construct implements iam.IGrantabl
     this._gitOpsFolder = gitOpsFolderOf(this.manifest);
 
     Registry.of(this).addWorkload(this);
-    ensureNamespaceOrder(this);
     ensureChecks(this);
   }
 

@@ -4,8 +4,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { clusterKey, FargateSelector, fargateSelectorsOf } from '../private/cluster';
 import { AGENT_ADDON_NAME, BUILT_IN_NAMESPACES } from '../private/constants';
+import { namespacesCreatedBy } from '../private/deploy-order';
 import { estimatedPolicyLength } from '../private/input';
-import { namespacesCreatedBy } from '../private/namespace-order';
 import { RegisteredWorkload, Registry } from '../private/registry';
 
 const KUBERNETES_RESOURCE_TYPES = ['Custom::AWSCDK-EKS-KubernetesResource', 'Custom::AWSCDK-EKS-HelmChart'];

@@ -325,6 +325,56 @@ adversarialTable([
     expect: { error: 'DuplicateAssociation' },
   },
   {
+    name: 'an association on an import of prod that this app creates in another stack: its stack waits for the cluster\'s',
+    build: () => {
+      const app = new App();
+      const a = new Stack(app, 'Platform', { env: ENV });
+      const b = new Stack(app, 'Apps', { env: ENV });
+      // The agent is recorded as installed: nothing else makes the Apps stack wait for Platform.
+      PodIdentityAgentAddon.fromInstalledAddon(a, 'Agent', namedCluster(a, 'Prod', 'prod'));
+      workload(b, 'Cart', importedEksV2Cluster(b, 'Prod', 'prod'), {});
+      holder = { stacks: [a, b] };
+      return app;
+    },
+    expect: {
+      correct: (assembly) => {
+        const [platform, apps] = holder.stacks!;
+        expect(stackDependencies(assembly, apps)).toContain(platform.artifactId);
+      },
+    },
+  },
+  {
+    name: 'an association on an import of prod in the stack that creates prod: it DependsOn the cluster',
+    build: () => {
+      const app = new App();
+      const stack = new Stack(app, 'Platform', { env: ENV });
+      const cluster = namedCluster(stack, 'Prod', 'prod');
+      const association = new PodIdentityRole(stack, 'App').associate(importedEksV2Cluster(stack, 'Imported', 'prod'), { namespace: 'kube-system', serviceAccount: 'app' });
+      holder = { stacks: [stack], user: association as any, creator: cluster as any };
+      return app;
+    },
+    expect: {
+      correct: (assembly) => {
+        const stack = holder.stacks![0];
+        const association = (holder.user as any).node.defaultChild;
+        const cfnCluster = (holder.creator as any).node.defaultChild;
+        expect(dependsOnOf(assembly, stack, stack.resolve(association.logicalId))).toContain(stack.resolve(cfnCluster.logicalId));
+      },
+    },
+  },
+  {
+    name: 'the agent add-on made first for an import of prod that another stack creates and uses: ClusterImportOrderCycle',
+    build: () => {
+      const app = new App();
+      const a = new Stack(app, 'Platform', { env: ENV });
+      const b = new Stack(app, 'Apps', { env: ENV });
+      workload(b, 'Cart', importedEksV2Cluster(b, 'Prod', 'prod'), {});
+      workload(a, 'Orders', namedCluster(a, 'Prod', 'prod'), { namespace: 'orders' });
+      return app;
+    },
+    expect: { error: 'ClusterImportOrderCycle' },
+  },
+  {
     name: 'near miss: prod created in one account and prod imported in another: two clusters, accepted',
     build: () => {
       const app = new App();

@@ -1,16 +1,20 @@
-// Deploy order of namespaces. aws-cdk-lib's kubectl custom resource creates a workload's objects with `kubectl create`,
-// which fails ("namespace not found") when the namespace does not exist yet: a workload that uses a namespace
-// (createNamespace: false) created by another construct of the app is applied after it. In one stack its manifest
-// DependsOn the creator's; across stacks its stack depends on the creator's stack. Wired by an aspect (aspects run
-// before CDK turns construct dependencies into DependsOn and stack dependencies; the app checks run after), so the
-// order in which the constructs were made does not matter.
+// Deploy order that CloudFormation cannot see, wired by an aspect (aspects run before CDK turns construct
+// dependencies into DependsOn and stack dependencies; the app checks run after), so the order in which the constructs
+// were made does not matter:
+// - namespaces: aws-cdk-lib's kubectl custom resource creates a workload's objects with `kubectl create`, which fails
+//   ("namespace not found") when the namespace does not exist yet: a workload that uses a namespace
+//   (createNamespace: false) created by another construct of the app is applied after it. In one stack its manifest
+//   DependsOn the creator's; across stacks its stack depends on the creator's stack.
+// - imports of a cluster the app creates: an association (or agent add-on) on `fromClusterAttributes` of a cluster
+//   name that the app itself creates names the cluster by a literal, so nothing made it wait for the cluster.
 import { Aspects, CfnResource, IAspect, Stack, Stage, Token } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks';
 import { Dependable, IConstruct } from 'constructs';
 import { stateOf } from './app-store';
 import { cfnPropertiesOf, clusterKey, clusterNameOf, isNewCluster, literalClusterNameOf } from './cluster';
 import { BUILT_IN_NAMESPACES } from './constants';
 import { annotateError, annotateWarning, quote } from './errors';
-import { RegisteredAssociation, RegisteredWorkload, Registry } from './registry';
+import { RegisteredAgentAddon, RegisteredAssociation, RegisteredWorkload, Registry } from './registry';
 
 const KUBERNETES_MANIFEST_TYPE = 'Custom::AWSCDK-EKS-KubernetesResource';
 const HELM_CHART_TYPE = 'Custom::AWSCDK-EKS-HelmChart';
@@ -26,32 +30,80 @@ interface NamespaceCreator {
 }
 
 /**
- * Makes the workloads of `workload`'s stage wait for the constructs that create their namespaces, at synthesis. Every
- * workload calls it; the first of each stage carries the aspect.
+ * Wires the deploy order of the associations and workloads of `construct`'s stage at synthesis. Every association
+ * calls it; the first of each stage carries the aspect.
  */
-export function ensureNamespaceOrder(workload: RegisteredWorkload): void {
-  const stage: IConstruct = Stage.of(workload) ?? workload.node.root;
-  stateOf(stage, 'NamespaceOrder', () => {
-    Aspects.of(workload).add(new NamespaceOrderAspect(workload, stage));
+export function ensureDeployOrder(construct: IConstruct): void {
+  const stage: IConstruct = Stage.of(construct) ?? construct.node.root;
+  stateOf(stage, 'DeployOrder', () => {
+    Aspects.of(construct).add(new DeployOrderAspect(construct, stage));
     return true;
   });
 }
 
-class NamespaceOrderAspect implements IAspect {
+class DeployOrderAspect implements IAspect {
   private done = false;
   constructor(private readonly anchor: IConstruct, private readonly stage: IConstruct) {}
 
   public visit(node: IConstruct): void {
     if (node !== this.anchor || this.done) return;
     this.done = true;
-    orderNamespaceUsers(this.stage);
+    const registry = Registry.of(this.stage);
+    const inStage = (construct: IConstruct) => (Stage.of(construct) ?? construct.node.root) === this.stage;
+    const workloads = registry.workloads.filter(inStage);
+    const associations = registry.associations.filter(inStage);
+    const graph = new LazyStackGraph(workloads, associations);
+    orderImportsAfterClusters(this.stage, associations, registry, graph);
+    orderNamespaceUsers(this.stage, workloads, graph);
   }
 }
 
-function orderNamespaceUsers(stage: IConstruct): void {
-  const registry = Registry.of(stage);
-  const inStage = (construct: IConstruct) => (Stage.of(construct) ?? construct.node.root) === stage;
-  const workloads = registry.workloads.filter(inStage);
+/** Associations and agent add-ons on an import of a cluster the stage creates wait for the cluster. */
+function orderImportsAfterClusters(stage: IConstruct, associations: RegisteredAssociation[], registry: Registry, graph: LazyStackGraph): void {
+  const onImports = associations.filter(a => !isNewCluster(a.cluster) && !Token.isUnresolved(clusterNameOf(a.cluster)));
+  if (onImports.length === 0) return;
+  const created = new Map<string, eks.IClusterRef>();
+  for (const construct of stage.node.findAll()) {
+    if (!isNewCluster(construct as any) || (Stage.of(construct) ?? construct.node.root) !== stage) continue;
+    const cluster = construct as unknown as eks.IClusterRef;
+    if (literalClusterNameOf(cluster) === undefined) continue;
+    const key = clusterKey(cluster);
+    if (!created.has(key)) created.set(key, cluster);
+  }
+  if (created.size === 0) return;
+  const agents = new Set<IConstruct>();
+  const waiting: IConstruct[] = [];
+  for (const association of onImports) {
+    const cluster = created.get(clusterKey(association.cluster));
+    if (!cluster) continue;
+    waiting.push(association);
+    const agent = registry.agentAddonOf(association.cluster);
+    if (agent && !isNewCluster(agent.cluster) && !agents.has(agent)) {
+      agents.add(agent);
+      waiting.push(agent);
+    }
+  }
+  for (const construct of waiting) {
+    const clusterOf = (construct as RegisteredAssociation | RegisteredAgentAddon).cluster;
+    const cluster = created.get(clusterKey(clusterOf))!;
+    const target = cluster.node.defaultChild ?? cluster;
+    const from = topLevelStackOf(construct);
+    const to = topLevelStackOf(target);
+    if (from !== to) {
+      const back = graph.get().reasonOfPath(to, from);
+      if (back !== undefined) {
+        annotateError(construct, 'ClusterImportOrderCycle',
+          `${construct.node.path} is on ${clusterOf.node.path}, an import of cluster ${quote(literalClusterNameOf(cluster))} that this app creates at ${cluster.node.path}, so stack ${from.node.path} must deploy after stack ${to.node.path}; but stack ${to.node.path} already deploys after stack ${from.node.path} (${back}): a dependency cycle CloudFormation cannot deploy`,
+          'use the cluster object itself instead of the import; or create the agent add-on with the cluster first (PodIdentityAgentAddon.of(cluster) in the cluster\'s stack, before anything uses the import)');
+        continue;
+      }
+      graph.get().add(from, to, `${construct.node.path} is on an import of the cluster ${cluster.node.path} creates`);
+    }
+    construct.node.addDependency(target);
+  }
+}
+
+function orderNamespaceUsers(stage: IConstruct, workloads: RegisteredWorkload[], graph: LazyStackGraph): void {
   const creators = new Map<string, NamespaceCreator>();
   for (const workload of workloads) {
     const namespace = workload.association.namespace;
@@ -68,7 +120,6 @@ function orderNamespaceUsers(stage: IConstruct): void {
   const withoutCreator = users.filter(user => !creators.has(keyOf(user)));
   if (withoutCreator.length > 0) addManifestCreators(stage, withoutCreator, keyOf, creators);
 
-  let graph: StackGraph | undefined;
   for (const user of users) {
     const creator = creators.get(keyOf(user));
     if (!creator) continue;
@@ -82,15 +133,14 @@ function orderNamespaceUsers(stage: IConstruct): void {
     const creatorStack = topLevelStackOf(creator.target);
     if (userStack !== creatorStack) {
       const reason = `${user.node.path} uses namespace ${quote(user.association.namespace)} created by ${creator.path}`;
-      graph ??= new StackGraph(workloads, registry.associations.filter(inStage));
-      const back = graph.reasonOfPath(creatorStack, userStack);
+      const back = graph.get().reasonOfPath(creatorStack, userStack);
       if (back !== undefined) {
         annotateError(user, 'NamespaceOrderCycle',
           `${reason}, so stack ${userStack.node.path} must deploy after stack ${creatorStack.node.path}; but stack ${creatorStack.node.path} already deploys after stack ${userStack.node.path} (${back}): a dependency cycle CloudFormation cannot deploy`,
           'create each namespace in a stack that deploys before every stack using it (e.g. cluster.addManifest with the Namespace objects in the cluster\'s stack, or the creating workloads in one stack of their own) and set createNamespace: false on the workloads that use it; in a WorkloadFleet, create the namespaces outside the fleet; when the cycle runs through the Pod Identity Agent add-on, create it first in the cluster\'s stack (PodIdentityAgentAddon.of(cluster) there)');
         continue;
       }
-      graph.add(userStack, creatorStack, reason);
+      graph.get().add(userStack, creatorStack, reason);
     }
     user.manifest.node.addDependency(creator.target);
   }
@@ -142,6 +192,17 @@ function topLevelStackOf(construct: IConstruct): Stack {
   let stack = Stack.of(construct);
   while (stack.nestedStackParent) stack = stack.nestedStackParent;
   return stack;
+}
+
+/** The stack graph, built on first use (only cross-stack wiring needs it). */
+class LazyStackGraph {
+  private graph?: StackGraph;
+  constructor(private readonly workloads: RegisteredWorkload[], private readonly associations: RegisteredAssociation[]) {}
+
+  public get(): StackGraph {
+    this.graph ??= new StackGraph(this.workloads, this.associations);
+    return this.graph;
+  }
 }
 
 /**
