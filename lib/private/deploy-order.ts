@@ -118,7 +118,7 @@ function orderNamespaceUsers(stage: IConstruct, workloads: RegisteredWorkload[],
     && !Token.isUnresolved(w.association.namespace) && !BUILT_IN_NAMESPACES.includes(w.association.namespace));
   const keyOf = (user: RegisteredWorkload) => `${clusterKey(user.association.cluster)}|${user.association.namespace}`;
   const withoutCreator = users.filter(user => !creators.has(keyOf(user)));
-  if (withoutCreator.length > 0) addManifestCreators(stage, withoutCreator, keyOf, creators);
+  if (withoutCreator.length > 0) addManifestCreators(stage, withoutCreator, keyOf, creators, workloads);
 
   for (const user of users) {
     const creator = creators.get(keyOf(user));
@@ -148,20 +148,22 @@ function orderNamespaceUsers(stage: IConstruct, workloads: RegisteredWorkload[],
 
 /** Adds the Kubernetes manifests and Helm charts of the stage that create the namespaces of `users`. */
 function addManifestCreators(stage: IConstruct, users: RegisteredWorkload[], keyOf: (user: RegisteredWorkload) => string,
-  creators: Map<string, NamespaceCreator>): void {
-  const namespaces = new Set(users.map(user => user.association.namespace));
+  creators: Map<string, NamespaceCreator>, workloads: RegisteredWorkload[]): void {
+  // One user stands for all of its (cluster, namespace): a fleet has thousands of users of a few namespaces.
+  const byKey = new Map<string, RegisteredWorkload>();
+  for (const user of users) if (!byKey.has(keyOf(user))) byKey.set(keyOf(user), user);
+  const ownManifests = new Set<IConstruct>(workloads.map(workload => workload.manifest));
   for (const construct of stage.node.findAll()) {
     if (!CfnResource.isCfnResource(construct)) continue;
     if (construct.cfnResourceType !== KUBERNETES_MANIFEST_TYPE && construct.cfnResourceType !== HELM_CHART_TYPE) continue;
+    if (construct.node.scopes.some(scope => ownManifests.has(scope))) continue;
     const clusterName = cfnPropertiesOf(construct).ClusterName;
     if (typeof clusterName !== 'string') continue;
-    const waiting = users.filter(user => namespaces.has(user.association.namespace) && !creators.has(keyOf(user))
-      && sameCluster(clusterName, Stack.of(construct), user));
+    const waiting = [...byKey].filter(([key, user]) => !creators.has(key) && sameCluster(clusterName, Stack.of(construct), user));
     if (waiting.length === 0) continue;
     const created = new Set(namespacesCreatedBy(construct));
-    for (const user of waiting) {
-      if (!created.has(user.association.namespace)) continue;
-      creators.set(keyOf(user), { target: construct, path: construct.node.path, appliedByCloudFormation: true });
+    for (const [key, user] of waiting) {
+      if (created.has(user.association.namespace)) creators.set(key, { target: construct, path: construct.node.path, appliedByCloudFormation: true });
     }
   }
 }
