@@ -172,6 +172,44 @@ adversarialTable([
     expect: { error: 'NamespaceOrderCycle' },
   },
   {
+    name: 'WorkloadFleet whose stacks create namespaces each other uses (placement is by id): NamespaceOrderCycle',
+    build: () => {
+      const app = new App();
+      const clusterStack = new Stack(app, 'Cluster', { env: ENV });
+      const fleet = new WorkloadFleet(app, 'Fleet', { cluster: importedEksV2Cluster(clusterStack, 'Cluster', 'prod'), stackCount: 2 });
+      // Stack 0: cart, checkout; stack 1: orders, assets (asserted below).
+      const placed = [
+        fleet.addWorkload('cart', { namespace: 'ns1', image: IMAGE }),
+        fleet.addWorkload('checkout', { namespace: 'ns2', image: IMAGE, createNamespace: false }),
+        fleet.addWorkload('orders', { namespace: 'ns2', image: IMAGE }),
+        fleet.addWorkload('assets', { namespace: 'ns1', image: IMAGE, createNamespace: false }),
+      ];
+      expect(placed.map(w => Stack.of(w).node.id)).toEqual(['Workloads0', 'Workloads0', 'Workloads1', 'Workloads1']);
+      return app;
+    },
+    expect: { error: 'NamespaceOrderCycle' },
+  },
+  {
+    name: 'WorkloadFleet using namespaces that cluster.addManifest creates in the cluster\'s stack: the fleet stacks wait for it',
+    build: () => {
+      const app = new App();
+      const clusterStack = new Stack(app, 'Cluster', { env: ENV });
+      const cluster = importedEksV2Cluster(clusterStack, 'Cluster', 'prod');
+      PodIdentityAgentAddon.fromInstalledAddon(clusterStack, 'Agent', cluster); // no other reason to wait
+      cluster.addManifest('Namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
+      const fleet = new WorkloadFleet(app, 'Fleet', { cluster, stackCount: 2 });
+      const user = fleet.addWorkload('cart', { namespace: 'shop', image: IMAGE, createNamespace: false });
+      holder = { stacks: [Stack.of(user), clusterStack] };
+      return app;
+    },
+    expect: {
+      correct: assembly => {
+        const [fleetStack, clusterStack] = holder.stacks!;
+        expect(stackDependencies(assembly, fleetStack)).toContain(clusterStack.artifactId);
+      },
+    },
+  },
+  {
     name: 'namespace created by a plain cluster.addManifest Namespace object: the user\'s manifest DependsOn it',
     build: () => {
       const app = new App();
