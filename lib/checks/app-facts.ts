@@ -2,7 +2,7 @@ import { CfnResource, IResolvable, Stack, StringConcat, Token, Tokenization } fr
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
-import { clusterKey, FargateSelector, fargateSelectorsOf } from '../private/cluster';
+import { clusterKey, clusterNameOf, FargateSelector, fargateSelectorsOf, isNewCluster } from '../private/cluster';
 import { AGENT_ADDON_NAME, BUILT_IN_NAMESPACES } from '../private/constants';
 import { namespacesCreatedBy } from '../private/deploy-order';
 import { estimatedPolicyLength } from '../private/input';
@@ -26,6 +26,8 @@ export class AppFacts {
   /** Every EKS add-on resource of the app, the agent's included. */
   public readonly addons: eks.CfnAddon[] = [];
   public readonly fargateSelectors: FargateSelector[] = [];
+  /** The clusters the app creates, by their `clusterName` attribute (a token): how an add-on's cluster is known. */
+  public readonly newClustersByName = new Map<string, eks.IClusterRef>();
   /** Namespaces created by a manifest or chart whose cluster is not known here. */
   public readonly namespacesCreated = new Set<string>(BUILT_IN_NAMESPACES);
   /** `clusterKey|namespace` of the Namespace objects in workload charts. */
@@ -39,6 +41,7 @@ export class AppFacts {
   constructor(root: IConstruct, registry: Registry) {
     for (const construct of root.node.findAll()) {
       if (construct instanceof eks.CfnNodegroup) this.nodegroups.push(construct);
+      if (isNewCluster(construct as any)) this.newClustersByName.set(clusterNameOf(construct as any), construct as any);
       if (construct instanceof eks.CfnAddon) this.addons.push(construct);
       if (construct instanceof eks.CfnAddon && construct.addonName === AGENT_ADDON_NAME) this.agentAddons.push(construct);
       if (!CfnResource.isCfnResource(construct)) continue;

@@ -413,6 +413,20 @@ adversarialTable([
     expect: { error: 'ClusterImportOrderCycle' },
   },
   {
+    name: 'aws-cdk-lib\'s own agent add-on on the new cluster prod, and this library\'s for an import of prod: DuplicateAgentAddon',
+    build: () => {
+      const app = new App();
+      const a = new Stack(app, 'Platform', { env: ENV });
+      const b = new Stack(app, 'Apps', { env: ENV });
+      const cluster = namedCluster(a, 'Prod', 'prod');
+      expect(cluster.eksPodIdentityAgent).toBeDefined(); // aws-cdk-lib creates its add-on on first access
+      // The association creates this library's add-on for the import (and makes the app checks run).
+      new PodIdentityRole(b, 'App').associate(importedEksV2Cluster(b, 'Prod', 'prod'), { namespace: 'kube-system', serviceAccount: 'app' });
+      return app;
+    },
+    expect: { error: 'DuplicateAgentAddon' },
+  },
+  {
     name: 'near miss: prod created in one account and prod imported in another: two clusters, accepted',
     build: () => {
       const app = new App();
