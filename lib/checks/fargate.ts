@@ -1,6 +1,7 @@
 import { Token } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks';
 import { CheckContext } from './check';
-import { clusterLabel, clusterNameOf, FargateSelector, isFargateCluster } from '../private/cluster';
+import { clusterKey, clusterLabel, clusterNameOf, FargateSelector, isFargateCluster, literalClusterNameOf } from '../private/cluster';
 import { annotateError, annotateWarning, quote } from '../private/errors';
 import { RegisteredAssociation } from '../private/registry';
 
@@ -20,7 +21,7 @@ export function checkFargate({ registry, facts }: CheckContext) {
     }
     if (Token.isUnresolved(association.namespace)) continue;
     for (const selector of facts.fargateSelectors) {
-      if (selector.clusterName !== clusterNameOf(cluster) || !matchesWildcard(selector.namespace, association.namespace)) continue;
+      if (!selectsCluster(selector, cluster, facts.newClustersByName) || !matchesWildcard(selector.namespace, association.namespace)) continue;
       const labels = Object.entries(selector.labels ?? {});
       const podLabels = podLabelsByAssociation.get(association);
       if (labels.length === 0 || (podLabels && selectsPodsLabelled(labels, podLabels))) {
@@ -34,6 +35,17 @@ export function checkFargate({ registry, facts }: CheckContext) {
       }
     }
   }
+}
+
+/**
+ * Whether a selector's profile is on the cluster: the same name (token or literal), or one cluster under two
+ * references (a new cluster with a literal clusterName and an import of that name).
+ */
+function selectsCluster(selector: FargateSelector, cluster: eks.IClusterRef, newClustersByName: Map<string, eks.IClusterRef>): boolean {
+  if (selector.clusterName === clusterNameOf(cluster)) return true;
+  const profileCluster = newClustersByName.get(selector.clusterName);
+  if (profileCluster) return clusterKey(profileCluster) === clusterKey(cluster);
+  return typeof selector.clusterName === 'string' && !Token.isUnresolved(selector.clusterName) && selector.clusterName === literalClusterNameOf(cluster);
 }
 
 function describeSelection(selector: FargateSelector, labels: Array<[string, string]>): string {

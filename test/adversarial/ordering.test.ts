@@ -515,6 +515,18 @@ adversarialTable([
     expect: { warning: 'FargateProfileSelectsNamespace' },
   },
   {
+    name: 'a Fargate profile of the new cluster prod selects the namespace of a workload on an import of prod: FargateUnsupported',
+    build: () => {
+      const app = new App();
+      const a = new Stack(app, 'Platform', { env: ENV });
+      const b = new Stack(app, 'Apps', { env: ENV });
+      namedCluster(a, 'Prod', 'prod').addFargateProfile('Shop', { selectors: [{ namespace: 'shop*' }] });
+      workload(b, 'Cart', importedEksV2Cluster(b, 'Prod', 'prod'), { namespace: 'shop-carts' });
+      return app;
+    },
+    expect: { error: 'FargateUnsupported' },
+  },
+  {
     name: 'near miss: a Fargate profile selecting shop? does not cover shop-carts (? is one character): accepted',
     build: () => {
       const { app, stack, cluster } = app1();
