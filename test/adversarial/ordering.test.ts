@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, Stage } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -119,6 +119,28 @@ adversarialTable([
         const [users, creators] = holder.stacks!;
         expect(stackDependencies(assembly, users)).toContain(creators.artifactId);
         expect(stackDependencies(assembly, creators)).not.toContain(users.artifactId);
+      },
+    },
+  },
+  {
+    name: 'user and creator in two stacks of a Stage (as in CDK Pipelines): the user\'s stack depends on the creator\'s',
+    build: () => {
+      const app = new App();
+      const stage = new Stage(app, 'Prod');
+      const clusterStack = new Stack(stage, 'Cluster', { env: ENV });
+      PodIdentityAgentAddon.of(importedEksV2Cluster(clusterStack, 'Cluster', 'prod'));
+      const users = new Stack(stage, 'Users', { env: ENV });
+      const creators = new Stack(stage, 'Creators', { env: ENV });
+      workload(users, 'Orders', importedEksV2Cluster(users, 'Cluster', 'prod'), { createNamespace: false });
+      workload(creators, 'Cart', importedEksV2Cluster(creators, 'Cluster', 'prod'), {});
+      holder = { stacks: [users, creators] };
+      return app;
+    },
+    expect: {
+      correct: assembly => {
+        const [users, creators] = holder.stacks!;
+        const nested = assembly.getNestedAssembly(Stage.of(users)!.artifactId);
+        expect(nested.getStackArtifact(users.artifactId).dependencies.map(d => d.id)).toContain(creators.artifactId);
       },
     },
   },
