@@ -7,6 +7,7 @@ import { PodIdentityAgentAddon } from './agent-addon';
 import { ensureChecks } from './checks';
 import { duplicateAssociationProblem } from './checks/duplicate-association';
 import { allowCrossAccountReference, clusterArnOf, clusterLabel, clusterNameOf, isImmutableRole, isNewCluster } from './private/cluster';
+import { ensureDeployOrder } from './private/deploy-order';
 import { annotateError, annotateWarning, formatProblem, problem, quote } from './private/errors';
 import { checkNamespace, checkServiceAccountName, checkTags, estimatedPolicyLength, MAX_SESSION_POLICY_LENGTH, MAX_TAGS, tagProblems } from './private/input';
 import { Registry } from './private/registry';
@@ -206,6 +207,7 @@ export class PodIdentityAssociation extends Resource implements IPodIdentityAsso
 
     this.node.addValidation({ validate: () => this.validateLimits(sessionPolicy) });
     registry.addAssociation(this);
+    ensureDeployOrder(this);
     ensureChecks(this);
   }
 

@@ -13,6 +13,7 @@ import { kubectlClusterOf, openIdConnectProviderOf } from './private/cluster';
 import { BUILT_IN_NAMESPACES, IRSA_ANNOTATION } from './private/constants';
 import { defaultWorkloadObjects } from './private/default-workload-objects';
 import { problem, quote } from './private/errors';
+import { gitOpsFolderOf } from './private/gitops';
 import { checkDeploymentName, checkEnvNames, checkServiceAccountName, checkImage, checkNoDuplicateEnvNames, checkPort, checkReplicas, toKubernetesName } from './private/input';
 import { Registry } from './private/registry';
 import { PodIdentityRole } from './role';
@@ -38,7 +39,10 @@ export interface PodIdentityBoundWorkloadOptions {
 
   /**
    * Create the namespace as part of the workload's manifest. Set to false when the namespace exists already or is
-   * managed elsewhere, e.g. by another workload (creating an existing namespace fails the deployment).
+   * managed elsewhere, e.g. by another workload (creating an existing namespace fails the deployment). With false, the
+   * manifest is applied after whatever creates the namespace in this app on the same cluster (another workload, a
+   * `cluster.addManifest` Namespace, a Helm chart with `createNamespace`): DependsOn in one stack, a stack dependency
+   * across stacks. True is rejected for the built-in namespaces, which every cluster has.
    *
    * @default - true, except for the built-in namespaces (default, kube-system, kube-public, kube-node-lease)
    */
@@ -256,6 +260,11 @@ export class PodIdentityBoundWorkload extends Construct implements iam.IGrantabl
    * @internal
    */
   public readonly _deploymentName: string;
+  /**
+   * The GitOps folder the chart is written to; undefined for kubectl delivery.
+   * @internal
+   */
+  public readonly _gitOpsFolder?: string;
   private readonly props: PodIdentityBoundWorkloadProps;
   private readonly chartId: string;
   /** The cdk8s objects, built on first use (see `default-workload-objects.ts`). */
@@ -279,6 +288,11 @@ export class PodIdentityBoundWorkload extends Construct implements iam.IGrantabl
     const optionEnvNames = Object.keys(props.containerOptions?.envVariables ?? {});
     checkEnvNames([...envNames, ...optionEnvNames]);
     checkNoDuplicateEnvNames(envNames, optionEnvNames);
+    if (props.createNamespace === true && BUILT_IN_NAMESPACES.includes(props.namespace)) {
+      throw problem('BuiltInNamespaceCreated',
+        `createNamespace is true for the built-in namespace ${quote(props.namespace)}, which every cluster has: creating it fails the deployment (AlreadyExists), and deleting the workload would try to delete the namespace`,
+        'drop createNamespace (built-in namespaces are never created), or run the workload in a namespace of its own');
+    }
 
     const irsaServiceAccount = this.migratingFromIrsa ? {
       openIdConnectProvider: openIdConnectProviderOf(props.cluster),
@@ -321,6 +335,7 @@ export class PodIdentityBoundWorkload extends Construct implements iam.IGrantabl
       namespaceName: this._createsNamespace ? props.namespace : undefined,
     });
     this.manifest.node.addDependency(this.association);
+    this._gitOpsFolder = gitOpsFolderOf(this.manifest);
 
     Registry.of(this).addWorkload(this);
     ensureChecks(this);

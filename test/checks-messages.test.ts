@@ -8,7 +8,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { PodIdentityAddon, PodIdentityAssociation, PodIdentityBoundWorkload, PodIdentityBoundWorkloadProps, PodIdentityRole } from '../lib';
+import { PodIdentityAddon, PodIdentityAgentAddon, PodIdentityAssociation, PodIdentityBoundWorkload, PodIdentityBoundWorkloadProps, PodIdentityRole } from '../lib';
 import { ENV, importedEksV2Cluster, importedEksV2ClusterWithOidc, KUBECTL_LAYER_ARN } from './helpers/clusters';
 
 interface Message {
@@ -176,6 +176,40 @@ describe('NamespaceCreatedTwice', () => {
     new PodIdentityBoundWorkload(stack, 'Token1', { cluster, namespace, serviceAccountName: 'a', image: 'c:1', createNamespace: true });
     new PodIdentityBoundWorkload(stack, 'Token2', { cluster, namespace, serviceAccountName: 'b', image: 'c:1', createNamespace: true });
     expect(withId(messagesOf(app), 'NamespaceCreatedTwice')).toEqual([]);
+  });
+});
+
+describe('DuplicateDeployment', () => {
+  test('two workloads with one Deployment name in one namespace: one error on the second, naming both and the fix', () => {
+    const { app, stack, cluster } = setup();
+    new PodIdentityBoundWorkload(stack, 'Carts', { cluster, namespace: 'shop', serviceAccountName: 'carts', deploymentName: 'web', image: 'c:1' });
+    new PodIdentityBoundWorkload(stack, 'Orders', { cluster, namespace: 'shop', serviceAccountName: 'orders', deploymentName: 'web', image: 'o:1', createNamespace: false });
+    expect(withId(messagesOf(app), 'DuplicateDeployment')).toEqual([{
+      level: 'error',
+      path: '/Stack/Orders',
+      text: '[cdk-eks-pod-identity:DuplicateDeployment] Deployment "web" in namespace "shop" on cluster "prod" is defined by Stack/Carts and again by Stack/Orders; at deploy the second fails (AlreadyExists) or replaces the first, whose pods then run as the other workload\'s service account. '
+        + 'Fix: give each workload its own deploymentName',
+    }]);
+  });
+});
+
+describe('NamespaceOrderCycle', () => {
+  test('two stacks each creating a namespace the other uses: one error naming the two dependencies', () => {
+    const app = new App();
+    const a = new Stack(app, 'A', { env: ENV });
+    const b = new Stack(app, 'B', { env: ENV });
+    PodIdentityAgentAddon.of(importedEksV2Cluster(new Stack(app, 'Cluster', { env: ENV }), 'Cluster', 'prod'));
+    const clusterA = importedEksV2Cluster(a, 'Cluster', 'prod');
+    const clusterB = importedEksV2Cluster(b, 'Cluster', 'prod');
+    new PodIdentityBoundWorkload(a, 'Cart', { cluster: clusterA, namespace: 'ns1', image: 'c:1' });
+    new PodIdentityBoundWorkload(a, 'Orders', { cluster: clusterA, namespace: 'ns2', image: 'o:1', createNamespace: false });
+    new PodIdentityBoundWorkload(b, 'Ui', { cluster: clusterB, namespace: 'ns2', image: 'u:1' });
+    new PodIdentityBoundWorkload(b, 'Assets', { cluster: clusterB, namespace: 'ns1', image: 'a:1', createNamespace: false });
+    const [error, ...others] = withId(messagesOf(app), 'NamespaceOrderCycle');
+    expect(others).toEqual([]);
+    expect(error.path).toBe('/B/Assets');
+    expect(error.text).toContain('[cdk-eks-pod-identity:NamespaceOrderCycle] B/Assets uses namespace "ns1" created by A/Cart, so stack B must deploy after stack A; '
+      + 'but stack A already deploys after stack B (A/Orders uses namespace "ns2" created by B/Ui): a dependency cycle CloudFormation cannot deploy. Fix: create each namespace in a stack');
   });
 });
 

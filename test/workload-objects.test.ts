@@ -33,7 +33,7 @@ const SHAPES: Array<[string, Options, ClusterKind]> = [
   ['replicas 5', { namespace: 'shop', replicas: 5, serviceAccountName: 'cart-sa', deploymentName: 'cart-api' }, 'imported-eks-v2'],
   ['a built-in namespace (not created)', { namespace: 'default' }, 'imported-eks-v2'],
   ['createNamespace: false', { namespace: 'shop', createNamespace: false }, 'imported-eks-v2'],
-  ['createNamespace: true in kube-system', { namespace: 'kube-system', createNamespace: true }, 'imported-eks-v2'],
+  ['createNamespace: true, given explicitly', { namespace: 'shop', createNamespace: true }, 'imported-eks-v2'],
   ['a 253-character Deployment name (label truncated)', { namespace: 'shop', deploymentName: `${'a'.repeat(62)}-b.${'c'.repeat(188)}` }, 'imported-eks-v2'],
   ['a namespace that is a token (chart named by address)', { namespace: Lazy.string({ produce: () => 'lazy-ns' }), createNamespace: true }, 'imported-eks-v2'],
   ['session tags off (unscoped role)', { namespace: 'shop', associationSettings: { disableSessionTags: true } }, 'imported-eks-v2'],

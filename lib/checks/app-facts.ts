@@ -2,8 +2,9 @@ import { CfnResource, IResolvable, Stack, StringConcat, Token, Tokenization } fr
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
-import { cfnPropertiesOf, clusterKey, FargateSelector, fargateSelectorsOf } from '../private/cluster';
+import { clusterKey, clusterNameOf, FargateSelector, fargateSelectorsOf, isNewCluster } from '../private/cluster';
 import { AGENT_ADDON_NAME, BUILT_IN_NAMESPACES } from '../private/constants';
+import { namespacesCreatedBy } from '../private/deploy-order';
 import { estimatedPolicyLength } from '../private/input';
 import { RegisteredWorkload, Registry } from '../private/registry';
 
@@ -25,6 +26,8 @@ export class AppFacts {
   /** Every EKS add-on resource of the app, the agent's included. */
   public readonly addons: eks.CfnAddon[] = [];
   public readonly fargateSelectors: FargateSelector[] = [];
+  /** The clusters the app creates, by their `clusterName` attribute (a token): how an add-on's cluster is known. */
+  public readonly newClustersByName = new Map<string, eks.IClusterRef>();
   /** Namespaces created by a manifest or chart whose cluster is not known here. */
   public readonly namespacesCreated = new Set<string>(BUILT_IN_NAMESPACES);
   /** `clusterKey|namespace` of the Namespace objects in workload charts. */
@@ -38,6 +41,7 @@ export class AppFacts {
   constructor(root: IConstruct, registry: Registry) {
     for (const construct of root.node.findAll()) {
       if (construct instanceof eks.CfnNodegroup) this.nodegroups.push(construct);
+      if (isNewCluster(construct as any)) this.newClustersByName.set(clusterNameOf(construct as any), construct as any);
       if (construct instanceof eks.CfnAddon) this.addons.push(construct);
       if (construct instanceof eks.CfnAddon && construct.addonName === AGENT_ADDON_NAME) this.agentAddons.push(construct);
       if (!CfnResource.isCfnResource(construct)) continue;
@@ -149,18 +153,4 @@ function withTokensMeasured(value: unknown, lengthOf: (token: IResolvable) => nu
   if (Tokenization.isResolvable(value)) return undefined;
   const entries = Object.entries(value).map(([key, item]) => [key, withTokensMeasured(item, lengthOf)]);
   return entries.some(([key, item]) => Token.isUnresolved(key as string) || item === undefined) ? undefined : Object.fromEntries(entries);
-}
-
-function namespacesCreatedBy(resource: CfnResource): string[] {
-  const properties = cfnPropertiesOf(resource);
-  if (resource.cfnResourceType === 'Custom::AWSCDK-EKS-HelmChart') {
-    const create = Stack.of(resource).resolve(properties.CreateNamespace);
-    const namespace = properties.Namespace;
-    return create && typeof namespace === 'string' ? [namespace] : [];
-  }
-  // A manifest without tokens inside resolves to the JSON aws-cdk-lib wrote (an array of objects); one with tokens
-  // (a Fn::Join) is not read.
-  const manifest = Stack.of(resource).resolve(properties.Manifest);
-  if (typeof manifest !== 'string') return [];
-  return (JSON.parse(manifest) as any[]).filter(o => o.kind === 'Namespace').map(o => o.metadata?.name);
 }

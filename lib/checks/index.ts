@@ -8,6 +8,7 @@ import { checkCredentialEnv } from './credential-env';
 import { checkDeploymentServiceAccount } from './deployment-service-account';
 import { checkDuplicateAddons } from './duplicate-addon';
 import { checkDuplicateAssociations } from './duplicate-association';
+import { checkDuplicateDeployments } from './duplicate-deployment';
 import { checkFargate } from './fargate';
 import { checkIrsaAnnotation } from './irsa-annotation';
 import { checkIrsaMigrationTrust } from './irsa-migration-trust';
@@ -35,6 +36,7 @@ export const APP_CHECKS: AppCheck[] = [
   checkDuplicateAddons,
   checkAssociationsPerCluster,
   checkNamespacesCreatedOnce,
+  checkDuplicateDeployments,
   checkRegion,
   checkKubernetesVersion,
   checkFargate,

@@ -68,12 +68,14 @@ export function kubectlClusterOf(cluster: AnyCluster): AnyCluster {
 }
 
 /**
- * A key shared by every construct that stands for one cluster in the app: the cluster object itself, and imports of
- * the same cluster name in the same environment (stacks that import one cluster get distinct objects).
+ * A key shared by every construct that stands for one cluster in the app: the cluster object itself, imports of the
+ * same cluster name in the same environment (stacks that import one cluster get distinct objects), and a cluster this
+ * app creates with a literal `clusterName` together with imports of that name. A cluster whose name CloudFormation
+ * picks is known by its construct alone.
  */
 export function clusterKey(cluster: eks.IClusterRef): string {
-  const name = clusterNameOf(cluster);
-  if (Token.isUnresolved(name)) return `construct:${cluster.node.path}`;
+  const name = literalClusterNameOf(cluster);
+  if (name === undefined) return `construct:${cluster.node.path}`;
   return `${cluster.env.account}/${cluster.env.region}/${name}`;
 }
 

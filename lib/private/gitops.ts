@@ -89,8 +89,16 @@ export function deliverWithGitOps(scope: Construct, id: string, target: GitOpsTa
     folder = created;
   }
   folder.entries.push({ writer, target, fileName: `${target.deploymentName}${WORKLOAD_FILE_SUFFIX}` });
+  FOLDER_OF_WRITER.set(writer, relativePath);
   writer.node.addValidation({ validate: () => tokensIn(writer, target) });
   return writer;
+}
+
+const FOLDER_OF_WRITER = new WeakMap<Construct, string>();
+
+/** The folder (as given, relative or absolute) a GitOps writer writes to; undefined for any other construct. */
+export function gitOpsFolderOf(writer: Construct): string | undefined {
+  return FOLDER_OF_WRITER.get(writer);
 }
 
 function clusterFolderOf(target: GitOpsTarget): string {

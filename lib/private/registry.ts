@@ -28,6 +28,10 @@ export interface RegisteredWorkload extends IConstruct {
   readonly _deploymentName: string;
   /** Whether the workload's chart holds its Namespace object. */
   readonly _createsNamespace: boolean;
+  /** The construct delivering the chart: a kubectl manifest, or the GitOps writer. */
+  readonly manifest: IConstruct;
+  /** The GitOps folder the chart is written to; undefined when a kubectl manifest applies it. */
+  readonly _gitOpsFolder?: string;
   readonly migratingFromIrsa: boolean;
   /** Renders the workload's Kubernetes objects as cdk8s does. */
   _renderObjects(): Array<Record<string, any>>;
@@ -243,8 +247,8 @@ export class Registry {
 }
 
 /**
- * What the app checks read of a Kubernetes object: its kind, name and annotations, and for a Deployment the service
- * account of its pods and the names of its containers' environment variables.
+ * What the app checks read of a Kubernetes object: its kind, name and annotations, and for a Deployment the labels
+ * and service account of its pods and the names of its containers' environment variables.
  */
 function checkedPartsOf(object: Record<string, any>): Record<string, any> {
   const { kind, metadata } = object;
@@ -253,5 +257,6 @@ function checkedPartsOf(object: Record<string, any>): Record<string, any> {
   const pod = object.spec?.template?.spec ?? {};
   const envNamesOf = (container: any) => (container.env ?? []).map((variable: any) => ({ name: variable.name }));
   const containers = (pod.containers ?? []).map((container: any) => ({ env: envNamesOf(container) }));
-  return { ...parts, spec: { template: { spec: { serviceAccountName: pod.serviceAccountName, containers } } } };
+  const podMetadata = { labels: object.spec?.template?.metadata?.labels };
+  return { ...parts, spec: { template: { metadata: podMetadata, spec: { serviceAccountName: pod.serviceAccountName, containers } } } };
 }

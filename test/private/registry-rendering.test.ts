@@ -23,7 +23,7 @@ test('one rendering per synthesis serves the manifest and the checks', () => {
   expect(messages.filter(text => text.startsWith('[cdk-eks-pod-identity:CredentialEnvOverridesPodIdentity]'))).toHaveLength(1);
 });
 
-test('the parts the checks read: kind, name and annotations; a Deployment\'s pod service account and env names', () => {
+test('the parts the checks read: kind, name and annotations; a Deployment\'s pod labels, service account and env names', () => {
   const { workload } = workloadIn({ env: { TABLE: 'carts' } });
   workload.serviceAccount.metadata.addAnnotation('team', 'shop');
   workload.deployment.addContainer({ name: 'sidecar', image: 'busybox:1.36', envVariables: { MODE: kplus.EnvValue.fromValue('x') } });
@@ -33,7 +33,12 @@ test('the parts the checks read: kind, name and annotations; a Deployment\'s pod
     {
       kind: 'Deployment',
       metadata: { name: 'cart', annotations: undefined },
-      spec: { template: { spec: { serviceAccountName: 'cart', containers: [{ env: [{ name: 'HOME' }, { name: 'TABLE' }] }, { env: [{ name: 'MODE' }] }] } } },
+      spec: {
+        template: {
+          metadata: { labels: { 'app.kubernetes.io/name': 'cart', 'cdk8s.io/metadata.addr': 'shop.cart-Deployment-c88cc458' } },
+          spec: { serviceAccountName: 'cart', containers: [{ env: [{ name: 'HOME' }, { name: 'TABLE' }] }, { env: [{ name: 'MODE' }] }] },
+        },
+      },
     },
   ]);
 });
