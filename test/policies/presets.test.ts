@@ -1,7 +1,9 @@
 // Every preset: its scoping shows in the template (only the given zones, buckets, keys, queues, tags), and the IAM
 // simulation judge allows one action the software needs and denies the same action out of scope.
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { CASES } from './cases';
-import { arn, presetResources, roleWith } from './helpers';
+import { arn, presetResources, presetStatements, roleWith } from './helpers';
 import { WellKnownPolicy } from '../../lib';
 import { FAKE_ACCOUNT, FAKE_REGION, assertPodMay, assertPodMayNot } from '../judges/iam-simulation';
 
@@ -109,5 +111,27 @@ describe('WellKnownPolicy.externalDns: changes only in the given zones, reads in
   test('changing records of another zone stays denied', async () => {
     await assertPodMayNot(fixture.judge, fixture.role, 'route53:ChangeResourceRecordSets', other);
     await assertPodMay(fixture.judge, fixture.role, 'route53:ChangeResourceRecordSets', 'arn:aws:route53:::hostedzone/Z1');
+  });
+});
+
+const VELERO_KEY = arn('kms', 'key/11111111-1111-1111-1111-111111111111');
+
+describe('WellKnownPolicy.velero with kmsKeys: restoring a volume encrypted with the key', () => {
+  const fixture = roleWith(stack => WellKnownPolicy.velero({
+    bucket: s3.Bucket.fromBucketName(stack, 'Backups', 'backups'),
+    kmsKeys: [kms.Key.fromKeyArn(stack, 'Key', VELERO_KEY)],
+  }));
+  // KMS decisions also need the key policy, which the judge does not have: the statements show the grant.
+  const actionsOn = (key: string, condition?: string) => presetStatements(fixture)
+    .filter(statement => [statement.Resource].flat().includes(key) && (condition === undefined) === (statement.Condition === undefined))
+    .flatMap(statement => [statement.Action].flat());
+
+  test('EBS asks for a data key without plaintext with Velero\'s credentials (upstream: kms:GenerateDataKey*)', () => {
+    expect(actionsOn(VELERO_KEY)).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey']));
+  });
+
+  test('grants on the key only for AWS resources (EBS)', () => {
+    expect(actionsOn(VELERO_KEY, 'grant')).toEqual(['kms:CreateGrant']);
+    expect(actionsOn(VELERO_KEY)).not.toContain('kms:CreateGrant');
   });
 });
