@@ -193,7 +193,8 @@ function policyStatements(assembly: CloudAssembly, prefix: string): { actions: s
     actions: [statement.Action].flat(), resource: JSON.stringify(statement.Resource), condition: JSON.stringify(statement.Condition ?? {}),
   })));
 }
-const statementsWith = (assembly: CloudAssembly, prefix: string, action: string) => policyStatements(assembly, prefix).filter(statement => statement.actions.includes(action));
+const statementsWith = (assembly: CloudAssembly, prefix: string, action: string) =>
+  policyStatements(assembly, prefix).filter(statement => statement.actions.includes(action));
 const KEY_ARN = `arn:aws:kms:us-east-1:${ACCOUNT}:key/11111111-1111-1111-1111-111111111111`;
 
 rows.push(
