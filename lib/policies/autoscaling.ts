@@ -208,8 +208,11 @@ export function karpenter(options: KarpenterOptions): PresetDefinition {
 }
 
 /**
- * Upstream: https://github.com/aws/aws-node-termination-handler/blob/main/docs/queue-processor-mode.md#set-up-permissions,
- * also terraform-aws-eks-pod-identity `aws_node_termination_handler.tf`.
+ * Upstream: the Queue Processor policy of https://github.com/aws/aws-node-termination-handler/blob/main/README.md,
+ * also terraform-aws-eks-pod-identity `aws_node_termination_handler.tf`. Added: `RecordLifecycleActionHeartbeat`
+ * and `DescribeLifecycleHooks`, which its SQS monitor calls when `heartbeatInterval` is set (without
+ * them the hook times out and the instance terminates mid-drain). Tighter: lifecycle actions on this account's Auto
+ * Scaling groups, messages on the given queue only.
  */
 export function nodeTerminationHandler(options: NodeTerminationHandlerOptions): PresetDefinition {
   return {
@@ -218,12 +221,16 @@ export function nodeTerminationHandler(options: NodeTerminationHandlerOptions): 
     serviceAccount: 'aws-node-termination-handler',
     grants: [
       {
-        actions: ['autoscaling:DescribeAutoScalingInstances', 'autoscaling:DescribeTags', 'ec2:DescribeInstances'],
+        actions: [
+          'autoscaling:DescribeAutoScalingInstances', 'autoscaling:DescribeTags', 'autoscaling:DescribeLifecycleHooks',
+          'ec2:DescribeInstances',
+        ],
         resources: ['*'],
         wildcardReason: NO_RESOURCE_LEVEL,
       },
       {
-        actions: ['autoscaling:CompleteLifecycleAction'],
+        // Heartbeats (heartbeatInterval) keep the lifecycle hook open while a node drains.
+        actions: ['autoscaling:CompleteLifecycleAction', 'autoscaling:RecordLifecycleActionHeartbeat'],
         resources: [AUTO_SCALING_GROUPS],
         wildcardReason: 'lifecycle hooks of whichever Auto Scaling group a terminating node belongs to, known only from the queued event',
       },

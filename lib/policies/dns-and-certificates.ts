@@ -11,8 +11,11 @@ function zoneArns(preset: string, zones: route53.IHostedZone[] | undefined): str
 
 /**
  * Upstream: https://kubernetes-sigs.github.io/external-dns/latest/docs/tutorials/aws/#iam-policy, also
- * terraform-aws-eks-pod-identity `external_dns.tf`. Tighter: listing records and tags is limited to the zones
- * too (upstream: `*`); only `ListHostedZones` has no resource-level permissions.
+ * terraform-aws-eks-pod-identity `external_dns.tf`. Tighter: record changes only in the given zones (upstream:
+ * every zone). Reading records and tags stays on every zone of the account (upstream: `*`): external-dns lists
+ * the records of each zone its `--domain-filter`/`--zone-type`/`--zone-id-filter` let through (with a domain
+ * filter also its sub-zones and the private zone of the same name), and one AccessDenied stops its whole sync.
+ * `ListTagsForResource` (external-dns before v0.14) next to `ListTagsForResources` (v0.14+, `--aws-zone-tags`).
  */
 export function externalDns(options: ExternalDnsOptions): PresetDefinition {
   return {
@@ -20,12 +23,11 @@ export function externalDns(options: ExternalDnsOptions): PresetDefinition {
     namespace: 'external-dns',
     serviceAccount: 'external-dns',
     grants: [
+      { actions: ['route53:ChangeResourceRecordSets'], resources: zoneArns('externalDns', options.hostedZones) },
       {
-        actions: [
-          'route53:ChangeResourceRecordSets', 'route53:ListResourceRecordSets', 'route53:ListTagsForResource',
-          'route53:ListTagsForResources',
-        ],
-        resources: zoneArns('externalDns', options.hostedZones),
+        actions: ['route53:ListResourceRecordSets', 'route53:ListTagsForResource', 'route53:ListTagsForResources'],
+        resources: [globalArn('route53', 'hostedzone/*')],
+        wildcardReason: 'external-dns reads the records of every zone its filters let through, and fails its whole sync on one AccessDenied; writes stay limited to the given zones',
       },
       { actions: ['route53:ListHostedZones'], resources: ['*'], wildcardReason: NO_RESOURCE_LEVEL },
     ],

@@ -205,12 +205,18 @@ const LATTICE_READS = [
   'vpc-lattice:ListServices', 'vpc-lattice:ListServiceNetworks', 'vpc-lattice:ListTargetGroups',
   'vpc-lattice:ListServiceNetworkServiceAssociations', 'vpc-lattice:ListServiceNetworkVpcAssociations',
   'vpc-lattice:ListAccessLogSubscriptions', 'vpc-lattice:ListListeners', 'vpc-lattice:ListRules',
+  // No resource-level permissions in IAM: scoped, it would always be denied (the controller reads its ownership tags).
+  'vpc-lattice:ListTagsForResource',
 ];
 
 /**
  * Upstream: https://github.com/aws/aws-application-networking-k8s/blob/main/files/controller-installation/recommended-inline-policy.json,
  * also terraform-aws-eks-pod-identity `aws_gateway_controller.tf`. Tighter: upstream grants `vpc-lattice:*` on
- * `*`; here each action the controller calls is named, on this account's VPC Lattice resources.
+ * `*`; here each action the controller calls is named, on this account's VPC Lattice resources (`ListTagsForResource`,
+ * which IAM cannot scope, on `*`). Left out: what only access logs to S3, CloudWatch Logs or Firehose need
+ * (`AccessLogPolicy`: `logs:DescribeLogGroups`, `logs:PutResourcePolicy`, `logs:DescribeResourcePolicies`,
+ * `s3:GetBucketPolicy`, `s3:PutBucketPolicy`, `firehose:TagDeliveryStream`, on `*` upstream): add them for the
+ * destinations you use.
  */
 export function gatewayApiController(_options: GatewayApiControllerOptions): PresetDefinition {
   return {
@@ -224,6 +230,8 @@ export function gatewayApiController(_options: GatewayApiControllerOptions): Pre
           'ec2:DescribeVpcs', 'ec2:DescribeSubnets', 'ec2:DescribeTags', 'ec2:DescribeSecurityGroups',
           'logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery',
           'logs:ListLogDeliveries', 'tag:GetResources',
+          // The Resource Groups Tagging API also needs vpc-lattice:TagResource / UntagResource below, on this account.
+          'tag:TagResources', 'tag:UntagResources',
         ],
         resources: ['*'],
         wildcardReason: NO_RESOURCE_LEVEL,
@@ -242,7 +250,7 @@ export function gatewayApiController(_options: GatewayApiControllerOptions): Pre
           'vpc-lattice:CreateRule', 'vpc-lattice:GetRule', 'vpc-lattice:UpdateRule', 'vpc-lattice:DeleteRule',
           'vpc-lattice:GetTargetGroup', 'vpc-lattice:UpdateTargetGroup', 'vpc-lattice:DeleteTargetGroup',
           'vpc-lattice:RegisterTargets', 'vpc-lattice:DeregisterTargets', 'vpc-lattice:ListTargets',
-          'vpc-lattice:TagResource', 'vpc-lattice:UntagResource', 'vpc-lattice:ListTagsForResource',
+          'vpc-lattice:TagResource', 'vpc-lattice:UntagResource',
           'vpc-lattice:CreateAccessLogSubscription', 'vpc-lattice:GetAccessLogSubscription',
           'vpc-lattice:UpdateAccessLogSubscription', 'vpc-lattice:DeleteAccessLogSubscription',
           'vpc-lattice:PutAuthPolicy', 'vpc-lattice:GetAuthPolicy', 'vpc-lattice:DeleteAuthPolicy',

@@ -84,7 +84,15 @@ export function velero(options: VeleroOptions): PresetDefinition {
   const keys = (options.kmsKeys ?? []).map(key => key.keyArn);
   if (keys.length > 0) {
     grants.push(
-      { actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:DescribeKey'], resources: keys },
+      {
+        // GenerateDataKeyWithoutPlaintext: EBS asks for it with Velero's credentials when it restores a volume
+        // encrypted with the key (upstream's `kms:GenerateDataKey*`).
+        actions: [
+          'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom',
+          'kms:ReEncryptTo', 'kms:DescribeKey',
+        ],
+        resources: keys,
+      },
       { actions: ['kms:CreateGrant'], resources: keys, conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } } },
     );
   }

@@ -4,8 +4,10 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AdversarialRow, adversarialTable } from './harness';
 import { PodIdentityBoundWorkload, PodIdentityRole, PodIdentityTargetRole, WellKnownPolicy } from '../../lib';
@@ -182,5 +184,97 @@ const rows: AdversarialRow[] = [
     expect: { correct: assembly => expect(JSON.stringify(policyResources(assembly, 'RoleWellKnownPolicyVelero'))).toContain(':s3:::backups/*"') },
   },
 ];
+
+// Upstream comparison (issue 18 item 7): each preset allows what its software calls at run time, and no more.
+/** The statements of the preset policies whose ids start with `prefix`, with their actions as a list. */
+function policyStatements(assembly: CloudAssembly, prefix: string): { actions: string[]; resource: string; condition: string }[] {
+  const policies = Object.entries(templateOf(assembly).findResources('AWS::IAM::ManagedPolicy')).filter(([id]) => id.startsWith(prefix));
+  return policies.flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement.map((statement: any) => ({
+    actions: [statement.Action].flat(), resource: JSON.stringify(statement.Resource), condition: JSON.stringify(statement.Condition ?? {}),
+  })));
+}
+const statementsWith = (assembly: CloudAssembly, prefix: string, action: string) =>
+  policyStatements(assembly, prefix).filter(statement => statement.actions.includes(action));
+const KEY_ARN = `arn:aws:kms:us-east-1:${ACCOUNT}:key/11111111-1111-1111-1111-111111111111`;
+
+rows.push(
+  {
+    name: 'gateway API controller: vpc-lattice:ListTagsForResource (IAM cannot scope it) on "*", not on an ARN pattern that never matches',
+    build: () => associated(() => [WellKnownPolicy.gatewayApiController()]),
+    expect: { correct: assembly => expect(statementsWith(assembly, 'RoleWellKnownPolicyGatewayApiController', 'vpc-lattice:ListTagsForResource').map(s => s.resource)).toEqual(['"*"']) },
+  },
+  {
+    name: 'gateway API controller: tag:TagResources/UntagResources on "*", while vpc-lattice:TagResource stays on this account\'s VPC Lattice resources',
+    build: () => associated(() => [WellKnownPolicy.gatewayApiController()]),
+    expect: {
+      correct: assembly => {
+        expect(statementsWith(assembly, 'RoleWellKnownPolicyGatewayApiController', 'tag:TagResources').map(s => s.resource)).toEqual(['"*"']);
+        expect(statementsWith(assembly, 'RoleWellKnownPolicyGatewayApiController', 'tag:UntagResources').map(s => s.resource)).toEqual(['"*"']);
+        const tagging = statementsWith(assembly, 'RoleWellKnownPolicyGatewayApiController', 'vpc-lattice:TagResource');
+        expect(tagging.map(s => s.resource)).toEqual([expect.stringContaining(':vpc-lattice:*:')]);
+      },
+    },
+  },
+  {
+    name: 'node termination handler: lifecycle heartbeats (heartbeatInterval) allowed on Auto Scaling groups, DescribeLifecycleHooks on "*"',
+    build: () => associated(stack => [WellKnownPolicy.nodeTerminationHandler({ queue: sqs.Queue.fromQueueArn(stack, 'Q', `arn:aws:sqs:us-east-1:${ACCOUNT}:nth`) })]),
+    expect: {
+      correct: assembly => {
+        expect(statementsWith(assembly, 'RoleWellKnownPolicyNodeTerminationHandler', 'autoscaling:RecordLifecycleActionHeartbeat').map(s => s.resource))
+          .toEqual([expect.stringContaining(':autoScalingGroup:*:autoScalingGroupName/*')]);
+        expect(statementsWith(assembly, 'RoleWellKnownPolicyNodeTerminationHandler', 'autoscaling:DescribeLifecycleHooks').map(s => s.resource)).toEqual(['"*"']);
+      },
+    },
+  },
+  {
+    name: 'node termination handler: queue messages still only from the given queue',
+    build: () => associated(stack => [WellKnownPolicy.nodeTerminationHandler({ queue: sqs.Queue.fromQueueArn(stack, 'Q', `arn:aws:sqs:us-east-1:${ACCOUNT}:nth`) })]),
+    expect: { correct: assembly => expect(statementsWith(assembly, 'RoleWellKnownPolicyNodeTerminationHandler', 'sqs:ReceiveMessage').map(s => s.resource)).toEqual([`"arn:aws:sqs:us-east-1:${ACCOUNT}:nth"`]) },
+  },
+  {
+    name: 'external-dns: record reads on every zone (one AccessDenied stops its sync), changes only in the given zone',
+    build: () => associated(stack => [WellKnownPolicy.externalDns({ hostedZones: [route53.HostedZone.fromHostedZoneId(stack, 'Zone', 'Z123')] })]),
+    expect: {
+      correct: assembly => {
+        expect(statementsWith(assembly, 'RoleWellKnownPolicyExternalDns', 'route53:ListResourceRecordSets').map(s => s.resource)).toEqual([expect.stringContaining(':route53:::hostedzone/*')]);
+        const writes = statementsWith(assembly, 'RoleWellKnownPolicyExternalDns', 'route53:ChangeResourceRecordSets');
+        expect(writes.map(s => s.resource)).toEqual([expect.stringContaining(':route53:::hostedzone/Z123')]);
+        expect(writes.map(s => s.actions)).toEqual([['route53:ChangeResourceRecordSets']]);
+      },
+    },
+  },
+  {
+    name: 'external-dns without hosted zones',
+    build: () => associated(() => [WellKnownPolicy.externalDns({ hostedZones: [] })]),
+    expect: { throws: 'EmptyPolicyScope' },
+  },
+  {
+    name: 'cert-manager: record changes stay TXT records under _acme-challenge. in the given zone',
+    build: () => associated(stack => [WellKnownPolicy.certManager({ hostedZones: [route53.HostedZone.fromHostedZoneId(stack, 'Zone', 'Z123')] })]),
+    expect: {
+      correct: assembly => {
+        const writes = statementsWith(assembly, 'RoleWellKnownPolicyCertManager', 'route53:ChangeResourceRecordSets');
+        expect(writes.map(s => s.resource)).toEqual([expect.stringContaining(':route53:::hostedzone/Z123')]);
+        expect(writes[0].condition).toContain('"route53:ChangeResourceRecordSetsRecordTypes":["TXT"]');
+        expect(writes[0].condition).toContain('_acme-challenge.*');
+      },
+    },
+  },
+  {
+    name: 'Velero with kmsKeys: EBS restores of volumes encrypted with the key get kms:GenerateDataKeyWithoutPlaintext',
+    build: () => associated(stack => [WellKnownPolicy.velero({ bucket: s3.Bucket.fromBucketName(stack, 'B', 'backups'), kmsKeys: [kms.Key.fromKeyArn(stack, 'K', KEY_ARN)] })]),
+    expect: {
+      correct: assembly => {
+        expect(statementsWith(assembly, 'RoleWellKnownPolicyVelero', 'kms:GenerateDataKeyWithoutPlaintext').map(s => s.resource)).toEqual([`"${KEY_ARN}"`]);
+        expect(statementsWith(assembly, 'RoleWellKnownPolicyVelero', 'kms:CreateGrant').map(s => s.condition)).toEqual(['{"Bool":{"kms:GrantIsForAWSResource":"true"}}']);
+      },
+    },
+  },
+  {
+    name: 'Velero without kmsKeys: no KMS permission at all',
+    build: () => associated(stack => [WellKnownPolicy.velero({ bucket: s3.Bucket.fromBucketName(stack, 'B', 'backups') })]),
+    expect: { correct: assembly => expect(policyStatements(assembly, 'RoleWellKnownPolicyVelero').flatMap(s => s.actions).filter(action => action.startsWith('kms:'))).toEqual([]) },
+  },
+);
 
 adversarialTable(rows);

@@ -85,7 +85,13 @@ export const CASES: Record<string, PresetCase> = {
     serviceAccount: 'external-dns',
     allowed: { action: 'route53:ChangeResourceRecordSets', resource: 'arn:aws:route53:::hostedzone/Z1' },
     denied: { action: 'route53:ChangeResourceRecordSets', resource: 'arn:aws:route53:::hostedzone/Z2' },
-    scope: fixture => expect(resourcesWith(fixture, 'hostedzone')).toEqual(['arn:aws:route53:::hostedzone/Z1']),
+    // Record changes only in the given zone; reading records and tags covers every zone (external-dns reads each
+    // zone its filters let through).
+    scope: fixture => {
+      const writes = presetStatements(fixture).filter(statement => [statement.Action].flat().includes('route53:ChangeResourceRecordSets'));
+      expect(writes.flatMap(statement => [statement.Resource].flat())).toEqual(['arn:aws:route53:::hostedzone/Z1']);
+      expect(resourcesWith(fixture, 'hostedzone').sort()).toEqual(['arn:aws:route53:::hostedzone/*', 'arn:aws:route53:::hostedzone/Z1']);
+    },
   },
   certManager: {
     build: stack => WellKnownPolicy.certManager({ hostedZones: [zone(stack, 'Z1')] }),
