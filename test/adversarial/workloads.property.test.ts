@@ -191,8 +191,12 @@ test('random valid workload sets synthesize correct ordering, selectors, trust a
         const judge = IamSimulationJudge.fromTemplate(assembly.getStackByName(stack.stackName).template, stack);
         for (const [cluster, namespace, serviceAccount] of triples) {
           const tags = {
-            'eks-cluster-arn': judge.clusterArnOf(cluster), 'eks-cluster-name': cluster, 'kubernetes-namespace': namespace,
-            'kubernetes-service-account': serviceAccount, 'kubernetes-pod-name': 'pod-0', 'kubernetes-pod-uid': '00000000-0000-4000-8000-000000000000',
+            'eks-cluster-arn': judge.clusterArnOf(cluster),
+            'eks-cluster-name': cluster,
+            'kubernetes-namespace': namespace,
+            'kubernetes-service-account': serviceAccount,
+            'kubernetes-pod-name': 'pod-0',
+            'kubernetes-pod-uid': '00000000-0000-4000-8000-000000000000',
           };
           const verdict = await judge.trustAllows(role, { sessionTags: tags, context: { 'aws:SourceAccount': judge.account, 'aws:SourceArn': judge.clusterArnOf(cluster) } });
           const associated = cluster === CLUSTER && members.some(w => w.namespace === namespace && w.serviceAccount === serviceAccount);
