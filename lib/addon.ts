@@ -7,7 +7,7 @@ import { ensureChecks } from './checks';
 import { clusterLabel, clusterNameOf } from './private/cluster';
 import { AGENT_ADDON_NAME } from './private/constants';
 import { KnownAddon, knownAddon } from './private/eks-facts';
-import { problem, quote } from './private/errors';
+import { namingConstruct, problem, quote } from './private/errors';
 import { checkAddonVersion, checkNamespace, checkServiceAccountName } from './private/input';
 import { RegisteredAssociation, Registry } from './private/registry';
 import { permissionsOf } from './private/role-permissions';
@@ -132,75 +132,79 @@ export class PodIdentityAddon extends Construct {
 
   constructor(scope: Construct, id: string, props: PodIdentityAddonProps) {
     super(scope, id);
-    const { cluster, addonName } = props;
-    if (addonName === AGENT_ADDON_NAME) {
-      throw problem('UseAgentAddon',
-        `PodIdentityAddon was given addonName ${quote(addonName)}, the Pod Identity Agent itself`,
-        'use PodIdentityAgentAddon.of(cluster) (or new PodIdentityAgentAddon(...)) for the agent');
-    }
-    const registry = Registry.of(this);
-    const existing = registry.addonOf(cluster, addonName);
-    if (existing) {
-      throw problem('DuplicateAddon',
-        `the ${addonName} add-on of cluster ${clusterLabel(cluster)} is already defined at ${existing.node.path}; EKS allows one add-on of a name per cluster`,
-        'define it once and give that PodIdentityAddon every service account (serviceAccounts) and option');
-    }
-    checkAddonVersion('InvalidAddonVersion', addonName, props.addonVersion, 'v1.45.0-eksbuild.2');
+    try {
+      const { cluster, addonName } = props;
+      if (addonName === AGENT_ADDON_NAME) {
+        throw problem('UseAgentAddon',
+          `PodIdentityAddon was given addonName ${quote(addonName)}, the Pod Identity Agent itself`,
+          'use PodIdentityAgentAddon.of(cluster) (or new PodIdentityAgentAddon(...)) for the agent');
+      }
+      const registry = Registry.of(this);
+      const existing = registry.addonOf(cluster, addonName);
+      if (existing) {
+        throw problem('DuplicateAddon',
+          `the ${addonName} add-on of cluster ${clusterLabel(cluster)} is already defined at ${existing.node.path}; EKS allows one add-on of a name per cluster`,
+          'define it once and give that PodIdentityAddon every service account (serviceAccounts) and option');
+      }
+      checkAddonVersion('InvalidAddonVersion', addonName, props.addonVersion, 'v1.45.0-eksbuild.2');
 
-    const known = knownAddon(addonName);
-    const serviceAccounts: DefaultServiceAccount[] = props.serviceAccounts ?? defaultServiceAccounts(addonName, known);
-    const namespace = props.namespace ?? known?.namespace;
-    if (namespace === undefined && serviceAccounts.length > 0) {
-      throw problem('AddonNamespaceRequired',
-        `add-on ${quote(addonName)} has service accounts ${quote(serviceAccounts.map(sa => sa.serviceAccount))} but its namespace is not known to cdk-eks-pod-identity`,
-        'set namespace to the namespace the add-on runs in (where EKS creates its Pod Identity associations)');
-    }
-    if (namespace !== undefined) checkNamespace(namespace);
-    if (known && props.namespace !== undefined && !Token.isUnresolved(props.namespace) && props.namespace !== known.namespace) {
-      throw problem('AddonNamespaceMismatch',
-        `add-on ${quote(addonName)} runs its service account ${quote(known.serviceAccount)} in namespace ${quote(known.namespace)}, but namespace is ${quote(props.namespace)}: EKS would create the association for a namespace the add-on's pods are not in, so they would get no credentials`,
-        `omit namespace (it defaults to ${quote(known.namespace)}) or set it to ${quote(known.namespace)}`);
-    }
-    this.cluster = cluster;
-    this.addonName = addonName;
-    this.namespace = namespace;
+      const known = knownAddon(addonName);
+      const serviceAccounts: DefaultServiceAccount[] = props.serviceAccounts ?? defaultServiceAccounts(addonName, known);
+      const namespace = props.namespace ?? known?.namespace;
+      if (namespace === undefined && serviceAccounts.length > 0) {
+        throw problem('AddonNamespaceRequired',
+          `add-on ${quote(addonName)} has service accounts ${quote(serviceAccounts.map(sa => sa.serviceAccount))} but its namespace is not known to cdk-eks-pod-identity`,
+          'set namespace to the namespace the add-on runs in (where EKS creates its Pod Identity associations)');
+      }
+      if (namespace !== undefined) checkNamespace(namespace);
+      if (known && props.namespace !== undefined && !Token.isUnresolved(props.namespace) && props.namespace !== known.namespace) {
+        throw problem('AddonNamespaceMismatch',
+          `add-on ${quote(addonName)} runs its service account ${quote(known.serviceAccount)} in namespace ${quote(known.namespace)}, but namespace is ${quote(props.namespace)}: EKS would create the association for a namespace the add-on's pods are not in, so they would get no credentials`,
+          `omit namespace (it defaults to ${quote(known.namespace)}) or set it to ${quote(known.namespace)}`);
+      }
+      this.cluster = cluster;
+      this.addonName = addonName;
+      this.namespace = namespace;
 
-    const names = serviceAccounts.map(account => account.serviceAccount);
-    const repeated = names.find((name, index) => names.indexOf(name) !== index);
-    if (repeated !== undefined) {
-      throw problem('DuplicateAssociation',
-        `service account ${quote(repeated)} is listed twice in the ${addonName} add-on at ${this.node.path}; EKS allows one role per service account`,
-        'list it once, with one role holding every permission it needs');
-    }
-    this.associations = serviceAccounts.map(account => new AddonAssociation(this, account.serviceAccount, {
-      ...account, cluster, addonName, namespace: namespace!,
-    }));
-    this.serviceAccounts = this.associations.map(association => association.serviceAccount);
+      const names = serviceAccounts.map(account => account.serviceAccount);
+      const repeated = names.find((name, index) => names.indexOf(name) !== index);
+      if (repeated !== undefined) {
+        throw problem('DuplicateAssociation',
+          `service account ${quote(repeated)} is listed twice in the ${addonName} add-on at ${this.node.path}; EKS allows one role per service account`,
+          'list it once, with one role holding every permission it needs');
+      }
+      this.associations = serviceAccounts.map(account => new AddonAssociation(this, account.serviceAccount, {
+        ...account, cluster, addonName, namespace: namespace!,
+      }));
+      this.serviceAccounts = this.associations.map(association => association.serviceAccount);
 
-    this.resource = new eks.CfnAddon(this, 'Resource', {
-      addonName,
-      clusterName: clusterNameOf(cluster),
-      addonVersion: props.addonVersion,
-      configurationValues: props.configurationValues === undefined ? undefined : Stack.of(this).toJsonString(props.configurationValues),
-      preserveOnDelete: props.preserveOnDelete ?? true,
-      resolveConflicts: (props.resolveConflicts ?? ResolveConflicts.OVERWRITE).value,
-      podIdentityAssociations: this.associations.length === 0 ? undefined
-        : this.associations.map(association => ({ serviceAccount: association.serviceAccount, roleArn: association.role.roleArn })),
-    });
-    this.addonArn = this.resource.attrArn;
-    if (this.associations.length > 0) {
-      // Credentials from the first pod: the agent runs, and the roles' policies exist.
-      this.resource.node.addDependency(PodIdentityAgentAddon.of(cluster));
-      // The same rule as an association's: every policy attached to the role in its stack (a user role's iam.Policy
-      // too), not only those under the role.
-      for (const association of this.associations) this.resource.node.addDependency(permissionsOf(association.role));
-    }
-    const resource = this.resource;
-    Dependable.implement(this, { get dependencyRoots(): IConstruct[] { return [resource]; } });
+      this.resource = new eks.CfnAddon(this, 'Resource', {
+        addonName,
+        clusterName: clusterNameOf(cluster),
+        addonVersion: props.addonVersion,
+        configurationValues: props.configurationValues === undefined ? undefined : Stack.of(this).toJsonString(props.configurationValues),
+        preserveOnDelete: props.preserveOnDelete ?? true,
+        resolveConflicts: (props.resolveConflicts ?? ResolveConflicts.OVERWRITE).value,
+        podIdentityAssociations: this.associations.length === 0 ? undefined
+          : this.associations.map(association => ({ serviceAccount: association.serviceAccount, roleArn: association.role.roleArn })),
+      });
+      this.addonArn = this.resource.attrArn;
+      if (this.associations.length > 0) {
+        // Credentials from the first pod: the agent runs, and the roles' policies exist.
+        this.resource.node.addDependency(PodIdentityAgentAddon.of(cluster));
+        // The same rule as an association's: every policy attached to the role in its stack (a user role's iam.Policy
+        // too), not only those under the role.
+        for (const association of this.associations) this.resource.node.addDependency(permissionsOf(association.role));
+      }
+      const resource = this.resource;
+      Dependable.implement(this, { get dependencyRoots(): IConstruct[] { return [resource]; } });
 
-    registry.addAddon(this);
-    for (const association of this.associations) registry.addAssociation(association);
-    ensureChecks(this);
+      registry.addAddon(this);
+      for (const association of this.associations) registry.addAssociation(association);
+      ensureChecks(this);
+    } catch (error) {
+      throw namingConstruct(this.node.path, error);
+    }
   }
 
   /** The role of one of the add-on's service accounts. */
@@ -254,30 +258,34 @@ class AddonAssociation extends Construct implements RegisteredAssociation {
 
   constructor(scope: Construct, id: string, props: AddonAssociationProps) {
     super(scope, id);
-    checkServiceAccountName(props.serviceAccount);
-    if (props.role && (props.managedPolicies || props.statements)) {
-      throw problem('ConflictingAddonServiceAccountOptions',
-        `service account ${quote(props.serviceAccount)} of add-on ${quote(props.addonName)} has both a role and managedPolicies/statements for a role to create`,
-        'give the permissions to your role where it is defined, or drop role and let the add-on create one');
-    }
-    this.cluster = props.cluster;
-    this.namespace = props.namespace;
-    this.serviceAccount = props.serviceAccount;
-    this.ownerAddonName = props.addonName;
-    const statements = props.statements ?? [];
-    this.role = props.role ?? new PodIdentityRole(this, 'Role', {
-      description: `EKS Pod Identity role of the ${props.addonName} add-on (${props.namespace}/${props.serviceAccount})`,
-      managedPolicies: props.managedPolicies,
-      inlinePolicies: statements.length === 0 ? undefined : { Permissions: new iam.PolicyDocument({ statements }) },
-      scopeTrustToAssociations: true,
-    });
-    // cdk-nag (AwsSolutions-IAM4) asks for a reason for each AWS managed policy: the EKS documentation names it.
-    const documented = Object.fromEntries((props.documentedPolicies ?? []).map(name => [
-      `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${name}]`,
-      `The EKS User Guide names the AWS managed ${name} as the permissions of the ${props.addonName} add-on; AWS keeps it in step with the add-on's API calls.`,
-    ]));
-    if (!props.role && Object.keys(documented).length > 0) {
-      this.role.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, documented);
+    try {
+      checkServiceAccountName(props.serviceAccount);
+      if (props.role && (props.managedPolicies || props.statements)) {
+        throw problem('ConflictingAddonServiceAccountOptions',
+          `service account ${quote(props.serviceAccount)} of add-on ${quote(props.addonName)} has both a role and managedPolicies/statements for a role to create`,
+          'give the permissions to your role where it is defined, or drop role and let the add-on create one');
+      }
+      this.cluster = props.cluster;
+      this.namespace = props.namespace;
+      this.serviceAccount = props.serviceAccount;
+      this.ownerAddonName = props.addonName;
+      const statements = props.statements ?? [];
+      this.role = props.role ?? new PodIdentityRole(this, 'Role', {
+        description: `EKS Pod Identity role of the ${props.addonName} add-on (${props.namespace}/${props.serviceAccount})`,
+        managedPolicies: props.managedPolicies,
+        inlinePolicies: statements.length === 0 ? undefined : { Permissions: new iam.PolicyDocument({ statements }) },
+        scopeTrustToAssociations: true,
+      });
+      // cdk-nag (AwsSolutions-IAM4) asks for a reason for each AWS managed policy: the EKS documentation names it.
+      const documented = Object.fromEntries((props.documentedPolicies ?? []).map(name => [
+        `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${name}]`,
+        `The EKS User Guide names the AWS managed ${name} as the permissions of the ${props.addonName} add-on; AWS keeps it in step with the add-on's API calls.`,
+      ]));
+      if (!props.role && Object.keys(documented).length > 0) {
+        this.role.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, documented);
+      }
+    } catch (error) {
+      throw namingConstruct(this.node.path, error);
     }
   }
 }

@@ -3,7 +3,7 @@ import * as eks from 'aws-cdk-lib/aws-eks';
 import { Construct, Dependable, IConstruct } from 'constructs';
 import { awsCdkManagedAgentAddon, clusterNameOf, isAutoModeCluster } from './private/cluster';
 import { AGENT_ADDON_NAME } from './private/constants';
-import { problem, quote } from './private/errors';
+import { namingConstruct, problem, quote } from './private/errors';
 import { checkAddonVersion } from './private/input';
 import { Registry } from './private/registry';
 
@@ -173,42 +173,46 @@ export class PodIdentityAgentAddon extends Construct implements IPodIdentityAgen
 
   constructor(scope: Construct, id: string, props: PodIdentityAgentAddonProps) {
     super(scope, id);
-    const existing = PodIdentityAgentAddon.find(props.cluster);
-    if (existing) {
-      throw problem('DuplicateAgentAddon',
-        `a PodIdentityAgentAddon for cluster ${props.cluster.node.path} already exists at ${existing.node.path}; EKS allows one ${AGENT_ADDON_NAME} add-on per cluster`,
-        'use `PodIdentityAgentAddon.of(cluster)` to get the existing add-on instead of creating a second one');
-    }
-    checkAddonVersion('InvalidAgentAddonVersion', AGENT_ADDON_NAME, props.addonVersion, 'v1.3.4-eksbuild.1');
-    this.cluster = props.cluster;
-    Registry.of(this).addAgentAddon(this);
-
-    this.addonName = AGENT_ADDON_NAME;
-    if (props.alreadyInstalled) {
-      const configured = (['addonVersion', 'preserveOnDelete', 'resolveConflicts', 'configurationValues'] as const)
-        .filter(option => props[option] !== undefined);
-      if (configured.length > 0) {
-        throw problem('AgentAddonAlreadyInstalled',
-          `alreadyInstalled is true for cluster ${props.cluster.node.path}, but ${configured.join(', ')} ${configured.length > 1 ? 'are' : 'is'} set too; an add-on this stack does not create cannot be configured here`,
-          'drop those options, or let this stack own the add-on (alreadyInstalled: false)');
+    try {
+      const existing = PodIdentityAgentAddon.find(props.cluster);
+      if (existing) {
+        throw problem('DuplicateAgentAddon',
+          `a PodIdentityAgentAddon for cluster ${props.cluster.node.path} already exists at ${existing.node.path}; EKS allows one ${AGENT_ADDON_NAME} add-on per cluster`,
+          'use `PodIdentityAgentAddon.of(cluster)` to get the existing add-on instead of creating a second one');
       }
-      Dependable.implement(this, { get dependencyRoots(): IConstruct[] { return []; } });
-      return;
+      checkAddonVersion('InvalidAgentAddonVersion', AGENT_ADDON_NAME, props.addonVersion, 'v1.3.4-eksbuild.1');
+      this.cluster = props.cluster;
+      Registry.of(this).addAgentAddon(this);
+
+      this.addonName = AGENT_ADDON_NAME;
+      if (props.alreadyInstalled) {
+        const configured = (['addonVersion', 'preserveOnDelete', 'resolveConflicts', 'configurationValues'] as const)
+          .filter(option => props[option] !== undefined);
+        if (configured.length > 0) {
+          throw problem('AgentAddonAlreadyInstalled',
+            `alreadyInstalled is true for cluster ${props.cluster.node.path}, but ${configured.join(', ')} ${configured.length > 1 ? 'are' : 'is'} set too; an add-on this stack does not create cannot be configured here`,
+            'drop those options, or let this stack own the add-on (alreadyInstalled: false)');
+        }
+        Dependable.implement(this, { get dependencyRoots(): IConstruct[] { return []; } });
+        return;
+      }
+
+      const managedByAwsCdk = awsCdkManagedAgentAddon(props.cluster);
+      const resource = managedByAwsCdk
+        ?? new eks.CfnAddon(this, 'Resource', { addonName: AGENT_ADDON_NAME, clusterName: clusterNameOf(props.cluster) });
+      resource.addonVersion = props.addonVersion;
+      resource.preserveOnDelete = props.preserveOnDelete ?? true;
+      resource.resolveConflicts = (props.resolveConflicts ?? ResolveConflicts.OVERWRITE).value;
+      resource.configurationValues = props.configurationValues === undefined
+        ? undefined : Stack.of(resource).toJsonString(props.configurationValues);
+      this.resource = resource;
+      this.addonArn = resource.attrArn;
+
+      // Depending on this construct means depending on the add-on resource, wherever it lives.
+      Dependable.implement(this, { get dependencyRoots(): IConstruct[] { return [resource]; } });
+    } catch (error) {
+      throw namingConstruct(this.node.path, error);
     }
-
-    const managedByAwsCdk = awsCdkManagedAgentAddon(props.cluster);
-    const resource = managedByAwsCdk
-      ?? new eks.CfnAddon(this, 'Resource', { addonName: AGENT_ADDON_NAME, clusterName: clusterNameOf(props.cluster) });
-    resource.addonVersion = props.addonVersion;
-    resource.preserveOnDelete = props.preserveOnDelete ?? true;
-    resource.resolveConflicts = (props.resolveConflicts ?? ResolveConflicts.OVERWRITE).value;
-    resource.configurationValues = props.configurationValues === undefined
-      ? undefined : Stack.of(resource).toJsonString(props.configurationValues);
-    this.resource = resource;
-    this.addonArn = resource.attrArn;
-
-    // Depending on this construct means depending on the add-on resource, wherever it lives.
-    Dependable.implement(this, { get dependencyRoots(): IConstruct[] { return [resource]; } });
   }
 }
 

@@ -8,7 +8,7 @@ import { ensureChecks } from './checks';
 import { duplicateAssociationProblem } from './checks/duplicate-association';
 import { allowCrossAccountReference, clusterArnOf, clusterLabel, clusterNameOf, isImmutableRole, isNewCluster } from './private/cluster';
 import { ensureDeployOrder } from './private/deploy-order';
-import { annotateError, annotateWarning, formatProblem, problem, quote } from './private/errors';
+import { annotateError, annotateWarning, formatProblem, namingConstruct, problem, quote } from './private/errors';
 import { checkNamespace, checkServiceAccountName, checkTags, estimatedPolicyLength, MAX_SESSION_POLICY_LENGTH, MAX_TAGS, tagProblems } from './private/input';
 import { Registry } from './private/registry';
 import { permissionsOf } from './private/role-permissions';
@@ -151,64 +151,68 @@ export class PodIdentityAssociation extends Resource implements IPodIdentityAsso
 
   constructor(scope: Construct, id: string, props: PodIdentityAssociationProps) {
     super(scope, id);
-    checkNamespace(props.namespace);
-    checkServiceAccountName(props.serviceAccount);
-    checkTags(props.tags);
-    if (props.sessionPolicy && props.disableSessionTags !== true) {
-      throw problem('SessionPolicyRequiresDisabledSessionTags',
-        `the association for ${props.namespace}/${props.serviceAccount} has a session policy but disableSessionTags is ${quote(props.disableSessionTags ?? false)}; EKS rejects a session policy while session tags are on`,
-        'set disableSessionTags: true next to sessionPolicy (or drop the session policy)');
+    try {
+      checkNamespace(props.namespace);
+      checkServiceAccountName(props.serviceAccount);
+      checkTags(props.tags);
+      if (props.sessionPolicy && props.disableSessionTags !== true) {
+        throw problem('SessionPolicyRequiresDisabledSessionTags',
+          `the association for ${props.namespace}/${props.serviceAccount} has a session policy but disableSessionTags is ${quote(props.disableSessionTags ?? false)}; EKS rejects a session policy while session tags are on`,
+          'set disableSessionTags: true next to sessionPolicy (or drop the session policy)');
+      }
+      this.cluster = props.cluster;
+      this.namespace = props.namespace;
+      this.serviceAccount = props.serviceAccount;
+      this.role = props.role;
+      this.targetRole = props.targetRole;
+      this.disableSessionTags = props.disableSessionTags ?? false;
+
+      const stack = Stack.of(this);
+      const sessionPolicy = props.sessionPolicy;
+      this.resource = new eks.CfnPodIdentityAssociation(this, 'Resource', {
+        clusterName: clusterNameOf(props.cluster),
+        namespace: props.namespace,
+        serviceAccount: props.serviceAccount,
+        roleArn: props.role.roleArn,
+        targetRoleArn: props.targetRole?.roleArn,
+        disableSessionTags: props.disableSessionTags,
+        policy: sessionPolicy && Lazy.string({ produce: () => stack.toJsonString(sessionPolicy) }),
+        tags: props.tags && Object.entries(props.tags).map(([key, value]) => ({ key, value })),
+      });
+      // The (cluster, namespace, service account) triple is unique in EKS. Naming the resource after it rather than
+      // after the construct path means renaming or moving the construct keeps the same resource instead of asking
+      // CloudFormation to create a second association for the same triple (which EKS rejects) before deleting the old.
+      const logicalId = PodIdentityAssociation.logicalIdFor(stack, props);
+      const registry = Registry.of(this);
+      const sameKey = registry.associationsByLogicalId(stack).get(logicalId);
+      if (sameKey) throw problem('DuplicateAssociation', ...duplicateAssociationProblem(this, sameKey));
+      registry.associationsByLogicalId(stack).set(logicalId, this);
+      this.resource.overrideLogicalId(logicalId);
+
+      const roleStack = Stack.of(props.role);
+      if (registry.isScopedRole(props.role) && roleStack !== stack && roleStack !== Stack.of(props.cluster)
+        && Token.isUnresolved(clusterNameOf(props.cluster))) {
+        throw problem('ScopedRoleAcrossStacks',
+          `role ${props.role.node.path} scopes its trust to cluster ${props.cluster.node.path} of another stack while the association at ${this.node.path} depends on the role, so the two stacks would depend on each other`,
+          'use role.associate(cluster, ...) (the association then lives in the role\'s stack), a cluster with a literal name, or scopeTrustToAssociations: false');
+      }
+
+      this.ownTags = props.tags ?? {};
+
+      this.node.addDependency(PodIdentityAgentAddon.of(props.cluster));
+      if (props.targetRole) this.chainInto(props.role, props.targetRole);
+      // Pods must not start before their permissions exist: depend on the role's policies (its children other than
+      // the role resource itself, which the GetAtt already orders; resolved at synthesis so grants made later count),
+      // but not on associations made with role.associate().
+      this.node.addDependency(permissionsOf(props.role));
+
+      this.node.addValidation({ validate: () => this.validateLimits(sessionPolicy) });
+      registry.addAssociation(this);
+      ensureDeployOrder(this);
+      ensureChecks(this);
+    } catch (error) {
+      throw namingConstruct(this.node.path, error);
     }
-    this.cluster = props.cluster;
-    this.namespace = props.namespace;
-    this.serviceAccount = props.serviceAccount;
-    this.role = props.role;
-    this.targetRole = props.targetRole;
-    this.disableSessionTags = props.disableSessionTags ?? false;
-
-    const stack = Stack.of(this);
-    const sessionPolicy = props.sessionPolicy;
-    this.resource = new eks.CfnPodIdentityAssociation(this, 'Resource', {
-      clusterName: clusterNameOf(props.cluster),
-      namespace: props.namespace,
-      serviceAccount: props.serviceAccount,
-      roleArn: props.role.roleArn,
-      targetRoleArn: props.targetRole?.roleArn,
-      disableSessionTags: props.disableSessionTags,
-      policy: sessionPolicy && Lazy.string({ produce: () => stack.toJsonString(sessionPolicy) }),
-      tags: props.tags && Object.entries(props.tags).map(([key, value]) => ({ key, value })),
-    });
-    // The (cluster, namespace, service account) triple is unique in EKS. Naming the resource after it rather than
-    // after the construct path means renaming or moving the construct keeps the same resource instead of asking
-    // CloudFormation to create a second association for the same triple (which EKS rejects) before deleting the old.
-    const logicalId = PodIdentityAssociation.logicalIdFor(stack, props);
-    const registry = Registry.of(this);
-    const sameKey = registry.associationsByLogicalId(stack).get(logicalId);
-    if (sameKey) throw problem('DuplicateAssociation', ...duplicateAssociationProblem(this, sameKey));
-    registry.associationsByLogicalId(stack).set(logicalId, this);
-    this.resource.overrideLogicalId(logicalId);
-
-    const roleStack = Stack.of(props.role);
-    if (registry.isScopedRole(props.role) && roleStack !== stack && roleStack !== Stack.of(props.cluster)
-      && Token.isUnresolved(clusterNameOf(props.cluster))) {
-      throw problem('ScopedRoleAcrossStacks',
-        `role ${props.role.node.path} scopes its trust to cluster ${props.cluster.node.path} of another stack while the association at ${this.node.path} depends on the role, so the two stacks would depend on each other`,
-        'use role.associate(cluster, ...) (the association then lives in the role\'s stack), a cluster with a literal name, or scopeTrustToAssociations: false');
-    }
-
-    this.ownTags = props.tags ?? {};
-
-    this.node.addDependency(PodIdentityAgentAddon.of(props.cluster));
-    if (props.targetRole) this.chainInto(props.role, props.targetRole);
-    // Pods must not start before their permissions exist: depend on the role's policies (its children other than
-    // the role resource itself, which the GetAtt already orders; resolved at synthesis so grants made later count),
-    // but not on associations made with role.associate().
-    this.node.addDependency(permissionsOf(props.role));
-
-    this.node.addValidation({ validate: () => this.validateLimits(sessionPolicy) });
-    registry.addAssociation(this);
-    ensureDeployOrder(this);
-    ensureChecks(this);
   }
 
   /** Role chaining: the association role must be allowed to assume the target role, and the target role to trust it. */

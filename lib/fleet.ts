@@ -6,7 +6,7 @@ import { PodIdentityAgentAddon } from './agent-addon';
 import { setStackLimitFix } from './checks/stack-limits';
 import { readFleetSpec } from './fleet-spec';
 import { kubectlClusterOf, sharedKubectlCluster } from './private/cluster';
-import { problem, problemIdOf, PodIdentityError, quote } from './private/errors';
+import { namingConstruct, problem, problemIdOf, PodIdentityError, quote } from './private/errors';
 import { bucketOf } from './private/placement';
 import { PodIdentityBoundWorkload, PodIdentityBoundWorkloadOptions } from './workload';
 
@@ -69,17 +69,21 @@ export class WorkloadFleet extends Construct {
 
   constructor(scope: Construct, id: string, props: WorkloadFleetProps) {
     super(scope, id);
-    kubectlClusterOf(props.cluster);
-    this.stackCount = props.stackCount ?? WorkloadFleet.DEFAULT_STACK_COUNT;
-    if (!Number.isInteger(this.stackCount) || this.stackCount < 1) {
-      throw problem('InvalidStackCount', `stackCount ${quote(props.stackCount)} is not a whole number >= 1`, 'omit it for the default (64), or pass the number of stacks the fleet may use');
+    try {
+      kubectlClusterOf(props.cluster);
+      this.stackCount = props.stackCount ?? WorkloadFleet.DEFAULT_STACK_COUNT;
+      if (!Number.isInteger(this.stackCount) || this.stackCount < 1) {
+        throw problem('InvalidStackCount', `stackCount ${quote(props.stackCount)} is not a whole number >= 1`, 'omit it for the default (64), or pass the number of stacks the fleet may use');
+      }
+      this.cluster = props.cluster;
+      const clusterStack = Stack.of(props.cluster);
+      this.env = props.env ?? (Token.isUnresolved(clusterStack.account) && Token.isUnresolved(clusterStack.region)
+        ? undefined : { account: clusterStack.account, region: clusterStack.region });
+      this.kubectlCluster = sharedKubectlCluster(props.cluster);
+      if (props.specFile !== undefined) this.addWorkloadsFromFile(props.specFile);
+    } catch (error) {
+      throw namingConstruct(this.node.path, error);
     }
-    this.cluster = props.cluster;
-    const clusterStack = Stack.of(props.cluster);
-    this.env = props.env ?? (Token.isUnresolved(clusterStack.account) && Token.isUnresolved(clusterStack.region)
-      ? undefined : { account: clusterStack.account, region: clusterStack.region });
-    this.kubectlCluster = sharedKubectlCluster(props.cluster);
-    if (props.specFile !== undefined) this.addWorkloadsFromFile(props.specFile);
   }
 
   /** The stacks the fleet created, in the order of their index. */

@@ -7,7 +7,7 @@ import { ensureAppChecks } from './checks';
 import { WellKnownPolicy } from './policies/well-known-policy';
 import { WRAPPED_ROLE } from './private/cluster';
 import { IRSA_AUDIENCE, POD_IDENTITY_SERVICE_PRINCIPAL } from './private/constants';
-import { formatProblem } from './private/errors';
+import { formatProblem, namingConstruct, withConstructPath } from './private/errors';
 import { checkManagedPoliciesPerRoleQuota, checkNamespace, checkRoleName, checkServiceAccountName, checkTrustPolicyLengthQuota, DEFAULT_MANAGED_POLICIES_PER_ROLE_QUOTA, DEFAULT_TRUST_POLICY_LENGTH_QUOTA, MAX_MANAGED_POLICIES_PER_ROLE_QUOTA, MAX_TRUST_POLICY_LENGTH_QUOTA } from './private/input';
 import { Registry } from './private/registry';
 import { checkTrustConditions, Conditions, mergeConditions, POD_IDENTITY_PRINCIPAL, scopedTrustStatement, StatementsAddedLaterPrincipal } from './private/trust';
@@ -201,18 +201,20 @@ export class PodIdentityRole extends iam.Role implements IPodIdentityRole {
   private irsaTrustCount = 0;
 
   constructor(scope: Construct, id: string, props: PodIdentityRoleProps = {}) {
-    checkRoleName(props.roleName);
-    checkTrustPolicyLengthQuota(props.trustPolicyLengthQuota);
-    checkManagedPoliciesPerRoleQuota(props.managedPoliciesPerRoleQuota);
     const {
       scopeTrustToAssociations, trustConditions, scopeTrustToOrganization, trustPolicyLengthQuota, wellKnownPolicies, irsaServiceAccounts,
       managedPoliciesPerRoleQuota, ...roleProps
     } = props;
     const owner = `${scope.node.path}/${id}`;
-    checkTrustConditions(owner, trustConditions);
-    const hardening: Conditions | undefined = trustConditions || scopeTrustToOrganization
-      ? mergeConditions(owner, trustConditions, scopeTrustToOrganization ? { StringEquals: { 'aws:SourceOrgId': '${aws:ResourceOrgId}' } } : undefined)
-      : undefined;
+    const hardening: Conditions | undefined = withConstructPath(owner, () => {
+      checkRoleName(props.roleName);
+      checkTrustPolicyLengthQuota(props.trustPolicyLengthQuota);
+      checkManagedPoliciesPerRoleQuota(props.managedPoliciesPerRoleQuota);
+      checkTrustConditions(owner, trustConditions);
+      return trustConditions || scopeTrustToOrganization
+        ? mergeConditions(owner, trustConditions, scopeTrustToOrganization ? { StringEquals: { 'aws:SourceOrgId': '${aws:ResourceOrgId}' } } : undefined)
+        : undefined;
+    });
     super(scope, id, {
       ...roleProps,
       // A name is generated only when another account's stack refers to the role (a target role's trust), so the
@@ -222,25 +224,29 @@ export class PodIdentityRole extends iam.Role implements IPodIdentityRole {
         ? new StatementsAddedLaterPrincipal(POD_IDENTITY_PRINCIPAL)
         : new iam.SessionTagsPrincipal(hardening ? new iam.PrincipalWithConditions(POD_IDENTITY_PRINCIPAL, hardening) : POD_IDENTITY_PRINCIPAL),
     });
-    this.scopeTrustToAssociations = scopeTrustToAssociations ?? false;
-    this.trustPolicyLengthQuota = trustPolicyLengthQuota ?? DEFAULT_TRUST_POLICY_LENGTH_QUOTA;
-    this.managedPoliciesPerRoleQuota = managedPoliciesPerRoleQuota ?? DEFAULT_MANAGED_POLICIES_PER_ROLE_QUOTA;
-    Registry.of(this).addLibraryRole(this);
-    ensureAppChecks(this);
-    for (const policy of wellKnownPolicies ?? []) this.addWellKnownPolicy(policy);
-    for (const account of irsaServiceAccounts ?? []) this.addIrsaServiceAccount(account);
-    if (this.scopeTrustToAssociations) {
-      const registry = Registry.of(this);
-      registry.addScopedRole(this);
-      // One statement per association, added as each is made (in this app, from any stack).
-      registry.observeAssociations(this, association => {
-        if (association.role === this) this.assumeRolePolicy!.addStatements(scopedTrustStatement(this.node.path, association, hardening));
-      });
-      this.node.addValidation({
-        validate: () => Registry.of(this).associationsOf(this).length > 0 ? [] : [formatProblem('ScopedRoleWithoutAssociations',
-          `role ${this.node.path} trusts only the service accounts it is associated with, and it has no association in this app, so no pod could ever assume it`,
-          'associate it (role.associate(cluster, { namespace, serviceAccount })), or set scopeTrustToAssociations: false')],
-      });
+    try {
+      this.scopeTrustToAssociations = scopeTrustToAssociations ?? false;
+      this.trustPolicyLengthQuota = trustPolicyLengthQuota ?? DEFAULT_TRUST_POLICY_LENGTH_QUOTA;
+      this.managedPoliciesPerRoleQuota = managedPoliciesPerRoleQuota ?? DEFAULT_MANAGED_POLICIES_PER_ROLE_QUOTA;
+      Registry.of(this).addLibraryRole(this);
+      ensureAppChecks(this);
+      for (const policy of wellKnownPolicies ?? []) this.addWellKnownPolicy(policy);
+      for (const account of irsaServiceAccounts ?? []) this.addIrsaServiceAccount(account);
+      if (this.scopeTrustToAssociations) {
+        const registry = Registry.of(this);
+        registry.addScopedRole(this);
+        // One statement per association, added as each is made (in this app, from any stack).
+        registry.observeAssociations(this, association => {
+          if (association.role === this) this.assumeRolePolicy!.addStatements(scopedTrustStatement(this.node.path, association, hardening));
+        });
+        this.node.addValidation({
+          validate: () => Registry.of(this).associationsOf(this).length > 0 ? [] : [formatProblem('ScopedRoleWithoutAssociations',
+            `role ${this.node.path} trusts only the service accounts it is associated with, and it has no association in this app, so no pod could ever assume it`,
+            'associate it (role.associate(cluster, { namespace, serviceAccount })), or set scopeTrustToAssociations: false')],
+        });
+      }
+    } catch (error) {
+      throw namingConstruct(this.node.path, error);
     }
   }
 

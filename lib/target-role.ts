@@ -2,7 +2,7 @@ import { PhysicalName } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ensureChecks } from './checks';
-import { formatProblem } from './private/errors';
+import { formatProblem, namingConstruct, withConstructPath } from './private/errors';
 import { checkManagedPoliciesPerRoleQuota, checkRoleName, checkTrustPolicyLengthQuota, DEFAULT_MANAGED_POLICIES_PER_ROLE_QUOTA, DEFAULT_TRUST_POLICY_LENGTH_QUOTA } from './private/input';
 import { Registry } from './private/registry';
 import { checkTrustConditions, StatementsAddedLaterPrincipal, targetTrustStatement } from './private/trust';
@@ -48,29 +48,35 @@ export class PodIdentityTargetRole extends iam.Role {
   public readonly managedPoliciesPerRoleQuota: number;
 
   constructor(scope: Construct, id: string, props: PodIdentityTargetRoleProps = {}) {
-    checkRoleName(props.roleName);
-    checkTrustPolicyLengthQuota(props.trustPolicyLengthQuota);
-    checkManagedPoliciesPerRoleQuota(props.managedPoliciesPerRoleQuota);
     const { trustConditions, trustPolicyLengthQuota, managedPoliciesPerRoleQuota, ...roleProps } = props;
-    checkTrustConditions(`${scope.node.path}/${id}`, trustConditions);
+    withConstructPath(`${scope.node.path}/${id}`, () => {
+      checkRoleName(props.roleName);
+      checkTrustPolicyLengthQuota(props.trustPolicyLengthQuota);
+      checkManagedPoliciesPerRoleQuota(props.managedPoliciesPerRoleQuota);
+      checkTrustConditions(`${scope.node.path}/${id}`, trustConditions);
+    });
     super(scope, id, {
       ...roleProps,
       roleName: props.roleName ?? PhysicalName.GENERATE_IF_NEEDED,
       assumedBy: new StatementsAddedLaterPrincipal(new iam.AccountRootPrincipal()),
     });
-    this.trustPolicyLengthQuota = trustPolicyLengthQuota ?? DEFAULT_TRUST_POLICY_LENGTH_QUOTA;
-    this.managedPoliciesPerRoleQuota = managedPoliciesPerRoleQuota ?? DEFAULT_MANAGED_POLICIES_PER_ROLE_QUOTA;
-    const registry = Registry.of(this);
-    registry.addLibraryRole(this);
-    registry.addGeneratedTrustTargetRole(this);
-    registry.observeAssociations(this, association => {
-      if (association.targetRole === this) this.assumeRolePolicy!.addStatements(targetTrustStatement(this.node.path, association, trustConditions));
-    });
-    this.node.addValidation({
-      validate: () => registry.associationsTargeting(this).length > 0 ? [] : [formatProblem('TargetRoleWithoutAssociations',
-        `target role ${this.node.path} trusts only the associations that chain into it, and no association in this app has it as targetRole, so nothing could ever assume it`,
-        'pass it as targetRole to an association (new PodIdentityAssociation(..., { targetRole }) or role.associate(cluster, { ..., targetRole })), or use an iam.Role with the trust you need')],
-    });
-    ensureChecks(this);
+    try {
+      this.trustPolicyLengthQuota = trustPolicyLengthQuota ?? DEFAULT_TRUST_POLICY_LENGTH_QUOTA;
+      this.managedPoliciesPerRoleQuota = managedPoliciesPerRoleQuota ?? DEFAULT_MANAGED_POLICIES_PER_ROLE_QUOTA;
+      const registry = Registry.of(this);
+      registry.addLibraryRole(this);
+      registry.addGeneratedTrustTargetRole(this);
+      registry.observeAssociations(this, association => {
+        if (association.targetRole === this) this.assumeRolePolicy!.addStatements(targetTrustStatement(this.node.path, association, trustConditions));
+      });
+      this.node.addValidation({
+        validate: () => registry.associationsTargeting(this).length > 0 ? [] : [formatProblem('TargetRoleWithoutAssociations',
+          `target role ${this.node.path} trusts only the associations that chain into it, and no association in this app has it as targetRole, so nothing could ever assume it`,
+          'pass it as targetRole to an association (new PodIdentityAssociation(..., { targetRole }) or role.associate(cluster, { ..., targetRole })), or use an iam.Role with the trust you need')],
+      });
+      ensureChecks(this);
+    } catch (error) {
+      throw namingConstruct(this.node.path, error);
+    }
   }
 }

@@ -12,7 +12,7 @@ import { ManifestDelivery } from './delivery';
 import { kubectlClusterOf, openIdConnectProviderOf } from './private/cluster';
 import { BUILT_IN_NAMESPACES, IRSA_ANNOTATION } from './private/constants';
 import { defaultWorkloadObjects } from './private/default-workload-objects';
-import { problem, quote } from './private/errors';
+import { namingConstruct, problem, quote } from './private/errors';
 import { gitOpsFolderOf } from './private/gitops';
 import { checkDeploymentName, checkEnvNames, checkServiceAccountName, checkImage, checkNoDuplicateEnvNames, checkPort, checkReplicas, toKubernetesName } from './private/input';
 import { Registry } from './private/registry';
@@ -272,73 +272,77 @@ export class PodIdentityBoundWorkload extends Construct implements iam.IGrantabl
 
   constructor(scope: Construct, id: string, props: PodIdentityBoundWorkloadProps) {
     super(scope, id);
-    kubectlClusterOf(props.cluster);
-    rejectOwnedOptions(props);
-    this.namespace = props.namespace;
-    this.serviceAccountName = props.serviceAccountName ?? toKubernetesName(id);
-    this.migratingFromIrsa = props.migratingFromIrsa ?? false;
-    const deploymentName = props.deploymentName ?? this.serviceAccountName;
-    // (The association checks the namespace; the service account name is checked first, as the default name.)
-    checkServiceAccountName(this.serviceAccountName);
-    checkDeploymentName(deploymentName);
-    checkImage(props.image);
-    checkReplicas(props.replicas ?? props.deploymentOptions?.replicas);
-    checkPort(props.port ?? props.containerOptions?.portNumber ?? props.containerOptions?.port);
-    const envNames = Object.keys(props.env ?? {});
-    const optionEnvNames = Object.keys(props.containerOptions?.envVariables ?? {});
-    checkEnvNames([...envNames, ...optionEnvNames]);
-    checkNoDuplicateEnvNames(envNames, optionEnvNames);
-    if (props.createNamespace === true && BUILT_IN_NAMESPACES.includes(props.namespace)) {
-      throw problem('BuiltInNamespaceCreated',
-        `createNamespace is true for the built-in namespace ${quote(props.namespace)}, which every cluster has: creating it fails the deployment (AlreadyExists), and deleting the workload would try to delete the namespace`,
-        'drop createNamespace (built-in namespaces are never created), or run the workload in a namespace of its own');
+    try {
+      kubectlClusterOf(props.cluster);
+      rejectOwnedOptions(props);
+      this.namespace = props.namespace;
+      this.serviceAccountName = props.serviceAccountName ?? toKubernetesName(id);
+      this.migratingFromIrsa = props.migratingFromIrsa ?? false;
+      const deploymentName = props.deploymentName ?? this.serviceAccountName;
+      // (The association checks the namespace; the service account name is checked first, as the default name.)
+      checkServiceAccountName(this.serviceAccountName);
+      checkDeploymentName(deploymentName);
+      checkImage(props.image);
+      checkReplicas(props.replicas ?? props.deploymentOptions?.replicas);
+      checkPort(props.port ?? props.containerOptions?.portNumber ?? props.containerOptions?.port);
+      const envNames = Object.keys(props.env ?? {});
+      const optionEnvNames = Object.keys(props.containerOptions?.envVariables ?? {});
+      checkEnvNames([...envNames, ...optionEnvNames]);
+      checkNoDuplicateEnvNames(envNames, optionEnvNames);
+      if (props.createNamespace === true && BUILT_IN_NAMESPACES.includes(props.namespace)) {
+        throw problem('BuiltInNamespaceCreated',
+          `createNamespace is true for the built-in namespace ${quote(props.namespace)}, which every cluster has: creating it fails the deployment (AlreadyExists), and deleting the workload would try to delete the namespace`,
+          'drop createNamespace (built-in namespaces are never created), or run the workload in a namespace of its own');
+      }
+
+      const irsaServiceAccount = this.migratingFromIrsa ? {
+        openIdConnectProvider: openIdConnectProviderOf(props.cluster),
+        namespace: props.namespace,
+        serviceAccount: this.serviceAccountName,
+      } : undefined;
+      this.role = props.role ?? new PodIdentityRole(this, 'Role', {
+        // Least privilege for the trust too: only this workload's service account (session tags permitting).
+        scopeTrustToAssociations: !props.associationSettings?.disableSessionTags,
+        irsaServiceAccounts: irsaServiceAccount && [irsaServiceAccount],
+      });
+      if (irsaServiceAccount && props.role instanceof PodIdentityRole) props.role.addIrsaServiceAccount(irsaServiceAccount);
+      this.grantPrincipal = this.role.grantPrincipal;
+      this.association = new PodIdentityAssociation(this, 'Association', {
+        ...props.associationSettings,
+        cluster: props.cluster,
+        namespace: props.namespace,
+        serviceAccount: this.serviceAccountName,
+        role: this.role,
+      });
+
+      // A chart of its own, in a cdk8s app of its own, as aws-cdk-lib's addCdk8sChart expects. cdk8s-plus selects a
+      // Deployment's pods (and a Service made with exposeViaService() selects them) by a label derived from the
+      // construct path inside that app: naming the chart after the namespace and Deployment name makes the selector
+      // unique in the cluster and stable across synths and moves of the CDK construct.
+      this.chartId = Token.isUnresolved(props.namespace) || Token.isUnresolved(deploymentName)
+        ? this.node.addr : `${props.namespace}.${deploymentName}`;
+      this.props = props;
+      this._deploymentName = deploymentName;
+      this._createsNamespace = props.createNamespace ?? !BUILT_IN_NAMESPACES.includes(props.namespace);
+      // Escape hatches are cdk8s-plus options: with them, the cdk8s objects are built now (and render themselves).
+      if (props.containerOptions || props.deploymentOptions) this.cdk8sObjects();
+
+      this.manifest = (props.delivery ?? ManifestDelivery.kubectl())._deliver(this, 'Manifest', {
+        cluster: props.cluster,
+        namespace: props.namespace,
+        deploymentName,
+        render: () => Registry.of(this).renderedObjectsOf(this),
+        releaseRendering: () => Registry.of(this).releaseRenderedObjects(this),
+        namespaceName: this._createsNamespace ? props.namespace : undefined,
+      });
+      this.manifest.node.addDependency(this.association);
+      this._gitOpsFolder = gitOpsFolderOf(this.manifest);
+
+      Registry.of(this).addWorkload(this);
+      ensureChecks(this);
+    } catch (error) {
+      throw namingConstruct(this.node.path, error);
     }
-
-    const irsaServiceAccount = this.migratingFromIrsa ? {
-      openIdConnectProvider: openIdConnectProviderOf(props.cluster),
-      namespace: props.namespace,
-      serviceAccount: this.serviceAccountName,
-    } : undefined;
-    this.role = props.role ?? new PodIdentityRole(this, 'Role', {
-      // Least privilege for the trust too: only this workload's service account (session tags permitting).
-      scopeTrustToAssociations: !props.associationSettings?.disableSessionTags,
-      irsaServiceAccounts: irsaServiceAccount && [irsaServiceAccount],
-    });
-    if (irsaServiceAccount && props.role instanceof PodIdentityRole) props.role.addIrsaServiceAccount(irsaServiceAccount);
-    this.grantPrincipal = this.role.grantPrincipal;
-    this.association = new PodIdentityAssociation(this, 'Association', {
-      ...props.associationSettings,
-      cluster: props.cluster,
-      namespace: props.namespace,
-      serviceAccount: this.serviceAccountName,
-      role: this.role,
-    });
-
-    // A chart of its own, in a cdk8s app of its own, as aws-cdk-lib's addCdk8sChart expects. cdk8s-plus selects a
-    // Deployment's pods (and a Service made with exposeViaService() selects them) by a label derived from the
-    // construct path inside that app: naming the chart after the namespace and Deployment name makes the selector
-    // unique in the cluster and stable across synths and moves of the CDK construct.
-    this.chartId = Token.isUnresolved(props.namespace) || Token.isUnresolved(deploymentName)
-      ? this.node.addr : `${props.namespace}.${deploymentName}`;
-    this.props = props;
-    this._deploymentName = deploymentName;
-    this._createsNamespace = props.createNamespace ?? !BUILT_IN_NAMESPACES.includes(props.namespace);
-    // Escape hatches are cdk8s-plus options: with them, the cdk8s objects are built now (and render themselves).
-    if (props.containerOptions || props.deploymentOptions) this.cdk8sObjects();
-
-    this.manifest = (props.delivery ?? ManifestDelivery.kubectl())._deliver(this, 'Manifest', {
-      cluster: props.cluster,
-      namespace: props.namespace,
-      deploymentName,
-      render: () => Registry.of(this).renderedObjectsOf(this),
-      releaseRendering: () => Registry.of(this).releaseRenderedObjects(this),
-      namespaceName: this._createsNamespace ? props.namespace : undefined,
-    });
-    this.manifest.node.addDependency(this.association);
-    this._gitOpsFolder = gitOpsFolderOf(this.manifest);
-
-    Registry.of(this).addWorkload(this);
-    ensureChecks(this);
   }
 
   /** The cdk8s chart holding the Kubernetes objects; add more objects to it and they are applied too. */

@@ -267,7 +267,7 @@ describe('bad input', () => {
   test('the message names the value and the fix', () => {
     const { stack, cluster } = setup();
     expect(() => new PodIdentityAddon(stack, 'A', { cluster, addonName: 'coredns', addonVersion: '1.11' }))
-      .toThrow(/\[cdk-eks-pod-identity:InvalidAddonVersion\] addonVersion "1.11" is not .*Fix: use a version listed by `aws eks describe-addon-versions --addon-name coredns`/);
+      .toThrow(/\[cdk-eks-pod-identity:InvalidAddonVersion\] TestStack\/A: addonVersion "1.11" is not .*Fix: use a version listed by `aws eks describe-addon-versions --addon-name coredns`/);
   });
 });
 

@@ -40,7 +40,7 @@ describe('PodIdentityAgentAddon', () => {
     const { stack, cluster } = setup();
     PodIdentityAgentAddon.of(cluster);
     expect(messageOf(() => new PodIdentityAgentAddon(stack, 'Agent', { cluster }))).toBe(
-      '[cdk-eks-pod-identity:DuplicateAgentAddon] a PodIdentityAgentAddon for cluster Stack/Cluster already exists at Stack/Cluster/PodIdentityAgentAddon; EKS allows one eks-pod-identity-agent add-on per cluster. '
+      '[cdk-eks-pod-identity:DuplicateAgentAddon] Stack/Agent: a PodIdentityAgentAddon for cluster Stack/Cluster already exists at Stack/Cluster/PodIdentityAgentAddon; EKS allows one eks-pod-identity-agent add-on per cluster. '
       + 'Fix: use `PodIdentityAgentAddon.of(cluster)` to get the existing add-on instead of creating a second one');
     expect(messageOf(() => PodIdentityAgentAddon.fromInstalledAddon(stack, 'Installed', cluster))).toBe(
       '[cdk-eks-pod-identity:DuplicateAgentAddon] the agent add-on of cluster Stack/Cluster is already defined at Stack/Cluster/PodIdentityAgentAddon, so it cannot be recorded as installed elsewhere. '
@@ -56,7 +56,7 @@ describe('PodIdentityAgentAddon', () => {
   test.each(['1.3.4', 'v1.3.4', 'v1.3-eksbuild.1', 'v1.3.4-eksbuild.', 'xv1.3.4-eksbuild.1', 'v1.3.4-eksbuild.1x', 'v1.3.4.eksbuild.1', 'va.3.4-eksbuild.1'])('version %j is rejected', addonVersion => {
     const { stack, cluster } = setup();
     expect(messageOf(() => new PodIdentityAgentAddon(stack, 'Agent', { cluster, addonVersion }))).toBe(
-      `[cdk-eks-pod-identity:InvalidAgentAddonVersion] addonVersion ${JSON.stringify(addonVersion)} is not an EKS add-on version of the form vX.Y.Z-eksbuild.N. `
+      `[cdk-eks-pod-identity:InvalidAgentAddonVersion] Stack/Agent: addonVersion ${JSON.stringify(addonVersion)} is not an EKS add-on version of the form vX.Y.Z-eksbuild.N. `
       + 'Fix: use a version listed by `aws eks describe-addon-versions --addon-name eks-pod-identity-agent`, e.g. "v1.3.4-eksbuild.1", or omit it for the default');
   });
 
@@ -68,7 +68,7 @@ describe('PodIdentityAgentAddon', () => {
   test('alreadyInstalled with options: every option named', () => {
     const { stack, cluster } = setup();
     expect(messageOf(() => new PodIdentityAgentAddon(stack, 'One', { cluster, alreadyInstalled: true, preserveOnDelete: false }))).toBe(
-      '[cdk-eks-pod-identity:AgentAddonAlreadyInstalled] alreadyInstalled is true for cluster Stack/Cluster, but preserveOnDelete is set too; an add-on this stack does not create cannot be configured here. '
+      '[cdk-eks-pod-identity:AgentAddonAlreadyInstalled] Stack/One: alreadyInstalled is true for cluster Stack/Cluster, but preserveOnDelete is set too; an add-on this stack does not create cannot be configured here. '
       + 'Fix: drop those options, or let this stack own the add-on (alreadyInstalled: false)');
     const other = setup();
     expect(messageOf(() => new PodIdentityAgentAddon(other.stack, 'All', {
@@ -113,7 +113,7 @@ describe('PodIdentityAssociation', () => {
   test.each([[undefined, 'false'], [false, 'false']])('a session policy with disableSessionTags %j', (disableSessionTags, shown) => {
     const { stack, cluster } = setup();
     expect(messageOf(() => new PodIdentityRole(stack, 'Role').associate(cluster, { namespace: 'carts', serviceAccount: 'api', sessionPolicy, disableSessionTags }))).toBe(
-      `[cdk-eks-pod-identity:SessionPolicyRequiresDisabledSessionTags] the association for carts/api has a session policy but disableSessionTags is ${shown}; EKS rejects a session policy while session tags are on. `
+      `[cdk-eks-pod-identity:SessionPolicyRequiresDisabledSessionTags] Stack/Role/Association0: the association for carts/api has a session policy but disableSessionTags is ${shown}; EKS rejects a session policy while session tags are on. `
       + 'Fix: set disableSessionTags: true next to sessionPolicy (or drop the session policy)');
   });
 
@@ -130,7 +130,7 @@ describe('PodIdentityAssociation', () => {
     const { stack, cluster } = setup();
     new PodIdentityRole(stack, 'A').associate(cluster, { namespace: 'carts', serviceAccount: 'api' });
     expect(messageOf(() => new PodIdentityRole(stack, 'B').associate(cluster, { namespace: 'carts', serviceAccount: 'api' }))).toBe(
-      '[cdk-eks-pod-identity:DuplicateAssociation] service account carts/api on cluster "prod" is associated twice, at Stack/A/Association0 and at Stack/B/Association0; EKS allows one role per service account. '
+      '[cdk-eks-pod-identity:DuplicateAssociation] Stack/B/Association0: service account carts/api on cluster "prod" is associated twice, at Stack/A/Association0 and at Stack/B/Association0; EKS allows one role per service account. '
       + 'Fix: keep one association (give its role all the permissions the pods need), or run the second workload under another service account');
   });
 
@@ -141,7 +141,7 @@ describe('PodIdentityAssociation', () => {
     const cluster = newEksV2Cluster(clusterStack);
     const role = new PodIdentityRole(roleStack, 'Shared', { scopeTrustToAssociations: true });
     expect(messageOf(() => new PodIdentityAssociation(clusterStack, 'A', { cluster, role, namespace: 'carts', serviceAccount: 'api' }))).toBe(
-      '[cdk-eks-pod-identity:ScopedRoleAcrossStacks] role RoleStack/Shared scopes its trust to cluster ClusterStack/Cluster of another stack while the association at ClusterStack/A depends on the role, so the two stacks would depend on each other. '
+      '[cdk-eks-pod-identity:ScopedRoleAcrossStacks] ClusterStack/A: role RoleStack/Shared scopes its trust to cluster ClusterStack/Cluster of another stack while the association at ClusterStack/A depends on the role, so the two stacks would depend on each other. '
       + 'Fix: use role.associate(cluster, ...) (the association then lives in the role\'s stack), a cluster with a literal name, or scopeTrustToAssociations: false');
   });
 
@@ -174,7 +174,7 @@ describe('PodIdentityBoundWorkload', () => {
   ])('%s set twice', (name, props, what) => {
     const shorthand = name.split(' ')[0];
     expect(messageOf(() => workload(props as Partial<PodIdentityBoundWorkloadProps>))).toBe(
-      `[cdk-eks-pod-identity:ConflictingWorkloadOptions] ${what}. Fix: set only one of them (${shorthand} is the shorthand)`);
+      `[cdk-eks-pod-identity:ConflictingWorkloadOptions] Stack/Carts: ${what}. Fix: set only one of them (${shorthand} is the shorthand)`);
   });
 
   test('each of them set once is fine', () => {
@@ -200,13 +200,13 @@ describe('PodIdentityBoundWorkload', () => {
     const { stack, cluster } = setup();
     const serviceAccount = kplus.ServiceAccount.fromServiceAccountName(stack, 'Sa', 'mine');
     expect(messageOf(() => new PodIdentityBoundWorkload(stack, 'Carts', { cluster, namespace: 'carts', image: 'cart:1', deploymentOptions: { serviceAccount } }))).toBe(
-      '[cdk-eks-pod-identity:ConflictingWorkloadOptions] deploymentOptions.serviceAccount is set ("mine") but the workload owns the service account the association binds. '
+      '[cdk-eks-pod-identity:ConflictingWorkloadOptions] Stack/Carts: deploymentOptions.serviceAccount is set ("mine") but the workload owns the service account the association binds. '
       + 'Fix: set serviceAccountName instead; to use an existing service account, set createNamespace as needed and use PodIdentityRole.associate() with your own Deployment');
   });
 
   test('deploymentOptions.containers', () => {
     expect(messageOf(() => workload({ deploymentOptions: { containers: [{ image: 'x' }] } }))).toBe(
-      '[cdk-eks-pod-identity:ConflictingWorkloadOptions] deploymentOptions.containers is set but the workload owns its main container. '
+      '[cdk-eks-pod-identity:ConflictingWorkloadOptions] Stack/Carts: deploymentOptions.containers is set but the workload owns its main container. '
       + 'Fix: use image/command/args/env/port and containerOptions for the main container, and workload.deployment.addContainer() for sidecars');
   });
 
@@ -214,7 +214,7 @@ describe('PodIdentityBoundWorkload', () => {
     const { stack } = setup();
     const cluster = eksv2.Cluster.fromClusterAttributes(stack, 'NoProvider', { clusterName: 'prod' });
     expect(messageOf(() => new PodIdentityBoundWorkload(stack, 'W', { cluster, namespace: 'carts', image: 'cart:1' }))).toBe(
-      '[cdk-eks-pod-identity:NoKubectlProvider] cluster Stack/NoProvider has no kubectl provider, so Kubernetes manifests cannot be applied to it. '
+      '[cdk-eks-pod-identity:NoKubectlProvider] Stack/W: cluster Stack/NoProvider has no kubectl provider, so Kubernetes manifests cannot be applied to it. '
       + 'Fix: create the cluster with kubectlProviderOptions: { kubectlLayer }, or import it with kubectlProvider: new eks_v2.KubectlProvider(...) or KubectlProvider.fromKubectlProviderAttributes(...) (fromClusterAttributes ignores kubectlProviderOptions)');
   });
 
@@ -224,5 +224,31 @@ describe('PodIdentityBoundWorkload', () => {
     expect(w.serviceAccountName).toBe('cart-service');
     expect(w.deployment.name).toBe('cart-service');
     expect(w.association.serviceAccount).toBe('cart-service');
+  });
+});
+
+describe('construct-time errors name the construct they were raised for', () => {
+  test('a bad prop of a workload: the path of the construct that checked it, once', () => {
+    const { stack, cluster } = setup();
+    const message = messageOf(() => new PodIdentityBoundWorkload(stack, 'Carts', { cluster, namespace: 'Carts_NS', serviceAccountName: 'carts', image: 'cart:1' }));
+    expect(message).toMatch(/^\[cdk-eks-pod-identity:InvalidNamespace\] Stack\/Carts\/Association: namespace "Carts_NS" is not/);
+    expect(message.split('Stack/Carts').length).toBe(2);
+  });
+
+  test('checks that run before the role exists (before super) name the path it would have', () => {
+    const { stack } = setup();
+    expect(messageOf(() => new PodIdentityRole(stack, 'Role', { roleName: 'x'.repeat(65) })))
+      .toMatch(/^\[cdk-eks-pod-identity:InvalidRoleName\] Stack\/Role: /);
+    expect(messageOf(() => new PodIdentityRole(stack, 'Other', { trustConditions: { StringEquals: 'x' as any } })))
+      .toMatch(/^\[cdk-eks-pod-identity:InvalidTrustCondition\] /);
+  });
+
+  test('an error that is not a problem of this library passes through unchanged', () => {
+    const { stack, cluster } = setup();
+    new PodIdentityBoundWorkload(stack, 'Carts', { cluster, namespace: 'carts', serviceAccountName: 'carts', image: 'cart:1' });
+    // CDK's own error for a duplicate construct id: not prefixed, not re-typed.
+    const message = messageOf(() => new PodIdentityBoundWorkload(stack, 'Carts', { cluster, namespace: 'carts', serviceAccountName: 'c2', image: 'cart:1' }));
+    expect(message).toMatch(/There is already a Construct with name 'Carts'/);
+    expect(message).not.toMatch(/cdk-eks-pod-identity/);
   });
 });

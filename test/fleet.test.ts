@@ -191,7 +191,7 @@ describe('spec files', () => {
     const { fleet } = fleetApp();
     const error = thrownBy(() => fleet.addWorkloadsFromFile(file));
     expect(PodIdentityErrors.problemIdOf(error)).toBe('InvalidNamespace');
-    expect(error.message).toMatch(/^\[cdk-eks-pod-identity:InvalidNamespace\] .*i\.json, entry 1 \(id "carts"\): namespace "Carts_NS"/);
+    expect(error.message).toMatch(/^\[cdk-eks-pod-identity:InvalidNamespace\] .*i\.json, entry 1 \(id "carts"\): Fleet\/Workloads\d+\/carts\/Association: namespace "Carts_NS"/);
   });
 
   test('a directory instead of a file', () => {

@@ -448,7 +448,7 @@ describe('PodIdentityRole trust, more cases', () => {
     expect(() => new PodIdentityRole(stack, 'Role', {
       scopeTrustToOrganization: true,
       trustConditions: { StringEquals: { 'aws:SourceOrgId': 'o-aaaa1111' } },
-    })).toThrow('[cdk-eks-pod-identity:ConflictingTrustCondition] the trust conditions of TestStack/Role set StringEquals "aws:SourceOrgId" twice '
+    })).toThrow('[cdk-eks-pod-identity:ConflictingTrustCondition] TestStack/Role: the trust conditions of TestStack/Role set StringEquals "aws:SourceOrgId" twice '
       + '("o-aaaa1111" and "${aws:ResourceOrgId}"); the library already sets the session-tag, external-id and principal keys it scopes by. '
       + 'Fix: drop "aws:SourceOrgId" from trustConditions, or use another operator for it');
   });
@@ -458,7 +458,7 @@ describe('PodIdentityRole trust, more cases', () => {
     expect(() => new PodIdentityRole(stack, 'Role', {
       scopeTrustToOrganization: true,
       trustConditions: { StringEquals: { 'AWS:SOURCEORGID': 'o-aaaa1111' } },
-    })).toThrow('[cdk-eks-pod-identity:ConflictingTrustCondition] the trust conditions of TestStack/Role set StringEquals "aws:SourceOrgId" twice '
+    })).toThrow('[cdk-eks-pod-identity:ConflictingTrustCondition] TestStack/Role: the trust conditions of TestStack/Role set StringEquals "aws:SourceOrgId" twice '
       + '("o-aaaa1111" and "${aws:ResourceOrgId}"; "AWS:SOURCEORGID" is the same key: IAM condition keys are case-insensitive)');
   });
 

@@ -460,7 +460,7 @@ describe('clusters the library cannot apply manifests to, and agents installed e
     const { stack } = setup();
     const cluster = eksv2.Cluster.fromClusterAttributes(stack, 'NoProvider', { clusterName: 'prod' });
     expect(() => new PodIdentityBoundWorkload(stack, 'W', { cluster, namespace: 'carts', image: 'cart:1' }))
-      .toThrow(/\[cdk-eks-pod-identity:NoKubectlProvider\] cluster Stack\/NoProvider has no kubectl provider.*Fix: .*KubectlProvider/);
+      .toThrow(/\[cdk-eks-pod-identity:NoKubectlProvider\] Stack\/W: cluster Stack\/NoProvider has no kubectl provider.*Fix: .*KubectlProvider/);
   });
 
   test.each([
@@ -544,7 +544,7 @@ describe('apps spread over several stacks', () => {
     const cluster = newEksV2Cluster(clusterStack);
     const role = new PodIdentityRole(roleStack, 'Shared', { scopeTrustToAssociations: true });
     expect(() => new PodIdentityBoundWorkload(clusterStack, 'W', { cluster, namespace: 'carts', image: 'c:1', role }))
-      .toThrow(/\[cdk-eks-pod-identity:ScopedRoleAcrossStacks\] role RoleStack\/Shared/);
+      .toThrow(/\[cdk-eks-pod-identity:ScopedRoleAcrossStacks\] ClusterStack\/W\/Association: role RoleStack\/Shared/);
   });
 
   test('policies attached to the role from outside it are awaited too', () => {

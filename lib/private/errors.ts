@@ -48,3 +48,28 @@ export function annotateWarning(scope: IConstruct, id: string, what: string, fix
 export function quote(value: unknown): string {
   return JSON.stringify(value);
 }
+
+/**
+ * `error`, when it is a problem of this library, naming the construct it was raised for (`[Id] Stack/Carts: what is
+ * wrong...`), so that one of many constructs (a fleet of thousands) is found by its path. A message that already
+ * names the construct or one of its children (raised by an inner construct) is left as it is.
+ */
+export function namingConstruct(path: string, error: unknown): unknown {
+  const id = problemIdOf(error);
+  if (id === undefined || !(error instanceof Error)) return error;
+  const prefix = `[cdk-eks-pod-identity:${id}] `;
+  if (!error.message.startsWith(prefix) || error.message.includes(`${path}:`) || error.message.includes(`${path}/`)) return error;
+  const message = `${prefix}${path}: ${error.message.slice(prefix.length)}`;
+  if (error.stack) error.stack = error.stack.replace(error.message, message);
+  error.message = message;
+  return error;
+}
+
+/** Runs `build` (code of the construct at `path`), naming the construct in the problems it raises. */
+export function withConstructPath<T>(path: string, build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    throw namingConstruct(path, error);
+  }
+}
