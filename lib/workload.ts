@@ -416,7 +416,9 @@ export class PodIdentityBoundWorkload extends Construct implements iam.IGrantabl
     const settings = this.props.associationSettings;
     const inputs = Stack.of(this).resolve({
       role: this.role.roleArn,
+      roleReplacement: replacementKeyOf(this.role),
       targetRole: settings?.targetRole?.roleArn ?? null,
+      targetRoleReplacement: replacementKeyOf(settings?.targetRole),
       sessionTags: !(settings?.disableSessionTags ?? false),
       sessionPolicy: settings?.sessionPolicy?.toJSON() ?? null,
     });
@@ -474,6 +476,15 @@ export class PodIdentityBoundWorkload extends Construct implements iam.IGrantabl
     deployment.node.addDependency(serviceAccount);
     return { chart, namespace, serviceAccount, deployment };
   }
+}
+
+/**
+ * What makes CloudFormation replace a role defined in the app (its name and path), so a role replaced under the same
+ * logical id (whose ARN token is unchanged) changes the identity hash too; null for an imported role (its ARN says it).
+ */
+function replacementKeyOf(role: iam.IRole | undefined): unknown {
+  const resource = role?.node.defaultChild;
+  return resource instanceof iam.CfnRole ? { name: resource.roleName ?? null, path: resource.path ?? null } : null;
 }
 
 /** The cdk8s objects of a workload. */

@@ -72,11 +72,13 @@ function identityAnnotationOf(assembly: CloudAssembly): string | undefined {
   return deployment.spec.template.metadata.annotations?.['cdk-eks-pod-identity/identity-hash'];
 }
 
-type WorkloadInput = { role?: 'own' | 'other'; target?: boolean; tagsOff?: boolean; sessionPolicy?: string };
+type WorkloadInput = { role?: 'own' | 'other' | 'named' | 'renamed'; target?: boolean; tagsOff?: boolean; sessionPolicy?: string };
 
 function workloadApp(input: WorkloadInput = {}) {
   const { app: root, stack, cluster } = app();
-  const other = input.role === 'other' ? new PodIdentityRole(stack, 'Other') : undefined;
+  const other = input.role === 'other' ? new PodIdentityRole(stack, 'Other')
+    : input.role === 'named' ? new PodIdentityRole(stack, 'Other', { roleName: 'shop-api' })
+      : input.role === 'renamed' ? new PodIdentityRole(stack, 'Other', { roleName: 'shop-api-v2' }) : undefined;
   const target = input.target ? iam.Role.fromRoleArn(stack, 'Target', 'arn:aws:iam::222222222222:role/data') : undefined;
   new PodIdentityBoundWorkload(stack, 'Api', {
     cluster,
@@ -296,6 +298,9 @@ const rows: AdversarialRow[] = [
         const hashes = [
           identityAnnotationOf(assembly),
           identityAnnotationOf(workloadApp({ role: 'other' }).synth()),
+          // Same logical id, another name: CloudFormation replaces the role, so the pods must roll too.
+          identityAnnotationOf(workloadApp({ role: 'named' }).synth()),
+          identityAnnotationOf(workloadApp({ role: 'renamed' }).synth()),
           identityAnnotationOf(workloadApp({ target: true }).synth()),
           identityAnnotationOf(workloadApp({ tagsOff: true }).synth()),
           identityAnnotationOf(workloadApp({ sessionPolicy: 'bucket-a' }).synth()),
