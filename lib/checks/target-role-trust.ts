@@ -71,19 +71,42 @@ export function checkTargetRoleTrust({ registry, facts }: CheckContext) {
 
 /**
  * Whether a statement's AWS principals include the association role: its ARN, its account (id or root ARN, in any
- * partition), or `*`. Undefined when a principal is unknown at synth (a parameter, an import): not reported.
+ * partition), or `*`. Undefined when that cannot be told at synth: a principal unknown at synth (a parameter, an
+ * import), or a literal principal while the role's account or ARN is a token (an environment-agnostic stack, a role
+ * CloudFormation names): not reported.
  */
 function admitsRole(stack: Stack, statement: TrustStatement, role: iam.IRole): boolean | undefined {
   const roleArn = normalized(stack.resolve(role.roleArn));
-  const account = normalized(stack.resolve(role.env.account));
+  const account = Token.isUnresolved(role.env.account) ? undefined : role.env.account;
+  const literalRoleArn = isLiteral(roleArn) ? roleArn : literalArnOf(stack, role, account);
   let unknown = false;
   for (const principal of listOf(statement.Principal?.AWS)) {
     const value = normalized(stack.resolve(principal));
-    if (value === '*' || value === roleArn || value === account || value === `arn:<partition>:iam::${account}:root`) return true;
-    // A role ARN of this app (Fn::GetAtt) or a literal ARN of another role or account: known not to match.
-    if (value === undefined) unknown = true;
+    if (value === undefined) {
+      unknown = true;
+      continue;
+    }
+    if (value === '*' || value === roleArn || value === literalRoleArn || (account !== undefined
+      && (value === account || value === `arn:<partition>:iam::${account}:root`))) return true;
+    // Another resource of the app (its Fn::GetAtt) is known not to be the role. So is a literal account or ARN when
+    // the role's account is known: the role's ARN was compared above, when it is known; a name CloudFormation
+    // generates cannot be written as a literal.
+    if (isLiteral(value) && account === undefined) unknown = true;
   }
   return unknown ? undefined : false;
+}
+
+function isLiteral(value: string | undefined): value is string {
+  return value !== undefined && !value.startsWith('{') && !value.includes('<partition>:iam::{');
+}
+
+/** The ARN of a role of the app whose name, path and account are literals (CloudFormation gives it that ARN). */
+function literalArnOf(stack: Stack, role: iam.IRole, account: string | undefined): string | undefined {
+  const resource = role.node.defaultChild;
+  if (!(resource instanceof iam.CfnRole) || account === undefined) return undefined;
+  const name = stack.resolve(resource.roleName);
+  const rolePath = stack.resolve(resource.path) ?? '/';
+  return typeof name === 'string' && typeof rolePath === 'string' ? `arn:<partition>:iam::${account}:role${rolePath}${name}` : undefined;
 }
 
 /** Whether a statement's sts:ExternalId conditions (if any) admit `externalId`; undefined when unknown at synth. */

@@ -48,9 +48,9 @@ function scopedRole(n: number, env: { account?: string; region?: string } | unde
 }
 
 /** An association whose hand-made target role (an `iam.Role` in the app) has exactly `statements` as its trust. */
-function handMadeTarget(statements: (role: iam.IRole) => iam.PolicyStatement[], disableSessionTags = false) {
+function handMadeTarget(statements: (role: iam.IRole) => iam.PolicyStatement[], disableSessionTags = false, roleName = 'association-role') {
   const { app: root, stack, cluster } = app();
-  const role = new PodIdentityRole(stack, 'Role', { roleName: 'association-role' });
+  const role = new PodIdentityRole(stack, 'Role', { roleName });
   const target = new iam.Role(stack, 'Target', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
   (target.assumeRolePolicy as any).statements.splice(0);
   target.assumeRolePolicy!.addStatements(...statements(role));
@@ -238,6 +238,30 @@ const rows: AdversarialRow[] = [
     name: 'a hand-made target role requiring another association\'s external id (session tags off)',
     build: () => handMadeTarget(() => [trusting(new iam.AccountPrincipal(ACCOUNT), ['sts:AssumeRole'], 'us-east-1/111111111111/prod/other-ns/sa')], true),
     expect: { error: 'TargetRoleTrustExternalIdMismatch' },
+  },
+  {
+    name: 'near miss, accepted: an environment-agnostic stack, the target role trusting the account by its literal id',
+    build: () => {
+      const root = new App();
+      const stack = new Stack(root, 'Stack'); // no env: account and region are tokens
+      const cluster = importedEksV2Cluster(stack, 'Cluster', 'prod');
+      const principal = new iam.AccountPrincipal(ACCOUNT);
+      const target = new iam.Role(stack, 'Target', { assumedBy: principal });
+      target.assumeRolePolicy!.addStatements(new iam.PolicyStatement({ actions: ['sts:TagSession'], principals: [principal] }));
+      new PodIdentityBoundWorkload(stack, 'Api', { cluster, namespace: 'shop', image: IMAGE, role: new PodIdentityRole(stack, 'AppRole'), associationSettings: { targetRole: target } });
+      return root;
+    },
+    expect: { correct: assembly => expect(resourcesOfType(assembly, 'AWS::EKS::PodIdentityAssociation')).toHaveLength(1) },
+  },
+  {
+    name: 'near miss, accepted: trusting the association role by the literal ARN its literal roleName gives',
+    build: () => handMadeTarget(() => [trusting(new iam.ArnPrincipal(`arn:aws:iam::${ACCOUNT}:role/shop-api`), ['sts:AssumeRole', 'sts:TagSession'])], false, 'shop-api'),
+    expect: { correct: assembly => expect(resourcesOfType(assembly, 'AWS::EKS::PodIdentityAssociation')).toHaveLength(1) },
+  },
+  {
+    name: 'a literal ARN of another name than the association role\'s literal roleName',
+    build: () => handMadeTarget(() => [trusting(new iam.ArnPrincipal(`arn:aws:iam::${ACCOUNT}:role/shop-api-old`), ['sts:AssumeRole', 'sts:TagSession'])], false, 'shop-api'),
+    expect: { error: 'TargetRoleTrustMissingAssociationRole' },
   },
   {
     name: 'near miss, accepted: trusting the association role itself (its ARN) for both actions',
