@@ -213,6 +213,17 @@ const rows: AdversarialRow[] = [
     expect: { error: 'TooManyManagedPolicies' },
   },
   {
+    name: 'a plain iam.Role given 11 managed policies, used by a workload: a warning (its quota may have been raised)',
+    build: () => {
+      const { app: a, stack, cluster } = app();
+      const role = new iam.Role(stack, 'Plain', { assumedBy: new iam.SessionTagsPrincipal(new iam.ServicePrincipal('pods.eks.amazonaws.com')) });
+      for (const policy of managedPolicies(11)) role.addManagedPolicy(policy);
+      new PodIdentityBoundWorkload(stack, 'Api', { cluster, namespace: 'shop', image: IMAGE, role });
+      return a;
+    },
+    expect: { warning: 'TooManyManagedPolicies' },
+  },
+  {
     name: 'an invalid managedPoliciesPerRoleQuota (above 20)',
     build: () => { const { app: a, stack } = app(); new PodIdentityRole(stack, 'Role', { managedPoliciesPerRoleQuota: 25 }); return a; },
     expect: { throws: 'InvalidManagedPoliciesPerRoleQuota' },
