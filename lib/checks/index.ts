@@ -18,6 +18,7 @@ import { checkManagedPoliciesPerRole } from './managed-policies-per-role';
 import { checkNamespaceExists } from './namespace-exists';
 import { checkNamespacesCreatedOnce } from './namespaces-created-once';
 import { checkOneAgentAddonPerCluster } from './one-agent-addon';
+import { checkPresetRegionMismatch } from './preset-region-mismatch';
 import { checkPrincipalTagsWithoutSessionTags } from './principal-tags-without-session-tags';
 import { checkRegion } from './region';
 import { checkRoleAccount } from './role-account';
@@ -47,6 +48,7 @@ export const APP_CHECKS: AppCheck[] = [
   checkIrsaAnnotation,
   checkIrsaMigrationTrust,
   checkPrincipalTagsWithoutSessionTags,
+  checkPresetRegionMismatch,
   checkDeploymentServiceAccount,
   checkLinuxCapacity,
   checkTrustPolicyLength,

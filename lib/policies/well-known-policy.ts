@@ -181,7 +181,13 @@ export class WellKnownPolicy {
       acknowledge(role, { [`AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${name}]`]: reason });
     }
     const policies: IConstruct[] = [];
-    Registry.of(role).addPreset(role, { name: this.name, sessionTagKeys: sessionTagKeysOf(Stack.of(role), this.grants), policies });
+    const grantsText = JSON.stringify(Stack.of(role).resolve(this.grants.map(grant => [grant.resources, grant.conditions])));
+    Registry.of(role).addPreset(role, {
+      name: this.name,
+      sessionTagKeys: sessionTagKeysOf(grantsText),
+      pinnedToRegion: grantsText.includes('{"Ref":"AWS::Region"}'),
+      policies,
+    });
     if (this.grants.length === 0) return;
 
     // One customer managed policy per 6,144 characters of statements (the AWS Load Balancer Controller needs two).
@@ -229,8 +235,8 @@ function toStatement(grant: Grant): iam.PolicyStatement {
 }
 
 /** The EKS Pod Identity session tags that grants read as `aws:PrincipalTag/<key>` (in resources or conditions). */
-function sessionTagKeysOf(stack: Stack, grants: Grant[]): string[] {
-  const text = JSON.stringify(stack.resolve(grants.map(grant => [grant.resources, grant.conditions])));
+/** The EKS session tags read by grants (their resources and conditions, resolved, as JSON text). */
+function sessionTagKeysOf(text: string): string[] {
   return SESSION_TAG_KEYS.filter(key => text.toLowerCase().includes(`aws:principaltag/${key}`));
 }
 

@@ -61,6 +61,8 @@ export interface RegisteredPreset {
   readonly name: string;
   /** The EKS Pod Identity session tags its statements read as `aws:PrincipalTag/<key>` (empty: none). */
   readonly sessionTagKeys: string[];
+  /** Whether its statements name the role's stack's region (`AWS::Region`): they allow nothing in another region. */
+  readonly pinnedToRegion: boolean;
   /** The customer managed policies holding its statements. */
   readonly policies: IConstruct[];
 }

@@ -10,7 +10,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AdversarialRow, adversarialTable } from './harness';
-import { PodIdentityBoundWorkload, PodIdentityRole, PodIdentityTargetRole, WellKnownPolicy } from '../../lib';
+import { PodIdentityAssociation, PodIdentityBoundWorkload, PodIdentityRole, PodIdentityTargetRole, WellKnownPolicy } from '../../lib';
 import { ACCOUNT, ENV, importedEksV2Cluster, importedEksV2ClusterWithOidc } from '../helpers/clusters';
 
 const NODE_ROLE = `arn:aws:iam::${ACCOUNT}:role/KarpenterNode`;
@@ -34,6 +34,16 @@ function associated(presets: (stack: Stack) => WellKnownPolicy[], options: Assoc
   role.associate(importedEksV2Cluster(stack), {
     namespace: policies[0]?.namespace ?? 'app', serviceAccount: policies[0]?.serviceAccount ?? 'app', disableSessionTags: options.disableSessionTags,
   });
+  return app;
+}
+
+/** A Karpenter role in a central IAM stack (us-east-1), associated with a cluster imported in `clusterRegion`. */
+function karpenterRoleFor(clusterRegion: string | undefined): App {
+  const app = new App();
+  const iamStack = new Stack(app, 'Iam', { env: ENV });
+  const clusterStack = new Stack(app, 'Cluster', { env: clusterRegion === undefined ? undefined : { account: ACCOUNT, region: clusterRegion } });
+  const role = new PodIdentityRole(iamStack, 'Karpenter', { roleName: 'karpenter', wellKnownPolicies: [karpenter(iamStack)] });
+  new PodIdentityAssociation(clusterStack, 'Association', { cluster: importedEksV2Cluster(clusterStack), namespace: 'kube-system', serviceAccount: 'karpenter', role });
   return app;
 }
 
@@ -74,6 +84,22 @@ function policyResources(assembly: CloudAssembly, prefix: string): string[] {
 }
 
 const rows: AdversarialRow[] = [
+  {
+    name: 'Karpenter preset (pinned to its stack\'s region) on a role of us-east-1 associated with a cluster in eu-west-1',
+    build: () => karpenterRoleFor('eu-west-1'),
+    expect: { error: 'PresetRegionMismatch' },
+  },
+  {
+    name: 'near miss, accepted: the same role associated with a cluster of its own region, from another stack',
+    build: () => karpenterRoleFor('us-east-1'),
+    expect: {
+      correct: assembly => {
+        const statements = JSON.stringify(assembly.getStackByName('Iam').template.Resources);
+        expect(statements).toContain('{"Ref":"AWS::Region"}');
+        expect(Object.values<any>(assembly.getStackByName('Cluster').template.Resources).map(r => r.Type)).toContain('AWS::EKS::PodIdentityAssociation');
+      },
+    },
+  },
   {
     name: 'Karpenter preset (cluster from the session tag) on an association without session tags',
     build: () => associated(stack => [karpenter(stack)], { disableSessionTags: true }),
