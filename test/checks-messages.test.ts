@@ -107,7 +107,8 @@ describe('DuplicateAgentAddon', () => {
       level: 'error',
       path: '/Stack/ByHand',
       text: '[cdk-eks-pod-identity:DuplicateAgentAddon] the eks-pod-identity-agent add-on is defined twice for one cluster, at Stack/Cluster/PodIdentityAgentAddon/Resource and at Stack/ByHand; the second fails to deploy because the add-on exists. '
-        + 'Fix: define it once: use PodIdentityAgentAddon.of(cluster) (or cluster.eksPodIdentityAgent, which it shares) instead of another Addon/CfnAddon',
+        + 'Fix: define it once: use PodIdentityAgentAddon.of(cluster) (or cluster.eksPodIdentityAgent, which it shares) instead of another Addon/CfnAddon; '
+        + 'where two stages (e.g. CDK Pipelines waves) deploy to the same cluster, call PodIdentityAgentAddon.fromInstalledAddon(scope, id, cluster) in the stage deployed second, before anything uses the cluster there',
     }]);
   });
 

@@ -1,5 +1,6 @@
 // The cross-construct checks, run once per app at synthesis from the registry (a validation of the app root), and
 // the per-stack CloudFormation limits. Like cdk-nag's rules: one check a file, one table.
+import { Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { AppFacts } from './app-facts';
 import { checkAssociationsPerCluster } from './associations-per-cluster';
@@ -27,7 +28,8 @@ import { ensureStackLimits } from './stack-limits';
 import { checkTargetRoleTrust } from './target-role-trust';
 import { checkTrustPolicyLength } from './trust-policy-length';
 import { checkUnscopedWorkloadRole } from './unscoped-workload-role';
-import { appStateOf } from '../private/app-store';
+import { stateOf } from '../private/app-store';
+import { reportingOnlyWithin } from '../private/errors';
 import { Registry } from '../private/registry';
 
 /** Every app-wide check, in the order they report. */
@@ -57,11 +59,16 @@ export const APP_CHECKS: AppCheck[] = [
   checkUnscopedWorkloadRole,
 ];
 
-/** Runs every app-wide check once; they report with annotations (errors and warnings) on the constructs at fault. */
-function runAppChecks(root: IConstruct): void {
+/**
+ * Runs every app-wide check over the whole app; they report with annotations (errors and warnings) on the constructs
+ * at fault, and only on those of `stage`.
+ */
+function runAppChecks(root: IConstruct, stage: IConstruct): void {
   const registry = Registry.of(root);
   const context = { registry, facts: new AppFacts(root, registry) };
-  for (const check of APP_CHECKS) check(context);
+  reportingOnlyWithin(stage, () => {
+    for (const check of APP_CHECKS) check(context);
+  });
 }
 
 /**
@@ -79,11 +86,14 @@ export function ensureChecks(construct: IConstruct): void {
  */
 export function ensureAppChecks(construct: IConstruct): void {
   const root = construct.node.root;
-  // A validation of the root: it runs once per synthesis after every aspect (Tags.of(), users' own), and costs
-  // nothing per construct (an aspect on the root would be recorded against every construct of the app).
-  appStateOf(root, 'AppChecks', () => root.node.addValidation({
+  // A validation of the construct's stage (the app, or a nested Stage such as a CDK Pipelines wave): it runs once per
+  // synthesis after every aspect (Tags.of(), users' own), and costs nothing per construct (an aspect would be
+  // recorded against every construct). A nested stage is synthesized, and its assembly written, before the app's own
+  // validation runs: each stage's validation reports on the constructs of that stage.
+  const stage: IConstruct = Stage.of(construct) ?? root;
+  stateOf(stage, 'AppChecks', () => stage.node.addValidation({
     validate: () => {
-      runAppChecks(root);
+      runAppChecks(root, stage);
       return [];
     },
   }));

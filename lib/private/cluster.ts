@@ -76,7 +76,17 @@ export function kubectlClusterOf(cluster: AnyCluster): AnyCluster {
 export function clusterKey(cluster: eks.IClusterRef): string {
   const name = literalClusterNameOf(cluster);
   if (name === undefined) return `construct:${cluster.node.path}`;
-  return `${cluster.env.account}/${cluster.env.region}/${name}`;
+  return `${environmentKey(cluster, cluster.env.account, cluster.env.region)}/${name}`;
+}
+
+/**
+ * The account and region of `scope` as a key: literals are one environment wherever they appear. Tokens
+ * (environment-agnostic stacks) are the same token in every stack, yet two stages of an app (CDK Pipelines) may be
+ * deployed to different accounts: they count as one environment only within a stage.
+ */
+export function environmentKey(scope: IConstruct, account: string, region: string): string {
+  if (!Token.isUnresolved(account) && !Token.isUnresolved(region)) return `${account}/${region}`;
+  return `${Stage.of(scope)?.node.path ?? ''}#${account}/${region}`;
 }
 
 /** A cluster name for messages: the literal name, or the construct path when the name is a token. */

@@ -1,5 +1,5 @@
 // How every check in this library reports: a stable id, what is wrong with which value, and the fix.
-import { Annotations } from 'aws-cdk-lib';
+import { Annotations, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 const PROBLEM_ID = Symbol.for('cdk-eks-pod-identity.ProblemId');
@@ -36,12 +36,33 @@ export function problem(id: string, what: string, fix: string): PodIdentityError
 
 /** Reports a problem that spans constructs as a CDK annotation error (synth fails, all errors listed). */
 export function annotateError(scope: IConstruct, id: string, what: string, fix: string): void {
-  Annotations.of(scope).addError(formatProblem(id, what, fix));
+  if (inReportingStage(scope)) Annotations.of(scope).addError(formatProblem(id, what, fix));
 }
 
 /** Reports a risky but possibly working setup as a CDK annotation warning (acknowledgeable by its id). */
 export function annotateWarning(scope: IConstruct, id: string, what: string, fix: string): void {
-  Annotations.of(scope).addWarningV2(`cdk-eks-pod-identity:${id}`, formatProblem(id, what, fix));
+  if (inReportingStage(scope)) Annotations.of(scope).addWarningV2(`cdk-eks-pod-identity:${id}`, formatProblem(id, what, fix));
+}
+
+/** The stage whose constructs the app checks report on while they run (undefined: every construct). */
+let reportingStage: IConstruct | undefined;
+
+/**
+ * Runs `report` (the app checks, which look at the whole app) annotating only the constructs of `stage`: a nested
+ * stage writes its assembly when it is synthesized, so each stage's validation reports on its own constructs.
+ */
+export function reportingOnlyWithin(stage: IConstruct, report: () => void): void {
+  const previous = reportingStage;
+  reportingStage = stage;
+  try {
+    report();
+  } finally {
+    reportingStage = previous;
+  }
+}
+
+function inReportingStage(scope: IConstruct): boolean {
+  return reportingStage === undefined || (Stage.of(scope) ?? scope.node.root) === reportingStage;
 }
 
 /** Quotes a value for a message; tokens and objects are rendered as JSON so nothing prints as `[object Object]`. */

@@ -1,6 +1,6 @@
 // What the constructs of this library created in the app. Constructs write it; roles, checks and limits only read
 // it. A leaf of the import graph: it knows the constructs by the structural interfaces below, never by class.
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Stage } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
@@ -225,12 +225,12 @@ export class Registry {
   }
 
   public addAgentAddon(addon: RegisteredAgentAddon): void {
-    this.agentAddons.set(clusterKey(addon.cluster), addon);
+    this.agentAddons.set(agentAddonKey(addon.cluster), addon);
   }
 
   /** The agent add-on defined for a cluster in this app (by the cluster's key), if any. */
   public agentAddonOf(cluster: eks.IClusterRef): RegisteredAgentAddon | undefined {
-    return this.agentAddons.get(clusterKey(cluster));
+    return this.agentAddons.get(agentAddonKey(cluster));
   }
 
   public addAddon(addon: RegisteredAddon): void {
@@ -261,4 +261,13 @@ function checkedPartsOf(object: Record<string, any>): Record<string, any> {
   const containers = (pod.containers ?? []).map((container: any) => ({ env: envNamesOf(container) }));
   const podMetadata = { labels: object.spec?.template?.metadata?.labels };
   return { ...parts, spec: { template: { metadata: podMetadata, spec: { serviceAccountName: pod.serviceAccountName, containers } } } };
+}
+
+/**
+ * The key of a cluster's agent add-on: one per cluster and stage. Nothing may depend on a construct of another stage
+ * (stages deploy separately, e.g. as CDK Pipelines waves): two stages deployed to one cluster each get an add-on,
+ * which the DuplicateAgentAddon check reports with its fix.
+ */
+function agentAddonKey(cluster: eks.IClusterRef): string {
+  return `${Stage.of(cluster)?.node.path ?? ''}|${clusterKey(cluster)}`;
 }
