@@ -5,12 +5,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CfnResource, Stack, Token } from 'aws-cdk-lib';
+import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import * as cdk8s from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { appStateOf } from './app-store';
 import { AnyCluster, clusterKey, clusterLabel, literalClusterNameOf, onSynthesis } from './cluster';
 import { IRSA_ANNOTATION } from './constants';
-import { formatProblem, problem, quote } from './errors';
+import { formatProblem, problem, problemIdOf, quote } from './errors';
 
 /** The file of a folder holding the Namespace object. */
 export const NAMESPACE_FILE = 'namespace.yaml';
@@ -53,12 +54,26 @@ interface FolderEntry {
   readonly writer: Construct;
   readonly target: GitOpsTarget;
   readonly fileName: string;
+  /** `<cluster folder>/<namespace>`, under the entry's `target.directory`. */
+  readonly subfolder: string;
+  /** The construct path of the writer's stack: the owner recorded in the file list (stable across synths). */
+  readonly stackPath: string;
 }
 
+/** One folder on disk: the entries whose resolved `<directory>/<cluster folder>/<namespace>` is the same path. */
 class GitOpsFolder {
   public readonly entries: FolderEntry[] = [];
-  /** `directory` as given; `subfolder`: `<cluster folder>/<namespace>` under it; `relativePath`: both joined. */
-  constructor(public readonly directory: string, public readonly subfolder: string, public readonly relativePath: string) {}
+  /**
+   * `directory`: resolved; `subfolder`: relative to it, forward slashes; `absolutePath`: both joined. A folder
+   * written as `gitops` and as its absolute path is one folder.
+   */
+  constructor(public readonly directory: string, public readonly subfolder: string, public readonly absolutePath: string) {}
+}
+
+/** The GitOps workloads of an app; folders are grouped lazily, at synthesis, when relative paths resolve. */
+interface GitOpsState {
+  readonly entries: FolderEntry[];
+  grouped?: { readonly cwd: string; readonly count: number; readonly folderOf: Map<FolderEntry, GitOpsFolder>; readonly folders: GitOpsFolder[] };
 }
 
 /**
@@ -77,21 +92,54 @@ export function deliverWithGitOps(scope: Construct, id: string, target: GitOpsTa
   }
   const writer = new Construct(scope, id);
   const subfolder = path.join(folderName, target.namespace);
-  const relativePath = path.join(target.directory, subfolder);
-  const folders = appStateOf(scope, 'GitOpsFolders', () => new Map<string, GitOpsFolder>());
-  // One hook per app writes every directory: a directory's file list covers all stages of the app.
-  if (folders.size === 0) onSynthesis(writer, () => writeDirectories(folders));
-  let folder = folders.get(relativePath);
-  if (!folder) {
-    const created = new GitOpsFolder(target.directory, subfolder, relativePath);
-    folders.set(relativePath, created);
-    writer.node.addValidation({ validate: () => folderConflicts(created) });
-    folder = created;
-  }
-  folder.entries.push({ writer, target, fileName: `${target.deploymentName}${WORKLOAD_FILE_SUFFIX}` });
-  FOLDER_OF_WRITER.set(writer, relativePath);
+  const state = appStateOf(scope, 'GitOpsDelivery', (): GitOpsState => ({ entries: [] }));
+  // One hook per app writes every directory, after every stage is validated and the app checks have run.
+  if (state.entries.length === 0) onAppSynthesized(scope.node.root, () => writeDirectories(state, scope.node.root));
+  const entry: FolderEntry = { writer, target, fileName: `${target.deploymentName}${WORKLOAD_FILE_SUFFIX}`, subfolder, stackPath: Stack.of(writer).node.path };
+  state.entries.push(entry);
+  FOLDER_OF_WRITER.set(writer, path.join(target.directory, subfolder));
+  writer.node.addValidation({
+    validate: () => {
+      const folder = groupedFolders(state).folderOf.get(entry)!;
+      // The folder's conflicts are reported once, by its first workload.
+      return folder.entries[0] === entry ? folderConflicts(folder) : [];
+    },
+  });
   writer.node.addValidation({ validate: () => tokensIn(writer, target) });
   return writer;
+}
+
+const CUSTOM_SYNTHESIS = Symbol.for('@aws-cdk/core:customSynthesis');
+
+/**
+ * Runs `write` when the app (the root) synthesizes, after its nested stages have synthesized and the root's
+ * validations (the app checks, which report with annotations) have run: a hook of the root itself, or (when the
+ * root has one already) of a child of the root, which CDK synthesizes after the same steps.
+ */
+function onAppSynthesized(root: IConstruct, write: () => void): void {
+  const holder = (root as any)[CUSTOM_SYNTHESIS] === undefined ? root as Construct : new Construct(root, 'CdkEksPodIdentityGitOps');
+  onSynthesis(holder, write);
+}
+
+/** Groups the entries by resolved folder (once per working directory and number of entries). */
+function groupedFolders(state: GitOpsState): NonNullable<GitOpsState['grouped']> {
+  const cwd = process.cwd();
+  if (state.grouped?.cwd === cwd && state.grouped.count === state.entries.length) return state.grouped;
+  const byPath = new Map<string, GitOpsFolder>();
+  const folderOf = new Map<FolderEntry, GitOpsFolder>();
+  for (const entry of state.entries) {
+    const directory = path.resolve(entry.target.directory);
+    const absolutePath = path.resolve(directory, entry.subfolder);
+    let folder = byPath.get(absolutePath);
+    if (!folder) {
+      folder = new GitOpsFolder(directory, entry.subfolder.split(/[\\/]/).filter(s => s !== '' && s !== '.').join('/'), absolutePath);
+      byPath.set(absolutePath, folder);
+    }
+    folder.entries.push(entry);
+    folderOf.set(entry, folder);
+  }
+  state.grouped = { cwd, count: state.entries.length, folderOf, folders: [...byPath.values()] };
+  return state.grouped;
 }
 
 const FOLDER_OF_WRITER = new WeakMap<Construct, string>();
@@ -181,7 +229,7 @@ function forEachToken(value: unknown, fieldPath: string, found: (fieldPath: stri
   }
 }
 
-/** `GitOpsFileConflict`: two clusters in one folder, or two workloads writing one file. */
+/** `GitOpsFileConflict`: two clusters (or two directories) in one folder, or two workloads writing one file. */
 function folderConflicts(folder: GitOpsFolder): string[] {
   const errors: string[] = [];
   const first = folder.entries[0];
@@ -189,14 +237,20 @@ function folderConflicts(folder: GitOpsFolder): string[] {
   for (const entry of folder.entries) {
     if (clusterKey(entry.target.cluster) !== clusterKey(first.target.cluster)) {
       errors.push(formatProblem('GitOpsFileConflict',
-        `folder ${quote(folder.relativePath)} is used for cluster ${clusterLabel(first.target.cluster)} by ${first.writer.node.scope!.node.path} and for cluster ${clusterLabel(entry.target.cluster)} by ${entry.writer.node.scope!.node.path}`,
+        `folder ${quote(folder.absolutePath)} is used for cluster ${clusterLabel(first.target.cluster)} by ${first.writer.node.scope!.node.path} and for cluster ${clusterLabel(entry.target.cluster)} by ${entry.writer.node.scope!.node.path}`,
         'give each cluster a folder of its own with clusterFolder (e.g. the account and region: \'111111111111-us-east-1-main\'), or a different directory'));
+      continue;
+    }
+    if (path.resolve(entry.target.directory) !== folder.directory) {
+      errors.push(formatProblem('GitOpsFileConflict',
+        `folder ${quote(folder.absolutePath)} is written by ${first.writer.node.scope!.node.path} under directory ${quote(folder.directory)} and by ${entry.writer.node.scope!.node.path} under directory ${quote(path.resolve(entry.target.directory))}: each directory's file list would claim the other's files`,
+        'use one directory for both workloads (a directory inside another one is not supported)'));
       continue;
     }
     const earlier = byFile.get(entry.fileName);
     if (earlier) {
       errors.push(formatProblem('GitOpsFileConflict',
-        `${earlier.writer.node.scope!.node.path} and ${entry.writer.node.scope!.node.path} both write ${quote(path.join(folder.relativePath, entry.fileName))} (Deployment ${quote(entry.target.deploymentName)} in namespace ${quote(entry.target.namespace)})`,
+        `${earlier.writer.node.scope!.node.path} and ${entry.writer.node.scope!.node.path} both write ${quote(path.join(folder.absolutePath, entry.fileName))} (Deployment ${quote(entry.target.deploymentName)} in namespace ${quote(entry.target.namespace)})`,
         'give the workloads distinct deploymentName values'));
     } else {
       byFile.set(entry.fileName, entry);
@@ -205,57 +259,104 @@ function folderConflicts(folder: GitOpsFolder): string[] {
   return errors;
 }
 
-/** The folder's files: one per workload, the Namespace in its own file, and the kustomization listing them. */
-function filesOf(folder: GitOpsFolder): Map<string, string> {
-  const files = new Map<string, string>();
+/** A file to write, and the construct paths of the stacks it belongs to (recorded in the file list). */
+interface RenderedFile {
+  readonly content: string;
+  readonly owners: Set<string>;
+}
+
+/**
+ * The folder's files but its kustomization (written with the directory, which knows the files kept for stacks
+ * absent from the synthesis): one per workload, owned by the workload's stack, and the Namespace in its own file,
+ * owned by the stack of the workload that creates it.
+ */
+function filesOf(folder: GitOpsFolder): Map<string, RenderedFile> {
+  const files = new Map<string, RenderedFile>();
   for (const entry of folder.entries) {
     const { namespace, others } = objectsOf(entry.target);
     const source = `# Source: ${entry.writer.node.scope!.node.path}\n`;
-    if (namespace && !files.has(NAMESPACE_FILE)) files.set(NAMESPACE_FILE, GENERATED_HEADER + '\n' + source + cdk8s.Yaml.stringify(sortedKeys(namespace)));
-    files.set(entry.fileName, GENERATED_HEADER + '\n' + source + cdk8s.Yaml.stringify(...others.map(sortedKeys)));
+    if (namespace) {
+      const existing = files.get(NAMESPACE_FILE);
+      if (existing) existing.owners.add(entry.stackPath);
+      else files.set(NAMESPACE_FILE, { content: GENERATED_HEADER + '\n' + source + cdk8s.Yaml.stringify(sortedKeys(namespace)), owners: new Set([entry.stackPath]) });
+    }
+    files.set(entry.fileName, { content: GENERATED_HEADER + '\n' + source + cdk8s.Yaml.stringify(...others.map(sortedKeys)), owners: new Set([entry.stackPath]) });
   }
-  // Namespace first, then workloads by file name (kustomize and Argo CD also create namespaces first).
-  const resources = [...files.keys()].sort((a, b) => rank(a) - rank(b) || compare(a, b));
-  files.set(KUSTOMIZATION_FILE, GENERATED_HEADER + '\n' + cdk8s.Yaml.stringify({
-    apiVersion: 'kustomize.config.k8s.io/v1beta1',
-    kind: 'Kustomization',
-    resources,
-  }));
   return files;
 }
 
-/**
- * Writes every GitOps directory of the app, once per synthesis (the hook is app-wide, so the stages of one app
- * share each directory's file list). Nothing is written or deleted while a check of any GitOps workload fails
- * (stages validate one by one, so a later stage's errors may not have been reported yet).
- */
-function writeDirectories(folders: Map<string, GitOpsFolder>): void {
-  const all = [...folders.values()];
-  if (all.some(folder => folderConflicts(folder).length > 0 || folder.entries.some(e => tokensIn(e.writer, e.target).length > 0))) return;
-  const byDirectory = new Map<string, Map<string, string>>();
-  for (const folder of all) {
-    const directory = path.resolve(folder.directory);
-    const files = byDirectory.get(directory) ?? new Map<string, string>();
-    byDirectory.set(directory, files);
-    for (const [name, content] of filesOf(folder)) {
-      files.set([...folder.subfolder.split(/[\\/]/).filter(s => s !== '' && s !== '.'), name].join('/'), content);
-    }
-  }
-  for (const [directory, files] of [...byDirectory].sort(([a], [b]) => compare(a, b))) writeDirectory(directory, files);
+/** A folder's kustomization.yaml: namespace.yaml first, then workloads by file name (as kustomize and Argo CD apply them). */
+function kustomizationOf(fileNames: string[]): string {
+  const resources = [...fileNames].sort((a, b) => rank(a) - rank(b) || compare(a, b));
+  return GENERATED_HEADER + '\n' + cdk8s.Yaml.stringify({
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    resources,
+  });
 }
 
 /**
- * Writes one directory: its files, then deletes the files of its file list that are not written any more (and the
- * folders that leaves empty), then the new file list. Only files in the file list are ever deleted.
+ * Writes every GitOps directory of the app, once per synthesis, after every stage is validated and the app checks
+ * have run. Nothing is written or deleted when the app has an error annotation (of this library's checks or any
+ * other: the CDK CLI fails such a synth) or a check of any GitOps workload fails.
  */
-function writeDirectory(directory: string, files: Map<string, string>): void {
+function writeDirectories(state: GitOpsState, root: IConstruct): void {
+  const constructs = root.node.findAll();
+  if (constructs.some(c => c.node.metadata.some(m => m.type === cxschema.ArtifactMetadataEntryType.ERROR))) return;
+  const all = groupedFolders(state).folders;
+  if (all.some(folder => folderConflicts(folder).length > 0 || folder.entries.some(e => tokensIn(e.writer, e.target).length > 0))) return;
+  // The stacks of this synthesis: only their files may be deleted (a stack left out keeps its files).
+  const present = new Set(constructs.filter(c => Stack.isStack(c)).map(c => c.node.path));
+  const byDirectory = new Map<string, Map<string, RenderedFile>>();
+  for (const folder of all) {
+    const files = byDirectory.get(folder.directory) ?? new Map<string, RenderedFile>();
+    byDirectory.set(folder.directory, files);
+    for (const [name, file] of filesOf(folder)) files.set(`${folder.subfolder}/${name}`, file);
+  }
+  for (const [directory, files] of [...byDirectory].sort(([a], [b]) => compare(a, b))) writeDirectory(directory, files, present);
+}
+
+/**
+ * Writes one directory: its files, then deletes the files of its file list that are not written any more and belong
+ * to a stack of this synthesis (and the folders that leaves empty), then the new file list. Listed files of stacks
+ * absent from this synthesis are kept, and so are their entries in their folder's kustomization.yaml. Only files in
+ * the file list are ever deleted.
+ */
+function writeDirectory(directory: string, rendered: Map<string, RenderedFile>, present: Set<string>): void {
+  fs.mkdirSync(directory, { recursive: true });
   const listFile = path.join(directory, GITOPS_FILE_LIST);
   const listed = readFileList(listFile);
+  const isKustomization = (file: string) => path.posix.basename(file) === KUSTOMIZATION_FILE;
+  const ownedByPresent = (owners: string[]) => owners.some(owner => present.has(owner));
+  // Kept: listed workload and namespace files of absent stacks, still in place, that this synthesis does not write.
+  const kept = new Map<string, string[]>();
+  for (const [file, owners] of listed) {
+    if (!rendered.has(file) && !isKustomization(file) && !ownedByPresent(owners) && isFileInside(directory, file)) kept.set(file, owners);
+  }
+  // Every folder with a file written or kept gets a kustomization listing them, owned by all their stacks.
+  const files = new Map<string, RenderedFile>(rendered);
+  const byFolder = new Map<string, Array<[string, string[]]>>();
+  for (const [file, owners] of [...[...rendered].map(([f, r]) => [f, [...r.owners]] as [string, string[]]), ...kept]) {
+    const folder = path.posix.dirname(file);
+    byFolder.set(folder, [...byFolder.get(folder) ?? [], [path.posix.basename(file), owners]]);
+  }
+  for (const [folder, resources] of byFolder) {
+    files.set(`${folder}/${KUSTOMIZATION_FILE}`, {
+      content: kustomizationOf(resources.map(([name]) => name)),
+      owners: new Set(resources.flatMap(([, owners]) => owners)),
+    });
+  }
+  for (const [file, owners] of listed) {
+    if (!files.has(file) && isKustomization(file) && !ownedByPresent(owners) && isFileInside(directory, file)) kept.set(file, owners);
+  }
   const written = [...files.keys()].sort(compare);
-  const stale = listed.filter(file => !files.has(file));
+  const stale = [...listed.keys()].filter(file => !files.has(file) && !kept.has(file));
+  const newList = new Map<string, string[]>([...kept, ...[...files].map(([file, r]) => [file, [...r.owners]] as [string, string[]])]);
   // Until the stale files are gone, the list holds them too: an interrupted synth leaves none unlisted.
-  writeIfChanged(listFile, fileListText([...new Set([...listed, ...written])].sort(compare)), directory);
-  for (const file of written) writeIfChanged(path.join(directory, ...file.split('/')), files.get(file)!, directory);
+  const interim = new Map<string, string[]>(listed);
+  for (const [file, owners] of newList) interim.set(file, [...new Set([...interim.get(file) ?? [], ...owners])]);
+  writeInside(directory, GITOPS_FILE_LIST, fileListText(interim));
+  for (const file of written) writeInside(directory, file, files.get(file)!.content);
   for (const file of stale) {
     try {
       deleteListed(directory, file);
@@ -264,28 +365,66 @@ function writeDirectory(directory: string, files: Map<string, string>): void {
         'make the directory writable (or delete the file yourself and remove it from the file list)');
     }
   }
-  writeIfChanged(listFile, fileListText(written), directory);
+  writeInside(directory, GITOPS_FILE_LIST, fileListText(newList));
 }
 
-function writeIfChanged(file: string, content: string, directory: string): void {
+/** Whether a listed file is still a file inside the directory (not reached through a link out of it). */
+function isFileInside(directory: string, file: string): boolean {
+  const full = path.join(directory, ...file.split('/'));
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    return fs.lstatSync(full).isFile() && isInside(fs.realpathSync(directory), fs.realpathSync(path.dirname(full)));
+  } catch {
+    return false;
+  }
+}
+
+function isInside(realDirectory: string, realPath: string): boolean {
+  return realPath === realDirectory || realPath.startsWith(realDirectory + path.sep);
+}
+
+/**
+ * Writes `file` (relative, forward slashes) inside `directory`, creating its folders, unless its content is already
+ * that. Refuses to write through a symbolic link: a file that is a link, or a folder that leads out of the directory.
+ */
+function writeInside(directory: string, file: string, content: string): void {
+  const segments = file.split('/');
+  const full = path.join(directory, ...segments);
+  const refuse = (link: string, what: string) => problem('InvalidGitOpsDirectory',
+    `GitOps delivery does not write ${quote(file)} in directory ${quote(directory)}: ${quote(link)} ${what}, and writing through it would change a file the library does not own`,
+    'replace the link with a real folder or file inside the directory (or delete it): the library writes only inside its directory, never through links');
+  try {
+    const realDirectory = fs.realpathSync(directory);
+    let folder = directory;
+    for (const segment of segments.slice(0, -1)) {
+      folder = path.join(folder, segment);
+      if (!fs.existsSync(folder)) {
+        if (fs.lstatSync(folder, { throwIfNoEntry: false })?.isSymbolicLink()) throw refuse(folder, 'is a symbolic link to nothing');
+        fs.mkdirSync(folder);
+      } else if (!isInside(realDirectory, fs.realpathSync(folder))) {
+        throw refuse(folder, `is a symbolic link to ${quote(fs.realpathSync(folder))}, outside the directory`);
+      }
+    }
+    const stat = fs.lstatSync(full, { throwIfNoEntry: false });
+    if (stat?.isSymbolicLink()) throw refuse(full, 'is a symbolic link');
     // Unchanged files are left alone, so their timestamps do not make build tools think something changed.
-    if (fs.existsSync(file) && fs.statSync(file).isFile() && fs.readFileSync(file, 'utf8') === content) return;
-    fs.writeFileSync(file, content);
+    if (stat?.isFile() && fs.readFileSync(full, 'utf8') === content) return;
+    fs.writeFileSync(full, content);
   } catch (e) {
-    throw problem('InvalidGitOpsDirectory', `GitOps delivery cannot write ${quote(path.relative(directory, file))} in directory ${quote(directory)}: ${(e as Error).message}`,
+    if (problemIdOf(e) !== undefined) throw e;
+    throw problem('InvalidGitOpsDirectory', `GitOps delivery cannot write ${quote(file)} in directory ${quote(directory)}: ${(e as Error).message}`,
       'make the directory writable, and remove whatever folder or file stands where the library writes this file');
   }
 }
 
-function fileListText(files: string[]): string {
-  return JSON.stringify({ about: FILE_LIST_ABOUT, files }, undefined, 2) + '\n';
+/** The file list: every file written (and kept), by relative path, with the construct paths of the stacks it belongs to. */
+function fileListText(files: Map<string, string[]>): string {
+  const sorted = [...files.keys()].sort(compare).map(file => [file, [...new Set(files.get(file))].sort(compare)]);
+  return JSON.stringify({ about: FILE_LIST_ABOUT, files: Object.fromEntries(sorted) }, undefined, 2) + '\n';
 }
 
-/** The files of a directory's file list (none when there is no list yet); throws for a list it cannot trust. */
-function readFileList(listFile: string): string[] {
-  if (!fs.existsSync(listFile)) return [];
+/** The files of a directory's file list with their owner stacks (none when there is no list yet); throws for a list it cannot trust. */
+function readFileList(listFile: string): Map<string, string[]> {
+  if (!fs.existsSync(listFile)) return new Map();
   const wrong = (what: string) => problem('InvalidGitOpsFileList',
     `the file list ${quote(listFile)} (what GitOps delivery wrote, and so may delete) ${what}`,
     'restore it from Git; or delete it (the next synth then deletes nothing and writes a new list: remove files of workloads that are gone by hand)');
@@ -295,17 +434,22 @@ function readFileList(listFile: string): string[] {
   } catch (e) {
     throw wrong(`cannot be read as JSON: ${(e as Error).message}`);
   }
-  if (typeof list !== 'object' || list === null || Array.isArray(list) || !Array.isArray(list.files)) {
-    throw wrong('is not an object with a "files" list');
+  const isObject = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (!isObject(list) || !isObject(list.files)) {
+    throw wrong('is not an object with a "files" object (each file\'s relative path -> the construct paths of the stacks that wrote it)');
   }
-  for (const file of list.files) {
-    if (typeof file !== 'string') throw wrong(`lists ${quote(file)}, not a path`);
+  const files = new Map<string, string[]>();
+  for (const [file, owners] of Object.entries(list.files)) {
     const segments = file.split('/');
     if (file.includes('\\') || path.isAbsolute(file) || /^[a-zA-Z]:/.test(file) || segments.some(s => s === '' || s === '.' || s === '..') || file === GITOPS_FILE_LIST) {
       throw wrong(`lists ${quote(file)}, which is not a relative path inside the directory (forward slashes, no "." or ".."); the library never deletes outside its directory`);
     }
+    if (!Array.isArray(owners) || owners.length === 0 || owners.some(owner => typeof owner !== 'string' || owner === '')) {
+      throw wrong(`gives ${quote(owners)} as the stacks of ${quote(file)}, not a list of construct paths`);
+    }
+    files.set(file, owners);
   }
-  return list.files;
+  return files;
 }
 
 /** Deletes a listed file if it is still a file inside the directory (not through a link out of it), then empty folders. */
