@@ -507,6 +507,20 @@ describe('GitOps delivery: the directory holds exactly what the app renders (fil
     expect(fs.readFileSync(path.join(elsewhere, 'cart.workload.yaml'), 'utf8')).toBe('keep\n');
   });
 
+  test('a write through a symbolic link fails synth with InvalidGitOpsDirectory naming the link; the file behind it is kept', () => {
+    const parent = tempDir();
+    const directory = path.join(parent, 'gitops');
+    gitOpsApp(directory, [{ id: 'Cart' }]).app.synth();
+    const outside = path.join(parent, 'outside.yaml');
+    fs.writeFileSync(outside, 'keep\n');
+    const link = path.join(shopFolder(directory), 'cart.workload.yaml');
+    fs.rmSync(link);
+    fs.symlinkSync(outside, link);
+    expect(() => gitOpsApp(directory, [{ id: 'Cart' }]).app.synth()).toThrow(new RegExp(
+      `\\[cdk-eks-pod-identity:InvalidGitOpsDirectory\\] GitOps delivery does not write "imported-v2-cluster/shop/cart.workload.yaml" in directory ".*": "${link}" is a symbolic link.*Fix: `));
+    expect(fs.readFileSync(outside, 'utf8')).toBe('keep\n');
+  });
+
   test('two stages of one app writing into one directory keep each other\'s files; a stage left out keeps its own', () => {
     const directory = tempDir();
     const build = (stages: string[], withWorkload: string[] = stages) => {

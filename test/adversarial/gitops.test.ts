@@ -197,9 +197,15 @@ adversarialTable([
       correct: () => {
         expect(fs.readdirSync(directoryOf.stages).sort()).toEqual([FILE_LIST, 'beta', 'dev', 'prod']);
         expect(ownersOf(directoryOf.stages)).toEqual({
-          'beta/shop/cart.workload.yaml': ['Beta/Shop'], 'beta/shop/kustomization.yaml': ['Beta/Shop'], 'beta/shop/namespace.yaml': ['Beta/Shop'],
-          'dev/shop/cart.workload.yaml': ['Dev/Shop'], 'dev/shop/kustomization.yaml': ['Dev/Shop'], 'dev/shop/namespace.yaml': ['Dev/Shop'],
-          'prod/shop/cart.workload.yaml': ['Prod/Shop'], 'prod/shop/kustomization.yaml': ['Prod/Shop'], 'prod/shop/namespace.yaml': ['Prod/Shop'],
+          'beta/shop/cart.workload.yaml': ['Beta/Shop'],
+          'beta/shop/kustomization.yaml': ['Beta/Shop'],
+          'beta/shop/namespace.yaml': ['Beta/Shop'],
+          'dev/shop/cart.workload.yaml': ['Dev/Shop'],
+          'dev/shop/kustomization.yaml': ['Dev/Shop'],
+          'dev/shop/namespace.yaml': ['Dev/Shop'],
+          'prod/shop/cart.workload.yaml': ['Prod/Shop'],
+          'prod/shop/kustomization.yaml': ['Prod/Shop'],
+          'prod/shop/namespace.yaml': ['Prod/Shop'],
         });
       },
     },
@@ -255,8 +261,11 @@ adversarialTable([
         expect(kustomizationResources(path.join(directoryOf.sharedFolder, shop)))
           .toEqual(['namespace.yaml', 'cart.workload.yaml', 'pay.workload.yaml', 'web.workload.yaml']);
         expect(ownersOf(directoryOf.sharedFolder)).toEqual({
-          [`${shop}/cart.workload.yaml`]: ['Shop'], [`${shop}/kustomization.yaml`]: ['Pay', 'Shop'], [`${shop}/namespace.yaml`]: ['Shop'],
-          [`${shop}/pay.workload.yaml`]: ['Pay'], [`${shop}/web.workload.yaml`]: ['Shop'],
+          [`${shop}/cart.workload.yaml`]: ['Shop'],
+          [`${shop}/kustomization.yaml`]: ['Pay', 'Shop'],
+          [`${shop}/namespace.yaml`]: ['Shop'],
+          [`${shop}/pay.workload.yaml`]: ['Pay'],
+          [`${shop}/web.workload.yaml`]: ['Shop'],
         });
       },
     },
@@ -328,8 +337,22 @@ adversarialTable([
     build: () => {
       const directory = tempDir();
       return synthesized(gitOpsApp(path.relative(process.cwd(), directory), [{ id: 'Cart' }], stack => new PodIdentityBoundWorkload(stack, 'Pay', {
-        cluster: importedEksV2Cluster(stack, 'Other', 'other-cluster'), namespace: 'shop', image: IMAGE, createNamespace: false,
+        cluster: importedEksV2Cluster(stack, 'Other', 'other-cluster'),
+        namespace: 'shop',
+        image: IMAGE,
+        createNamespace: false,
         delivery: ManifestDelivery.gitOps({ directory, clusterFolder: IMPORTED_V2_CLUSTER_NAME }),
+      })));
+    },
+    expect: { throws: 'GitOpsFileConflict' },
+  },
+  {
+    name: 'one folder reached under two directories (one inside the other): each file list would claim the other\'s files',
+    build: () => {
+      const directory = tempDir();
+      return synthesized(gitOpsApp(directory, [{ id: 'Cart', delivery: ManifestDelivery.gitOps({ directory, clusterFolder: 'main/blue' }) }], stack => new PodIdentityBoundWorkload(stack, 'Web', {
+        cluster: importedEksV2Cluster(stack, 'Cluster2'), namespace: 'shop', image: IMAGE, createNamespace: false,
+        delivery: ManifestDelivery.gitOps({ directory: path.join(directory, 'main'), clusterFolder: 'blue' }),
       })));
     },
     expect: { throws: 'GitOpsFileConflict' },
