@@ -351,7 +351,10 @@ adversarialTable([
     build: () => {
       const directory = tempDir();
       return synthesized(gitOpsApp(directory, [{ id: 'Cart', delivery: ManifestDelivery.gitOps({ directory, clusterFolder: 'main/blue' }) }], stack => new PodIdentityBoundWorkload(stack, 'Web', {
-        cluster: importedEksV2Cluster(stack, 'Cluster2'), namespace: 'shop', image: IMAGE, createNamespace: false,
+        cluster: importedEksV2Cluster(stack, 'Cluster2'),
+        namespace: 'shop',
+        image: IMAGE,
+        createNamespace: false,
         delivery: ManifestDelivery.gitOps({ directory: path.join(directory, 'main'), clusterFolder: 'blue' }),
       })));
     },
