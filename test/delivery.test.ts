@@ -439,18 +439,18 @@ describe('GitOps delivery: the directory holds exactly what the app renders (fil
     expect(fs.readdirSync(path.join(directory, 'imported-v2-cluster-blue'))).toEqual(['shop']);
   });
 
-  test('the file list: sorted relative paths with forward slashes, byte-identical on every synth', () => {
+  test('the file list: sorted relative paths with forward slashes and their stacks, byte-identical on every synth', () => {
     const directory = tempDir();
     gitOpsApp(directory, [{ id: 'Orders', createNamespace: false }, { id: 'Cart' }, { id: 'Pay', namespace: 'payments' }]).app.synth();
     const text = fs.readFileSync(path.join(directory, FILE_LIST), 'utf8');
-    expect(JSON.parse(text).files).toEqual([
-      'imported-v2-cluster/payments/kustomization.yaml',
-      'imported-v2-cluster/payments/namespace.yaml',
-      'imported-v2-cluster/payments/pay.workload.yaml',
-      'imported-v2-cluster/shop/cart.workload.yaml',
-      'imported-v2-cluster/shop/kustomization.yaml',
-      'imported-v2-cluster/shop/namespace.yaml',
-      'imported-v2-cluster/shop/orders.workload.yaml',
+    expect(Object.entries(JSON.parse(text).files)).toEqual([
+      ['imported-v2-cluster/payments/kustomization.yaml', ['Shop']],
+      ['imported-v2-cluster/payments/namespace.yaml', ['Shop']],
+      ['imported-v2-cluster/payments/pay.workload.yaml', ['Shop']],
+      ['imported-v2-cluster/shop/cart.workload.yaml', ['Shop']],
+      ['imported-v2-cluster/shop/kustomization.yaml', ['Shop']],
+      ['imported-v2-cluster/shop/namespace.yaml', ['Shop']],
+      ['imported-v2-cluster/shop/orders.workload.yaml', ['Shop']],
     ]);
     expect(text.endsWith('\n')).toBe(true);
     gitOpsApp(directory, [{ id: 'Pay', namespace: 'payments' }, { id: 'Cart' }, { id: 'Orders', createNamespace: false }]).app.synth();
@@ -488,7 +488,7 @@ describe('GitOps delivery: the directory holds exactly what the app renders (fil
       fs.writeFileSync(path.join(parent, 'outside.yaml'), 'keep\n');
       gitOpsApp(directory, [{ id: 'Cart' }]).app.synth();
       const list = JSON.parse(fs.readFileSync(path.join(directory, FILE_LIST), 'utf8'));
-      fs.writeFileSync(path.join(directory, FILE_LIST), JSON.stringify({ ...list, files: [...list.files, entry] }));
+      fs.writeFileSync(path.join(directory, FILE_LIST), JSON.stringify({ ...list, files: { ...list.files, [entry]: ['Shop'] } }));
       expect(problemIdOfThrown(() => gitOpsApp(directory, [{ id: 'Cart' }]).app.synth())).toBe('InvalidGitOpsFileList');
       expect(fs.readFileSync(path.join(parent, 'outside.yaml'), 'utf8')).toBe('keep\n');
     });
@@ -507,13 +507,28 @@ describe('GitOps delivery: the directory holds exactly what the app renders (fil
     expect(fs.readFileSync(path.join(elsewhere, 'cart.workload.yaml'), 'utf8')).toBe('keep\n');
   });
 
-  test('two stages of one app writing into one directory keep each other\'s files', () => {
+  test('a write through a symbolic link fails synth with InvalidGitOpsDirectory naming the link; the file behind it is kept', () => {
+    const parent = tempDir();
+    const directory = path.join(parent, 'gitops');
+    gitOpsApp(directory, [{ id: 'Cart' }]).app.synth();
+    const outside = path.join(parent, 'outside.yaml');
+    fs.writeFileSync(outside, 'keep\n');
+    const link = path.join(shopFolder(directory), 'cart.workload.yaml');
+    fs.rmSync(link);
+    fs.symlinkSync(outside, link);
+    expect(() => gitOpsApp(directory, [{ id: 'Cart' }]).app.synth()).toThrow(new RegExp(
+      `\\[cdk-eks-pod-identity:InvalidGitOpsDirectory\\] GitOps delivery does not write "imported-v2-cluster/shop/cart.workload.yaml" in directory ".*": "${link}" is a symbolic link.*Fix: `));
+    expect(fs.readFileSync(outside, 'utf8')).toBe('keep\n');
+  });
+
+  test('two stages of one app writing into one directory keep each other\'s files; a stage left out keeps its own', () => {
     const directory = tempDir();
-    const build = (stages: string[]) => {
+    const build = (stages: string[], withWorkload: string[] = stages) => {
       const app = newApp();
       for (const name of stages) {
         const stage = new Stage(app, name, { env: ENV });
         const stack = new Stack(stage, 'Shop');
+        if (!withWorkload.includes(name)) continue;
         new PodIdentityBoundWorkload(stack, 'Cart', {
           cluster: makeCluster('imported-eks-v2', stack, name),
           namespace: 'shop',
@@ -527,7 +542,11 @@ describe('GitOps delivery: the directory holds exactly what the app renders (fil
     expect(fs.readdirSync(directory).sort()).toEqual([FILE_LIST, 'beta', 'prod']);
     build(['Beta', 'Prod']).synth({ force: true });
     expect(fs.readdirSync(directory).sort()).toEqual([FILE_LIST, 'beta', 'prod']);
+    // Beta left out of the synthesis (as `cdk synth -c stage=prod` would): its files stay.
     build(['Prod']).synth();
+    expect(fs.readdirSync(directory).sort()).toEqual([FILE_LIST, 'beta', 'prod']);
+    // Beta synthesized without its workload: its files go.
+    build(['Beta', 'Prod'], ['Prod']).synth();
     expect(fs.readdirSync(directory).sort()).toEqual([FILE_LIST, 'prod']);
   });
 
