@@ -553,6 +553,22 @@ adversarialTable([
     expect: { error: 'ClusterImportOrderCycle' },
   },
   {
+    name: 'an association on an import of prod while prod\'s stack references a queue of its stack: ClusterImportOrderCycle, not CDK\'s raw error',
+    build: () => {
+      const app = new App();
+      const a = new Stack(app, 'Platform', { env: ENV });
+      const b = new Stack(app, 'Apps', { env: ENV });
+      const queue = new sqs.Queue(b, 'Queue');
+      const cluster = namedCluster(a, 'Prod', 'prod');
+      // The agent is recorded as installed: only the import makes the Apps stack wait for Platform.
+      PodIdentityAgentAddon.fromInstalledAddon(a, 'Agent', cluster);
+      workload(a, 'Orders', cluster, { namespace: 'orders', env: { QUEUE: queue.queueUrl } });
+      new PodIdentityRole(b, 'App').associate(importedEksV2Cluster(b, 'Prod', 'prod'), { namespace: 'kube-system', serviceAccount: 'app' });
+      return app;
+    },
+    expect: { error: 'ClusterImportOrderCycle' },
+  },
+  {
     name: 'aws-cdk-lib\'s own agent add-on on the new cluster prod, and this library\'s for an import of prod: DuplicateAgentAddon',
     build: () => {
       const app = new App();
