@@ -10,7 +10,10 @@
 // A dependency across stacks is checked twice for a cycle: by the aspect (stack dependencies known then), and again
 // when CDK asks for it in its prepare phase, with the stack dependencies CDK adds only then (references between
 // stacks: a grant, an env var with a queue URL; dependencies between constructs), just before it adds them.
-import { Aspects, CfnElement, CfnResource, DefaultTokenResolver, IAspect, IPostProcessor, IResolvable, IResolveContext, Reference, Stack, Stage, StringConcat, Token, Tokenization } from 'aws-cdk-lib';
+import {
+  Aspects, CfnElement, CfnResource, DefaultTokenResolver, IAspect, IPostProcessor, IResolvable, IResolveContext, Reference, Stack, Stage,
+  StringConcat, Token, Tokenization,
+} from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import { Dependable, IConstruct, IDependable } from 'constructs';
 import { stateOf } from './app-store';

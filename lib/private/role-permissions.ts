@@ -22,9 +22,10 @@ export function permissionsOf(role: iam.IRole): Dependable {
 
 /**
  * The policies attached to a role in its stack: its default policy, `new iam.Policy(this, 'P', { roles: [role] })`,
- * `role.attachInlinePolicy()`, managed policies with `roles`; found once per stack at synthesis (while aspects run, once per `whileAspectsRun`). Matched by the
- * role name as the policies hold it (the role's own `roleName` string, a token or a literal): resolving every name
- * to `{ Ref }` would compute a logical id (a hash of the path) per policy and per association.
+ * `role.attachInlinePolicy()`, managed policies with `roles`; found once per stack at synthesis (while aspects run:
+ * once per `whileAspectsRun`, not kept). Matched by the role name as the policies hold it (the role's own `roleName`
+ * string, a token or a literal): resolving every name to `{ Ref }` would compute a logical id (a hash of the path) per
+ * policy and per association.
  */
 export function policiesAttachedTo(role: iam.IRole): IConstruct[] {
   const stack = Stack.of(role);
