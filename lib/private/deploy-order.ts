@@ -7,14 +7,21 @@
 //   DependsOn the creator's; across stacks its stack depends on the creator's stack.
 // - imports of a cluster the app creates: an association (or agent add-on) on `fromClusterAttributes` of a cluster
 //   name that the app itself creates names the cluster by a literal, so nothing made it wait for the cluster.
-import { Aspects, CfnResource, IAspect, Stack, Stage, Token } from 'aws-cdk-lib';
+// A dependency across stacks is checked twice for a cycle: by the aspect (stack dependencies known then), and again
+// when CDK asks for it in its prepare phase, with the stack dependencies CDK adds only then (references between
+// stacks: a grant, an env var with a queue URL; dependencies between constructs), just before it adds them.
+import {
+  Aspects, CfnElement, CfnResource, DefaultTokenResolver, IAspect, IPostProcessor, IResolvable, IResolveContext, Reference, Stack, Stage,
+  StringConcat, Token, Tokenization,
+} from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
-import { Dependable, IConstruct } from 'constructs';
+import { Dependable, IConstruct, IDependable } from 'constructs';
 import { stateOf } from './app-store';
 import { cfnPropertiesOf, clusterKey, clusterNameOf, isNewCluster, literalClusterNameOf } from './cluster';
 import { BUILT_IN_NAMESPACES } from './constants';
 import { annotateError, annotateWarning, quote } from './errors';
 import { RegisteredAgentAddon, RegisteredAssociation, RegisteredWorkload, Registry } from './registry';
+import { whileAspectsRun } from './role-permissions';
 
 const KUBERNETES_MANIFEST_TYPE = 'Custom::AWSCDK-EKS-KubernetesResource';
 const HELM_CHART_TYPE = 'Custom::AWSCDK-EKS-HelmChart';
@@ -52,9 +59,13 @@ class DeployOrderAspect implements IAspect {
     const inStage = (construct: IConstruct) => (Stage.of(construct) ?? construct.node.root) === this.stage;
     const workloads = registry.workloads.filter(inStage);
     const associations = registry.associations.filter(inStage);
-    const graph = new LazyStackGraph(workloads, associations);
-    orderImportsAfterClusters(this.stage, associations, registry, graph);
-    orderNamespaceUsers(this.stage, workloads, graph);
+    // Later aspects may still add policies to the roles: the associations' dependencies are read without filling the
+    // per-stack cache CDK's prepare phase uses.
+    whileAspectsRun(() => {
+      const graph = new LazyStackGraph(workloads, associations);
+      orderImportsAfterClusters(this.stage, associations, registry, graph);
+      orderNamespaceUsers(this.stage, workloads, graph);
+    });
   }
 }
 
@@ -89,18 +100,61 @@ function orderImportsAfterClusters(stage: IConstruct, associations: RegisteredAs
     const target = cluster.node.defaultChild ?? cluster;
     const from = topLevelStackOf(construct);
     const to = topLevelStackOf(target);
-    if (from !== to) {
-      const back = graph.get().reasonOfPath(to, from);
-      if (back !== undefined) {
-        annotateError(construct, 'ClusterImportOrderCycle',
-          `${construct.node.path} is on ${clusterOf.node.path}, an import of cluster ${quote(literalClusterNameOf(cluster))} that this app creates at ${cluster.node.path}, so stack ${from.node.path} must deploy after stack ${to.node.path}; but stack ${to.node.path} already deploys after stack ${from.node.path} (${back}): a dependency cycle CloudFormation cannot deploy`,
-          'use the cluster object itself instead of the import; or create the agent add-on with the cluster first (PodIdentityAgentAddon.of(cluster) in the cluster\'s stack, before anything uses the import)');
-        continue;
-      }
-      graph.get().add(from, to, `${construct.node.path} is on an import of the cluster ${cluster.node.path} creates`);
-    }
-    construct.node.addDependency(target);
+    waitFor(graph, construct, target, `${construct.node.path} is on an import of the cluster ${cluster.node.path} creates`, back => {
+      annotateError(construct, 'ClusterImportOrderCycle',
+        `${construct.node.path} is on ${clusterOf.node.path}, an import of cluster ${quote(literalClusterNameOf(cluster))} that this app creates at ${cluster.node.path}, so stack ${from.node.path} must deploy after stack ${to.node.path}; but stack ${to.node.path} already deploys after stack ${from.node.path} (${back}): a dependency cycle CloudFormation cannot deploy`,
+        'use the cluster object itself instead of the import; or create the agent add-on with the cluster first (PodIdentityAgentAddon.of(cluster) in the cluster\'s stack, before anything uses the import)');
+    });
   }
+}
+
+/**
+ * Makes `source` wait for `target`: a `DependsOn` in one stack; across stacks, a stack dependency unless it closes a
+ * cycle, checked now and again in CDK's prepare phase (then `onCycle` reports it, and the dependency is not added).
+ */
+function waitFor(graph: LazyStackGraph, source: IConstruct, target: IConstruct, reason: string, onCycle: (back: string) => void): void {
+  const from = topLevelStackOf(source);
+  const to = topLevelStackOf(target);
+  if (from === to) {
+    source.node.addDependency(target);
+    return;
+  }
+  const back = graph.get().reasonOfPath(to, from, false);
+  if (back !== undefined) {
+    onCycle(back);
+    return;
+  }
+  const edge = graph.get().add(from, to, reason);
+  source.node.addDependency(decidedAtPrepare(() => {
+    const later = graph.get().reasonOfPath(to, from, true);
+    if (later === undefined) return [target];
+    graph.get().remove(edge);
+    onCycle(later);
+    return [];
+  }));
+}
+
+const DECIDED_AT_PREPARE = Symbol.for('cdk-eks-pod-identity.DecidedAtPrepare');
+
+/**
+ * A dependency whose targets `decide` gives when CDK first asks for them: in its prepare phase, after every aspect,
+ * before it turns construct dependencies into `DependsOn` and stack dependencies and resolves the references.
+ */
+function decidedAtPrepare(decide: () => IConstruct[]): IDependable {
+  let roots: IConstruct[] | undefined;
+  const dependable = {};
+  Object.defineProperty(dependable, DECIDED_AT_PREPARE, { value: true, enumerable: false });
+  Dependable.implement(dependable, {
+    get dependencyRoots(): IConstruct[] {
+      roots ??= decide();
+      return roots;
+    },
+  });
+  return dependable;
+}
+
+function isDecidedAtPrepare(dependable: IDependable): boolean {
+  return (dependable as any)[DECIDED_AT_PREPARE] === true;
 }
 
 function orderNamespaceUsers(stage: IConstruct, workloads: RegisteredWorkload[], graph: LazyStackGraph): void {
@@ -131,18 +185,12 @@ function orderNamespaceUsers(stage: IConstruct, workloads: RegisteredWorkload[],
     }
     const userStack = topLevelStackOf(user.manifest);
     const creatorStack = topLevelStackOf(creator.target);
-    if (userStack !== creatorStack) {
-      const reason = `${user.node.path} uses namespace ${quote(user.association.namespace)} created by ${creator.path}`;
-      const back = graph.get().reasonOfPath(creatorStack, userStack);
-      if (back !== undefined) {
-        annotateError(user, 'NamespaceOrderCycle',
-          `${reason}, so stack ${userStack.node.path} must deploy after stack ${creatorStack.node.path}; but stack ${creatorStack.node.path} already deploys after stack ${userStack.node.path} (${back}): a dependency cycle CloudFormation cannot deploy`,
-          'create each namespace in a stack that deploys before every stack using it (e.g. cluster.addManifest with the Namespace objects in the cluster\'s stack, or the creating workloads in one stack of their own) and set createNamespace: false on the workloads that use it; in a WorkloadFleet, create the namespaces outside the fleet; when the cycle runs through the Pod Identity Agent add-on, create it first in the cluster\'s stack (PodIdentityAgentAddon.of(cluster) there)');
-        continue;
-      }
-      graph.get().add(userStack, creatorStack, reason);
-    }
-    user.manifest.node.addDependency(creator.target);
+    const reason = `${user.node.path} uses namespace ${quote(user.association.namespace)} created by ${creator.path}`;
+    waitFor(graph, user.manifest, creator.target, reason, back => {
+      annotateError(user, 'NamespaceOrderCycle',
+        `${reason}, so stack ${userStack.node.path} must deploy after stack ${creatorStack.node.path}; but stack ${creatorStack.node.path} already deploys after stack ${userStack.node.path} (${back}): a dependency cycle CloudFormation cannot deploy`,
+        'create each namespace in a stack that deploys before every stack using it (e.g. cluster.addManifest with the Namespace objects in the cluster\'s stack, or the creating workloads in one stack of their own) and set createNamespace: false on the workloads that use it; in a WorkloadFleet, create the namespaces outside the fleet; when the cycle runs through the Pod Identity Agent add-on, create it first in the cluster\'s stack (PodIdentityAgentAddon.of(cluster) there); when it runs through a reference (a grant, an env var), move the referenced resource to a stack that deploys before both');
+    });
   }
 }
 
@@ -207,19 +255,29 @@ class LazyStackGraph {
   }
 }
 
+/** One dependency the ordering added to the graph (removed again when CDK's prepare phase finds a cycle). */
+interface Edge {
+  readonly from: Stack;
+  readonly to: Stack;
+  readonly reason: string;
+}
+
 /**
  * Which stack deploys after which: the stacks' own dependencies, the ones this ordering adds, and those the
  * cluster's references will add (a workload in another stack than the new cluster it runs on waits for the cluster's
- * stack), each with the reason for messages.
+ * stack), each with the reason for messages. In CDK's prepare phase also every dependency CDK adds then (references
+ * between stacks, dependencies between constructs), found once per stack reached.
  */
 class StackGraph {
-  private readonly edges = new Map<Stack, Map<Stack, string>>();
+  private readonly edges = new Map<Stack, Map<Stack, string[]>>();
+  private readonly atPrepare = new Map<Stack, Array<[Stack, string]>>();
 
   constructor(workloads: RegisteredWorkload[], associations: RegisteredAssociation[]) {
     for (const unit of [...associations, ...workloads.map(workload => workload.manifest)]) {
       const from = topLevelStackOf(unit);
       // What it waits for already (the agent add-on, the role's policies, the association).
       for (const dependency of unit.node.dependencies) {
+        if (isDecidedAtPrepare(dependency)) continue;
         for (const root of Dependable.of(dependency).dependencyRoots) {
           const to = topLevelStackOf(root);
           if (to !== from) this.add(from, to, `${unit.node.path} waits for ${root.node.path}`);
@@ -235,28 +293,89 @@ class StackGraph {
     }
   }
 
-  public add(from: Stack, to: Stack, reason: string): void {
-    const edges = this.edges.get(from) ?? new Map<Stack, string>();
-    if (!edges.has(to)) edges.set(to, reason);
+  public add(from: Stack, to: Stack, reason: string): Edge {
+    const edges = this.edges.get(from) ?? new Map<Stack, string[]>();
+    edges.set(to, [...edges.get(to) ?? [], reason]);
     this.edges.set(from, edges);
+    return { from, to, reason };
   }
 
-  /** The reason of the first step of a path of dependencies from `from` to `to`, if there is one. */
-  public reasonOfPath(from: Stack, to: Stack): string | undefined {
+  public remove(edge: Edge): void {
+    const edges = this.edges.get(edge.from);
+    const reasons = edges?.get(edge.to)?.filter(reason => reason !== edge.reason);
+    if (!edges || !reasons) return;
+    if (reasons.length === 0) edges.delete(edge.to);
+    else edges.set(edge.to, reasons);
+  }
+
+  /**
+   * The reason of the first step of a path of dependencies from `from` to `to`, if there is one; with `atPrepare`
+   * (only in CDK's prepare phase: it resolves the stacks' templates) also through the dependencies CDK adds then.
+   */
+  public reasonOfPath(from: Stack, to: Stack, atPrepare: boolean): string | undefined {
     const seen = new Set<Stack>([from]);
-    const queue: Array<[Stack, string]> = [...this.successors(from)];
-    while (queue.length > 0) {
-      const [stack, reason] = queue.shift()!;
+    const queue: Array<[Stack, string]> = [...this.successors(from, atPrepare)];
+    for (let i = 0; i < queue.length; i++) {
+      const [stack, reason] = queue[i];
       if (stack === to) return reason;
       if (seen.has(stack)) continue;
       seen.add(stack);
-      for (const [next] of this.successors(stack)) queue.push([next, reason]);
+      for (const [next] of this.successors(stack, atPrepare)) queue.push([next, reason]);
     }
     return undefined;
   }
 
-  private successors(stack: Stack): Array<[Stack, string]> {
+  private successors(stack: Stack, atPrepare: boolean): Array<[Stack, string]> {
+    const added: Array<[Stack, string]> = [...this.edges.get(stack) ?? new Map<Stack, string[]>()].map(([to, reasons]) => [to, reasons[0]]);
     const own: Array<[Stack, string]> = stack.dependencies.map(dependency => [dependency, `${stack.node.path} depends on ${dependency.node.path}`]);
-    return [...this.edges.get(stack) ?? new Map<Stack, string>()].concat(own);
+    return atPrepare ? added.concat(own, this.addedAtPrepare(stack)) : added.concat(own);
+  }
+
+  /** The stacks `stack` will depend on through its references and its constructs' dependencies, found once. */
+  private addedAtPrepare(stack: Stack): Array<[Stack, string]> {
+    const cached = this.atPrepare.get(stack);
+    if (cached) return cached;
+    const found = new Map<Stack, string>();
+    for (const construct of stack.node.findAll()) {
+      if (topLevelStackOf(construct) !== stack) continue;
+      for (const dependency of construct.node.dependencies) {
+        if (isDecidedAtPrepare(dependency)) continue;
+        for (const root of Dependable.of(dependency).dependencyRoots) {
+          const to = topLevelStackOf(root);
+          if (to !== stack && !found.has(to)) found.set(to, `${construct.node.path} waits for ${root.node.path}`);
+        }
+      }
+      if (!CfnElement.isCfnElement(construct)) continue;
+      for (const reference of referencesOf(construct)) {
+        const to = topLevelStackOf(reference.target);
+        if (to !== stack && !found.has(to)) found.set(to, `${construct.node.path} references ${reference.target.node.path}`);
+      }
+    }
+    const result = [...found];
+    this.atPrepare.set(stack, result);
+    return result;
+  }
+}
+
+/**
+ * The references in an element's CloudFormation, found as CDK finds them before it turns those across stacks into
+ * stack dependencies (aws-cdk-lib's `findAllReferences`: its `_toCloudFormation`, resolved for preparing).
+ */
+function referencesOf(element: CfnElement): Reference[] {
+  const recorder = new ReferenceRecorder(new StringConcat());
+  try {
+    Tokenization.resolve((element as any)._toCloudFormation(), { scope: element, preparing: true, resolver: recorder });
+  } catch {
+    // What does not synthesize is CDK's to report, right after (it skips such elements too).
+  }
+  return recorder.references;
+}
+
+class ReferenceRecorder extends DefaultTokenResolver {
+  public readonly references: Reference[] = [];
+
+  public resolveToken(token: IResolvable, context: IResolveContext, postProcessor: IPostProcessor): any {
+    if (Reference.isReference(token)) this.references.push(token);
+    return super.resolveToken(token, context, postProcessor);
   }
 }

@@ -22,25 +22,52 @@ export function permissionsOf(role: iam.IRole): Dependable {
 
 /**
  * The policies attached to a role in its stack: its default policy, `new iam.Policy(this, 'P', { roles: [role] })`,
- * `role.attachInlinePolicy()`, managed policies with `roles`; found once per stack at synthesis. Matched by the
- * role name as the policies hold it (the role's own `roleName` string, a token or a literal): resolving every name
- * to `{ Ref }` would compute a logical id (a hash of the path) per policy and per association.
+ * `role.attachInlinePolicy()`, managed policies with `roles`; found once per stack at synthesis (while aspects run:
+ * once per `whileAspectsRun`, not kept). Matched by the role name as the policies hold it (the role's own `roleName`
+ * string, a token or a literal): resolving every name to `{ Ref }` would compute a logical id (a hash of the path) per
+ * policy and per association.
  */
 export function policiesAttachedTo(role: iam.IRole): IConstruct[] {
   const stack = Stack.of(role);
-  const byRoleName = stateOf(stack, 'AttachedPolicies', () => {
-    const found = new Map<unknown, IConstruct[]>();
-    for (const construct of stack.node.findAll()) {
-      if (!(construct instanceof iam.CfnPolicy || construct instanceof iam.CfnManagedPolicy)) continue;
-      for (const roleName of producedList(stack, construct.roles)) {
-        const policies = found.get(roleName);
-        if (policies) policies.push(construct);
-        else found.set(roleName, [construct]);
-      }
-    }
-    return found;
-  });
+  let byRoleName: Map<unknown, IConstruct[]>;
+  if (aspectPhaseCache) {
+    byRoleName = aspectPhaseCache.get(stack) ?? attachedPoliciesOf(stack);
+    aspectPhaseCache.set(stack, byRoleName);
+  } else {
+    byRoleName = stateOf(stack, 'AttachedPolicies', () => attachedPoliciesOf(stack));
+  }
   return byRoleName.get(role.roleName) ?? [];
+}
+
+/** The per-stack lists read while aspects still run (see `whileAspectsRun`); undefined after. */
+let aspectPhaseCache: Map<Stack, Map<unknown, IConstruct[]>> | undefined;
+
+/**
+ * Runs `read` (code of an aspect) with the attached policies found in a cache of its own, dropped when it returns:
+ * a later aspect may still attach policies (`addToPrincipalPolicy`), and the per-stack cache must only be filled once
+ * aspects are done (CDK reads the associations' dependencies in its prepare phase).
+ */
+export function whileAspectsRun<T>(read: () => T): T {
+  const previous = aspectPhaseCache;
+  aspectPhaseCache = previous ?? new Map();
+  try {
+    return read();
+  } finally {
+    aspectPhaseCache = previous;
+  }
+}
+
+function attachedPoliciesOf(stack: Stack): Map<unknown, IConstruct[]> {
+  const found = new Map<unknown, IConstruct[]>();
+  for (const construct of stack.node.findAll()) {
+    if (!(construct instanceof iam.CfnPolicy || construct instanceof iam.CfnManagedPolicy)) continue;
+    for (const roleName of producedList(stack, construct.roles)) {
+      const policies = found.get(roleName);
+      if (policies) policies.push(construct);
+      else found.set(roleName, [construct]);
+    }
+  }
+  return found;
 }
 
 /**

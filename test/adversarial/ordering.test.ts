@@ -4,10 +4,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack, Stage } from 'aws-cdk-lib';
+import { App, Aspects, Stack, Stage } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { adversarialTable } from './harness';
 import { ManifestDelivery, PodIdentityAgentAddon, PodIdentityBoundWorkload, PodIdentityBoundWorkloadProps, PodIdentityRole, WorkloadFleet } from '../../lib';
@@ -64,6 +66,13 @@ function namedCluster(stack: Stack, id: string, clusterName: string): eksv2.Clus
     defaultCapacity: 0,
     kubectlProviderOptions: { kubectlLayer: lambda.LayerVersion.fromLayerVersionArn(stack, `${id}Layer`, KUBECTL_LAYER_ARN) },
   });
+}
+
+/** A cluster stack with the agent add-on, and two stacks (creators, users) on imports of its cluster prod. */
+function crossStackApp(): { app: App; creators: Stack; users: Stack } {
+  const app = new App();
+  PodIdentityAgentAddon.of(importedEksV2Cluster(new Stack(app, 'Cluster', { env: ENV }), 'Cluster', 'prod'));
+  return { app, creators: new Stack(app, 'Creators', { env: ENV }), users: new Stack(app, 'Users', { env: ENV }) };
 }
 
 adversarialTable([
@@ -210,6 +219,115 @@ adversarialTable([
       return app;
     },
     expect: { error: 'NamespaceOrderCycle' },
+  },
+  // Stack dependencies CDK adds only in its prepare phase (after the aspects): cross-stack references and construct
+  // dependencies. The namespace order must see them: NamespaceOrderCycle, never CDK's raw "cyclic reference" error.
+  {
+    name: 'creator granted access to a queue in the user\'s stack (a reference back): NamespaceOrderCycle, not CDK\'s raw cycle error',
+    build: () => {
+      const { app, creators, users } = crossStackApp();
+      const queue = new sqs.Queue(users, 'Queue');
+      queue.grantSendMessages(workload(creators, 'Cart', importedEksV2Cluster(creators, 'Cluster', 'prod'), {}));
+      workload(users, 'Orders', importedEksV2Cluster(users, 'Cluster', 'prod'), { createNamespace: false });
+      return app;
+    },
+    expect: { error: 'NamespaceOrderCycle' },
+  },
+  {
+    name: 'creator with an env var naming a queue in the user\'s stack (a reference back): NamespaceOrderCycle',
+    build: () => {
+      const { app, creators, users } = crossStackApp();
+      const queue = new sqs.Queue(users, 'Queue');
+      workload(creators, 'Cart', importedEksV2Cluster(creators, 'Cluster', 'prod'), { env: { QUEUE: queue.queueUrl } });
+      workload(users, 'Orders', importedEksV2Cluster(users, 'Cluster', 'prod'), { createNamespace: false });
+      return app;
+    },
+    expect: { error: 'NamespaceOrderCycle' },
+  },
+  {
+    name: 'creator referencing a third stack that references the user\'s stack (transitive): NamespaceOrderCycle',
+    build: () => {
+      const { app, creators, users } = crossStackApp();
+      const queues = new Stack(app, 'Queues', { env: ENV });
+      const deadLetters = new sqs.Queue(users, 'DeadLetters');
+      const queue = new sqs.Queue(queues, 'Queue', { deadLetterQueue: { queue: deadLetters, maxReceiveCount: 3 } });
+      workload(creators, 'Cart', importedEksV2Cluster(creators, 'Cluster', 'prod'), { env: { QUEUE: queue.queueUrl } });
+      workload(users, 'Orders', importedEksV2Cluster(users, 'Cluster', 'prod'), { createNamespace: false });
+      return app;
+    },
+    expect: { error: 'NamespaceOrderCycle' },
+  },
+  {
+    name: 'creator made to wait for a construct of the user\'s stack (node.addDependency): NamespaceOrderCycle',
+    build: () => {
+      const { app, creators, users } = crossStackApp();
+      const queue = new sqs.Queue(users, 'Queue');
+      workload(creators, 'Cart', importedEksV2Cluster(creators, 'Cluster', 'prod'), {}).node.addDependency(queue);
+      workload(users, 'Orders', importedEksV2Cluster(users, 'Cluster', 'prod'), { createNamespace: false });
+      return app;
+    },
+    expect: { error: 'NamespaceOrderCycle' },
+  },
+  {
+    name: 'near miss: the user granted access to a queue in the creator\'s stack (same direction): its stack waits for the creator\'s',
+    build: () => {
+      const { app, creators, users } = crossStackApp();
+      const queue = new sqs.Queue(creators, 'Queue');
+      workload(creators, 'Cart', importedEksV2Cluster(creators, 'Cluster', 'prod'), {});
+      queue.grantSendMessages(workload(users, 'Orders', importedEksV2Cluster(users, 'Cluster', 'prod'), { createNamespace: false, env: { QUEUE: queue.queueUrl } }));
+      holder = { stacks: [users, creators] };
+      return app;
+    },
+    expect: {
+      correct: assembly => {
+        const [users, creators] = holder.stacks!;
+        expect(stackDependencies(assembly, users)).toContain(creators.artifactId);
+        expect(stackDependencies(assembly, creators)).not.toContain(users.artifactId);
+      },
+    },
+  },
+  {
+    name: 'near miss: the creator references a third stack that does not reach the user\'s: both wait, no error',
+    build: () => {
+      const { app, creators, users } = crossStackApp();
+      const queues = new Stack(app, 'Queues', { env: ENV });
+      const queue = new sqs.Queue(queues, 'Queue');
+      workload(creators, 'Cart', importedEksV2Cluster(creators, 'Cluster', 'prod'), { env: { QUEUE: queue.queueUrl } });
+      workload(users, 'Orders', importedEksV2Cluster(users, 'Cluster', 'prod'), { createNamespace: false });
+      holder = { stacks: [users, creators, queues] };
+      return app;
+    },
+    expect: {
+      correct: assembly => {
+        const [users, creators, queues] = holder.stacks!;
+        expect(stackDependencies(assembly, users)).toContain(creators.artifactId);
+        expect(stackDependencies(assembly, creators)).toContain(queues.artifactId);
+      },
+    },
+  },
+  {
+    name: 'a grant an App-level aspect adds to the user\'s role after the ordering ran: the association still DependsOn the policy',
+    build: () => {
+      const { app, creators, users } = crossStackApp();
+      workload(creators, 'Cart', importedEksV2Cluster(creators, 'Cluster', 'prod'), {});
+      const user = workload(users, 'Orders', importedEksV2Cluster(users, 'Cluster', 'prod'), { createNamespace: false });
+      Aspects.of(app).add({
+        visit: node => {
+          if (node === user.role) user.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::b/*'] }));
+        },
+      });
+      holder = { user, stacks: [users] };
+      return app;
+    },
+    expect: {
+      correct: assembly => {
+        const users = holder.stacks![0];
+        const policies = resourcesOfType(assembly, users, 'AWS::IAM::Policy');
+        expect(policies).toHaveLength(1);
+        const [association] = resourcesOfType(assembly, users, 'AWS::EKS::PodIdentityAssociation');
+        expect(dependsOnOf(assembly, users, association)).toContain(policies[0]);
+      },
+    },
   },
   {
     name: 'WorkloadFleet using namespaces that cluster.addManifest creates in the cluster\'s stack: the fleet stacks wait for it',
@@ -430,6 +548,22 @@ adversarialTable([
       const b = new Stack(app, 'Apps', { env: ENV });
       workload(b, 'Cart', importedEksV2Cluster(b, 'Prod', 'prod'), {});
       workload(a, 'Orders', namedCluster(a, 'Prod', 'prod'), { namespace: 'orders' });
+      return app;
+    },
+    expect: { error: 'ClusterImportOrderCycle' },
+  },
+  {
+    name: 'an association on an import of prod while prod\'s stack references a queue of its stack: ClusterImportOrderCycle, not CDK\'s raw error',
+    build: () => {
+      const app = new App();
+      const a = new Stack(app, 'Platform', { env: ENV });
+      const b = new Stack(app, 'Apps', { env: ENV });
+      const queue = new sqs.Queue(b, 'Queue');
+      const cluster = namedCluster(a, 'Prod', 'prod');
+      // The agent is recorded as installed: only the import makes the Apps stack wait for Platform.
+      PodIdentityAgentAddon.fromInstalledAddon(a, 'Agent', cluster);
+      workload(a, 'Orders', cluster, { namespace: 'orders', env: { QUEUE: queue.queueUrl } });
+      new PodIdentityRole(b, 'App').associate(importedEksV2Cluster(b, 'Prod', 'prod'), { namespace: 'kube-system', serviceAccount: 'app' });
       return app;
     },
     expect: { error: 'ClusterImportOrderCycle' },
