@@ -136,7 +136,8 @@ describe('target roles in other stacks', () => {
   const unnamedCluster = (stack: Stack) => newEksV2Cluster(stack);
   const chain = (scope: Stack, cluster: any, role: iam.IRole, targetRole: iam.IRole) => () =>
     new PodIdentityAssociation(scope, 'Association', { cluster, role, targetRole, namespace: 'ns', serviceAccount: 'sa' });
-  const notResolvable = (names: string, account: string) => '[cdk-eks-pod-identity:TargetRoleTrustNotResolvable] the trust of the PodIdentityTargetRole DataStack/Target in account 222222222222 '
+  // (raised for the association, named by its path: the association is made in `scope`, with id 'Association')
+  const notResolvable = (names: string, account: string, at = 'ClusterStack') => `[cdk-eks-pod-identity:TargetRoleTrustNotResolvable] ${at}/Association: the trust of the PodIdentityTargetRole DataStack/Target in account 222222222222 `
     + `names the ${names} of account ${account}, whose names CloudFormation decides at deploy time, so the other account cannot know them. `
     + 'Fix: give them names (roleName: a literal or PhysicalName.GENERATE_IF_NEEDED, as PodIdentityRole does by default; clusterName on the cluster), or import the cluster by name';
 
@@ -154,7 +155,7 @@ describe('target roles in other stacks', () => {
     const target = new PodIdentityTargetRole(new Stack(app, 'DataStack', { env: ENV }), 'Target');
     const cluster = newEksV2Cluster(clusterStack);
     expect(() => new PodIdentityRole(roleStack, 'Role').associate(cluster, { namespace: 'ns', serviceAccount: 'sa', targetRole: target })).toThrow(
-      '[cdk-eks-pod-identity:TargetRoleAcrossStacks] the trust of the PodIdentityTargetRole DataStack/Target (stack DataStack) would refer to stack RoleStack, ClusterStack '
+      '[cdk-eks-pod-identity:TargetRoleAcrossStacks] RoleStack/Role/Association0: the trust of the PodIdentityTargetRole DataStack/Target (stack DataStack) would refer to stack RoleStack, ClusterStack '
       + 'of the same (or an unknown) account for the association role RoleStack/Role and cluster ClusterStack/Cluster, while that stack refers to the target role: '
       + 'the two stacks would depend on each other. '
       + 'Fix: define the target role in the stack of the association role, or in a stack of the other account with an explicit env ({ account, region })');
@@ -166,7 +167,7 @@ describe('target roles in other stacks', () => {
     const dataStack = new Stack(app, 'DataStack');
     const target = new PodIdentityTargetRole(dataStack, 'Target');
     expect(chain(clusterStack, importedEksV2Cluster(clusterStack, 'Cluster', 'prod'), new PodIdentityRole(clusterStack, 'Role'), target))
-      .toThrow(/^\[cdk-eks-pod-identity:TargetRoleAcrossStacks\] the trust of the PodIdentityTargetRole DataStack\/Target \(stack DataStack\) would refer to stack ClusterStack of the same \(or an unknown\) account/);
+      .toThrow(/^\[cdk-eks-pod-identity:TargetRoleAcrossStacks\] ClusterStack\/Association: the trust of the PodIdentityTargetRole DataStack\/Target \(stack DataStack\) would refer to stack ClusterStack of the same \(or an unknown\) account/);
   });
 
   test('TargetRoleTrustNotResolvable names the unnamed role and the unnamed cluster of the other account', () => {
@@ -191,11 +192,11 @@ describe('target roles in other stacks', () => {
     const clusterWithTarget = stacks();
     const target = new PodIdentityTargetRole(clusterWithTarget.dataStack, 'Target');
     expect(chain(clusterWithTarget.dataStack, unnamedCluster(clusterWithTarget.dataStack), unnamedRole(clusterWithTarget.clusterStack), target))
-      .toThrow(notResolvable('role ClusterStack/Role', '111111111111'));
+      .toThrow(notResolvable('role ClusterStack/Role', '111111111111', 'DataStack'));
 
     const roleWithTarget = stacks();
     expect(chain(roleWithTarget.dataStack, unnamedCluster(roleWithTarget.clusterStack), unnamedRole(roleWithTarget.dataStack), new PodIdentityTargetRole(roleWithTarget.dataStack, 'Target')))
-      .toThrow(notResolvable('cluster ClusterStack/Cluster', '222222222222'));
+      .toThrow(notResolvable('cluster ClusterStack/Cluster', '222222222222', 'DataStack'));
   });
 });
 
