@@ -7,7 +7,7 @@ import { PodIdentityAgentAddon } from './agent-addon';
 import { ensureChecks } from './checks';
 import { duplicateAssociationProblem } from './checks/duplicate-association';
 import { allowCrossAccountReference, clusterArnOf, clusterLabel, clusterNameOf, isImmutableRole, isNewCluster } from './private/cluster';
-import { ensureDeployOrder } from './private/deploy-order';
+import { ensureDeployOrder, topLevelStackOf } from './private/deploy-order';
 import { annotateError, annotateWarning, formatProblem, namingConstruct, problem, quote } from './private/errors';
 import { checkNamespace, checkServiceAccountName, checkTags, estimatedPolicyLength, MAX_SESSION_POLICY_LENGTH, MAX_TAGS, tagProblems } from './private/input';
 import { Registry } from './private/registry';
@@ -199,7 +199,10 @@ export class PodIdentityAssociation extends Resource implements IPodIdentityAsso
 
       this.ownTags = props.tags ?? {};
 
-      this.node.addDependency(PodIdentityAgentAddon.of(props.cluster));
+      // The agent add-on first. In another stack, the deploy-order aspect makes this stack wait for it (unless that
+      // would close a cycle of stacks: then AgentAddonOrderCycle).
+      const agent = PodIdentityAgentAddon.of(props.cluster);
+      if (topLevelStackOf(agent) === topLevelStackOf(this)) this.node.addDependency(agent);
       if (props.targetRole) this.chainInto(props.role, props.targetRole);
       // Pods must not start before their permissions exist: depend on the role's policies (its children other than
       // the role resource itself, which the GetAtt already orders; resolved at synthesis so grants made later count),

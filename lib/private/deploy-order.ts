@@ -63,8 +63,29 @@ class DeployOrderAspect implements IAspect {
     // per-stack cache CDK's prepare phase uses.
     whileAspectsRun(() => {
       const graph = new LazyStackGraph(workloads, associations);
+      orderAfterAgentAddons(associations, registry, graph);
       orderImportsAfterClusters(this.stage, associations, registry, graph);
       orderNamespaceUsers(this.stage, workloads, graph);
+    });
+  }
+}
+
+/**
+ * Associations wait for their cluster's agent add-on (the association makes its pods' credentials work only once the
+ * agent runs): in another stack, a stack dependency unless it would close a cycle (`AgentAddonOrderCycle`). The add-on
+ * lands in the stack of the first construct that needed it.
+ */
+function orderAfterAgentAddons(associations: RegisteredAssociation[], registry: Registry, graph: LazyStackGraph): void {
+  for (const association of associations) {
+    const agent = registry.agentAddonOf(association.cluster);
+    if (!agent || topLevelStackOf(agent) === topLevelStackOf(association)) continue;
+    if (Dependable.of(agent).dependencyRoots.length === 0) continue; // installed already: nothing to wait for
+    const from = topLevelStackOf(association);
+    const to = topLevelStackOf(agent);
+    waitFor(graph, association, agent, `${association.node.path} waits for the agent add-on ${agent.node.path}`, back => {
+      annotateError(association, 'AgentAddonOrderCycle',
+        `the association ${association.node.path} must deploy after the agent add-on ${agent.node.path} of its cluster, so stack ${from.node.path} must deploy after stack ${to.node.path}; but stack ${to.node.path} already deploys after stack ${from.node.path} (${back}): a dependency cycle CloudFormation cannot deploy`,
+        `create the agent add-on in a stack every user of the cluster deploys after: call PodIdentityAgentAddon.of(cluster) there before anything else uses the cluster (the add-on lands in the stack of its first user), or record an agent installed elsewhere with PodIdentityAgentAddon.fromInstalledAddon`);
     });
   }
 }
@@ -238,7 +259,8 @@ export function namespacesCreatedBy(resource: CfnResource): string[] {
   return (JSON.parse(manifest) as any[]).filter(o => o.kind === 'Namespace').map(o => o.metadata?.name);
 }
 
-function topLevelStackOf(construct: IConstruct): Stack {
+/** The stack CloudFormation deploys `construct` with: its stack, or the parent of its nested stack. */
+export function topLevelStackOf(construct: IConstruct): Stack {
   let stack = Stack.of(construct);
   while (stack.nestedStackParent) stack = stack.nestedStackParent;
   return stack;

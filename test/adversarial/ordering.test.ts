@@ -75,7 +75,41 @@ function crossStackApp(): { app: App; creators: Stack; users: Stack } {
   return { app, creators: new Stack(app, 'Creators', { env: ENV }), users: new Stack(app, 'Users', { env: ENV }) };
 }
 
+/**
+ * Stacks Base (a scoped role shared by both) and Apps, each importing cluster prod with a workload; Apps' workload is
+ * made first, so the agent add-on lands in Apps unless `agentInBase`, and Base's association must wait for it while
+ * Apps refers to Base's role.
+ */
+function sharedRoleStacks(agentInBase: boolean): { app: App; base: Stack; apps: Stack } {
+  const app = new App();
+  const base = new Stack(app, 'Base', { env: ENV });
+  const apps = new Stack(app, 'Apps', { env: ENV });
+  const baseCluster = importedEksV2Cluster(base, 'Cluster', 'prod');
+  const appsCluster = importedEksV2Cluster(apps, 'Cluster', 'prod');
+  if (agentInBase) PodIdentityAgentAddon.of(baseCluster);
+  const role = new PodIdentityRole(base, 'Shared', { scopeTrustToAssociations: true });
+  workload(apps, 'Web', appsCluster, { namespace: 'web', role });
+  workload(base, 'Api', baseCluster, { namespace: 'api', role });
+  return { app, base, apps };
+}
+
 adversarialTable([
+  {
+    name: 'the agent add-on made in the stack that refers back to the association\'s stack: AgentAddonOrderCycle (not CDK\'s raw cycle error)',
+    build: () => sharedRoleStacks(false).app,
+    expect: { error: 'AgentAddonOrderCycle' },
+  },
+  {
+    name: 'near miss, accepted: the agent add-on placed in the base stack first; the other stack waits for it',
+    build: () => sharedRoleStacks(true).app,
+    expect: {
+      correct: (assembly, app) => {
+        const apps = app.node.findChild('Apps') as Stack;
+        expect(stackDependencies(assembly, apps)).toContain('Base');
+        expect(resourcesOfType(assembly, app.node.findChild('Base') as Stack, 'AWS::EKS::Addon')).toHaveLength(1);
+      },
+    },
+  },
   // 1. Namespace ordering.
   {
     name: 'user of a namespace made before its creator (same stack): its manifest DependsOn the creator\'s manifest',

@@ -72,7 +72,8 @@ function build(spec: AppSpec, directory: string) {
   const stacks = [new Stack(app, 'Zero', { env: ENV }), new Stack(app, 'One', { env: ENV })];
   const clusters = stacks.map(stack => importedEksV2Cluster(stack, 'Cluster', CLUSTER));
   // The agent add-on in the first stack, as a multi-stack app should place it: created implicitly, it would land in
-  // the stack of whichever import is used first, and stack 0's associations would then depend on stack 1.
+  // the stack of whichever import is used first, and stack 0's associations would then wait for stack 1, which
+  // refers to stack 0's shared roles: AgentAddonOrderCycle (test/adversarial/ordering.test.ts), not a valid app.
   PodIdentityAgentAddon.of(clusters[0]);
   const sharedRoles = [0, 1].map(i => new PodIdentityRole(stacks[0], `Shared${i}`, { scopeTrustToAssociations: true }));
   const creators = creatorsOf(spec.workloads);
