@@ -85,7 +85,7 @@ function orderAfterAgentAddons(associations: RegisteredAssociation[], registry: 
     waitFor(graph, association, agent, `${association.node.path} waits for the agent add-on ${agent.node.path}`, back => {
       annotateError(association, 'AgentAddonOrderCycle',
         `the association ${association.node.path} must deploy after the agent add-on ${agent.node.path} of its cluster, so stack ${from.node.path} must deploy after stack ${to.node.path}; but stack ${to.node.path} already deploys after stack ${from.node.path} (${back}): a dependency cycle CloudFormation cannot deploy`,
-        `create the agent add-on in a stack every user of the cluster deploys after: call PodIdentityAgentAddon.of(cluster) there before anything else uses the cluster (the add-on lands in the stack of its first user), or record an agent installed elsewhere with PodIdentityAgentAddon.fromInstalledAddon`);
+        'create the agent add-on in a stack every user of the cluster deploys after: call PodIdentityAgentAddon.of(cluster) there before anything else uses the cluster (the add-on lands in the stack of its first user), or record an agent installed elsewhere with PodIdentityAgentAddon.fromInstalledAddon');
     });
   }
 }
