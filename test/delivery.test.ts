@@ -698,7 +698,9 @@ describe('GitOps delivery: messages and edge cases in full', () => {
     const folder = path.join(directory, IMPORTED_V2_CLUSTER_NAME, 'shop');
     const unsorted: string[] = [];
     const walk = (value: any, where: string) => {
-      if (Array.isArray(value)) {value.forEach((item, i) => walk(item, `${where}[${i}]`));} else if (typeof value === 'object' && value !== null) {
+      if (Array.isArray(value)) {
+        value.forEach((item, i) => walk(item, `${where}[${i}]`));
+      } else if (typeof value === 'object' && value !== null) {
         const keys = Object.keys(value);
         if (keys.join() !== [...keys].sort().join()) unsorted.push(where);
         keys.forEach(key => walk(value[key], `${where}.${key}`));
