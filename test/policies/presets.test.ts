@@ -7,6 +7,19 @@ import { arn, awsManagedPolicyNames, presetResources, presetStatements, roleWith
 import { WellKnownPolicy } from '../../lib';
 import { FAKE_ACCOUNT, FAKE_REGION, assertPodMay, assertPodMayNot } from '../judges/iam-simulation';
 
+// The exact permissions of every preset, as reviewed against upstream's policies: a change to any action, resource,
+// condition or managed policy shows in test/policies/__snapshots__/presets.test.ts.snap and must be reviewed there.
+test.each(Object.entries(CASES))('WellKnownPolicy.%s: its statements and managed policies, pinned', (_factory, preset) => {
+  const fixture = roleWith(preset.build);
+  const documents = fixture.template.findResources('AWS::IAM::ManagedPolicy');
+  expect({
+    namespace: fixture.policy.namespace,
+    serviceAccount: fixture.policy.serviceAccount,
+    statements: Object.keys(documents).length === 0 ? [] : presetStatements(fixture),
+    awsManagedPolicies: awsManagedPolicyNames(fixture),
+  }).toMatchSnapshot();
+});
+
 describe.each(Object.entries(CASES))('WellKnownPolicy.%s', (factory, preset) => {
   const fixture = roleWith(preset.build);
 
@@ -134,17 +147,4 @@ describe('WellKnownPolicy.velero with kmsKeys: restoring a volume encrypted with
     expect(actionsOn(VELERO_KEY, 'grant')).toEqual(['kms:CreateGrant']);
     expect(actionsOn(VELERO_KEY)).not.toContain('kms:CreateGrant');
   });
-});
-
-// The exact permissions of every preset, as reviewed against upstream's policies: a change to any action, resource,
-// condition or managed policy shows in test/policies/__snapshots__/presets.test.ts.snap and must be reviewed there.
-test.each(Object.entries(CASES))('WellKnownPolicy.%s: its statements and managed policies, pinned', (_factory, preset) => {
-  const fixture = roleWith(preset.build);
-  const documents = fixture.template.findResources('AWS::IAM::ManagedPolicy');
-  expect({
-    namespace: fixture.policy.namespace,
-    serviceAccount: fixture.policy.serviceAccount,
-    statements: Object.keys(documents).length === 0 ? [] : presetStatements(fixture),
-    awsManagedPolicies: awsManagedPolicyNames(fixture),
-  }).toMatchSnapshot();
 });
