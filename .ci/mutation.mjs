@@ -94,9 +94,10 @@ const GROUPS = [
     target: VALIDATION_TARGET,
   },
   {
+    // role.test.ts: the messages of the trust conditions a role is given (mergeConditions, checkTrustConditions).
     name: 'private',
     mutate: ['lib/private/trust.ts', 'lib/private/registry.ts'],
-    tests: ['test/trust.test.ts', 'test/private/registry-rendering.test.ts', 'test/adversarial/trust.test.ts', 'test/adversarial/ordering.test.ts'],
+    tests: ['test/trust.test.ts', 'test/role.test.ts', 'test/private/registry-rendering.test.ts', 'test/adversarial/trust.test.ts', 'test/adversarial/ordering.test.ts'],
     target: VALIDATION_TARGET,
   },
   {

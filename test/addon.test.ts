@@ -1,8 +1,9 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { IConstruct } from 'constructs';
 import {
   PodIdentityAddon,
   PodIdentityAgentAddon,
@@ -348,5 +349,91 @@ describe('coexisting with the rest of the app', () => {
     Template.fromStack(platform).resourceCountIs(ADDON, 1);
     addonResource(Template.fromStack(clusterStack), PodIdentityAgentAddon.ADDON_NAME);
     Template.fromStack(clusterStack).resourceCountIs(ADDON, 1);
+  });
+});
+
+describe('messages, namespaces and metadata', () => {
+  test.each<[string, (stack: Stack, cluster: eks.IClusterRef) => unknown, RegExp]>([
+    ['UseAgentAddon', (stack, cluster) => new PodIdentityAddon(stack, 'A', { cluster, addonName: 'eks-pod-identity-agent' }),
+      /PodIdentityAddon was given addonName "eks-pod-identity-agent", the Pod Identity Agent itself.*Fix: use PodIdentityAgentAddon\.of\(cluster\)/],
+    ['InvalidAddonVersion', (stack, cluster) => new PodIdentityAddon(stack, 'A', { cluster, addonName: 'coredns', addonVersion: '1.11' }),
+      /v1\.45\.0-eksbuild\.2/],
+    ['AddonNamespaceRequired', (stack, cluster) => new PodIdentityAddon(stack, 'A', {
+      cluster, addonName: 'vendor', serviceAccounts: [{ serviceAccount: 'sa', role: new PodIdentityRole(stack, 'R') }],
+    }), /add-on "vendor" has service accounts \["sa"\] but its namespace is not known.*Fix: set namespace to the namespace the add-on runs in/],
+    ['ConflictingAddonServiceAccountOptions', (stack, cluster) => new PodIdentityAddon(stack, 'A', {
+      cluster,
+      addonName: 'aws-ebs-csi-driver',
+      serviceAccounts: [{ serviceAccount: 'ebs-csi-controller-sa', role: new PodIdentityRole(stack, 'R'), managedPolicies: [] }],
+    }), /service account "ebs-csi-controller-sa" of add-on "aws-ebs-csi-driver" has both a role and managedPolicies\/statements.*Fix: give the permissions to your role where it is defined/],
+    ['DuplicateAssociation', (stack, cluster) => new PodIdentityAddon(stack, 'A', {
+      cluster,
+      addonName: 'aws-ebs-csi-driver',
+      serviceAccounts: [{ serviceAccount: 'ebs-csi-controller-sa' }, { serviceAccount: 'ebs-csi-controller-sa' }],
+    }), /service account "ebs-csi-controller-sa" is listed twice in the aws-ebs-csi-driver add-on at TestStack\/A.*Fix: list it once/],
+    ['DuplicateAddon', (stack, cluster) => {
+      new PodIdentityAddon(stack, 'A', { cluster, addonName: 'vpc-cni' });
+      new PodIdentityAddon(stack, 'B', { cluster, addonName: 'vpc-cni' });
+    }, /the vpc-cni add-on of cluster .*prod.* is already defined at TestStack\/A; EKS allows one add-on of a name per cluster.*Fix: define it once/],
+    ['UnknownAddonServiceAccount', (stack, cluster) => new PodIdentityAddon(stack, 'A', { cluster, addonName: 'vpc-cni' }).roleOf('vpc-cni'),
+      /add-on "vpc-cni" at TestStack\/A has no service account "vpc-cni"; it has \["aws-node"\].*Fix: ask for one of those/],
+    ['AddonPermissionsRequired', (stack, cluster) => new PodIdentityAddon(stack, 'A', { cluster, addonName: 'aws-fsx-csi-driver' }),
+      /add-on "aws-fsx-csi-driver" \(service account kube-system\/[a-z-]+\) calls AWS APIs but has no default permissions here: \S/],
+  ])('%s names the value and the fix', (id, make, message) => {
+    const { stack, cluster } = setup();
+    expect(() => make(stack, cluster)).toThrow(new RegExp(`\\[cdk-eks-pod-identity:${id}\\]`));
+    const again = setup();
+    expect(() => make(again.stack, again.cluster)).toThrow(message);
+  });
+
+  test('AddonNamespaceMismatch: a known add-on in another namespace than its documented one', () => {
+    const { stack, cluster } = setup();
+    expect(() => new PodIdentityAddon(stack, 'A', { cluster, addonName: 'vpc-cni', namespace: 'networking' }))
+      .toThrow(/\[cdk-eks-pod-identity:AddonNamespaceMismatch\] TestStack\/A: add-on "vpc-cni" runs its service account "aws-node" in namespace "kube-system", but namespace is "networking".*Fix: omit namespace \(it defaults to "kube-system"\) or set it to "kube-system"/);
+  });
+
+  test('a known add-on accepts its documented namespace given explicitly, and a token', () => {
+    const { stack, cluster } = setup();
+    const given = new PodIdentityAddon(stack, 'A', { cluster, addonName: 'vpc-cni', namespace: 'kube-system' });
+    expect(given.namespace).toBe('kube-system');
+    const other = setup();
+    const token = new CfnParameter(other.stack, 'Ns').valueAsString;
+    expect(new PodIdentityAddon(other.stack, 'B', { cluster: other.cluster, addonName: 'vpc-cni', namespace: token }).namespace).toBe(token);
+  });
+
+  test('depending on the add-on means depending on its CloudFormation add-on only, not on its roles', () => {
+    const { stack, cluster } = setup();
+    const addon = new PodIdentityAddon(stack, 'Ebs', { cluster, addonName: 'aws-ebs-csi-driver' });
+    const after = new CfnResource(stack, 'After', { type: 'Custom::After' });
+    after.node.addDependency(addon);
+    const template = Template.fromStack(stack).toJSON();
+    expect(template.Resources.After.DependsOn).toEqual([logicalIdOf(stack, addon)]);
+  });
+
+  test('the role it creates is described, and only the documented policies are acknowledged for cdk-nag', () => {
+    const { stack, cluster } = setup();
+    const ebs = new PodIdentityAddon(stack, 'Ebs', { cluster, addonName: 'aws-ebs-csi-driver' });
+    const acknowledged = (construct: IConstruct) => construct.node.metadata
+      .filter(m => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY).map(m => m.data);
+    const role = ebs.roleOf('ebs-csi-controller-sa');
+    expect(acknowledged(role)).toEqual([{
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy]':
+        'The EKS User Guide names the AWS managed service-role/AmazonEBSCSIDriverPolicy as the permissions of the aws-ebs-csi-driver add-on; AWS keeps it in step with the add-on\'s API calls.',
+    }]);
+    expect(Template.fromStack(stack).toJSON().Resources[logicalIdOf(stack, role)].Properties.Description)
+      .toBe('EKS Pod Identity role of the aws-ebs-csi-driver add-on (kube-system/ebs-csi-controller-sa)');
+    // Neither a role the add-on creates from the user's permissions nor the user's own role gets an acknowledgement.
+    const mine = new PodIdentityRole(stack, 'Mine');
+    const custom = new PodIdentityAddon(stack, 'Custom', {
+      cluster,
+      addonName: 'vendor',
+      namespace: 'vendor',
+      serviceAccounts: [
+        { serviceAccount: 'created', managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonS3ReadOnlyAccess')] },
+        { serviceAccount: 'given', role: mine },
+      ],
+    });
+    expect(acknowledged(custom.roleOf('created'))).toEqual([]);
+    expect(acknowledged(mine)).toEqual([]);
   });
 });

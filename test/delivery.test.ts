@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack, Stage } from 'aws-cdk-lib';
+import { App, CfnResource, Fn, Stack, Stage, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
@@ -593,4 +593,214 @@ function withoutPruneLabel(object: Record<string, any>): Record<string, any> {
   const labels = Object.fromEntries(Object.entries(object.metadata.labels ?? {}).filter(([key]) => !key.startsWith('aws.cdk.eks/prune-')));
   const { labels: _, ...metadata } = object.metadata;
   return { ...object, metadata: Object.keys(labels).length ? { ...metadata, labels } : metadata };
+}
+
+describe('GitOps delivery: messages and edge cases in full', () => {
+  const FILE_LIST = '.cdk-eks-pod-identity-files';
+  const LIST_FIX = 'Fix: restore it from Git; or delete it (the next synth then deletes nothing and writes a new list: remove files of workloads that are gone by hand)';
+  const messageOf = (fn: () => unknown): string => {
+    try {
+      fn();
+    } catch (e) {
+      return (e as Error).message;
+    }
+    throw new Error('expected an error');
+  };
+
+  test.each<[string, () => unknown, string]>([
+    ['an empty directory', () => ManifestDelivery.gitOps({ directory: '' }),
+      '[cdk-eks-pod-identity:InvalidGitOpsDirectory] ManifestDelivery.gitOps directory "" is empty. Fix: pass a literal folder, e.g. \'gitops\' (relative to the working directory at synth) or an absolute path'],
+    ['a blank directory', () => ManifestDelivery.gitOps({ directory: '  ' }),
+      '[cdk-eks-pod-identity:InvalidGitOpsDirectory] ManifestDelivery.gitOps directory "  " is empty. Fix: pass a literal folder, e.g. \'gitops\' (relative to the working directory at synth) or an absolute path'],
+    ['an absolute clusterFolder', () => ManifestDelivery.gitOps({ directory: 'gitops', clusterFolder: '/abs' }),
+      '[cdk-eks-pod-identity:InvalidGitOpsDirectory] ManifestDelivery.gitOps clusterFolder "/abs" is an absolute path. Fix: pass a literal relative folder name, e.g. the cluster\'s name'],
+    ['a Windows absolute clusterFolder', () => ManifestDelivery.gitOps({ directory: 'gitops', clusterFolder: 'C:\\main' }),
+      '[cdk-eks-pod-identity:InvalidGitOpsDirectory] ManifestDelivery.gitOps clusterFolder "C:\\\\main" is an absolute path. Fix: pass a literal relative folder name, e.g. the cluster\'s name'],
+    ['a clusterFolder leaving the directory', () => ManifestDelivery.gitOps({ directory: 'gitops', clusterFolder: 'a\\..\\..' }),
+      '[cdk-eks-pod-identity:InvalidGitOpsDirectory] ManifestDelivery.gitOps clusterFolder "a\\\\..\\\\.." leaves the directory (contains `..`). Fix: pass a literal relative folder name, e.g. the cluster\'s name'],
+    ['a blank clusterFolder', () => ManifestDelivery.gitOps({ directory: 'gitops', clusterFolder: ' ' }),
+      '[cdk-eks-pod-identity:InvalidGitOpsDirectory] ManifestDelivery.gitOps clusterFolder " " is empty. Fix: pass a literal relative folder name, e.g. the cluster\'s name'],
+  ])('%s: the message names the value and the fix', (_name, make, message) => {
+    expect(messageOf(make)).toBe(message);
+  });
+
+  test('a token directory', () => {
+    expect(messageOf(() => ManifestDelivery.gitOps({ directory: Token.asString({ Ref: 'Dir' }) })))
+      .toMatch(/^\[cdk-eks-pod-identity:InvalidGitOpsDirectory\] ManifestDelivery\.gitOps directory "\$\{Token\[TOKEN\.\d+\]\}" is a CloudFormation token\. Fix: pass a literal folder/);
+  });
+
+  test('accepted: an absolute directory, and a clusterFolder with a colon that is not a drive', () => {
+    expect(ManifestDelivery.gitOps({ directory: '/tmp/gitops', clusterFolder: 'team/prod:1' }).gitOpsOptions).toEqual({ directory: '/tmp/gitops', clusterFolder: 'team/prod:1' });
+    expect(ManifestDelivery.gitOps({ directory: 'C:\\gitops' }).gitOpsOptions).toEqual({ directory: 'C:\\gitops' });
+  });
+
+  test('a token namespace or Deployment name: the message names which', () => {
+    const stack = new Stack(newApp(), 'Shop', { env: ENV });
+    const cluster = importedEksV2Cluster(stack);
+    const token = Token.asString({ Ref: 'Name' });
+    expect(messageOf(() => new PodIdentityBoundWorkload(stack, 'Cart', {
+      cluster, namespace: token, serviceAccountName: 'cart', image: IMAGE, delivery: ManifestDelivery.gitOps({ directory: tempDir() }),
+    }))).toBe('[cdk-eks-pod-identity:TokenInGitOpsManifest] Shop/Cart: the namespace of Shop/Cart is a CloudFormation token ({"Ref":"Name"}), but GitOps delivery needs it at synth to name its folder and file. Fix: use a literal namespace, or ManifestDelivery.kubectl()');
+    expect(messageOf(() => new PodIdentityBoundWorkload(stack, 'Orders', {
+      cluster, namespace: 'shop', deploymentName: token, image: IMAGE, delivery: ManifestDelivery.gitOps({ directory: tempDir() }),
+    }))).toMatch(/the Deployment name of Shop\/Orders is a CloudFormation token \(\{"Ref":"Name"\}\), but GitOps delivery needs it at synth to name its folder and file\. Fix: use a literal Deployment name, or ManifestDelivery\.kubectl\(\)$/);
+  });
+
+  test('a new cluster without a literal name: the message and the fix', () => {
+    const stack = new Stack(newApp(), 'Shop', { env: ENV });
+    const cluster = newEksV2Cluster(stack);
+    expect(messageOf(() => new PodIdentityBoundWorkload(stack, 'Cart', {
+      cluster, namespace: 'shop', image: IMAGE, delivery: ManifestDelivery.gitOps({ directory: tempDir() }),
+    }))).toMatch(/the name of cluster Shop\/\w+ is chosen by CloudFormation at deploy time, but GitOps delivery needs it at synth to name the cluster's folder\. Fix: give the cluster a literal clusterName, or pass clusterFolder to ManifestDelivery\.gitOps\(\{ directory, clusterFolder \}\)$/);
+  });
+
+  test('each kind of token gets its note and fix: a role ARN in env, an ARN built with Fn::Join, another attribute, a number, an imported role ARN annotation', () => {
+    const app = newApp();
+    const stack = new Stack(app, 'Shop', { env: ENV });
+    const role = new PodIdentityRole(stack, 'Other');
+    const table = new dynamodb.Table(stack, 'Table', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING }, stream: dynamodb.StreamViewType.KEYS_ONLY });
+    new PodIdentityBoundWorkload(stack, 'Cart', {
+      cluster: importedEksV2Cluster(stack),
+      namespace: 'shop',
+      image: IMAGE,
+      replicas: Token.asNumber({ Ref: 'Replicas' }),
+      env: {
+        ROLE: role.roleArn,
+        TOPIC: stack.formatArn({ service: 'sns', resource: 'orders' }),
+        STREAM: table.tableStreamArn!,
+      },
+      delivery: ManifestDelivery.gitOps({ directory: tempDir() }),
+    });
+    new PodIdentityBoundWorkload(stack, 'Legacy', {
+      cluster: importedEksV2ClusterWithOidc(stack, 'Oidc'),
+      namespace: 'legacy',
+      image: IMAGE,
+      migratingFromIrsa: true,
+      role: PodIdentityRole.fromPodIdentityRoleArn(stack, 'Imported', Fn.importValue('LegacyRoleArn')),
+      delivery: ManifestDelivery.gitOps({ directory: tempDir() }),
+    });
+    const message = messageOf(() => app.synth());
+    const ROLE_NOTE = ' (the ARN of a role created in this app is a token until deploy, even with a literal roleName). Fix: give the workload a role that exists before the deploy';
+    const ARN_NOTE = ' (the ARN of a resource created in this app is a token until deploy, even with a literal physical name). Fix: give the resource a literal physical name and pass the ARN';
+    const NAME_FIX = ', so it cannot be written to a GitOps YAML file. Fix: pass a literal instead';
+    expect(message).toContain(`Deployment shop/cart field spec.template.spec.containers[name=main].env[name=ROLE].value is a CloudFormation token ({"Fn::GetAtt":["${stack.resolve((role.node.defaultChild as CfnResource).logicalId)}","Arn"]}), known only at deploy time, so it cannot be written to a GitOps YAML file${ROLE_NOTE}`);
+    expect(message).toMatch(new RegExp(`env\\[name=TOPIC\\]\\.value is a CloudFormation token \\(\\{"Fn::Join":.*\\}\\), known only at deploy time, so it cannot be written to a GitOps YAML file${escape(ARN_NOTE)}`));
+    expect(message).toMatch(new RegExp(`env\\[name=STREAM\\]\\.value is a CloudFormation token \\(\\{"Fn::GetAtt":\\["Table\\w+","StreamArn"\\]\\}\\), known only at deploy time${escape(NAME_FIX)}`));
+    expect(message).toContain(`Deployment shop/cart field spec.replicas is a CloudFormation token ({"Ref":"Replicas"}), known only at deploy time${NAME_FIX}`);
+    expect(message).toContain(`ServiceAccount legacy/legacy field metadata.annotations.eks.amazonaws.com/role-arn is a CloudFormation token ({"Fn::ImportValue":"LegacyRoleArn"}), known only at deploy time, so it cannot be written to a GitOps YAML file${ROLE_NOTE}`);
+  });
+
+  test('a folder whose workloads do not create the namespace has no namespace.yaml; files start with the header and their source', () => {
+    const directory = tempDir();
+    const { workloads } = gitOpsApp(directory, [{ id: 'Cart', createNamespace: false }]);
+    (workloads[0].node.root as App).synth();
+    const folder = path.join(directory, IMPORTED_V2_CLUSTER_NAME, 'shop');
+    expect(fs.readdirSync(folder).sort()).toEqual(['cart.workload.yaml', 'kustomization.yaml']);
+    expect(fs.readFileSync(path.join(folder, 'cart.workload.yaml'), 'utf8').startsWith(`${GENERATED_HEADER} Do not edit: the next synth overwrites it.\n# Source: Shop/Cart\napiVersion: v1\n`)).toBe(true);
+    expect(fs.readFileSync(path.join(folder, 'kustomization.yaml'), 'utf8')).toBe(`${GENERATED_HEADER} Do not edit: the next synth overwrites it.\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - cart.workload.yaml\n`);
+    expect((workloads[0] as any)._gitOpsFolder).toBe(folder);
+    expect(JSON.parse(fs.readFileSync(path.join(directory, FILE_LIST), 'utf8')).about)
+      .toBe('Files cdk-eks-pod-identity wrote into this directory at cdk synth; it deletes the ones it no longer writes, and only those. Commit this file with them.');
+  });
+
+  test('a Deployment named like its namespace stays in the workload file: namespace.yaml holds the Namespace only', () => {
+    const directory = tempDir();
+    gitOpsApp(directory, [{ id: 'Shop' }]).app.synth();
+    const folder = path.join(directory, IMPORTED_V2_CLUSTER_NAME, 'shop');
+    expect(documents(path.join(folder, 'namespace.yaml')).map(o => o.kind)).toEqual(['Namespace']);
+    expect(documents(path.join(folder, 'shop.workload.yaml')).map(o => `${o.kind} ${o.metadata.name}`)).toEqual(['ServiceAccount shop', 'Deployment shop']);
+  });
+
+  test('every object is written with its keys sorted, at every level', () => {
+    const directory = tempDir();
+    gitOpsApp(directory, [{ id: 'Cart', env: { ZED: 'z', ALPHA: 'a' }, port: 8080 }]).app.synth();
+    const folder = path.join(directory, IMPORTED_V2_CLUSTER_NAME, 'shop');
+    const unsorted: string[] = [];
+    const walk = (value: any, where: string) => {
+      if (Array.isArray(value)) {
+        value.forEach((item, i) => walk(item, `${where}[${i}]`));
+      } else if (typeof value === 'object' && value !== null) {
+        const keys = Object.keys(value);
+        if (keys.join() !== [...keys].sort().join()) unsorted.push(where);
+        keys.forEach(key => walk(value[key], `${where}.${key}`));
+      }
+    };
+    for (const file of ['namespace.yaml', 'cart.workload.yaml']) documents(path.join(folder, file)).forEach((o, i) => walk(o, `${file}#${i}`));
+    expect(unsorted).toEqual([]);
+  });
+
+  test('a synth with a token in one folder or a file conflict writes no folder at all', () => {
+    const directory = tempDir();
+    const app = newApp();
+    const stack = new Stack(app, 'Shop', { env: ENV });
+    const cluster = importedEksV2Cluster(stack);
+    const delivery = ManifestDelivery.gitOps({ directory });
+    new PodIdentityBoundWorkload(stack, 'Cart', { cluster, namespace: 'shop', image: IMAGE, delivery });
+    new PodIdentityBoundWorkload(stack, 'Pay', { cluster, namespace: 'pay', image: IMAGE, delivery, env: { X: Token.asString({ Ref: 'X' }) } });
+    expect(() => app.synth()).toThrow(/TokenInGitOpsManifest/);
+    expect(fs.readdirSync(directory)).toEqual([]);
+
+    const other = tempDir();
+    const { app: conflicting } = gitOpsApp(other, [{ id: 'Cart' }, { id: 'CartCanary', createNamespace: false, deploymentName: 'cart' }]);
+    expect(messageOf(() => conflicting.synth())).toMatch(/GitOpsFileConflict\] Shop\/Cart and Shop\/CartCanary both write ".*cart\.workload\.yaml" \(Deployment "cart" in namespace "shop"\)\. Fix: give the workloads distinct deploymentName values/);
+    expect(fs.readdirSync(other)).toEqual([]);
+  });
+
+  test('two clusters in one folder: the fix', () => {
+    const other = newApp();
+    const stack = new Stack(other, 'Shop', { env: ENV });
+    const delivery = ManifestDelivery.gitOps({ directory: tempDir(), clusterFolder: 'main' });
+    new PodIdentityBoundWorkload(stack, 'Cart', { cluster: makeCluster('imported-eks-v2', stack, 'Blue'), namespace: 'shop', image: IMAGE, delivery });
+    new PodIdentityBoundWorkload(stack, 'Orders', { cluster: makeCluster('imported-eks-v2', stack, 'Green'), namespace: 'shop', image: IMAGE, delivery });
+    expect(messageOf(() => other.synth())).toContain('Fix: give each cluster a folder of its own with clusterFolder (e.g. the account and region: \'111111111111-us-east-1-main\'), or a different directory');
+  });
+
+  test.each<[string, string]>([
+    ['{"files": [', `cannot be read as JSON: ${jsonErrorOf('{"files": [')}`],
+    ['[]', 'is not an object with a "files" list'],
+    ['{"files": [1]}', 'lists 1, not a path'],
+    ['{"files": ["a\\\\b.yaml"]}', 'lists "a\\\\b.yaml", which is not a relative path inside the directory (forward slashes, no "." or ".."); the library never deletes outside its directory'],
+    ['{"files": ["x/./b.yaml"]}', 'lists "x/./b.yaml", which is not a relative path inside the directory (forward slashes, no "." or ".."); the library never deletes outside its directory'],
+    [`{"files": ["${FILE_LIST}"]}`, `lists "${FILE_LIST}", which is not a relative path inside the directory (forward slashes, no "." or ".."); the library never deletes outside its directory`],
+  ])('file list %s: the message says what is wrong and the fix', (content, what) => {
+    const directory = tempDir();
+    fs.writeFileSync(path.join(directory, FILE_LIST), content);
+    const listFile = path.join(directory, FILE_LIST);
+    expect(messageOf(() => gitOpsApp(directory, [{ id: 'Cart' }]).app.synth()))
+      .toContain(`[cdk-eks-pod-identity:InvalidGitOpsFileList] the file list ${JSON.stringify(listFile)} (what GitOps delivery wrote, and so may delete) ${what}. ${LIST_FIX}`);
+  });
+
+  test('listed files already gone, a listed folder gone, a listed path now a folder, a top-level listed file, a drive-like name inside: all fine', () => {
+    const directory = tempDir();
+    fs.mkdirSync(path.join(directory, 'kept', 'dir.yaml'), { recursive: true });
+    fs.mkdirSync(path.join(directory, 'half'));
+    fs.writeFileSync(path.join(directory, 'top.yaml'), 'x');
+    fs.writeFileSync(path.join(directory, FILE_LIST), JSON.stringify({ files: ['gone/a.yaml', 'half/b.yaml', 'kept/dir.yaml', 'top.yaml', 'x/C:y.yaml'] }));
+    gitOpsApp(directory, [{ id: 'Cart' }]).app.synth();
+    expect(fs.existsSync(path.join(directory, 'top.yaml'))).toBe(false);
+    expect(fs.statSync(path.join(directory, 'kept', 'dir.yaml')).isDirectory()).toBe(true);
+    expect(JSON.parse(fs.readFileSync(path.join(directory, FILE_LIST), 'utf8')).files).toEqual([
+      'imported-v2-cluster/shop/cart.workload.yaml', 'imported-v2-cluster/shop/kustomization.yaml', 'imported-v2-cluster/shop/namespace.yaml',
+    ]);
+  });
+
+  test('a folder standing where a file goes: the message names the file, the directory and the fix', () => {
+    const directory = tempDir();
+    fs.mkdirSync(path.join(directory, IMPORTED_V2_CLUSTER_NAME, 'shop', 'cart.workload.yaml'), { recursive: true });
+    expect(messageOf(() => gitOpsApp(directory, [{ id: 'Cart' }]).app.synth()))
+      .toMatch(new RegExp(`^\\[cdk-eks-pod-identity:InvalidGitOpsDirectory\\] GitOps delivery cannot write "imported-v2-cluster/shop/cart\\.workload\\.yaml" in directory ${escape(JSON.stringify(directory))}: E\\w+: .*\\. Fix: make the directory writable, and remove whatever folder or file stands where the library writes this file$`));
+  });
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function jsonErrorOf(text: string): string {
+  try {
+    JSON.parse(text);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return '';
 }

@@ -11,6 +11,7 @@ import {
 } from '../lib';
 import { importedEksV2Cluster, newEksV2Cluster } from './helpers/clusters';
 import { chainMay, IamSimulationJudge } from './judges/iam-simulation';
+import { checkTrustConditions, POD_IDENTITY_PRINCIPAL, StatementsAddedLaterPrincipal } from '../lib/private/trust';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 const DATA_ENV = { account: '222222222222', region: 'us-east-1' };
@@ -357,3 +358,39 @@ function importedLayer(stack: Stack) {
   const lambda = require('aws-cdk-lib/aws-lambda');
   return lambda.LayerVersion.fromLayerVersionArn(stack, 'Layer', 'arn:aws:lambda:us-east-1:111111111111:layer:kubectl:1');
 }
+
+describe('trust conditions: the operators IAM accepts, and the messages', () => {
+  const ALL = 'StringEquals, StringNotEquals, StringEqualsIgnoreCase, StringNotEqualsIgnoreCase, StringLike, StringNotLike, '
+    + 'NumericEquals, NumericNotEquals, NumericLessThan, NumericLessThanEquals, NumericGreaterThan, NumericGreaterThanEquals, '
+    + 'DateEquals, DateNotEquals, DateLessThan, DateLessThanEquals, DateGreaterThan, DateGreaterThanEquals, '
+    + 'Bool, BinaryEquals, IpAddress, NotIpAddress, ArnEquals, ArnLike, ArnNotEquals, ArnNotLike, Null';
+  const EXAMPLE = '{ StringEquals: { "aws:RequestTag/kubernetes-namespace": "prod" } }';
+
+  test('every IAM operator is accepted, with the ForAnyValue:/ForAllValues: prefixes and the IfExists suffix (Null without)', () => {
+    for (const operator of ALL.split(', ')) {
+      expect(() => checkTrustConditions('Owner', { [operator]: { k: 'v' }, [`ForAnyValue:${operator}`]: { k: ['v'] } })).not.toThrow();
+      if (operator !== 'Null') expect(() => checkTrustConditions('Owner', { [`ForAllValues:${operator}IfExists`]: { k: ['v'] } })).not.toThrow();
+    }
+  });
+
+  test.each<[string, unknown, string]>([
+    ['an unknown operator', { Bogus: {} }, `[cdk-eks-pod-identity:InvalidTrustCondition] the trustConditions of Owner use "Bogus", which is not an IAM condition operator (IAM rejects the trust policy). Fix: use one of ${ALL}, optionally prefixed by ForAnyValue: or ForAllValues: and suffixed by IfExists (Null excepted)`],
+    ['a misspelt ForAllValues: operator', { 'forallvalues:stringequal': {} }, `[cdk-eks-pod-identity:InvalidTrustCondition] the trustConditions of Owner use "forallvalues:stringequal", which is not an IAM condition operator (IAM rejects the trust policy). Fix: use "ForAllValues:StringEquals", or use one of ${ALL}, optionally prefixed by ForAnyValue: or ForAllValues: and suffixed by IfExists (Null excepted)`],
+    ['a misspelt IfExists operator', { StringEqualIfExists: {} }, `[cdk-eks-pod-identity:InvalidTrustCondition] the trustConditions of Owner use "StringEqualIfExists", which is not an IAM condition operator (IAM rejects the trust policy). Fix: use "StringEqualsIfExists", or use one of ${ALL}, optionally prefixed by ForAnyValue: or ForAllValues: and suffixed by IfExists (Null excepted)`],
+    ['null', null, `[cdk-eks-pod-identity:InvalidTrustCondition] the trustConditions of Owner are null, not an object of condition operators. Fix: pass an object of operator → { key: value }, e.g. ${EXAMPLE}`],
+    ['an operator without a block', { StringEquals: null }, `[cdk-eks-pod-identity:InvalidTrustCondition] the trustConditions of Owner give "StringEquals" the value null, not an object of condition keys. Fix: give each operator an object of condition key → value(s), e.g. ${EXAMPLE}`],
+  ])('%s: the message names the value and the fix', (_name, conditions, message) => {
+    let thrown = '';
+    try {
+      checkTrustConditions('Owner', conditions);
+    } catch (e) {
+      thrown = (e as Error).message;
+    }
+    expect(thrown).toBe(message);
+  });
+
+  test('the principal that adds its statements later tells itself apart from the principal it wraps', () => {
+    const principal = new StatementsAddedLaterPrincipal(POD_IDENTITY_PRINCIPAL);
+    expect(principal.dedupeString()).toBe('StatementsAddedLater:{"Service":["pods.eks.amazonaws.com"]}');
+  });
+});

@@ -216,7 +216,8 @@ function tokenKindOf(stack: Stack, fieldPath: string, resolved: unknown): TokenK
 /** Calls `found` with the path (e.g. `spec.template.spec.containers[name=main].env[name=TABLE].value`) of every token. */
 function forEachToken(value: unknown, fieldPath: string, found: (fieldPath: string, value: unknown) => void): void {
   if (typeof value === 'string' || typeof value === 'number') {
-    if (Token.isUnresolved(value)) found(fieldPath || '(the object)', value);
+    // (The top is always an object, so a token always has a path.)
+    if (Token.isUnresolved(value)) found(fieldPath, value);
   } else if (Array.isArray(value)) {
     value.forEach((item, index) => {
       const key = typeof item?.name === 'string' && !Token.isUnresolved(item.name) ? `name=${item.name}` : String(index);
