@@ -700,7 +700,7 @@ describe('GitOps delivery: messages and edge cases in full', () => {
     expect(fs.readFileSync(path.join(folder, 'kustomization.yaml'), 'utf8')).toBe(`${GENERATED_HEADER} Do not edit: the next synth overwrites it.\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - cart.workload.yaml\n`);
     expect((workloads[0] as any)._gitOpsFolder).toBe(folder);
     expect(JSON.parse(fs.readFileSync(path.join(directory, FILE_LIST), 'utf8')).about)
-      .toBe('Files cdk-eks-pod-identity wrote into this directory at cdk synth; it deletes the ones it no longer writes, and only those. Commit this file with them.');
+      .toBe('Files cdk-eks-pod-identity wrote into this directory at cdk synth, each with the construct paths of the stacks that wrote it; a synth deletes the ones it no longer writes when one of their stacks is in that synth, and only those. Commit this file with them.');
   });
 
   test('a Deployment named like its namespace stays in the workload file: namespace.yaml holds the Namespace only', () => {
@@ -757,11 +757,13 @@ describe('GitOps delivery: messages and edge cases in full', () => {
 
   test.each<[string, string]>([
     ['{"files": [', `cannot be read as JSON: ${jsonErrorOf('{"files": [')}`],
-    ['[]', 'is not an object with a "files" list'],
-    ['{"files": [1]}', 'lists 1, not a path'],
-    ['{"files": ["a\\\\b.yaml"]}', 'lists "a\\\\b.yaml", which is not a relative path inside the directory (forward slashes, no "." or ".."); the library never deletes outside its directory'],
-    ['{"files": ["x/./b.yaml"]}', 'lists "x/./b.yaml", which is not a relative path inside the directory (forward slashes, no "." or ".."); the library never deletes outside its directory'],
-    [`{"files": ["${FILE_LIST}"]}`, `lists "${FILE_LIST}", which is not a relative path inside the directory (forward slashes, no "." or ".."); the library never deletes outside its directory`],
+    ['[]', 'is not an object with a "files" object (each file\'s relative path -> the construct paths of the stacks that wrote it)'],
+    ['{"files": ["a.yaml"]}', 'is not an object with a "files" object (each file\'s relative path -> the construct paths of the stacks that wrote it)'],
+    ['{"files": {"a.yaml": "Shop"}}', 'gives "Shop" as the stacks of "a.yaml", not a list of construct paths'],
+    ['{"files": {"a.yaml": []}}', 'gives [] as the stacks of "a.yaml", not a list of construct paths'],
+    ['{"files": {"a\\\\b.yaml": ["Shop"]}}', 'lists "a\\\\b.yaml", which is not a relative path inside the directory (forward slashes, no "." or ".."); the library never deletes outside its directory'],
+    ['{"files": {"x/./b.yaml": ["Shop"]}}', 'lists "x/./b.yaml", which is not a relative path inside the directory (forward slashes, no "." or ".."); the library never deletes outside its directory'],
+    [`{"files": {"${FILE_LIST}": ["Shop"]}}`, `lists "${FILE_LIST}", which is not a relative path inside the directory (forward slashes, no "." or ".."); the library never deletes outside its directory`],
   ])('file list %s: the message says what is wrong and the fix', (content, what) => {
     const directory = tempDir();
     fs.writeFileSync(path.join(directory, FILE_LIST), content);
@@ -775,13 +777,16 @@ describe('GitOps delivery: messages and edge cases in full', () => {
     fs.mkdirSync(path.join(directory, 'kept', 'dir.yaml'), { recursive: true });
     fs.mkdirSync(path.join(directory, 'half'));
     fs.writeFileSync(path.join(directory, 'top.yaml'), 'x');
-    fs.writeFileSync(path.join(directory, FILE_LIST), JSON.stringify({ files: ['gone/a.yaml', 'half/b.yaml', 'kept/dir.yaml', 'top.yaml', 'x/C:y.yaml'] }));
+    const listed = ['gone/a.yaml', 'half/b.yaml', 'kept/dir.yaml', 'top.yaml', 'x/C:y.yaml'];
+    fs.writeFileSync(path.join(directory, FILE_LIST), JSON.stringify({ files: Object.fromEntries(listed.map(file => [file, ['Shop']])) }));
     gitOpsApp(directory, [{ id: 'Cart' }]).app.synth();
     expect(fs.existsSync(path.join(directory, 'top.yaml'))).toBe(false);
     expect(fs.statSync(path.join(directory, 'kept', 'dir.yaml')).isDirectory()).toBe(true);
-    expect(JSON.parse(fs.readFileSync(path.join(directory, FILE_LIST), 'utf8')).files).toEqual([
-      'imported-v2-cluster/shop/cart.workload.yaml', 'imported-v2-cluster/shop/kustomization.yaml', 'imported-v2-cluster/shop/namespace.yaml',
-    ]);
+    expect(JSON.parse(fs.readFileSync(path.join(directory, FILE_LIST), 'utf8')).files).toEqual(expect.objectContaining({
+      'imported-v2-cluster/shop/cart.workload.yaml': ['Shop'],
+      'imported-v2-cluster/shop/kustomization.yaml': ['Shop'],
+      'imported-v2-cluster/shop/namespace.yaml': ['Shop'],
+    }));
   });
 
   test('a folder standing where a file goes: the message names the file, the directory and the fix', () => {
