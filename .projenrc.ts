@@ -192,7 +192,7 @@ project.addTask('bench', {
 });
 
 project.addTask('mutation', {
-  description: 'Mutation testing (StrykerJS) of the validation, the checks and the constructs, each against its own tests; writes test/mutation.md. Not part of CI: it takes minutes. Args: group names (input, checks, agent-addon, association, role, workload)',
+  description: 'Mutation testing (StrykerJS) of the validation, the checks and the constructs, each against its own tests; writes test/mutation.md. Not part of CI: it takes minutes. Args: group names (input, checks, trust-checks, stack-limits, role, association, agent-addon, workload, report, gitops, private, policies, addon, fleet)',
   env: offlineCdkEnv,
   exec: 'node .ci/mutation.mjs',
   receiveArgs: true,
