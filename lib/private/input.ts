@@ -108,21 +108,23 @@ export function tagProblems(tags: { [key: string]: string }): PodIdentityError[]
 
 /** A trust policy length quota must be one IAM can grant. */
 export function checkTrustPolicyLengthQuota(quota: number | undefined): void {
-  if (quota === undefined || Token.isUnresolved(quota)) return;
-  if (!Number.isInteger(quota) || quota < DEFAULT_TRUST_POLICY_LENGTH_QUOTA || quota > MAX_TRUST_POLICY_LENGTH_QUOTA) {
-    throw problem('InvalidTrustPolicyLengthQuota',
-      `trustPolicyLengthQuota ${quote(quota)} is not a quota IAM grants (a whole number from ${DEFAULT_TRUST_POLICY_LENGTH_QUOTA}, the default, to ${MAX_TRUST_POLICY_LENGTH_QUOTA})`,
-      `set the account's "Role trust policy length" quota from Service Quotas, at most ${MAX_TRUST_POLICY_LENGTH_QUOTA}`);
-  }
+  checkQuota('InvalidTrustPolicyLengthQuota', 'trustPolicyLengthQuota', 'Role trust policy length', quota,
+    DEFAULT_TRUST_POLICY_LENGTH_QUOTA, MAX_TRUST_POLICY_LENGTH_QUOTA);
 }
 
 /** A managed-policies-per-role quota must be one IAM can grant. */
 export function checkManagedPoliciesPerRoleQuota(quota: number | undefined): void {
+  checkQuota('InvalidManagedPoliciesPerRoleQuota', 'managedPoliciesPerRoleQuota', 'Managed policies per role', quota,
+    DEFAULT_MANAGED_POLICIES_PER_ROLE_QUOTA, MAX_MANAGED_POLICIES_PER_ROLE_QUOTA);
+}
+
+/** An IAM quota prop: a whole number from the IAM default to the most Service Quotas grants. */
+function checkQuota(id: string, prop: string, quotaName: string, quota: number | undefined, min: number, max: number): void {
   if (quota === undefined || Token.isUnresolved(quota)) return;
-  if (!Number.isInteger(quota) || quota < DEFAULT_MANAGED_POLICIES_PER_ROLE_QUOTA || quota > MAX_MANAGED_POLICIES_PER_ROLE_QUOTA) {
-    throw problem('InvalidManagedPoliciesPerRoleQuota',
-      `managedPoliciesPerRoleQuota ${quote(quota)} is not a quota IAM grants (a whole number from ${DEFAULT_MANAGED_POLICIES_PER_ROLE_QUOTA}, the default, to ${MAX_MANAGED_POLICIES_PER_ROLE_QUOTA})`,
-      `set the account's "Managed policies per role" quota from Service Quotas, at most ${MAX_MANAGED_POLICIES_PER_ROLE_QUOTA}`);
+  if (!Number.isInteger(quota) || quota < min || quota > max) {
+    throw problem(id,
+      `${prop} ${quote(quota)} is not a quota IAM grants (a whole number from ${min}, the default, to ${max})`,
+      `set the account's "${quotaName}" quota from Service Quotas, at most ${max}`);
   }
 }
 
