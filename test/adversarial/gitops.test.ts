@@ -9,17 +9,11 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { adversarialTable } from './harness';
 import { ManifestDelivery, PodIdentityBoundWorkload, PodIdentityBoundWorkloadProps, PodIdentityRole } from '../../lib';
 import { ENV, IMPORTED_V2_CLUSTER_NAME, importedEksV2Cluster, importedEksV2ClusterWithOidc, makeCluster } from '../helpers/clusters';
+import { tempDir } from '../helpers/temp-dir';
 
 const IMAGE = 'public.ecr.aws/aws-containers/retail-store-sample-cart:1.0.0';
 const FILE_LIST = '.cdk-eks-pod-identity-files';
 
-const tempDirs: string[] = [];
-afterAll(() => tempDirs.forEach(dir => fs.rmSync(dir, { recursive: true, force: true })));
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adversarial-gitops-'));
-  tempDirs.push(dir);
-  return dir;
-}
 
 type WorkloadSpec = Partial<PodIdentityBoundWorkloadProps> & { id: string };
 
