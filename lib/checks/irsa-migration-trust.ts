@@ -1,14 +1,10 @@
 import { Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { TrustStatement } from './app-facts';
-import { CheckContext } from './check';
+import { asList, CheckContext } from './check';
 import { AnyCluster, openIdConnectProviderOf } from '../private/cluster';
 import { IRSA_AUDIENCE } from '../private/constants';
 import { annotateError, annotateWarning } from '../private/errors';
-
-function asList<T>(value: T | T[] | undefined): T[] {
-  return value === undefined ? [] : Array.isArray(value) ? value : [value];
-}
 
 /**
  * While a workload moves off IRSA (`migratingFromIrsa: true`) its pods keep using IRSA: the role must trust the

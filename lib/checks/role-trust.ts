@@ -1,10 +1,6 @@
-import { CheckContext } from './check';
+import { asList, CheckContext } from './check';
 import { POD_IDENTITY_SERVICE_PRINCIPAL } from '../private/constants';
 import { annotateError } from '../private/errors';
-
-function asList<T>(value: T | T[] | undefined): T[] {
-  return value === undefined ? [] : Array.isArray(value) ? value : [value];
-}
 
 /**
  * `RoleNotTrustedByPodIdentity`: the association's role (defined in the app) does not trust pods.eks for both

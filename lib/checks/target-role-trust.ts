@@ -1,14 +1,9 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { TrustStatement } from './app-facts';
-import { CheckContext } from './check';
+import { asList, CheckContext } from './check';
 import { annotateError } from '../private/errors';
 import { externalIdOf } from '../private/trust';
-
-// A statement without Action (NotAction) becomes [undefined], which allows nothing.
-function asList<T>(value: T | T[] | undefined): Array<T | undefined> {
-  return Array.isArray(value) ? value : [value];
-}
 
 const allows = (statement: TrustStatement, action: string) =>
   asList(statement.Action).some(a => a === action || a === 'sts:*' || a === '*');
@@ -80,7 +75,7 @@ function admitsRole(stack: Stack, statement: TrustStatement, role: iam.IRole): b
   const account = Token.isUnresolved(role.env.account) ? undefined : role.env.account;
   const literalRoleArn = isLiteral(roleArn) ? roleArn : literalArnOf(stack, role, account);
   let unknown = false;
-  for (const principal of listOf(statement.Principal?.AWS)) {
+  for (const principal of asList<unknown>(statement.Principal?.AWS)) {
     const value = normalized(stack.resolve(principal));
     if (value === undefined) {
       unknown = true;
@@ -116,17 +111,13 @@ function externalIdAdmits(stack: Stack, statement: TrustStatement, externalId: s
   for (const [operator, block] of Object.entries(statement.Condition ?? {})) {
     const key = Object.keys(block).find(k => k.toLowerCase() === 'sts:externalid');
     if (key === undefined) continue;
-    const values = listOf(stack.resolve(block[key])).map(normalized);
+    const values = asList<unknown>(stack.resolve(block[key])).map(normalized);
     if (expected === undefined || values.includes(undefined)) { result = undefined; continue; }
     const like = /Like/.test(operator);
     const matches = values.some(value => like ? globMatches(value!, expected) : value === expected);
     if (/^String(Equals|Like)(IfExists)?$/.test(operator) && !matches) return false;
   }
   return result;
-}
-
-function listOf(value: unknown): unknown[] {
-  return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
 /**
