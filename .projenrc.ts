@@ -1,4 +1,4 @@
-import { JsonFile, awscdk, javascript } from 'projen';
+import { JsonFile, awscdk, github, javascript, release } from 'projen';
 
 const CDK_VERSION = '2.257.0';
 
@@ -12,6 +12,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   author: 'cdk-eks-pod-identity contributors',
   authorAddress: 'maintainers@cdk-eks-pod-identity.dev',
   repositoryUrl: 'https://github.com/cdk-eks-pod-identity/cdk-eks-pod-identity.git',
+  homepage: 'https://github.com/cdk-eks-pod-identity/cdk-eks-pod-identity#readme',
+  bugsUrl: 'https://github.com/cdk-eks-pod-identity/cdk-eks-pod-identity/issues',
   keywords: ['aws-cdk', 'cdk', 'eks', 'kubernetes', 'pod-identity', 'iam', 'cdk8s', 'awscdk'],
   license: 'Apache-2.0',
   stability: 'experimental',
@@ -65,9 +67,19 @@ const project = new awscdk.AwsCdkConstructLibrary({
     packageName: 'cdkekspodidentity',
   },
 
-  // No GitHub automation: CI is `.ci/run` on a clean clone.
-  github: false,
-  release: false,
+  // Releases: projen's release workflow (.github/workflows/release.yml) bumps the version from conventional commits
+  // and tags (package.json stays 0.0.0 in git), writes the changelog, and publishes to npm, PyPI, Maven Central,
+  // NuGet and the Go module repository. CI for every change is `.ci/run` on a clean clone (test/release.test.ts
+  // checks that the workflow, package.json and the jsii targets agree).
+  github: true,
+  release: true,
+  releaseToNpm: true,
+  majorVersion: 0,
+  workflowNodeVersion: '20',
+  releaseTrigger: release.ReleaseTrigger.continuous(),
+  // The release build runs the judges: cfn-lint is a Python tool, not an npm one.
+  workflowBootstrapSteps: [{ name: 'Install cfn-lint', run: 'pip install cfn-lint==1.51.0' }],
+  buildWorkflow: false,
   depsUpgrade: false,
   pullRequestTemplate: false,
 
@@ -252,5 +264,24 @@ for (const pattern of ['/examples/', '/integ/', '/bench/', '/.ci/', 'cdk.out/', 
 // settings (e.g. without @types/node: "Cannot find name 'Buffer'"). judge:smoke catches that.
 project.addPackageIgnore('/lib/**/*.ts');
 project.npmignore!.include('/lib/**/*.d.ts');
+
+// The same CI on GitHub for every push and pull request: `.ci/run` (a clean checkout, the README's test command,
+// the anti-tamper check). projen's own build workflow is off: it would run `projen build` without the judges.
+const ciWorkflow = project.github!.addWorkflow('ci');
+ciWorkflow.on({ push: { branches: ['main'] }, pullRequest: {} });
+ciWorkflow.addJobs({
+  ci: {
+    runsOn: ['ubuntu-latest'],
+    permissions: { contents: github.workflows.JobPermission.READ },
+    timeoutMinutes: 60,
+    steps: [
+      { uses: 'actions/checkout@v4' },
+      { uses: 'actions/setup-node@v4', with: { 'node-version': '20' } },
+      { uses: 'actions/setup-python@v5', with: { 'python-version': '3.11' } },
+      { name: 'Install cfn-lint', run: 'pip install cfn-lint==1.51.0' },
+      { name: 'CI', run: 'bash .ci/run' },
+    ],
+  },
+});
 
 project.synth();
