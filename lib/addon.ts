@@ -4,10 +4,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, Dependable, IConstruct } from 'constructs';
 import { PodIdentityAgentAddon, ResolveConflicts } from './agent-addon';
 import { ensureChecks } from './checks';
-import { clusterLabel, clusterNameOf } from './private/cluster';
+import { clusterLabel, clusterNameOf, renderedPropertiesOf } from './private/cluster';
 import { AGENT_ADDON_NAME } from './private/constants';
 import { KnownAddon, knownAddon } from './private/eks-facts';
-import { namingConstruct, problem, quote } from './private/errors';
+import { formatProblem, namingConstruct, problem, quote } from './private/errors';
 import { checkAddonVersion, checkNamespace, checkServiceAccountName } from './private/input';
 import { RegisteredAssociation, Registry } from './private/registry';
 import { permissionsOf } from './private/role-permissions';
@@ -66,7 +66,8 @@ export interface PodIdentityAddonProps {
 
   /**
    * The Kubernetes namespace the add-on runs in, where EKS creates its associations. It does not move the add-on:
-   * for a known add-on only its documented namespace is accepted (`AddonNamespaceMismatch`).
+   * it must be the add-on's documented namespace, or the custom namespace given with the escape hatch
+   * `addon.resource.namespaceConfig = { namespace }` (`AddonNamespaceMismatch` at synthesis otherwise).
    *
    * @default - the documented namespace of a known add-on (`kube-system`, `amazon-cloudwatch` for
    * amazon-cloudwatch-observability...); required for any other add-on with service accounts
@@ -157,11 +158,6 @@ export class PodIdentityAddon extends Construct {
           'set namespace to the namespace the add-on runs in (where EKS creates its Pod Identity associations)');
       }
       if (namespace !== undefined) checkNamespace(namespace);
-      if (known && props.namespace !== undefined && !Token.isUnresolved(props.namespace) && props.namespace !== known.namespace) {
-        throw problem('AddonNamespaceMismatch',
-          `add-on ${quote(addonName)} runs its service account ${quote(known.serviceAccount)} in namespace ${quote(known.namespace)}, but namespace is ${quote(props.namespace)}: EKS would create the association for a namespace the add-on's pods are not in, so they would get no credentials`,
-          `omit namespace (it defaults to ${quote(known.namespace)}) or set it to ${quote(known.namespace)}`);
-      }
       this.cluster = cluster;
       this.addonName = addonName;
       this.namespace = namespace;
@@ -196,6 +192,8 @@ export class PodIdentityAddon extends Construct {
         // too), not only those under the role.
         for (const association of this.associations) this.resource.node.addDependency(permissionsOf(association.role));
       }
+      // At synthesis: the add-on may be moved with the escape hatch (resource.namespaceConfig or a property override).
+      this.node.addValidation({ validate: () => this.validateNamespace(known) });
       const resource = this.resource;
       Dependable.implement(this, { get dependencyRoots(): IConstruct[] { return [resource]; } });
 
@@ -205,6 +203,22 @@ export class PodIdentityAddon extends Construct {
     } catch (error) {
       throw namingConstruct(this.node.path, error);
     }
+  }
+
+  /**
+   * The associations must be for the namespace the add-on's pods run in: its documented namespace, or the custom one
+   * given with `resource.namespaceConfig` (EKS add-on custom namespaces).
+   */
+  private validateNamespace(known: KnownAddon | undefined): string[] {
+    const custom = renderedPropertiesOf(this.resource).NamespaceConfig?.Namespace;
+    const installed: string | undefined = typeof custom === 'string' ? custom : known?.namespace;
+    const namespace = this.namespace;
+    if (installed === undefined || namespace === undefined || Token.isUnresolved(installed) || Token.isUnresolved(namespace)) return [];
+    if (installed === namespace || this.associations.length === 0) return [];
+    const where = typeof custom === 'string' ? `in namespace ${quote(installed)} (resource.namespaceConfig)` : `in its documented namespace ${quote(installed)}`;
+    return [formatProblem('AddonNamespaceMismatch',
+      `add-on ${quote(this.addonName)} runs its service accounts ${quote(this.serviceAccounts)} ${where}, but namespace is ${quote(namespace)}: EKS would create the associations for a namespace the add-on's pods are not in, so they would get no credentials`,
+      `set namespace to ${quote(installed)} (or omit it for a known add-on), or install the add-on in ${quote(namespace)} with addon.resource.namespaceConfig = { namespace: ${quote(namespace)} } (EKS custom add-on namespaces)`)];
   }
 
   /** The role of one of the add-on's service accounts. */

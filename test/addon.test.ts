@@ -386,10 +386,43 @@ describe('messages, namespaces and metadata', () => {
     expect(() => make(again.stack, again.cluster)).toThrow(message);
   });
 
-  test('AddonNamespaceMismatch: a known add-on in another namespace than its documented one', () => {
+  test('AddonNamespaceMismatch: a known add-on in another namespace than its documented one fails the synthesis', () => {
     const { stack, cluster } = setup();
-    expect(() => new PodIdentityAddon(stack, 'A', { cluster, addonName: 'vpc-cni', namespace: 'networking' }))
-      .toThrow(/\[cdk-eks-pod-identity:AddonNamespaceMismatch\] TestStack\/A: add-on "vpc-cni" runs its service account "aws-node" in namespace "kube-system", but namespace is "networking".*Fix: omit namespace \(it defaults to "kube-system"\) or set it to "kube-system"/);
+    new PodIdentityAddon(stack, 'A', { cluster, addonName: 'vpc-cni', namespace: 'networking' });
+    expect(() => Template.fromStack(stack))
+      .toThrow(/\[cdk-eks-pod-identity:AddonNamespaceMismatch\] add-on "vpc-cni" runs its service accounts \["aws-node"\] in its documented namespace "kube-system", but namespace is "networking".*Fix: set namespace to "kube-system" \(or omit it for a known add-on\), or install the add-on in "networking" with addon.resource.namespaceConfig = \{ namespace: "networking" \}/);
+  });
+
+  test.each([
+    ['resource.namespaceConfig', (addon: PodIdentityAddon) => { addon.resource.namespaceConfig = { namespace: 'storage' }; }],
+    ['a property override', (addon: PodIdentityAddon) => addon.resource.addPropertyOverride('NamespaceConfig.Namespace', 'storage')],
+  ])('a known add-on moved to a custom namespace with %s has its associations there', (_how, move) => {
+    const { stack, cluster } = setup();
+    const addon = new PodIdentityAddon(stack, 'A', { cluster, addonName: 'aws-ebs-csi-driver', namespace: 'storage' });
+    move(addon);
+    const template = Template.fromStack(stack);
+    const { resource } = addonResource(template, 'aws-ebs-csi-driver');
+    expect(resource.Properties.NamespaceConfig).toEqual({ Namespace: 'storage' });
+    // The role trusts the service account in the namespace the add-on runs in.
+    expect(JSON.stringify(template.findResources('AWS::IAM::Role'))).toContain('storage');
+  });
+
+  test('AddonNamespaceMismatch: an add-on moved with the escape hatch while its associations stay in the documented namespace', () => {
+    const { stack, cluster } = setup();
+    const addon = new PodIdentityAddon(stack, 'A', { cluster, addonName: 'aws-ebs-csi-driver' });
+    addon.resource.namespaceConfig = { namespace: 'storage' };
+    expect(() => Template.fromStack(stack))
+      .toThrow(/AddonNamespaceMismatch\] add-on "aws-ebs-csi-driver" runs its service accounts \["ebs-csi-controller-sa"\] in namespace "storage" \(resource.namespaceConfig\), but namespace is "kube-system".*Fix: set namespace to "storage"/);
+  });
+
+  test('an add-on this library does not know: the custom namespace must match the namespace given', () => {
+    const { stack, cluster } = setup();
+    const addon = new PodIdentityAddon(stack, 'A', { cluster, addonName: 'my-addon', namespace: 'tools', serviceAccounts: [{ serviceAccount: 'agent' }] });
+    addon.resource.namespaceConfig = { namespace: 'other' };
+    expect(() => Template.fromStack(stack)).toThrow(/AddonNamespaceMismatch\] add-on "my-addon" runs its service accounts \["agent"\] in namespace "other"/);
+    const ok = setup();
+    new PodIdentityAddon(ok.stack, 'A', { cluster: ok.cluster, addonName: 'my-addon', namespace: 'tools', serviceAccounts: [{ serviceAccount: 'agent' }] });
+    expect(() => Template.fromStack(ok.stack)).not.toThrow();
   });
 
   test('a known add-on accepts its documented namespace given explicitly, and a token', () => {

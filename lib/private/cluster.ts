@@ -150,6 +150,18 @@ export function cfnPropertiesOf(resource: CfnResource): Record<string, any> {
   return properties;
 }
 
+/** The CloudFormation properties of an L1 resource as rendered (overrides and escape hatches applied), resolved. */
+export function renderedPropertiesOf(resource: CfnResource): Record<string, any> {
+  // Internal: CfnResource._toCloudFormation() renders the resource with its raw overrides (addPropertyOverride);
+  // there is no public way to read a property override back.
+  const render = (resource as any)._toCloudFormation;
+  if (typeof render !== 'function') throw internalChanged('CfnResource._toCloudFormation', 'renders the resource');
+  const stack = Stack.of(resource);
+  const rendered = stack.resolve(render.call(resource));
+  const properties = rendered?.Resources?.[stack.resolve(resource.logicalId)]?.Properties;
+  return typeof properties === 'object' && properties !== null ? properties : {};
+}
+
 /** One selector of a Fargate profile. */
 export interface FargateSelector {
   /** The profile's construct path. */
