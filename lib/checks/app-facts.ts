@@ -2,7 +2,7 @@ import { CfnResource, IResolvable, Stack, StringConcat, Token, Tokenization } fr
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
-import { clusterKey, clusterNameOf, FargateSelector, fargateSelectorsOf, isNewCluster } from '../private/cluster';
+import { clusterKey, clusterNameOf, FargateSelector, fargateSelectorsOf, isCfnResourceOfType, isNewCluster } from '../private/cluster';
 import { AGENT_ADDON_NAME, BUILT_IN_NAMESPACES } from '../private/constants';
 import { namespacesCreatedBy } from '../private/deploy-order';
 import { estimatedPolicyLength } from '../private/input';
@@ -40,10 +40,12 @@ export class AppFacts {
 
   constructor(root: IConstruct, registry: Registry) {
     for (const construct of root.node.findAll()) {
-      if (construct instanceof eks.CfnNodegroup) this.nodegroups.push(construct);
+      if (isCfnResourceOfType<eks.CfnNodegroup>(construct, eks.CfnNodegroup.CFN_RESOURCE_TYPE_NAME)) this.nodegroups.push(construct);
       if (isNewCluster(construct as any)) this.newClustersByName.set(clusterNameOf(construct as any), construct as any);
-      if (construct instanceof eks.CfnAddon) this.addons.push(construct);
-      if (construct instanceof eks.CfnAddon && construct.addonName === AGENT_ADDON_NAME) this.agentAddons.push(construct);
+      if (isCfnResourceOfType<eks.CfnAddon>(construct, eks.CfnAddon.CFN_RESOURCE_TYPE_NAME)) {
+        this.addons.push(construct);
+        if (construct.addonName === AGENT_ADDON_NAME) this.agentAddons.push(construct);
+      }
       if (!CfnResource.isCfnResource(construct)) continue;
       if (construct.cfnResourceType === 'AWS::AutoScaling::AutoScalingGroup') this.autoScalingGroups.push(construct);
       if (KUBERNETES_RESOURCE_TYPES.includes(construct.cfnResourceType)) {

@@ -100,6 +100,15 @@ export function isFargateCluster(cluster: eks.IClusterRef): boolean {
   return cluster instanceof eks.FargateCluster || cluster instanceof eksv2.FargateCluster;
 }
 
+/**
+ * Whether a construct is an L1 resource of a CloudFormation type, e.g. `AWS::EKS::Addon`. Not `instanceof`: newer
+ * aws-cdk-lib releases give aws_eks_v2 L1 classes of its own (its clusters' CfnCluster and CfnAddon are not
+ * aws_eks's), with the same properties.
+ */
+export function isCfnResourceOfType<T extends CfnResource>(construct: IConstruct | undefined, type: string): construct is T {
+  return construct !== undefined && CfnResource.isCfnResource(construct) && construct.cfnResourceType === type;
+}
+
 /** Whether the cluster is one this app creates (not imported). */
 export function isNewCluster(cluster: eks.IClusterRef): cluster is eks.Cluster | eksv2.Cluster {
   return cluster instanceof eks.Cluster || cluster instanceof eksv2.Cluster;
@@ -113,7 +122,7 @@ export function isAutoModeCluster(cluster: eks.IClusterRef): boolean {
   if (!(cluster instanceof eksv2.Cluster)) return false;
   // Internal: an aws_eks_v2 Cluster's default child is its CfnCluster; Auto Mode is its computeConfig.enabled.
   const resource = cluster.node.defaultChild;
-  if (!(resource instanceof eks.CfnCluster)) throw internalChanged('aws_eks_v2 Cluster.node.defaultChild', 'is the CfnCluster');
+  if (!isCfnResourceOfType<eks.CfnCluster>(resource, eks.CfnCluster.CFN_RESOURCE_TYPE_NAME)) throw internalChanged('aws_eks_v2 Cluster.node.defaultChild', 'is the CfnCluster');
   return Stack.of(cluster).resolve(resource.computeConfig)?.enabled === true;
 }
 
@@ -177,7 +186,7 @@ export interface FargateSelector {
 /** The selectors of a Fargate profile resource of either module; none for any other resource. */
 export function fargateSelectorsOf(resource: CfnResource): FargateSelector[] {
   const stack = Stack.of(resource);
-  if (resource instanceof eks.CfnFargateProfile) {
+  if (isCfnResourceOfType<eks.CfnFargateProfile>(resource, eks.CfnFargateProfile.CFN_RESOURCE_TYPE_NAME)) {
     return (stack.resolve(resource.selectors) ?? []).map((selector: any) => ({
       profile: resource.node.path,
       clusterName: resource.clusterName,
@@ -209,7 +218,7 @@ export function awsCdkManagedAgentAddon(cluster: eks.IClusterRef): eks.CfnAddon 
   if (!isNewCluster(cluster)) return undefined;
   const addon = cluster.eksPodIdentityAgent;
   const resource = addon?.node.defaultChild;
-  if (!(resource instanceof eks.CfnAddon)) throw internalChanged('Cluster.eksPodIdentityAgent', 'is an Addon with a CfnAddon default child');
+  if (!isCfnResourceOfType<eks.CfnAddon>(resource, eks.CfnAddon.CFN_RESOURCE_TYPE_NAME)) throw internalChanged('Cluster.eksPodIdentityAgent', 'is an Addon with a CfnAddon default child');
   return resource;
 }
 
