@@ -66,7 +66,8 @@ describe('aws-cdk-lib internals the library relies on', () => {
     const { stack } = newStack();
     for (const cluster of [newEksV2Cluster(stack, 'V2'), newEksCluster(stack, 'V1')]) {
       const addon = awsCdkManagedAgentAddon(cluster);
-      expect(addon).toBeInstanceOf(eks.CfnAddon);
+      // By CloudFormation type: aws_eks_v2's CfnAddon is a class of its own in newer aws-cdk-lib releases.
+      expect(addon!.cfnResourceType).toBe(eks.CfnAddon.CFN_RESOURCE_TYPE_NAME);
       expect(addon!.addonName).toBe('eks-pod-identity-agent');
     }
     expect(awsCdkManagedAgentAddon(importedEksV2Cluster(stack, 'Imported'))).toBeUndefined();
