@@ -214,8 +214,11 @@ export class GeneratedCode {
 export function missingNames(assembly: Assembly, code: GeneratedCode, languages: Language[] = LANGUAGES): string[] {
   const missing: string[] = [];
   for (const language of languages) {
+    const missingTypes = new Set<string>();
     for (const name of expectedNames(assembly)) {
-      if (code.has(language, name)) continue;
+      // (A missing type is reported once, not once more per static member.)
+      if (missingTypes.has(name.type) || code.has(language, name)) continue;
+      if (name.kind === 'type') missingTypes.add(name.type);
       const member = name.member === undefined ? '' : `.${memberName(language, { name: name.member, kind: name.kind as 'method' | 'property', const: name.const })}`;
       missing.push(`${language}: ${name.kind} ${name.type}${member}`);
     }
