@@ -124,6 +124,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Mutation testing: Stryker's sandbox, and the per-group reports and incremental files of .ci/mutation.mjs.
     '.stryker-tmp/',
     '/reports/',
+    // api:compat's package folder for the baseline assembly (removed after each run).
+    '/.api-baseline-*',
   ],
 });
 
@@ -216,7 +218,7 @@ const typecheck = project.addTask('typecheck', {
 });
 
 const judgeLanguages = project.addTask('judge:languages', {
-  description: 'Generate the Python, Java, C# and Go bindings offline (code only, into a temp dir) to prove the API is multi-language clean',
+  description: 'No union type in the .jsii; generate the Python, Java, C# and Go bindings offline (code only, into a temp dir), byte-compile the Python, and check every public type and static member in each language and the README\'s Python and Java examples against the generated code',
   env: offlineCdkEnv,
   exec: 'bash .ci/languages.sh',
 });
@@ -227,6 +229,27 @@ const judgeCompat = project.addTask('judge:compat', {
   description: 'Runs the construct tests against the newest peer versions the peer ranges admit (installed into a temp dir)',
   exec: 'bash .ci/compat-newest.sh',
 });
+// The public API against the committed baseline assembly (api/baseline.jsii): a breaking change fails CI unless it is
+// listed, with its reason, in api/allowed-breaking-changes.txt. `api:baseline` records the current API on purpose.
+const apiCompat = project.addTask('api:compat', {
+  description: 'jsii-diff the compiled .jsii against api/baseline.jsii: fail on a breaking API change not listed (with its reason) in api/allowed-breaking-changes.txt',
+  env: offlineCdkEnv,
+  exec: 'bash .ci/api-compat.sh',
+});
+project.addTask('api:baseline', {
+  description: 'Make the current API the baseline of api:compat (e.g. at a release): compile, copy .jsii to api/baseline.jsii, empty api/allowed-breaking-changes.txt',
+  env: offlineCdkEnv,
+  steps: [
+    { spawn: 'compile' },
+    { exec: 'cp .jsii api/baseline.jsii' },
+    // Keep the file's header comment, drop the entries: they are part of the baseline now.
+    { exec: 'node -e "const fs=require(\'fs\');const f=\'api/allowed-breaking-changes.txt\';const l=fs.readFileSync(f,\'utf8\').split(\'\\n\');const e=l.findIndex(x=>!x.startsWith(\'#\'));fs.writeFileSync(f,l.slice(0,e<0?l.length:e).join(\'\\n\')+\'\\n\')"' },
+  ],
+});
+// projen's own `compat` downloads the last npm release; here it is the offline baseline check.
+const compatTask = project.tasks.tryFind('compat')!;
+compatTask.reset();
+compatTask.spawn(apiCompat);
 
 const judgeSmoke = project.addTask('judge:smoke', {
   description: 'Install the packed tarball with its peers into a fresh CDK app outside the repo, synthesize it and check the template',
@@ -250,11 +273,11 @@ project.testTask.insertStep(1, timerStop('jest'), timerStart('eslint'));
 project.testTask.insertStep(0, timerStart('jest'));
 
 const ci = project.addTask('ci', {
-  description: 'Everything CI checks: build (jsii, eslint, jest, API.md), type-check, integ snapshots, example synthesis and their permissions report, language bindings, tarball smoke test',
+  description: 'Everything CI checks: build (jsii, eslint, jest, API.md), API compatibility with the baseline, type-check, integ snapshots, example synthesis and their permissions report, language bindings, tarball smoke test',
   env: offlineCdkEnv,
 });
 ci.exec('node .ci/timer.js reset');
-for (const task of [project.buildTask, typecheck, integ, synthExamples, reportExamples, judgeLanguages, judgeSmoke, judgeCompat]) {
+for (const task of [project.buildTask, apiCompat, typecheck, integ, synthExamples, reportExamples, judgeLanguages, judgeSmoke, judgeCompat]) {
   ci.addSteps(timerStart(task.name), { spawn: task.name }, timerStop(task.name));
 }
 ci.exec('node .ci/timer.js report');
@@ -263,7 +286,7 @@ ci.exec('node .ci/timer.js report');
 project.addBins({ 'cdk-eks-pod-identity': 'bin/cdk-eks-pod-identity' });
 
 // (Mutation testing: its config, reports and sandbox are development files too.)
-for (const pattern of ['/examples/', '/integ/', '/bench/', '/.ci/', 'cdk.out/', '/cdk.json', '/stryker.config.json', '/reports/', '/.stryker-tmp/']) {
+for (const pattern of ['/examples/', '/integ/', '/bench/', '/.ci/', '/api/', 'cdk.out/', '/cdk.json', '/stryker.config.json', '/reports/', '/.stryker-tmp/']) {
   project.addPackageIgnore(pattern);
 }
 // lib/ holds the TypeScript sources next to jsii's output. Ship only .js and .d.ts: with a .ts beside each .d.ts,

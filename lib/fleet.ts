@@ -1,11 +1,10 @@
 import { Environment, Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
-import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
 import { PodIdentityAgentAddon } from './agent-addon';
 import { setStackLimitFix } from './checks/stack-limits';
 import { readFleetSpec } from './fleet-spec';
-import { kubectlClusterOf, sharedKubectlCluster } from './private/cluster';
+import { sharedKubectlCluster } from './private/cluster';
 import { namingConstruct, problem, problemIdOf, PodIdentityError, quote } from './private/errors';
 import { bucketOf } from './private/placement';
 import { PodIdentityBoundWorkload, PodIdentityBoundWorkloadOptions } from './workload';
@@ -14,11 +13,11 @@ import { PodIdentityBoundWorkload, PodIdentityBoundWorkloadOptions } from './wor
 export interface WorkloadFleetProps {
   /**
    * The cluster every workload runs on: an `aws_eks` or `aws_eks_v2` cluster, new or imported with a kubectl
-   * provider, in any stack of the app.
-   *
-   * (In Java, C#, Go and Python this property is typed `Object` / `interface{}`: pass the cluster object.)
+   * provider, in any stack of the app. A workload delivered with `ManifestDelivery.gitOps(...)` needs only the
+   * cluster's name, so any cluster reference will do for a fleet whose workloads all use GitOps delivery (the
+   * others are rejected with `UnsupportedCluster`).
    */
-  readonly cluster: eks.ICluster | eksv2.ICluster;
+  readonly cluster: eks.IClusterRef;
 
   /**
    * How many stacks the workloads are spread over. Each workload goes to the stack its id hashes to, so adding or
@@ -59,18 +58,18 @@ export class WorkloadFleet extends Construct {
   public static readonly DEFAULT_STACK_COUNT = 64;
 
   /** The cluster the workloads run on. */
-  public readonly cluster: eks.ICluster | eksv2.ICluster;
+  public readonly cluster: eks.IClusterRef;
   /** How many stacks the workloads are spread over (the number of buckets). */
   public readonly stackCount: number;
   private readonly env?: Environment;
-  private readonly kubectlCluster: eks.ICluster | eksv2.ICluster;
+  /** The cluster as the workloads get it: one kubectl provider for the app (see `sharedKubectlCluster`). */
+  private readonly kubectlCluster: eks.IClusterRef;
   private readonly stacksByIndex = new Map<number, Stack>();
   private readonly workloadsById = new Map<string, PodIdentityBoundWorkload>();
 
   constructor(scope: Construct, id: string, props: WorkloadFleetProps) {
     super(scope, id);
     try {
-      kubectlClusterOf(props.cluster);
       this.stackCount = props.stackCount ?? WorkloadFleet.DEFAULT_STACK_COUNT;
       if (!Number.isInteger(this.stackCount) || this.stackCount < 1) {
         throw problem('InvalidStackCount', `stackCount ${quote(props.stackCount)} is not a whole number >= 1`, 'omit it for the default (64), or pass the number of stacks the fleet may use');

@@ -1,7 +1,6 @@
 import * as crypto from 'crypto';
 import { Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
-import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
@@ -148,11 +147,12 @@ export interface PodIdentityBoundWorkloadOptions {
 /** Properties of a {@link PodIdentityBoundWorkload}. */
 export interface PodIdentityBoundWorkloadProps extends PodIdentityBoundWorkloadOptions {
   /**
-   * The cluster to run on: an `aws_eks` or `aws_eks_v2` cluster, new or imported with a kubectl provider.
-   *
-   * (In Java, C#, Go and Python this property is typed `Object` / `interface{}`: pass the cluster object.)
+   * The cluster to run on: an `aws_eks` or `aws_eks_v2` cluster, new or imported with a kubectl provider. With
+   * `ManifestDelivery.gitOps(...)` any cluster reference will do (e.g. `CfnCluster.fromClusterName(...)`): only
+   * its name is needed. A reference that is neither module's cluster is rejected (`UnsupportedCluster`) when the
+   * objects are applied with kubectl.
    */
-  readonly cluster: eks.ICluster | eksv2.ICluster;
+  readonly cluster: eks.IClusterRef;
 }
 
 /**
@@ -273,7 +273,8 @@ export class PodIdentityBoundWorkload extends Construct implements iam.IGrantabl
   constructor(scope: Construct, id: string, props: PodIdentityBoundWorkloadProps) {
     super(scope, id);
     try {
-      kubectlClusterOf(props.cluster);
+      // kubectl delivery needs a cluster with a kubectl provider; GitOps delivery needs only the cluster's name.
+      if (!props.delivery?.gitOpsOptions) kubectlClusterOf(props.cluster);
       rejectOwnedOptions(props);
       this.namespace = props.namespace;
       this.serviceAccountName = props.serviceAccountName ?? toKubernetesName(id);

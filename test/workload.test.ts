@@ -533,7 +533,7 @@ describe('PodIdentityBoundWorkload cluster support', () => {
   test('a cluster that is neither aws_eks nor aws_eks_v2 is rejected with UnsupportedCluster', () => {
     const { stack } = stackWithCluster(DETAIL_KIND);
     const bareReference = eks.CfnCluster.fromClusterName(stack, 'NotACluster', 'not-a-cluster');
-    expect(() => new PodIdentityBoundWorkload(stack, 'Cart', { cluster: bareReference as any, namespace: 'shop', image: IMAGE }))
+    expect(() => new PodIdentityBoundWorkload(stack, 'Cart', { cluster: bareReference, namespace: 'shop', image: IMAGE }))
       .toThrow(/\[cdk-eks-pod-identity:UnsupportedCluster\].*NotACluster/);
   });
 

@@ -2,7 +2,7 @@ import { Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { TrustStatement } from './app-facts';
 import { asList, CheckContext } from './check';
-import { AnyCluster, openIdConnectProviderOf } from '../private/cluster';
+import { openIdConnectProviderOf } from '../private/cluster';
 import { IRSA_AUDIENCE } from '../private/constants';
 import { annotateError, annotateWarning } from '../private/errors';
 
@@ -29,7 +29,7 @@ export function checkIrsaMigrationTrust({ registry, facts }: CheckContext) {
         'drop migratingFromIrsa (the pods then switch to Pod Identity, with the target role, when they roll), or migrate without targetRole first (grant the association role what the pods need) and add the role chaining in a later deployment');
       continue;
     }
-    const provider = openIdConnectProviderOf(association.cluster as AnyCluster);
+    const provider = openIdConnectProviderOf(association.cluster);
     const sub = `system:serviceaccount:${association.namespace}:${workload.serviceAccountName}`;
     const trusted = registry.irsaTrustsOf(role).some(trust => trust.openIdConnectProvider === provider
       && trust.namespace === association.namespace && trust.serviceAccount === workload.serviceAccountName);

@@ -57,14 +57,25 @@ export function clusterModule(cluster: eks.IClusterRef): ClusterModule {
   return ClusterModule.REFERENCE;
 }
 
-/** The cluster as one that can take Kubernetes manifests, or a clear error for a bare reference. */
-export function kubectlClusterOf(cluster: AnyCluster): AnyCluster {
+/**
+ * The cluster as one that can take Kubernetes manifests, or a clear error for a bare reference (an `IClusterRef`
+ * that is neither module's cluster, e.g. `CfnCluster.fromClusterName`): only GitOps delivery works with those.
+ */
+export function kubectlClusterOf(cluster: eks.IClusterRef): AnyCluster {
   if (clusterModule(cluster) === ClusterModule.REFERENCE) {
     throw problem('UnsupportedCluster',
-      `the cluster ${(cluster as IConstruct).node?.path ?? String(cluster)} is neither an aws-cdk-lib aws_eks nor an aws_eks_v2 cluster, so Kubernetes objects cannot be applied to it`,
-      'pass a cluster created with `new eks.Cluster(...)` / `new eks_v2.Cluster(...)` or imported with `Cluster.fromClusterAttributes(...)` from the same aws-cdk-lib copy as this library');
+      `the cluster ${clusterDescription(cluster)} is neither an aws-cdk-lib aws_eks nor an aws_eks_v2 cluster, so Kubernetes objects cannot be applied to it`,
+      'pass a cluster created with `new eks.Cluster(...)` / `new eks_v2.Cluster(...)` or imported with `Cluster.fromClusterAttributes(...)` from the same aws-cdk-lib copy as this library, or deliver the objects with ManifestDelivery.gitOps(...) (which needs only the cluster\'s name)');
   }
-  return cluster;
+  return cluster as AnyCluster;
+}
+
+/** A cluster for messages: its construct path, else its name (a hand-made `IClusterRef` may lack a node). */
+function clusterDescription(cluster: eks.IClusterRef): string {
+  const path = (cluster as Partial<IConstruct>).node?.path;
+  if (typeof path === 'string' && path !== '') return path;
+  const name = (cluster as Partial<eks.IClusterRef>).clusterRef?.clusterName;
+  return typeof name === 'string' ? JSON.stringify(name) : String(cluster);
 }
 
 /**
@@ -130,7 +141,12 @@ export function isAutoModeCluster(cluster: eks.IClusterRef): boolean {
  * The IAM OIDC provider of a cluster (created on first use for a new cluster), for IRSA trust, or a clear error
  * for an imported cluster that was not given one.
  */
-export function openIdConnectProviderOf(cluster: AnyCluster): iam.IOpenIdConnectProvider {
+export function openIdConnectProviderOf(cluster: eks.IClusterRef): iam.IOpenIdConnectProvider {
+  if (clusterModule(cluster) === ClusterModule.REFERENCE) {
+    throw problem('NoOpenIdConnectProvider',
+      `cluster ${clusterDescription(cluster)} is a bare cluster reference (name and ARN only) with no IAM OIDC provider, so a role cannot trust its IRSA service accounts`,
+      'pass the cluster imported with eks.Cluster.fromClusterAttributes({ clusterName, openIdConnectProvider: iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn(...) }) (the provider IRSA uses today)');
+  }
   try {
     return kubectlClusterOf(cluster).openIdConnectProvider;
   } catch (error) {
@@ -237,7 +253,7 @@ export interface ApplyManifestOptions {
  * constructed, which would freeze cdk8s objects that users are still allowed to change. The prune label it
  * would have injected is injected here instead, so pruning keeps working.
  */
-export function applyManifest(scope: Construct, id: string, cluster: AnyCluster, options: ApplyManifestOptions): Construct {
+export function applyManifest(scope: Construct, id: string, cluster: eks.IClusterRef, options: ApplyManifestOptions): Construct {
   const module = clusterModule(kubectlClusterOf(cluster));
   if (module === ClusterModule.EKS_V2 && !(cluster as eksv2.ICluster).kubectlProvider) {
     throw problem('NoKubectlProvider',
@@ -366,7 +382,7 @@ export function allowCrossAccountReference(resource: IConstruct): boolean {
  * that applies a manifest. For that one, the provider is made once in the cluster's stack, and a second import
  * of the cluster carries it.
  */
-export function sharedKubectlCluster(cluster: AnyCluster): AnyCluster {
+export function sharedKubectlCluster(cluster: eks.IClusterRef): eks.IClusterRef {
   if (clusterModule(cluster) !== ClusterModule.EKS || isNewCluster(cluster) || (cluster as eks.ICluster).kubectlProvider) return cluster;
   const v1 = cluster as eks.ICluster;
   return stateOf(v1, 'SharedKubectlCluster', () => {
