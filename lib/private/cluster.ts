@@ -221,7 +221,7 @@ export function applyManifest(scope: Construct, id: string, cluster: AnyCluster,
   if (module === ClusterModule.EKS_V2 && !(cluster as eksv2.ICluster).kubectlProvider) {
     throw problem('NoKubectlProvider',
       `cluster ${cluster.node.path} has no kubectl provider, so Kubernetes manifests cannot be applied to it`,
-      'create the cluster with kubectlProviderOptions: { kubectlLayer }, or import it with kubectlProvider: new eks_v2.KubectlProvider(...) or KubectlProvider.fromKubectlProviderAttributes(...) (fromClusterAttributes ignores kubectlProviderOptions)');
+      'import an existing cluster with ExistingCluster.fromClusterName(scope, id, { clusterName, kubectlRoleArn, kubectlLayer }), which builds its kubectl provider (Cluster.fromClusterAttributes ignores kubectlProviderOptions); create a new cluster with kubectlProviderOptions: { kubectlLayer }; or deliver with ManifestDelivery.gitOps(...)');
   }
   const manifest = module === ClusterModule.EKS_V2
     ? new eksv2.KubernetesManifest(scope, id, { cluster: cluster as eksv2.ICluster, manifest: [], prune: true })
