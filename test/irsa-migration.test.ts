@@ -164,7 +164,7 @@ describe('a workload moving off IRSA', () => {
       new PodIdentityBoundWorkload(stack, 'Carts', { cluster, namespace: 'carts', image: 'cart:1', migratingFromIrsa: true });
     } catch (e) {
       problem = PodIdentityErrors.problemIdOf(e);
-      expect((e as Error).message).toMatch(/has no IAM OIDC provider.*Fix: import the cluster with openIdConnectProvider/);
+      expect((e as Error).message).toMatch(/has no IAM OIDC provider.*Fix: import the cluster with ExistingCluster\.fromClusterName\(scope, id, \{ \.\.\., openIdConnectIssuerUrl \}\)/);
     }
     expect(problem).toBe('NoOpenIdConnectProvider');
   });

@@ -128,7 +128,7 @@ export function openIdConnectProviderOf(cluster: AnyCluster): iam.IOpenIdConnect
     if (problemIdOf(error)) throw error;
     throw problem('NoOpenIdConnectProvider',
       `cluster ${cluster.node.path} has no IAM OIDC provider, so a role cannot trust its IRSA service accounts (${(error as Error).message})`,
-      'import the cluster with openIdConnectProvider: iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn(...) (the provider IRSA uses today)');
+      'import the cluster with ExistingCluster.fromClusterName(scope, id, { ..., openIdConnectIssuerUrl }) (or openIdConnectProviderArn), or with openIdConnectProvider: iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn(...) (the provider IRSA uses today)');
   }
 }
 
