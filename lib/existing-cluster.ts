@@ -267,7 +267,8 @@ function sharedKubectlProvider(scope: Construct, id: string, props: ExistingClus
 
 /** A second call for a cluster may repeat the first call's kubectl options or omit them, never change them. */
 function checkSameKubectlOptions(existing: SharedKubectlProvider, props: ExistingClusterProps): void {
-  const sameList = <T>(a: T[] | undefined, b: T[] | undefined) => b === undefined || (a ?? []).length === b.length && (a ?? []).every((item, i) => item === b[i]);
+  const sameList = <T>(first: T[] = [], given: T[] | undefined) =>
+    given === undefined || first.length === given.length && first.every((item, i) => item === given[i]);
   const differing = [
     ...props.kubectlRoleArn !== existing.kubectlRoleArn ? ['kubectlRoleArn'] : [],
     ...props.kubectlLayer !== undefined && props.kubectlLayer !== existing.kubectlLayer ? ['kubectlLayer'] : [],
