@@ -16,7 +16,7 @@ export class CartsExampleStack extends Stack {
   /** The cluster the workload runs on (new, or imported from context). */
   public readonly cluster: eks.ICluster;
   /** The carts table. */
-  public readonly table: dynamodb.TableV2;
+  public readonly table: dynamodb.Table;
   /** The carts workload: role, association and Kubernetes objects. */
   public readonly carts: PodIdentityBoundWorkload;
 
@@ -24,15 +24,17 @@ export class CartsExampleStack extends Stack {
     super(scope, id, props);
     this.cluster = exampleCluster(this, props.existingCluster ?? existingClusterFromContext(this));
 
-    this.table = new dynamodb.TableV2(this, 'CartsTable', {
+    // dynamodb.Table, not TableV2: aws-cdk-lib 2.257's TableV2 constructor passes TableGrantsProps that it deprecates
+    // itself (encryptedResource, policyResource), which prints two deprecation warnings on every synthesis.
+    this.table = new dynamodb.Table(this, 'CartsTable', {
       partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
-      globalSecondaryIndexes: [{
-        indexName: 'idx_global_customerId',
-        partitionKey: { name: 'customerId', type: dynamodb.AttributeType.STRING },
-      }],
-      billing: dynamodb.Billing.onDemand(),
-      encryption: dynamodb.TableEncryptionV2.awsManagedKey(),
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: 'idx_global_customerId',
+      partitionKey: { name: 'customerId', type: dynamodb.AttributeType.STRING },
     });
 
     this.carts = new PodIdentityBoundWorkload(this, 'Carts', {

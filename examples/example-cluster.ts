@@ -10,12 +10,11 @@ export interface Environment {
 }
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { NagAcknowledgement, acknowledgeNag, managedPolicyFinding } from './nag-acknowledgements';
-import { PodIdentityAgentAddon } from '../lib';
+import { ExistingCluster } from '../lib';
 
 /** The CDK context keys the examples read (`npx cdk synth -c clusterName=... -c kubectlRoleArn=...`). */
 export const CONTEXT_KEYS = {
@@ -29,7 +28,7 @@ export const CONTEXT_KEYS = {
   kubectlSubnetIds: 'kubectlSubnetIds',
   /** Private endpoint only (required with kubectlSubnetIds): comma-separated security group ids that may reach the endpoint. */
   kubectlSecurityGroupIds: 'kubectlSecurityGroupIds',
-  /** Optional: `true` when the cluster already runs the eks-pod-identity-agent add-on (or is an EKS Auto Mode cluster). */
+  /** Optional: `true` when the cluster already runs the eks-pod-identity-agent add-on (or is an EKS Auto Mode cluster), `false` when it does not (unset: created, with a synth warning). */
   podIdentityAgentInstalled: 'podIdentityAgentInstalled',
   /** Platform example: the name of the public hosted zone it creates for external-dns (default platform.example.com). */
   hostedZoneName: 'hostedZoneName',
@@ -70,7 +69,10 @@ export interface ExistingClusterOptions {
   readonly kubectlSubnetIds?: string[];
   /** Security groups for the kubectl Lambda when the cluster endpoint is private (required with `kubectlSubnetIds`). */
   readonly kubectlSecurityGroupIds?: string[];
-  /** The cluster already runs the Pod Identity Agent: the stack records it instead of creating the add-on. */
+  /**
+   * Whether the cluster already runs the Pod Identity Agent: `true` records it instead of creating the add-on,
+   * `false` creates it. Unset: the add-on is created and synthesis warns (`AgentAddonOnImportedCluster`).
+   */
   readonly podIdentityAgentInstalled?: boolean;
 }
 
@@ -98,7 +100,7 @@ export function existingClusterFromContext(scope: Construct): ExistingClusterOpt
     vpcId: context(scope, CONTEXT_KEYS.vpcId),
     kubectlSubnetIds: list(context(scope, CONTEXT_KEYS.kubectlSubnetIds)),
     kubectlSecurityGroupIds: list(context(scope, CONTEXT_KEYS.kubectlSecurityGroupIds)),
-    podIdentityAgentInstalled: context(scope, CONTEXT_KEYS.podIdentityAgentInstalled) === 'true',
+    podIdentityAgentInstalled: bool(context(scope, CONTEXT_KEYS.podIdentityAgentInstalled)),
   };
 }
 
@@ -164,23 +166,22 @@ function importCluster(scope: Construct, existing: ExistingClusterOptions): eks.
     vpcId: existing.vpcId,
     availabilityZones: Stack.of(scope).availabilityZones,
   });
-  const attributes: eks.ClusterAttributes = { clusterName: existing.clusterName, vpc };
-  const kubectlRole = iam.Role.fromRoleArn(scope, 'KubectlRole', existing.kubectlRoleArn, { mutable: false });
-  const kubectlProviderOptions: eks.KubectlProviderOptions = {
+  // One call: the import, its kubectl provider (running as the kubectl role, with the kubectl layer) and, when the
+  // context says so, the agent add-on recorded as installed.
+  const cluster = ExistingCluster.fromClusterName(scope, 'Cluster', {
+    clusterName: existing.clusterName,
+    kubectlRoleArn: existing.kubectlRoleArn,
     kubectlLayer: new KubectlV33Layer(scope, 'KubectlLayer'),
-    role: kubectlRole,
-    privateSubnets: privateEndpoint
+    vpc,
+    kubectlPrivateSubnets: privateEndpoint
       ? existing.kubectlSubnetIds!.map((id, i) => ec2.Subnet.fromSubnetId(scope, `KubectlSubnet${i}`, id))
       : undefined,
-    securityGroups: existing.kubectlSecurityGroupIds?.map((id, i) => ec2.SecurityGroup.fromSecurityGroupId(scope, `KubectlSecurityGroup${i}`, id)),
-  };
-  // aws-cdk-lib 2.257's imported aws-eks-v2 cluster ignores `kubectlProviderOptions` (only a `kubectlProvider`
-  // is used), so the provider is built here against a first import that only carries the name and VPC.
-  const target = eks.Cluster.fromClusterAttributes(scope, 'ClusterForKubectl', attributes);
-  const kubectlProvider = new eks.KubectlProvider(scope, 'KubectlProvider', { ...kubectlProviderOptions, cluster: target });
-  acknowledgeKubectlProvider(kubectlProvider);
-  const cluster = eks.Cluster.fromClusterAttributes(scope, 'Cluster', { ...attributes, kubectlProvider });
-  if (existing.podIdentityAgentInstalled) PodIdentityAgentAddon.fromInstalledAddon(cluster, 'PodIdentityAgentInstalled', cluster);
+    kubectlSecurityGroups: privateEndpoint
+      ? existing.kubectlSecurityGroupIds!.map((id, i) => ec2.SecurityGroup.fromSecurityGroupId(scope, `KubectlSecurityGroup${i}`, id))
+      : undefined,
+    podIdentityAgentInstalled: existing.podIdentityAgentInstalled,
+  });
+  acknowledgeKubectlProvider(cluster.kubectlProvider!);
   return cluster;
 }
 
@@ -278,6 +279,10 @@ export function logicalIdOf(construct: IConstruct): string {
 function context(scope: Construct, key: string): string | undefined {
   const value = scope.node.tryGetContext(key);
   return value === undefined || value === null || value === '' ? undefined : String(value);
+}
+
+function bool(value: string | undefined): boolean | undefined {
+  return value === undefined ? undefined : value === 'true';
 }
 
 function list(value: string | undefined): string[] | undefined {

@@ -187,7 +187,7 @@ export class PodIdentityAddon extends Construct {
       this.addonArn = this.resource.attrArn;
       if (this.associations.length > 0) {
         // Credentials from the first pod: the agent runs, and the roles' policies exist.
-        this.resource.node.addDependency(PodIdentityAgentAddon.of(cluster));
+        this.resource.node.addDependency(PodIdentityAgentAddon._ofFor(this, cluster));
         // The same rule as an association's: every policy attached to the role in its stack (a user role's iam.Policy
         // too), not only those under the role.
         for (const association of this.associations) this.resource.node.addDependency(permissionsOf(association.role));

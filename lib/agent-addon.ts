@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import { Construct, Dependable, IConstruct } from 'constructs';
-import { awsCdkManagedAgentAddon, clusterNameOf, isAutoModeCluster } from './private/cluster';
+import { awsCdkManagedAgentAddon, clusterNameOf, isAutoModeCluster, isNewCluster } from './private/cluster';
 import { AGENT_ADDON_NAME } from './private/constants';
 import { namingConstruct, problem, quote } from './private/errors';
 import { checkAddonVersion } from './private/input';
@@ -141,6 +141,23 @@ export class PodIdentityAgentAddon extends Construct implements IPodIdentityAgen
     return new PodIdentityAgentAddon(cluster, 'PodIdentityAgentAddon', { ...options, cluster });
   }
 
+  /**
+   * The agent add-on of a cluster for a construct of this library that needs it (an association, an add-on, a fleet):
+   * `of(cluster)`, remembering that the user did not choose it when this creates the add-on for an imported cluster,
+   * which the `AgentAddonOnImportedCluster` check warns about.
+   *
+   * @internal
+   */
+  public static _ofFor(user: IConstruct, cluster: eks.IClusterRef): IPodIdentityAgentAddon {
+    const existing = PodIdentityAgentAddon.find(cluster);
+    if (existing) return existing;
+    const created = PodIdentityAgentAddon.of(cluster);
+    if (created instanceof PodIdentityAgentAddon && created.resource && !isNewCluster(cluster)) {
+      created._implicitlyCreatedFor = user.node.path;
+    }
+    return created;
+  }
+
   /** The agent add-on already defined for a cluster in this app, if any. */
   public static find(cluster: eks.IClusterRef): IPodIdentityAgentAddon | undefined {
     return Registry.of(cluster).agentAddonOf(cluster) as IPodIdentityAgentAddon | undefined;
@@ -170,6 +187,12 @@ export class PodIdentityAgentAddon extends Construct implements IPodIdentityAgen
   public readonly addonArn?: string;
   /** The CloudFormation resource, for escape hatches; undefined when the agent was already installed. */
   public readonly resource?: eks.CfnAddon;
+  /**
+   * The path of the construct whose use created this add-on for an imported cluster without the user choosing it.
+   *
+   * @internal
+   */
+  public _implicitlyCreatedFor?: string;
 
   constructor(scope: Construct, id: string, props: PodIdentityAgentAddonProps) {
     super(scope, id);

@@ -201,7 +201,7 @@ export class PodIdentityAssociation extends Resource implements IPodIdentityAsso
 
       // The agent add-on first. In another stack, the deploy-order aspect makes this stack wait for it (unless that
       // would close a cycle of stacks: then AgentAddonOrderCycle).
-      const agent = PodIdentityAgentAddon.of(props.cluster);
+      const agent = PodIdentityAgentAddon._ofFor(this, props.cluster);
       if (topLevelStackOf(agent) === topLevelStackOf(this)) this.node.addDependency(agent);
       if (props.targetRole) this.chainInto(props.role, props.targetRole);
       // Pods must not start before their permissions exist: depend on the role's policies (its children other than

@@ -122,7 +122,7 @@ export class WorkloadFleet extends Construct {
       throw problem('DuplicateFleetWorkload', `the fleet ${this.node.path} already has a workload with id ${quote(id)} (at ${existing.node.path})`, 'give every workload of the fleet its own id');
     }
     // The add-on lives with the cluster, whatever stack the workload lands in.
-    PodIdentityAgentAddon.of(this.cluster);
+    PodIdentityAgentAddon._ofFor(this, this.cluster);
     const workload = new PodIdentityBoundWorkload(this.stackFor(id), id, { ...options, cluster: this.kubectlCluster });
     this.workloadsById.set(id, workload);
     return workload;

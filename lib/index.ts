@@ -3,6 +3,7 @@ export * from './agent-addon';
 export * from './association';
 export * from './delivery';
 export * from './errors';
+export * from './existing-cluster';
 export * from './role';
 export * from './target-role';
 export * from './workload';

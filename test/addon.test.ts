@@ -51,6 +51,7 @@ function messagesOf(app: App, stack: Stack, level: string): string[] {
 
 describe('the EBS CSI driver with its defaults', () => {
   const { stack, cluster } = setup();
+  PodIdentityAgentAddon.of(cluster); // the agent is not installed yet, stated (else AgentAddonOnImportedCluster warns)
   const addon = new PodIdentityAddon(stack, 'Ebs', { cluster, addonName: 'aws-ebs-csi-driver' });
   const template = Template.fromStack(stack);
   const role = addon.roleOf('ebs-csi-controller-sa');
@@ -287,6 +288,7 @@ describe('coexisting with the rest of the app', () => {
 
   test('no NamespaceNotCreated warning for the namespace the add-on creates itself', () => {
     const { app, stack, cluster } = setup();
+    PodIdentityAgentAddon.of(cluster); // the agent is not installed yet, stated (else AgentAddonOnImportedCluster warns)
     new PodIdentityAddon(stack, 'Cw', { cluster, addonName: 'amazon-cloudwatch-observability' });
     new PodIdentityRole(stack, 'Role').associate(cluster, { namespace: 'not-created', serviceAccount: 'sa' });
     const warnings = messagesOf(app, stack, 'warning');

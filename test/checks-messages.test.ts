@@ -30,6 +30,8 @@ function setup(env: { account?: string; region?: string } | undefined = ENV) {
   const app = new App();
   const stack = new Stack(app, 'Stack', { env });
   const cluster = importedEksV2Cluster(stack, 'Cluster', 'prod');
+  // The user states that the agent is not installed yet (else AgentAddonOnImportedCluster warns; tested on its own).
+  PodIdentityAgentAddon.of(cluster);
   return { app, stack, cluster };
 }
 

@@ -215,7 +215,7 @@ describe('PodIdentityBoundWorkload', () => {
     const cluster = eksv2.Cluster.fromClusterAttributes(stack, 'NoProvider', { clusterName: 'prod' });
     expect(messageOf(() => new PodIdentityBoundWorkload(stack, 'W', { cluster, namespace: 'carts', image: 'cart:1' }))).toBe(
       '[cdk-eks-pod-identity:NoKubectlProvider] Stack/W: cluster Stack/NoProvider has no kubectl provider, so Kubernetes manifests cannot be applied to it. '
-      + 'Fix: create the cluster with kubectlProviderOptions: { kubectlLayer }, or import it with kubectlProvider: new eks_v2.KubectlProvider(...) or KubectlProvider.fromKubectlProviderAttributes(...) (fromClusterAttributes ignores kubectlProviderOptions)');
+      + 'Fix: import an existing cluster with ExistingCluster.fromClusterName(scope, id, { clusterName, kubectlRoleArn, kubectlLayer }), which builds its kubectl provider (Cluster.fromClusterAttributes ignores kubectlProviderOptions); create a new cluster with kubectlProviderOptions: { kubectlLayer }; or deliver with ManifestDelivery.gitOps(...)');
   });
 
   test('the service account name defaults to the construct id as a Kubernetes name; the Deployment name to the service account name', () => {

@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { PodIdentityBoundWorkload, PodIdentityBoundWorkloadProps, PodIdentityErrors, PodIdentityRole } from '../lib';
+import { PodIdentityAgentAddon, PodIdentityBoundWorkload, PodIdentityBoundWorkloadProps, PodIdentityErrors, PodIdentityRole } from '../lib';
 import { ACCOUNT, ENV, KUBECTL_PROVIDER_SERVICE_TOKEN, importedEksV2Cluster, newEksV2Cluster, newStack } from './helpers/clusters';
 import { kubernetesObjects } from './helpers/manifests';
 import { IamSimulationJudge } from './judges/iam-simulation';
@@ -24,6 +24,7 @@ function workloadStack(props: Partial<PodIdentityBoundWorkloadProps> = {}) {
   const app = new App();
   const stack = new Stack(app, 'Stack', { env: ENV });
   const cluster = clusterWithOidc(stack);
+  PodIdentityAgentAddon.of(cluster); // the agent is not installed yet, stated (else AgentAddonOnImportedCluster warns)
   const workload = new PodIdentityBoundWorkload(stack, 'Carts', { cluster, namespace: 'carts', serviceAccountName: 'carts', image: 'cart:1', ...props });
   return { app, stack, workload };
 }
@@ -163,7 +164,7 @@ describe('a workload moving off IRSA', () => {
       new PodIdentityBoundWorkload(stack, 'Carts', { cluster, namespace: 'carts', image: 'cart:1', migratingFromIrsa: true });
     } catch (e) {
       problem = PodIdentityErrors.problemIdOf(e);
-      expect((e as Error).message).toMatch(/has no IAM OIDC provider.*Fix: import the cluster with openIdConnectProvider/);
+      expect((e as Error).message).toMatch(/has no IAM OIDC provider.*Fix: import the cluster with ExistingCluster\.fromClusterName\(scope, id, \{ \.\.\., openIdConnectIssuerUrl \}\)/);
     }
     expect(problem).toBe('NoOpenIdConnectProvider');
   });

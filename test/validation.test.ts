@@ -344,6 +344,7 @@ describe('risky setups are annotation warnings', () => {
     const app = new App();
     const stack = new Stack(app, 'Stack', { env: ENV });
     const cluster = importedEksV2ClusterWithOidc(stack, 'Cluster', 'prod');
+    PodIdentityAgentAddon.of(cluster); // the agent is not installed yet, stated (else AgentAddonOnImportedCluster warns)
     const w = new PodIdentityBoundWorkload(stack, 'Carts', { cluster, namespace: 'carts', image: 'cart:1', migratingFromIrsa: true });
     expect(w.serviceAccount.metadata.toJson().annotations).toEqual({ 'eks.amazonaws.com/role-arn': w.role.roleArn });
     app.synth();
@@ -390,6 +391,7 @@ describe('risky setups are annotation warnings', () => {
 
   test('the warning can be acknowledged by its id', () => {
     const { app, stack, cluster } = setup();
+    PodIdentityAgentAddon.of(cluster); // the agent is not installed yet, stated (else AgentAddonOnImportedCluster warns)
     new PodIdentityRole(stack, 'Role').associate(cluster, { namespace: 'payments', serviceAccount: 'api' });
     Annotations.of(stack).acknowledgeWarning('cdk-eks-pod-identity:NamespaceNotCreated', 'created by the platform team');
     app.synth();
@@ -460,7 +462,7 @@ describe('clusters the library cannot apply manifests to, and agents installed e
     const { stack } = setup();
     const cluster = eksv2.Cluster.fromClusterAttributes(stack, 'NoProvider', { clusterName: 'prod' });
     expect(() => new PodIdentityBoundWorkload(stack, 'W', { cluster, namespace: 'carts', image: 'cart:1' }))
-      .toThrow(/\[cdk-eks-pod-identity:NoKubectlProvider\] Stack\/W: cluster Stack\/NoProvider has no kubectl provider.*Fix: .*KubectlProvider/);
+      .toThrow(/\[cdk-eks-pod-identity:NoKubectlProvider\] Stack\/W: cluster Stack\/NoProvider has no kubectl provider.*Fix: import an existing cluster with ExistingCluster\.fromClusterName/);
   });
 
   test.each([

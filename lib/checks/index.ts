@@ -2,6 +2,7 @@
 // the per-stack CloudFormation limits. Like cdk-nag's rules: one check a file, one table.
 import { Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { checkAgentAddonOnImportedCluster } from './agent-addon-on-imported-cluster';
 import { AppFacts } from './app-facts';
 import { checkAssociationsPerCluster } from './associations-per-cluster';
 import { AppCheck } from './check';
@@ -36,6 +37,7 @@ import { Registry } from '../private/registry';
 export const APP_CHECKS: AppCheck[] = [
   checkDuplicateAssociations,
   checkOneAgentAddonPerCluster,
+  checkAgentAddonOnImportedCluster,
   checkDuplicateAddons,
   checkAssociationsPerCluster,
   checkNamespacesCreatedOnce,

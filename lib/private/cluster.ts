@@ -153,7 +153,7 @@ export function openIdConnectProviderOf(cluster: eks.IClusterRef): iam.IOpenIdCo
     if (problemIdOf(error)) throw error;
     throw problem('NoOpenIdConnectProvider',
       `cluster ${cluster.node.path} has no IAM OIDC provider, so a role cannot trust its IRSA service accounts (${(error as Error).message})`,
-      'import the cluster with openIdConnectProvider: iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn(...) (the provider IRSA uses today)');
+      'import the cluster with ExistingCluster.fromClusterName(scope, id, { ..., openIdConnectIssuerUrl }) (or openIdConnectProviderArn), or with openIdConnectProvider: iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn(...) (the provider IRSA uses today)');
   }
 }
 
@@ -258,7 +258,7 @@ export function applyManifest(scope: Construct, id: string, cluster: eks.ICluste
   if (module === ClusterModule.EKS_V2 && !(cluster as eksv2.ICluster).kubectlProvider) {
     throw problem('NoKubectlProvider',
       `cluster ${cluster.node.path} has no kubectl provider, so Kubernetes manifests cannot be applied to it`,
-      'create the cluster with kubectlProviderOptions: { kubectlLayer }, or import it with kubectlProvider: new eks_v2.KubectlProvider(...) or KubectlProvider.fromKubectlProviderAttributes(...) (fromClusterAttributes ignores kubectlProviderOptions)');
+      'import an existing cluster with ExistingCluster.fromClusterName(scope, id, { clusterName, kubectlRoleArn, kubectlLayer }), which builds its kubectl provider (Cluster.fromClusterAttributes ignores kubectlProviderOptions); create a new cluster with kubectlProviderOptions: { kubectlLayer }; or deliver with ManifestDelivery.gitOps(...)');
   }
   const manifest = module === ClusterModule.EKS_V2
     ? new eksv2.KubernetesManifest(scope, id, { cluster: cluster as eksv2.ICluster, manifest: [], prune: true })

@@ -40,6 +40,8 @@ export interface RegisteredWorkload extends IConstruct {
 /** What the rest of the library needs to know of a cluster's agent add-on. */
 export interface RegisteredAgentAddon extends IConstruct {
   readonly cluster: eks.IClusterRef;
+  /** The construct whose use created the add-on for an imported cluster without the user choosing it, if so. */
+  readonly _implicitlyCreatedFor?: string;
 }
 
 /** What the rest of the library needs to know of an EKS add-on this library creates (other than the agent). */
@@ -226,6 +228,11 @@ export class Registry {
 
   public addAgentAddon(addon: RegisteredAgentAddon): void {
     this.agentAddons.set(agentAddonKey(addon.cluster), addon);
+  }
+
+  /** Every cluster's agent add-on defined in this app (one per cluster and stage). */
+  public get allAgentAddons(): RegisteredAgentAddon[] {
+    return [...this.agentAddons.values()];
   }
 
   /** The agent add-on defined for a cluster in this app (by the cluster's key), if any. */

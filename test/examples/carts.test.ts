@@ -24,15 +24,16 @@ describe('CartsExampleStack on a new cluster', () => {
   });
 
   test('the table: id key, customerId index, point-in-time recovery, encryption', () => {
-    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
       AttributeDefinitions: Match.arrayWith([{ AttributeName: 'customerId', AttributeType: 'S' }]),
       GlobalSecondaryIndexes: [Match.objectLike({
         IndexName: 'idx_global_customerId',
         KeySchema: [{ AttributeName: 'customerId', KeyType: 'HASH' }],
       })],
+      BillingMode: 'PAY_PER_REQUEST',
       SSESpecification: { SSEEnabled: true },
-      Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
     });
   });
 
@@ -122,7 +123,7 @@ describe('CartsExampleStack on an existing cluster (CDK context)', () => {
     const [, manifest] = only(template, 'Custom::AWSCDK-EKS-KubernetesResource');
     expect(manifest.Properties.ClusterName).toBe('demo');
     const [providerFunctionId] = manifest.Properties.ServiceToken['Fn::GetAtt'];
-    expect(providerFunctionId).toMatch(/^KubectlProviderframeworkonEvent/);
+    expect(providerFunctionId).toMatch(/^ClusterKubectlProviderframeworkonEvent/);
     template.templateMatches({ Resources: { [providerFunctionId]: { Type: 'AWS::Lambda::Function' } } });
     expect(validateKubernetesObjects(kubernetesObjects(template))).toBe(3);
   });
