@@ -167,7 +167,7 @@ export class CloudAssembly {
       if (artifact.type === ARTIFACT_STACK) {
         const name = prefix + (typeof artifact.displayName === 'string' ? artifact.displayName : id);
         const account = /^aws:\/\/(\d{12})\//.exec(typeof artifact.environment === 'string' ? artifact.environment : '')?.[1];
-        this.readTemplate(directory, properties(id, 'templateFile'), name, { account, assemblyDirectory: here, reading: [], paths: logicalIdPaths(artifact.metadata) });
+        this.readTemplate(directory, properties(id, 'templateFile'), name, { account, assemblyDirectory: here, reading: [], paths: logicalIdPaths(directory, artifact) });
       } else if (artifact.type === ARTIFACT_NESTED_ASSEMBLY) {
         // Stages: their stacks' display names already carry the stage path.
         const nested = path.join(directory, properties(id, 'directoryName'));
@@ -428,9 +428,21 @@ function getAtt(args: Json): [string, string] {
   return [text.slice(0, dot), text.slice(dot + 1)];
 }
 
-/** Construct paths by logical id, from a stack artifact's metadata (`{ "/Stack/Role/Resource": [{ type, data }] }`). */
-function logicalIdPaths(metadata: Json): Record<string, string> {
+/**
+ * Construct paths by logical id, from a stack artifact's metadata (`{ "/Stack/Role/Resource": [{ type, data }] }`),
+ * in the manifest or in its `additionalMetadataFile` (aws-cdk-lib 2.2xx). Only names: a file that cannot be read
+ * leaves the paths unknown.
+ */
+function logicalIdPaths(directory: string, artifact: Json): Record<string, string> {
   const paths: Record<string, string> = {};
+  let metadata = artifact.metadata;
+  if (typeof artifact.additionalMetadataFile === 'string') {
+    try {
+      metadata = { ...isObject(metadata) ? metadata : {}, ...JSON.parse(fs.readFileSync(path.join(directory, artifact.additionalMetadataFile), 'utf8')) };
+    } catch {
+      // Names only: the report stays correct without them.
+    }
+  }
   if (!isObject(metadata)) return paths;
   for (const [constructPath, entries] of Object.entries(metadata)) {
     if (!Array.isArray(entries)) continue;
