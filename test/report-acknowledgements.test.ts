@@ -10,6 +10,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { FindingId, FindingSeverity, PodIdentityReport, PodIdentityRole, WellKnownPolicy } from '../lib';
 import { ENV, importedEksV2Cluster } from './helpers/clusters';
+import { CASES } from './policies/cases';
 import { entryOf, filesDirectory, handAssembly, reportApp, reportOf } from './helpers/report';
 import { FINDING_IDS } from '../lib/private/acknowledgements';
 import { Progress } from '../lib/private/progress';
@@ -155,6 +156,17 @@ describe('presets broad by upstream design carry their acknowledgement', () => {
     expect(own).toHaveLength(1);
     expect(own[0].acknowledged).toBeUndefined();
     expect(report.hasFindings(FindingSeverity.WARNING)).toBe(true);
+  });
+
+  test.each(Object.entries(CASES))('%s: no unacknowledged finding, every acknowledgement with a reason', (name, presetCase) => {
+    const app = reportApp();
+    const stack = new Stack(app, 'Preset', { env: ENV });
+    const role = new PodIdentityRole(stack, 'Role', { scopeTrustToAssociations: true, wellKnownPolicies: [presetCase.build(stack)] });
+    role.associate(importedEksV2Cluster(stack), { namespace: presetCase.namespace, serviceAccount: presetCase.serviceAccount });
+    const report = reportOf(app);
+    expect(report.findings.filter(f => !f.acknowledged).map(f => f.message)).toEqual([]);
+    for (const finding of report.findings) expect(finding.acknowledged!.reason).toMatch(/^\w+ preset \(upstream policy\): .{20,}/);
+    expect(name).toBeDefined();
   });
 
   test('a preset without `*` write statements carries none', () => {
