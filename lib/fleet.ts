@@ -140,7 +140,7 @@ export class WorkloadFleet extends Construct {
    */
   public addWorkloadsFromFile(path: string): PodIdentityBoundWorkload[] {
     const entries = readFleetSpec(path);
-    const progress = Progress.onTerminal(`fleet spec ${path}: workloads added`);
+    const progress = Progress.onTerminal(`fleet spec ${path}: workloads added`, this);
     try {
       return entries.map((entry, index) => {
         try {
