@@ -21,7 +21,11 @@ function synth(directory: string, workloads: string[], quiet = false): string[] 
     const [clusterFolder, id] = spec.split('/');
     const namespace = `shop-${clusterFolder}`;
     new PodIdentityBoundWorkload(stack, `${clusterFolder}${id}`, {
-      cluster, namespace, image: IMAGE, deploymentName: id.toLowerCase(), createNamespace: !namespaces.has(namespace),
+      cluster,
+      namespace,
+      image: IMAGE,
+      deploymentName: id.toLowerCase(),
+      createNamespace: !namespaces.has(namespace),
       delivery: ManifestDelivery.gitOps({ directory, clusterFolder }),
     });
     namespaces.add(namespace);

@@ -10,8 +10,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { FindingId, FindingSeverity, PodIdentityReport, PodIdentityRole, WellKnownPolicy } from '../lib';
 import { ENV, importedEksV2Cluster } from './helpers/clusters';
-import { CASES } from './policies/cases';
 import { entryOf, filesDirectory, handAssembly, reportApp, reportOf } from './helpers/report';
+import { CASES } from './policies/cases';
 import { FINDING_IDS } from '../lib/private/acknowledgements';
 import { Progress } from '../lib/private/progress';
 import { runCli } from '../lib/report/cli';
@@ -65,7 +65,7 @@ describe('acknowledged in code: PodIdentityReport.acknowledge', () => {
     const markdown = report.toMarkdown();
     expect(markdown).toContain('1 association · 0 errors · 0 warnings · 1 acknowledged');
     expect(markdown).toMatch(/\| ✅ 1 acknowledged \|/);
-    expect(markdown).toContain(`- ✅ acknowledged warning \`WildcardResourceOnWrite\`: `);
+    expect(markdown).toContain('- ✅ acknowledged warning `WildcardResourceOnWrite`: ');
     expect(markdown).toContain(`Reason: ${REASON} (metadata of `);
     const json = JSON.parse(report.toJson());
     expect(json.summary).toEqual({ associations: 1, errors: 0, warnings: 0, acknowledged: 1 });

@@ -51,7 +51,7 @@ export function acknowledgeFindings(scope: IConstruct, acknowledgements: Acknowl
     const wrong = acknowledgementProblem(ack ?? {});
     if (wrong) {
       throw problem('InvalidAcknowledgement', `${scope.node.path}: ${wrong}`,
-        `give one of the finding ids with the reason it is acceptable, e.g. { id: 'WildcardResourceOnWrite', reason: 'the API has no resource-level permissions' }`);
+        'give one of the finding ids with the reason it is acceptable, e.g. { id: \'WildcardResourceOnWrite\', reason: \'the API has no resource-level permissions\' }');
     }
   }
   const resources = resourcesOf(scope);

@@ -44,7 +44,9 @@ function nameOf(subject: Subject): string {
   return constructPathOf(subject.template, subject.logicalId) ?? `${subject.template.name}/${subject.logicalId}`;
 }
 
-function matches(ack: ReportAcknowledgement, entry: PodIdentityReportEntry, subjects: Subject[], roles: Array<{ role: ReportRole; self?: Subject }>): boolean {
+function matches(
+  ack: ReportAcknowledgement, entry: PodIdentityReportEntry, subjects: Subject[], roles: Array<{ role: ReportRole; self?: Subject }>,
+): boolean {
   const names = (subject: Subject) => [subject.logicalId, constructPathOf(subject.template, subject.logicalId)];
   const candidates: Record<typeof MATCH_FIELDS[number], Array<string | undefined>> = {
     stack: [entry.stack],

@@ -5,8 +5,8 @@ import { CloudAssembly, Json, MalformedValue, checkIntrinsic, Template, construc
 import { SourcedStatement, covers, effectiveStatements, listOf } from './effective';
 import { FindingId, FindingSeverity, PodIdentityReportEntry, PolicyKind, ReportEffectiveStatement, ReportFinding, ReportPolicy, ReportRole } from './model';
 import { isWriteAction } from '../private/acknowledgements';
-import { Progress } from '../private/progress';
 import { knownAddon } from '../private/eks-facts';
+import { Progress } from '../private/progress';
 
 export { listOf } from './effective';
 
@@ -31,7 +31,9 @@ interface AttachedPolicy {
 }
 
 /** Everything the assembly says about Pod Identity associations, sorted by stack, cluster, namespace, service account. */
-export function analyzeAssembly(assembly: CloudAssembly, acknowledgements: GivenAcknowledgement[] = [], progress?: Progress): PodIdentityReportEntry[] {
+export function analyzeAssembly(
+  assembly: CloudAssembly, acknowledgements: GivenAcknowledgement[] = [], progress?: Progress,
+): PodIdentityReportEntry[] {
   try {
     return new Analysis(assembly, acknowledgements, progress).entries();
   } finally {
@@ -195,8 +197,8 @@ class Analysis {
     const association: Subject = { template, logicalId };
     const roles = [role, targetRole].filter((r): r is ReportRole => r !== undefined)
       .map(r => ({ role: r, self: this.roleSources.get(r)?.self }));
-    const acknowledged = applyAcknowledgements(entry, findings.map(finding => ({ finding, subjects: [association, ...this.subjects.get(finding) ?? []] })),
-      roles, this.acknowledgements);
+    const subjected = findings.map(finding => ({ finding, subjects: [association, ...this.subjects.get(finding) ?? []] }));
+    const acknowledged = applyAcknowledgements(entry, subjected, roles, this.acknowledgements);
     return { ...entry, findings: sortFindings(acknowledged) };
   }
 

@@ -3,9 +3,9 @@ import { checkAcknowledgements, readAcknowledgementsFile } from './acknowledgeme
 import { analyzeAssembly } from './analyze';
 import { CloudAssembly } from './assembly';
 import { FindingAcknowledgement, FindingSeverity, PodIdentityReportEntry, PodIdentityReportOptions, ReportFinding } from './model';
+import { toJsonDocument, toMarkdown } from './writers';
 import { acknowledgeFindings } from '../private/acknowledgements';
 import { Progress } from '../private/progress';
-import { toJsonDocument, toMarkdown } from './writers';
 
 /**
  * Who may do what: every EKS Pod Identity association of a synthesized cloud assembly (nested stacks and stages
