@@ -7,6 +7,7 @@ import { readFleetSpec } from './fleet-spec';
 import { sharedKubectlCluster } from './private/cluster';
 import { namingConstruct, problem, problemIdOf, PodIdentityError, quote } from './private/errors';
 import { bucketOf } from './private/placement';
+import { Progress } from './private/progress';
 import { PodIdentityBoundWorkload, PodIdentityBoundWorkloadOptions } from './workload';
 
 /** Properties of a {@link WorkloadFleet}. */
@@ -137,17 +138,25 @@ export class WorkloadFleet extends Construct {
    * @returns the workloads, in file order (grant them permissions: `table.grantReadData(workload)`)
    */
   public addWorkloadsFromFile(path: string): PodIdentityBoundWorkload[] {
-    return readFleetSpec(path).map(entry => {
-      try {
-        return this.addWorkload(entry.id, entry.options);
-      } catch (e) {
-        const id = problemIdOf(e);
-        if (id === undefined) throw e;
-        // The id stays first (`[cdk-eks-pod-identity:Id] file, entry N (id "x"): what is wrong...`).
-        const message = (e as Error).message;
-        const prefix = `[cdk-eks-pod-identity:${id}] `;
-        throw new PodIdentityError(id, message.startsWith(prefix) ? `${prefix}${entry.where}: ${message.slice(prefix.length)}` : `${prefix}${entry.where}: ${message}`);
-      }
-    });
+    const entries = readFleetSpec(path);
+    const progress = Progress.onTerminal(`fleet spec ${path}: workloads added`, this);
+    try {
+      return entries.map((entry, index) => {
+        try {
+          return this.addWorkload(entry.id, entry.options);
+        } catch (e) {
+          const id = problemIdOf(e);
+          if (id === undefined) throw e;
+          // The id stays first (`[cdk-eks-pod-identity:Id] file, entry N (id "x"): what is wrong...`).
+          const message = (e as Error).message;
+          const prefix = `[cdk-eks-pod-identity:${id}] `;
+          throw new PodIdentityError(id, message.startsWith(prefix) ? `${prefix}${entry.where}: ${message.slice(prefix.length)}` : `${prefix}${entry.where}: ${message}`);
+        } finally {
+          progress.update(index + 1, entries.length);
+        }
+      });
+    } finally {
+      progress.end();
+    }
   }
 }

@@ -108,7 +108,7 @@ describe('the bin entry ships', () => {
     expect(pkg.bin).toEqual({ 'cdk-eks-pod-identity': 'bin/cdk-eks-pod-identity' });
     const script = fs.readFileSync(BIN, 'utf8');
     expect(script.startsWith('#!/usr/bin/env node\n')).toBe(true);
-    expect(script).toContain("require('../lib/report/cli')");
+    expect(script).toContain("path.join(__dirname, '..', 'lib', 'report', 'cli')");
     expect(() => fs.accessSync(BIN, fs.constants.X_OK)).not.toThrow();
   });
 

@@ -9,4 +9,5 @@ import * as path from 'path';
 // 1: one folder per runner.
 const runner = process.env.STRYKER_MUTATOR_WORKER !== undefined ? `stryker-${process.pid}-` : '';
 process.env.CDK_OUTDIR = path.join(os.tmpdir(), `cdk-eks-pod-identity-jest-${runner}${process.ppid}-${process.env.JEST_WORKER_ID ?? '0'}`);
-process.env.CDK_CONTEXT_JSON = JSON.stringify({ 'aws:cdk:disable-asset-staging': true });
+// Quiet: GitOps synthesis prints what it wrote on stderr (tests that assert it set the key to false).
+process.env.CDK_CONTEXT_JSON = JSON.stringify({ 'aws:cdk:disable-asset-staging': true, 'cdk-eks-pod-identity:quiet': true });

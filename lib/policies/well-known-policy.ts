@@ -16,6 +16,7 @@ import {
 } from './options';
 import { externalSecrets, velero } from './secrets-and-backup';
 import { ebsCsiDriver, efsCsiDriver, fsxLustreCsiDriver, mountpointS3CsiDriver } from './storage';
+import { acknowledgeFindings, isWriteAction } from '../private/acknowledgements';
 import { SESSION_TAG_KEYS } from '../private/constants';
 import { problem, quote } from '../private/errors';
 import { Registry } from '../private/registry';
@@ -223,6 +224,14 @@ export class WellKnownPolicy {
         }
       }
       acknowledge(policy, reasons);
+      // The permissions report's findings for what the software's own policy needs (`*` on write APIs IAM cannot
+      // scope), acknowledged on this policy with the same reasons: the report reads them from the template.
+      const broad = [...new Set(grants
+        .filter(grant => grant.resources.includes('*') && grant.actions.some(isWriteAction))
+        .map(grant => grant.wildcardReason!))];
+      if (broad.length > 0) {
+        acknowledgeFindings(policy, [{ id: 'WildcardResourceOnWrite', reason: `${this.name} preset (upstream policy): ${broad.join('; ')}` }]);
+      }
     });
   }
 }

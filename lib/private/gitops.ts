@@ -13,6 +13,7 @@ import { appStateOf } from './app-store';
 import { clusterKey, clusterLabel, literalClusterNameOf, onSynthesis } from './cluster';
 import { IRSA_ANNOTATION } from './constants';
 import { formatProblem, problem, problemIdOf, quote } from './errors';
+import { tell } from './progress';
 
 /** The file of a folder holding the Namespace object. */
 export const NAMESPACE_FILE = 'namespace.yaml';
@@ -316,7 +317,37 @@ function writeDirectories(state: GitOpsState, root: IConstruct): void {
     byDirectory.set(folder.directory, files);
     for (const [name, file] of filesOf(folder)) files.set(`${folder.subfolder}/${name}`, file);
   }
-  for (const [directory, files] of [...byDirectory].sort(([a], [b]) => compare(a, b))) writeDirectory(directory, files, present);
+  for (const [directory, files] of [...byDirectory].sort(([a], [b]) => compare(a, b))) {
+    const changes = writeDirectory(directory, files, present);
+    for (const line of changeLines(directory, changes)) tell(root, line);
+  }
+}
+
+/** What writing one directory did, file by file (relative paths). */
+interface DirectoryChanges {
+  readonly written: string[];
+  readonly unchanged: string[];
+  readonly removed: string[];
+}
+
+/**
+ * One line per cluster folder: `cdk-eks-pod-identity: gitops/prod/: 3 written, 0 unchanged, 1 removed`, the
+ * folder relative to the working directory (absolute when outside it). A file is `<cluster>/<namespace>/<file>`.
+ */
+export function changeLines(directory: string, changes: DirectoryChanges): string[] {
+  const relative = path.relative(process.cwd(), directory);
+  const shown = relative === '' ? '.' : relative.startsWith('..') || path.isAbsolute(relative) ? directory : relative;
+  const counts = new Map<string, { written: number; unchanged: number; removed: number }>();
+  for (const kind of ['written', 'unchanged', 'removed'] as const) {
+    for (const file of changes[kind]) {
+      const clusterFolder = path.posix.dirname(path.posix.dirname(file));
+      const count = counts.get(clusterFolder) ?? { written: 0, unchanged: 0, removed: 0 };
+      count[kind]++;
+      counts.set(clusterFolder, count);
+    }
+  }
+  return [...counts].sort(([a], [b]) => compare(a, b)).map(([clusterFolder, count]) =>
+    `cdk-eks-pod-identity: ${path.join(shown, clusterFolder)}${path.sep}: ${count.written} written, ${count.unchanged} unchanged, ${count.removed} removed`);
 }
 
 /**
@@ -325,7 +356,7 @@ function writeDirectories(state: GitOpsState, root: IConstruct): void {
  * absent from this synthesis are kept, and so are their entries in their folder's kustomization.yaml. Only files in
  * the file list are ever deleted.
  */
-function writeDirectory(directory: string, rendered: Map<string, RenderedFile>, present: Set<string>): void {
+function writeDirectory(directory: string, rendered: Map<string, RenderedFile>, present: Set<string>): DirectoryChanges {
   fs.mkdirSync(directory, { recursive: true });
   const listFile = path.join(directory, GITOPS_FILE_LIST);
   const listed = readFileList(listFile);
@@ -359,16 +390,18 @@ function writeDirectory(directory: string, rendered: Map<string, RenderedFile>, 
   const interim = new Map<string, string[]>(listed);
   for (const [file, owners] of newList) interim.set(file, [...new Set([...interim.get(file) ?? [], ...owners])]);
   writeInside(directory, GITOPS_FILE_LIST, fileListText(interim));
-  for (const file of written) writeInside(directory, file, files.get(file)!.content);
+  const changed = written.filter(file => writeInside(directory, file, files.get(file)!.content));
+  const removed: string[] = [];
   for (const file of stale) {
     try {
-      deleteListed(directory, file);
+      if (deleteListed(directory, file)) removed.push(file);
     } catch (e) {
       throw problem('InvalidGitOpsDirectory', `GitOps delivery cannot delete ${quote(file)}, which it wrote before and no longer writes, in directory ${quote(directory)}: ${(e as Error).message}`,
         'make the directory writable (or delete the file yourself and remove it from the file list)');
     }
   }
   writeInside(directory, GITOPS_FILE_LIST, fileListText(newList));
+  return { written: changed, unchanged: written.filter(file => !changed.includes(file)), removed };
 }
 
 /** Whether a listed file is still a file inside the directory (not reached through a link out of it). */
@@ -389,7 +422,7 @@ function isInside(realDirectory: string, realPath: string): boolean {
  * Writes `file` (relative, forward slashes) inside `directory`, creating its folders, unless its content is already
  * that. Refuses to write through a symbolic link: a file that is a link, or a folder that leads out of the directory.
  */
-function writeInside(directory: string, file: string, content: string): void {
+function writeInside(directory: string, file: string, content: string): boolean {
   const segments = file.split('/');
   const full = path.join(directory, ...segments);
   const refuse = (link: string, what: string) => problem('InvalidGitOpsDirectory',
@@ -410,8 +443,9 @@ function writeInside(directory: string, file: string, content: string): void {
     const stat = fs.lstatSync(full, { throwIfNoEntry: false });
     if (stat?.isSymbolicLink()) throw refuse(full, 'is a symbolic link');
     // Unchanged files are left alone, so their timestamps do not make build tools think something changed.
-    if (stat?.isFile() && fs.readFileSync(full, 'utf8') === content) return;
+    if (stat?.isFile() && fs.readFileSync(full, 'utf8') === content) return false;
     fs.writeFileSync(full, content);
+    return true;
   } catch (e) {
     if (problemIdOf(e) !== undefined) throw e;
     throw problem('InvalidGitOpsDirectory', `GitOps delivery cannot write ${quote(file)} in directory ${quote(directory)}: ${(e as Error).message}`,
@@ -455,22 +489,26 @@ function readFileList(listFile: string): Map<string, string[]> {
   return files;
 }
 
-/** Deletes a listed file if it is still a file inside the directory (not through a link out of it), then empty folders. */
-function deleteListed(directory: string, file: string): void {
+/**
+ * Deletes a listed file if it is still a file inside the directory (not through a link out of it), then empty
+ * folders; whether it deleted it.
+ */
+function deleteListed(directory: string, file: string): boolean {
   const full = path.join(directory, ...file.split('/'));
   const parent = path.dirname(full);
-  if (!fs.existsSync(parent)) return;
+  if (!fs.existsSync(parent)) return false;
   const realDirectory = fs.realpathSync(directory);
   const realParent = fs.realpathSync(parent);
-  if (realParent !== realDirectory && !realParent.startsWith(realDirectory + path.sep)) return;
+  if (realParent !== realDirectory && !realParent.startsWith(realDirectory + path.sep)) return false;
   const stat = fs.lstatSync(full, { throwIfNoEntry: false });
-  if (!stat?.isFile()) return;
+  if (!stat?.isFile()) return false;
   fs.unlinkSync(full);
   // Folders the deletion leaves empty go too (Git keeps no empty folders anyway), up to the directory itself.
   for (let folder = parent; folder !== directory && folder.startsWith(directory + path.sep); folder = path.dirname(folder)) {
     if (fs.lstatSync(folder).isSymbolicLink() || fs.readdirSync(folder).length > 0) break;
     fs.rmdirSync(folder);
   }
+  return true;
 }
 
 function compare(a: string, b: string): number {

@@ -1,9 +1,12 @@
 // Builds the report's entries from a cloud assembly: one per Pod Identity association (AWS::EKS::PodIdentityAssociation
 // and the PodIdentityAssociations of AWS::EKS::Addon), each with its role(s), policies, trust scope and findings.
-import { CloudAssembly, Json, MalformedValue, checkIntrinsic, Template, expectObject, isObject, kindOf, sortedEntries, within } from './assembly';
+import { GivenAcknowledgement, Subject, applyAcknowledgements } from './acknowledgements';
+import { CloudAssembly, Json, MalformedValue, checkIntrinsic, Template, constructPathOf, expectObject, isObject, kindOf, sortedEntries, within } from './assembly';
 import { SourcedStatement, covers, effectiveStatements, listOf } from './effective';
 import { FindingId, FindingSeverity, PodIdentityReportEntry, PolicyKind, ReportEffectiveStatement, ReportFinding, ReportPolicy, ReportRole } from './model';
+import { isWriteAction } from '../private/acknowledgements';
 import { knownAddon } from '../private/eks-facts';
+import { Progress } from '../private/progress';
 
 export { listOf } from './effective';
 
@@ -15,8 +18,6 @@ const POD_IDENTITY_PRINCIPAL = 'pods.eks.amazonaws.com';
 const AWS_MANAGED_POLICY_ARN = /^arn:.*?:iam::aws:policy\/(.+)$/;
 /** AWS managed policies that grant every action (of a service, or of all): reported like a `*` action. */
 const BROAD_AWS_MANAGED_POLICY = /^(AdministratorAccess|PowerUserAccess|.*FullAccess)$/;
-/** Action names (after `service:`) that only read. Anything else counts as a write. */
-const READ_ACTION = /^(Get|List|Describe|BatchGet|Query|Scan|Head|Search|Select|Lookup|View|Read)/;
 interface RoleRef {
   readonly template: Template;
   readonly logicalId: string;
@@ -30,8 +31,14 @@ interface AttachedPolicy {
 }
 
 /** Everything the assembly says about Pod Identity associations, sorted by stack, cluster, namespace, service account. */
-export function analyzeAssembly(assembly: CloudAssembly): PodIdentityReportEntry[] {
-  return new Analysis(assembly).entries();
+export function analyzeAssembly(
+  assembly: CloudAssembly, acknowledgements: GivenAcknowledgement[] = [], progress?: Progress,
+): PodIdentityReportEntry[] {
+  try {
+    return new Analysis(assembly, acknowledgements, progress).entries();
+  } finally {
+    progress?.end();
+  }
 }
 
 /** Where a role or managed policy of a name may be: the candidates, narrowed by account and stage. */
@@ -47,8 +54,16 @@ class Analysis {
   private readonly attached = new Map<string, AttachedPolicy[]>();
   private readonly rolesByName = new Map<string, Named[]>();
   private readonly managedPolicies = new Map<string, Named[]>();
+  /** What each finding is about (its role, its policy), for acknowledgements. */
+  private readonly subjects = new Map<ReportFinding, Subject[]>();
+  /** Each role of the report: its resource, and the resource of each policy by `<kind> policy <name>`. */
+  private readonly roleSources = new Map<ReportRole, { self: Subject; policies: Map<string, Subject> }>();
 
-  constructor(private readonly assembly: CloudAssembly) {
+  constructor(
+    private readonly assembly: CloudAssembly,
+    private readonly acknowledgements: GivenAcknowledgement[],
+    private readonly progress?: Progress,
+  ) {
     for (const template of assembly.templates) {
       for (const [logicalId, resource] of sortedEntries(template.resources)) {
         if (resource.Type === 'AWS::IAM::Role' && typeof resource.Properties?.RoleName === 'string') {
@@ -80,8 +95,11 @@ class Analysis {
 
   public entries(): PodIdentityReportEntry[] {
     const entries: PodIdentityReportEntry[] = [];
+    const total = this.assembly.templates.reduce((sum, template) => sum + Object.keys(template.resources).length, 0);
+    let done = 0;
     for (const template of this.assembly.templates) {
       for (const [logicalId, resource] of sortedEntries(template.resources)) {
+        this.progress?.update(++done, total);
         if (resource.Type === 'AWS::EKS::PodIdentityAssociation') {
           entries.push(within(template, `Resources.${logicalId}`, () => {
             const props = expectObject(resource.Properties, 'Properties')!;
@@ -119,19 +137,22 @@ class Analysis {
     const findings: ReportFinding[] = [];
 
     const role = this.role(props.RoleArn, template, placeholders, findings, 'role');
-    findings.push(...trustFindings(role), ...admitsFindings(role, { namespace, 'service account': serviceAccount }));
+    const about = (reportRole: ReportRole, list: ReportFinding[], from?: string) => list.map(finding => this.about(finding, reportRole, from));
+    findings.push(...about(role, [...trustFindings(role), ...admitsFindings(role, { namespace, 'service account': serviceAccount })]));
     const targetRole = props.TargetRoleArn === undefined ? undefined
       : this.role(props.TargetRoleArn, template, placeholders, findings, 'target role');
     for (const reportRole of [role, targetRole]) {
-      if (reportRole) findings.push(...permissionFindings(reportRole));
+      if (reportRole) findings.push(...permissionFindings(reportRole, (finding, from) => this.about(finding, reportRole, from)));
     }
+    const located = this.assembly.locate(props.ClusterName, template);
+    const clusterDisplayName = located && CLUSTER_TYPES.includes(located.template.resources[located.logicalId]?.Type)
+      ? clusterNameOf(located.template, located.logicalId) ?? cluster : cluster;
 
     const sessionTagsEnabled = !(props.DisableSessionTags === true || props.DisableSessionTags === 'true');
     const sessionTags: Record<string, string> = {};
     if (sessionTagsEnabled) {
       // A cluster of the assembly is known by its ARN attribute (as a trust scoped by cluster ARN names it); any
       // other by the ARN EKS builds from the name.
-      const located = this.assembly.locate(props.ClusterName, template);
       const clusterArn = located && CLUSTER_TYPES.includes(located.template.resources[located.logicalId]?.Type)
         ? this.assembly.render({ 'Fn::GetAtt': [located.logicalId, 'Arn'] }, located.template, placeholders)
         : render({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':eks:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':cluster/']] }) + cluster;
@@ -156,11 +177,12 @@ class Analysis {
       }
     }
 
-    return {
+    const entry: PodIdentityReportEntry = {
       stack: template.name,
       logicalId,
       resourceType,
       cluster,
+      clusterDisplayName,
       namespace,
       serviceAccount,
       role,
@@ -170,8 +192,22 @@ class Analysis {
       sessionTags,
       sessionPolicy,
       placeholders: Object.fromEntries([...placeholders.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
-      findings: sortFindings(findings),
+      findings: [],
     };
+    const association: Subject = { template, logicalId };
+    const roles = [role, targetRole].filter((r): r is ReportRole => r !== undefined)
+      .map(r => ({ role: r, self: this.roleSources.get(r)?.self }));
+    const subjected = findings.map(finding => ({ finding, subjects: [association, ...this.subjects.get(finding) ?? []] }));
+    const acknowledged = applyAcknowledgements(entry, subjected, roles, this.acknowledgements);
+    return { ...entry, findings: sortFindings(acknowledged) };
+  }
+
+  /** Records that `finding` is about `role` (and the policy of statement `from`); returns it. */
+  private about(finding: ReportFinding, role: ReportRole, from?: string): ReportFinding {
+    const sources = this.roleSources.get(role);
+    const policy = from !== undefined ? sources?.policies.get(from.replace(/, statement .*$/s, '')) : undefined;
+    this.subjects.set(finding, [...sources ? [sources.self] : [], ...policy ? [policy] : []]);
+    return finding;
   }
 
   /** A role (given as the value of a RoleArn) with its policies; a finding when it is not in the assembly. */
@@ -202,33 +238,40 @@ class Analysis {
       const document = (value: Json, path: string, from: Template = roleTemplate) =>
         renderedDocument(this.assembly, value, path, from, placeholders);
 
+      const self: Subject = { template: roleTemplate, logicalId: located.logicalId };
+      const sources = new Map<string, Subject>();
+      const source = (policy: ReportPolicy, subject: Subject | undefined) => {
+        if (subject) sources.set(`${policy.kind.name} policy ${policy.name}`, subject);
+        return policy;
+      };
+      const roleFindings: ReportFinding[] = [];
       const policies: ReportPolicy[] = [];
       for (const { value, path } of items(props.Policies, 'Properties.Policies', false)) {
         const inline = expectObject(value, path)!;
         const name = this.assembly.render(required(inline, 'PolicyName', path), roleTemplate, placeholders);
-        policies.push({ kind: PolicyKind.INLINE, name, document: document(inline.PolicyDocument, `${path}.PolicyDocument`) });
+        policies.push(source({ kind: PolicyKind.INLINE, name, document: document(inline.PolicyDocument, `${path}.PolicyDocument`) }, self));
       }
       const attached = this.attached.get(roleKey(located)) ?? [];
       for (const policy of attached.filter(p => p.kind === PolicyKind.ATTACHED)) {
         const policyDocument = within(policy.template, `Resources.${policy.logicalId}`,
           () => document(policy.resource.Properties.PolicyDocument, 'Properties.PolicyDocument', policy.template));
-        policies.push({ kind: PolicyKind.ATTACHED, name: policyName(policy), document: policyDocument });
+        policies.push(source({ kind: PolicyKind.ATTACHED, name: policyName(policy), document: policyDocument }, policy));
       }
       const managed: ReportPolicy[] = items(props.ManagedPolicyArns, 'Properties.ManagedPolicyArns', true)
-        .map(({ value }) => this.managedPolicy(value, roleTemplate, placeholders, findings));
+        .map(({ value }) => this.managedPolicy(value, roleTemplate, placeholders, roleFindings, source));
       for (const policy of attached.filter(p => p.kind === PolicyKind.CUSTOMER_MANAGED)) {
         const policyArn = this.assembly.render({ Ref: policy.logicalId }, policy.template, placeholders);
         if (managed.some(m => m.arn === policyArn)) continue;
         const policyDocument = within(policy.template, `Resources.${policy.logicalId}`,
           () => document(policy.resource.Properties.PolicyDocument, 'Properties.PolicyDocument', policy.template));
-        managed.push({ kind: PolicyKind.CUSTOMER_MANAGED, name: policyName(policy), arn: policyArn, document: policyDocument });
+        managed.push(source({ kind: PolicyKind.CUSTOMER_MANAGED, name: policyName(policy), arn: policyArn, document: policyDocument }, policy));
       }
       policies.push(...managed.filter(p => p.kind === PolicyKind.CUSTOMER_MANAGED), ...managed.filter(p => p.kind === PolicyKind.AWS_MANAGED));
 
       const trustPolicy = document(required(props, 'AssumeRolePolicyDocument'), 'Properties.AssumeRolePolicyDocument');
       const permissionsBoundary = props.PermissionsBoundary === undefined ? undefined
-        : this.managedPolicy(props.PermissionsBoundary, roleTemplate, placeholders, findings);
-      return {
+        : this.managedPolicy(props.PermissionsBoundary, roleTemplate, placeholders, roleFindings, source);
+      const reportRole: ReportRole = {
         arn,
         inAssembly: true,
         stack: roleTemplate.name,
@@ -239,22 +282,28 @@ class Analysis {
         permissionsBoundary,
         ...effectiveOf(policies, permissionsBoundary),
       };
+      this.roleSources.set(reportRole, { self, policies: sources });
+      findings.push(...roleFindings.map(finding => this.about(finding, reportRole)));
+      return reportRole;
     });
   }
 
-  private managedPolicy(value: Json, template: Template, placeholders: Map<string, Json>, findings: ReportFinding[]): ReportPolicy {
+  private managedPolicy(
+    value: Json, template: Template, placeholders: Map<string, Json>, findings: ReportFinding[],
+    source: (policy: ReportPolicy, subject: Subject | undefined) => ReportPolicy,
+  ): ReportPolicy {
     const arn = this.assembly.render(value, template, placeholders);
     const located = this.assembly.locate(value, template) ?? this.byArn(this.managedPolicies, arn, 'policy', template).ref;
     const resource = located && located.template.resources[located.logicalId];
     if (resource?.Type === 'AWS::IAM::ManagedPolicy') {
       return within(located!.template, `Resources.${located!.logicalId}`, () => {
         const props = expectObject(resource.Properties, 'Properties')!;
-        return {
+        return source({
           kind: PolicyKind.CUSTOMER_MANAGED,
           name: typeof props.ManagedPolicyName === 'string' ? props.ManagedPolicyName : located!.logicalId,
           arn,
           document: renderedDocument(this.assembly, props.PolicyDocument, 'Properties.PolicyDocument', located!.template, placeholders),
-        };
+        }, located!);
       });
     }
     const awsManaged = AWS_MANAGED_POLICY_ARN.exec(arn);
@@ -594,7 +643,7 @@ function effectiveOf(policies: ReportPolicy[], boundary: ReportPolicy | undefine
   return { effectivePermissions, effectivePermissionsUnknown: unknown };
 }
 
-function permissionFindings(role: ReportRole): ReportFinding[] {
+function permissionFindings(role: ReportRole, about: (finding: ReportFinding, from?: string) => ReportFinding): ReportFinding[] {
   const findings: ReportFinding[] = [];
   const ifBoundary = role.effectivePermissionsUnknown && role.permissionsBoundary
     ? `, if the permissions boundary ${role.permissionsBoundary.arn ?? role.permissionsBoundary.name} allows it` : '';
@@ -604,11 +653,11 @@ function permissionFindings(role: ReportRole): ReportFinding[] {
   for (const policy of role.policies) {
     const where = `${policy.kind.name} policy ${policy.name} of role ${role.arn}`;
     if (policy.kind === PolicyKind.AWS_MANAGED && BROAD_AWS_MANAGED_POLICY.test(policy.name.split('/').pop()!) && !deniesAll) {
-      findings.push({
+      findings.push(about({
         id: FindingId.WILDCARD_ACTION,
         severity: FindingSeverity.ERROR,
         message: `${where} grants every action of a service (or of all services)${ifBoundary}`,
-      });
+      }));
     }
   }
   for (const { from, statement } of role.effectivePermissions) {
@@ -616,22 +665,29 @@ function permissionFindings(role: ReportRole): ReportFinding[] {
     const actions = listOf(statement.Action);
     const wildcards = actions.filter(action => action === '*' || /^[^:]+:\*$/.test(action));
     if (statement.NotAction !== undefined) {
-      findings.push({ id: FindingId.WILDCARD_ACTION, severity: FindingSeverity.ERROR, message: `${label} allows every action except ${listOf(statement.NotAction).join(', ')} (NotAction)${ifBoundary}` });
+      findings.push(about({ id: FindingId.WILDCARD_ACTION, severity: FindingSeverity.ERROR, message: `${label} allows every action except ${listOf(statement.NotAction).join(', ')} (NotAction)${ifBoundary}` }, from));
     }
     if (wildcards.length > 0) {
-      findings.push({ id: FindingId.WILDCARD_ACTION, severity: FindingSeverity.ERROR, message: `${label} allows ${wildcards.join(', ')}${ifBoundary}` });
+      findings.push(about({ id: FindingId.WILDCARD_ACTION, severity: FindingSeverity.ERROR, message: `${label} allows ${wildcards.join(', ')}${ifBoundary}` }, from));
     }
     const everyResource = statement.NotResource !== undefined || listOf(statement.Resource).includes('*');
-    const writes = actions.filter(action => !READ_ACTION.test(action.slice(action.indexOf(':') + 1)));
+    const writes = actions.filter(isWriteAction);
     if (everyResource && (writes.length > 0 || statement.NotAction !== undefined)) {
-      findings.push({
+      findings.push(about({
         id: FindingId.WILDCARD_RESOURCE_ON_WRITE,
         severity: FindingSeverity.WARNING,
         message: `${label} allows ${writes.length > 0 ? writes.join(', ') : 'write actions'} on every resource (${statement.NotResource !== undefined ? 'NotResource' : '*'})${ifBoundary}`,
-      });
+      }, from));
     }
   }
   return findings;
+}
+
+/** A cluster of the assembly by its literal name (aws-eks-v2 `Name`, aws-eks `Config.name`), else its construct path. */
+function clusterNameOf(template: Template, logicalId: string): string | undefined {
+  const props = template.resources[logicalId]?.Properties;
+  const name = props?.Name ?? props?.Config?.name;
+  return typeof name === 'string' ? name : constructPathOf(template, logicalId);
 }
 
 function sortFindings(findings: ReportFinding[]): ReportFinding[] {

@@ -69,6 +69,18 @@ export interface Template {
   readonly parameterValues: Record<string, Json>;
   /** A nested stack's resources by logical id, in the parent: the nested templates. */
   readonly nested: Record<string, Template>;
+  /** Construct paths by logical id, from the manifest's `aws:cdk:logicalId` metadata (top-level stacks only). */
+  readonly paths: Record<string, string>;
+}
+
+/**
+ * The construct path of a resource (`Stack/Role`, without the trailing `/Resource` of an L2's resource): its
+ * `aws:cdk:path` metadata, or the manifest's; undefined when neither says.
+ */
+export function constructPathOf(template: Template, logicalId: string): string | undefined {
+  const fromMetadata = template.resources[logicalId]?.Metadata?.['aws:cdk:path'];
+  const found = typeof fromMetadata === 'string' ? fromMetadata : template.paths[logicalId];
+  return found?.replace(/^\//, '').replace(/\/Resource$/, '');
 }
 
 /** A resource located through intrinsics: the template that defines it and its logical id. */
@@ -83,6 +95,7 @@ interface TemplateContext {
   readonly assemblyDirectory: string;
   /** The real paths of the templates being read (a parent and its nested stacks), to stop at a cycle. */
   readonly reading: string[];
+  readonly paths?: Record<string, string>;
 }
 
 /** Runs `fn` on a manifest: a `MalformedValue` it throws becomes the library's error naming the manifest file. */
@@ -154,7 +167,7 @@ export class CloudAssembly {
       if (artifact.type === ARTIFACT_STACK) {
         const name = prefix + (typeof artifact.displayName === 'string' ? artifact.displayName : id);
         const account = /^aws:\/\/(\d{12})\//.exec(typeof artifact.environment === 'string' ? artifact.environment : '')?.[1];
-        this.readTemplate(directory, properties(id, 'templateFile'), name, { account, assemblyDirectory: here, reading: [] });
+        this.readTemplate(directory, properties(id, 'templateFile'), name, { account, assemblyDirectory: here, reading: [], paths: logicalIdPaths(directory, artifact) });
       } else if (artifact.type === ARTIFACT_NESTED_ASSEMBLY) {
         // Stages: their stacks' display names already carry the stage path.
         const nested = path.join(directory, properties(id, 'directoryName'));
@@ -205,6 +218,7 @@ export class CloudAssembly {
       parent,
       parameterValues,
       nested: {},
+      paths: context.paths ?? {},
     };
     this.templates.push(template);
     for (const [outputId, output] of Object.entries(template.outputs)) {
@@ -223,7 +237,7 @@ export class CloudAssembly {
       }
       const parameters = within(template, `Resources.${logicalId}`, () => expectObject(resource.Properties?.Parameters, 'Properties.Parameters', true)) ?? {};
       template.nested[logicalId] = this.readTemplate(path.dirname(nestedPath), path.basename(nestedPath),
-        `${name}/${logicalId}`, { ...context, reading }, template, parameters);
+        `${name}/${logicalId}`, { ...context, reading, paths: undefined }, template, parameters);
     }
     return template;
   }
@@ -412,6 +426,31 @@ function getAtt(args: Json): [string, string] {
   const text = String(args);
   const dot = text.indexOf('.');
   return [text.slice(0, dot), text.slice(dot + 1)];
+}
+
+/**
+ * Construct paths by logical id, from a stack artifact's metadata (`{ "/Stack/Role/Resource": [{ type, data }] }`),
+ * in the manifest or in its `additionalMetadataFile` (aws-cdk-lib 2.2xx). Only names: a file that cannot be read
+ * leaves the paths unknown.
+ */
+function logicalIdPaths(directory: string, artifact: Json): Record<string, string> {
+  const paths: Record<string, string> = {};
+  let metadata = artifact.metadata;
+  if (typeof artifact.additionalMetadataFile === 'string') {
+    try {
+      metadata = { ...isObject(metadata) ? metadata : {}, ...JSON.parse(fs.readFileSync(path.join(directory, artifact.additionalMetadataFile), 'utf8')) };
+    } catch {
+      // Names only: the report stays correct without them.
+    }
+  }
+  if (!isObject(metadata)) return paths;
+  for (const [constructPath, entries] of Object.entries(metadata)) {
+    if (!Array.isArray(entries)) continue;
+    for (const entry of entries) {
+      if (isObject(entry) && entry.type === 'aws:cdk:logicalId' && typeof entry.data === 'string') paths[entry.data] = constructPath;
+    }
+  }
+  return paths;
 }
 
 export function isObject(value: Json): value is Record<string, Json> {

@@ -158,6 +158,96 @@ export interface ReportFinding {
   readonly severity: FindingSeverity;
   /** What is wrong, naming the policy and statement. */
   readonly message: string;
+  /**
+   * Who acknowledged the finding, and why. An acknowledged finding is listed, but never counted for `--fail-on`
+   * (`hasFindings`) nor in the summary's errors and warnings.
+   *
+   * @default - not acknowledged
+   */
+  readonly acknowledged?: AppliedAcknowledgement;
+}
+
+/** An acknowledgement that applies to a finding. */
+export interface AppliedAcknowledgement {
+  /** Why the finding is acceptable, as written by whoever acknowledged it. */
+  readonly reason: string;
+  /**
+   * Where it was written: `metadata of <construct path or logical id>` (in code, or by a preset), or
+   * `<file> acknowledgements[<index>]` (a file given to the report).
+   */
+  readonly source: string;
+}
+
+/**
+ * A finding acknowledged in code, on a construct: `PodIdentityReport.acknowledge(role, [{ id, reason }])`.
+ */
+export interface FindingAcknowledgement {
+  /** The finding id, one of the {@link FindingId} constants. */
+  readonly id: string;
+  /** Why the finding is acceptable here (at least 10 characters: a reviewer reads it in the report). */
+  readonly reason: string;
+}
+
+/**
+ * A finding acknowledged outside the app (for a cloud assembly this library did not make): the finding id, which
+ * associations it applies to, and the reason. Every match field given must match (`*` matches any run of
+ * characters); at least one is required.
+ */
+export interface ReportAcknowledgement extends FindingAcknowledgement {
+  /**
+   * The stack of the association (artifact id, or display name for stages).
+   *
+   * @default - any stack
+   */
+  readonly stack?: string;
+  /**
+   * The cluster of the association: its readable name (`clusterDisplayName`) or the rendered name.
+   *
+   * @default - any cluster
+   */
+  readonly cluster?: string;
+  /**
+   * The Kubernetes namespace of the association.
+   *
+   * @default - any namespace
+   */
+  readonly namespace?: string;
+  /**
+   * The Kubernetes service account of the association.
+   *
+   * @default - any service account
+   */
+  readonly serviceAccount?: string;
+  /**
+   * The association's role or target role: its rendered ARN, logical id or construct path.
+   *
+   * @default - any role
+   */
+  readonly role?: string;
+  /**
+   * A resource the finding is about: the logical id or construct path of the association, the role or the policy.
+   *
+   * @default - any resource
+   */
+  readonly resource?: string;
+}
+
+/** Options of `PodIdentityReport.fromCloudAssembly`. */
+export interface PodIdentityReportOptions {
+  /**
+   * Acknowledgements besides those in the templates' metadata.
+   *
+   * @default - none
+   */
+  readonly acknowledgements?: ReportAcknowledgement[];
+  /**
+   * A JSON file of acknowledgements (as the CLI's `--acknowledgements`):
+   * `{ "acknowledgements": [{ "id": "WildcardResourceOnWrite", "role": "*LoadBalancer*", "reason": "..." }] }`, each
+   * entry with the fields of {@link ReportAcknowledgement}.
+   *
+   * @default - none
+   */
+  readonly acknowledgementsFile?: string;
 }
 
 /** One Pod Identity association: who (cluster, namespace, service account) gets which role and permissions. */
@@ -170,6 +260,11 @@ export interface PodIdentityReportEntry {
   readonly resourceType: string;
   /** The cluster name, rendered (`${ClusterEB0386A7}` for a cluster of the same stack). */
   readonly cluster: string;
+  /**
+   * The cluster as a reader knows it: its literal name when it has one, else the construct path of a cluster of
+   * the assembly (`PlatformStack/Cluster`), else `cluster`.
+   */
+  readonly clusterDisplayName: string;
   /** The Kubernetes namespace (for an add-on: the add-on's usual namespace, or `${Addon:<name>.Namespace}`). */
   readonly namespace: string;
   /** The Kubernetes service account. */

@@ -15,6 +15,7 @@ export function toJsonDocument(entries: PodIdentityReportEntry[]): Json {
       logicalId: entry.logicalId,
       resourceType: entry.resourceType,
       cluster: entry.cluster,
+      clusterDisplayName: entry.clusterDisplayName,
       namespace: entry.namespace,
       serviceAccount: entry.serviceAccount,
       role: roleJson(entry.role),
@@ -49,40 +50,48 @@ function policyJson(policy: ReportPolicy): Json {
 }
 
 function findingJson(finding: ReportFinding): Json {
-  return { id: finding.id, severity: finding.severity.name, message: finding.message };
+  return { id: finding.id, severity: finding.severity.name, message: finding.message, acknowledged: finding.acknowledged };
 }
 
+/** The counts of the report: errors and warnings are those not acknowledged (what `--fail-on` counts). */
 function summary(entries: PodIdentityReportEntry[]) {
   const findings = entries.flatMap(entry => entry.findings);
+  const open = findings.filter(f => !f.acknowledged);
   return {
     associations: entries.length,
-    errors: findings.filter(f => f.severity === FindingSeverity.ERROR).length,
-    warnings: findings.filter(f => f.severity === FindingSeverity.WARNING).length,
+    errors: open.filter(f => f.severity === FindingSeverity.ERROR).length,
+    warnings: open.filter(f => f.severity === FindingSeverity.WARNING).length,
+    acknowledged: findings.length - open.length,
   };
 }
 
 const SEVERITY_ICON: Record<string, string> = { error: '🛑', warning: '⚠️' };
+const ACKNOWLEDGED_ICON = '✅';
 
 export function toMarkdown(entries: PodIdentityReportEntry[]): string {
-  const { associations, errors, warnings } = summary(entries);
+  const { associations, errors, warnings, acknowledged } = summary(entries);
   const lines: string[] = [
     '# EKS Pod Identity permissions',
     '',
-    `${plural(associations, 'association')} · ${plural(errors, 'error')} · ${plural(warnings, 'warning')}`,
+    `${plural(associations, 'association')} · ${plural(errors, 'error')} · ${plural(warnings, 'warning')}${acknowledged > 0 ? ` · ${acknowledged} acknowledged` : ''}`,
     '',
   ];
   if (entries.length === 0) {
     lines.push('No `AWS::EKS::PodIdentityAssociation` and no add-on `PodIdentityAssociations` in this cloud assembly.', '');
     return lines.join('\n');
   }
-  lines.push('| Stack | Cluster | Namespace | Service account | Role | Findings |', '|---|---|---|---|---|---|');
+  // Role is the role EKS assumes (JSON `role`); a chained role is in its own column (JSON `targetRole`).
+  lines.push('| Stack | Cluster | Namespace | Service account | Role | Target role | Findings |', '|---|---|---|---|---|---|---|');
   for (const entry of entries) {
+    const open = entry.findings.filter(f => !f.acknowledged);
+    const acknowledgedCount = entry.findings.length - open.length;
     const counts = entry.findings.length === 0 ? 'none'
-      : [FindingSeverity.ERROR, FindingSeverity.WARNING]
-        .map(severity => [severity, entry.findings.filter(f => f.severity === severity).length] as const)
+      : [...[FindingSeverity.ERROR, FindingSeverity.WARNING]
+        .map(severity => [severity, open.filter(f => f.severity === severity).length] as const)
         .filter(([, count]) => count > 0)
-        .map(([severity, count]) => `${SEVERITY_ICON[severity.name]} ${plural(count, severity.name)}`).join(', ');
-    lines.push(`| ${code(entry.stack)} | ${code(entry.cluster)} | ${code(entry.namespace)} | ${code(entry.serviceAccount)} | ${code((entry.targetRole ?? entry.role).arn)} | ${counts} |`);
+        .map(([severity, count]) => `${SEVERITY_ICON[severity.name]} ${plural(count, severity.name)}`),
+      ...acknowledgedCount > 0 ? [`${ACKNOWLEDGED_ICON} ${acknowledgedCount} acknowledged`] : []].join(', ');
+    lines.push(`| ${code(entry.stack)} | ${code(entry.clusterDisplayName)} | ${code(entry.namespace)} | ${code(entry.serviceAccount)} | ${code(entry.role.arn)} | ${entry.targetRole ? code(entry.targetRole.arn) : 'none'} | ${counts} |`);
   }
   lines.push('');
   for (const entry of entries) lines.push(...entryMarkdown(entry));
@@ -96,8 +105,9 @@ export function toMarkdown(entries: PodIdentityReportEntry[]): string {
 
 function entryMarkdown(entry: PodIdentityReportEntry): string[] {
   const lines = [
-    `## ${code(`${entry.namespace}/${entry.serviceAccount}`)} on cluster ${code(entry.cluster)}`,
+    `## ${code(`${entry.namespace}/${entry.serviceAccount}`)} on cluster ${code(entry.clusterDisplayName)}`,
     '',
+    ...entry.clusterDisplayName !== entry.cluster ? [`- Cluster: ${code(entry.clusterDisplayName)} (name ${code(entry.cluster)})`] : [],
     `- Association: ${code(entry.logicalId)} (${entry.resourceType}) in stack ${code(entry.stack)}`,
     `- Role: ${roleLine(entry.role)}`,
     `- Target role: ${entry.targetRole ? `${roleLine(entry.targetRole)} (pods get its credentials)` : 'none'}`,
@@ -124,7 +134,10 @@ function entryMarkdown(entry: PodIdentityReportEntry): string[] {
   if (entry.findings.length > 0) {
     lines.push('Findings:', '');
     for (const finding of entry.findings) {
-      lines.push(`- ${SEVERITY_ICON[finding.severity.name]} ${finding.severity.name} ${code(finding.id)}: ${escape(finding.message)}`);
+      const ack = finding.acknowledged;
+      lines.push(ack
+        ? `- ${ACKNOWLEDGED_ICON} acknowledged ${finding.severity.name} ${code(finding.id)}: ${escape(finding.message)}. Reason: ${escape(ack.reason)} (${escape(ack.source)})`
+        : `- ${SEVERITY_ICON[finding.severity.name]} ${finding.severity.name} ${code(finding.id)}: ${escape(finding.message)}`);
     }
     lines.push('');
   }

@@ -1,0 +1,115 @@
+// Which findings are acknowledged: by the Metadata of a resource they are about (written in code with
+// `PodIdentityReport.acknowledge`, or by a preset), or by an acknowledgement given to the report (a file).
+import * as fs from 'fs';
+import { Template, constructPathOf, isObject, kindOf } from './assembly';
+import { PodIdentityReportEntry, ReportAcknowledgement, ReportFinding, ReportRole } from './model';
+import { ACKNOWLEDGEMENTS_METADATA_KEY, acknowledgementProblem } from '../private/acknowledgements';
+import { PodIdentityError, formatProblem } from '../private/errors';
+
+/** A resource a finding is about: the association, a role, a policy. */
+export interface Subject {
+  readonly template: Template;
+  readonly logicalId: string;
+}
+
+/** An acknowledgement given to the report, with where it was written (`acks.json acknowledgements[2]`). */
+export interface GivenAcknowledgement {
+  readonly ack: ReportAcknowledgement;
+  readonly source: string;
+}
+
+/** The fields of an acknowledgement that select associations. */
+const MATCH_FIELDS = ['stack', 'cluster', 'namespace', 'serviceAccount', 'role', 'resource'] as const;
+
+/** Each finding, acknowledged when an acknowledgement applies (the first one, metadata before the file's). */
+export function applyAcknowledgements(
+  entry: PodIdentityReportEntry,
+  findings: Array<{ finding: ReportFinding; subjects: Subject[] }>,
+  roles: Array<{ role: ReportRole; self?: Subject }>,
+  acknowledgements: GivenAcknowledgement[],
+): ReportFinding[] {
+  return findings.map(({ finding, subjects }) => {
+    for (const subject of subjects) {
+      const written = subject.template.resources[subject.logicalId]?.Metadata?.[ACKNOWLEDGEMENTS_METADATA_KEY];
+      const ack = Array.isArray(written) ? written.find(a => isObject(a) && a.id === finding.id && typeof a.reason === 'string') : undefined;
+      if (ack) return { ...finding, acknowledged: { reason: ack.reason, source: `metadata of ${nameOf(subject)}` } };
+    }
+    const given = acknowledgements.find(({ ack }) => ack.id === finding.id && matches(ack, entry, subjects, roles));
+    if (given) return { ...finding, acknowledged: { reason: given.ack.reason.trim(), source: given.source } };
+    return finding;
+  });
+}
+
+function nameOf(subject: Subject): string {
+  return constructPathOf(subject.template, subject.logicalId) ?? `${subject.template.name}/${subject.logicalId}`;
+}
+
+function matches(
+  ack: ReportAcknowledgement, entry: PodIdentityReportEntry, subjects: Subject[], roles: Array<{ role: ReportRole; self?: Subject }>,
+): boolean {
+  const names = (subject: Subject) => [subject.logicalId, constructPathOf(subject.template, subject.logicalId)];
+  const candidates: Record<typeof MATCH_FIELDS[number], Array<string | undefined>> = {
+    stack: [entry.stack],
+    cluster: [entry.cluster, entry.clusterDisplayName],
+    namespace: [entry.namespace],
+    serviceAccount: [entry.serviceAccount],
+    role: roles.flatMap(({ role, self }) => [role.arn, role.logicalId, ...self ? names(self) : []]),
+    resource: subjects.flatMap(names),
+  };
+  return MATCH_FIELDS.every(field => ack[field] === undefined
+    || candidates[field].some(value => value !== undefined && glob(ack[field]!).test(value)));
+}
+
+function glob(pattern: string): RegExp {
+  return new RegExp(`^${pattern.split('*').map(part => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's');
+}
+
+const FILE_FORMAT = 'a JSON object { "acknowledgements": [{ "id": "<finding id>", "reason": "<why, 10+ characters>", and at least one of "stack", "cluster", "namespace", "serviceAccount", "role", "resource" }] }';
+
+/** Reads an acknowledgements file (see {@link FILE_FORMAT}); throws `MalformedAcknowledgements` naming the file and what is wrong. */
+export function readAcknowledgementsFile(file: string): ReportAcknowledgement[] {
+  const wrong = (what: string) => new PodIdentityError('MalformedAcknowledgements', formatProblem('MalformedAcknowledgements',
+    `${file}: ${what}`.replace(/\s*\n\s*/g, ' '), `write ${FILE_FORMAT}`));
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw wrong(`cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  let json: any;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw wrong(`is not JSON (${(error as Error).message})`);
+  }
+  if (!isObject(json) || !Array.isArray(json.acknowledgements)) {
+    throw wrong(isObject(json) ? `acknowledgements is ${kindOf(json.acknowledgements)}, not an array` : `is ${kindOf(json)}, not an object`);
+  }
+  return json.acknowledgements.map((ack: any, index: number) => {
+    const at = `acknowledgements[${index}]`;
+    if (!isObject(ack)) throw wrong(`${at} is ${kindOf(ack)}, not an object`);
+    const problem = acknowledgementProblem(ack);
+    if (problem) throw wrong(`${at}: ${problem}`);
+    const unknown = Object.keys(ack).filter(key => key !== 'id' && key !== 'reason' && !(MATCH_FIELDS as readonly string[]).includes(key));
+    if (unknown.length > 0) throw wrong(`${at} has the unknown field ${JSON.stringify(unknown[0])} (fields: id, reason, ${MATCH_FIELDS.join(', ')})`);
+    const given = MATCH_FIELDS.filter(field => ack[field] !== undefined);
+    for (const field of given) {
+      if (typeof ack[field] !== 'string' || ack[field] === '') throw wrong(`${at}.${field} is ${JSON.stringify(ack[field])}, not a non-empty string`);
+    }
+    if (given.length === 0) throw wrong(`${at} (${ack.id}) selects nothing: give at least one of ${MATCH_FIELDS.join(', ')} (use "*" deliberately, e.g. "stack": "*")`);
+    return { ...ack } as ReportAcknowledgement;
+  });
+}
+
+/** Checks acknowledgements given in code to the report (`PodIdentityReport.fromCloudAssembly(dir, { acknowledgements })`). */
+export function checkAcknowledgements(acknowledgements: ReportAcknowledgement[]): void {
+  acknowledgements.forEach((ack, index) => {
+    const problem = isObject(ack) ? acknowledgementProblem(ack) : `is ${kindOf(ack)}, not an object`;
+    const selects = isObject(ack) && MATCH_FIELDS.some(field => typeof ack[field] === 'string' && ack[field] !== '');
+    if (problem || !selects) {
+      throw new PodIdentityError('InvalidAcknowledgement', formatProblem('InvalidAcknowledgement',
+        `acknowledgements[${index}]: ${problem ?? `selects nothing: give at least one of ${MATCH_FIELDS.join(', ')}`}`,
+        'give a finding id, a reason of at least 10 characters, and what it applies to (stack, cluster, namespace, serviceAccount, role or resource)'));
+    }
+  });
+}
