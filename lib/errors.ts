@@ -2,7 +2,7 @@ import { problemIdOf } from './private/errors';
 
 /**
  * Recognises the errors this library throws for bad inputs. Each carries a stable problem id (the `Id` in
- * `[cdk-eks-pod-identity:Id] ...`, listed in the README's troubleshooting table), so callers can catch by id:
+ * `[cdk-eks-pod-identity:Id] ...`, listed in docs/errors.md), so callers can catch by id:
  *
  * ```ts
  * try { ... } catch (e) { if (PodIdentityErrors.problemIdOf(e) === 'InvalidNamespace') { ... } }

@@ -34,7 +34,7 @@ const FIELDS: { [name: string]: FieldType } = {
 };
 const REQUIRED = ['id', 'namespace', 'image'];
 
-const FIX = 'see the README (WorkloadFleet spec files) for the fields and their types';
+const FIX = 'see docs/workloads.md (WorkloadFleet spec files) for the fields and their types';
 
 /** The keys a spec file's top-level object may have. */
 const TOP_LEVEL_KEYS = ['workloads'];

@@ -128,7 +128,7 @@ export interface PodIdentityRoleProps extends PodIdentityRoleBaseProps {
   /**
    * Service accounts that still get this role through IRSA while they move to Pod Identity: the role also trusts
    * the cluster's OIDC provider for `sts:AssumeRoleWithWebIdentity`, for exactly these service accounts (the token's
-   * `sub`) and the STS audience (`aud`). Remove them once the pods run on Pod Identity (see the README's
+   * `sub`) and the STS audience (`aud`). Remove them once the pods run on Pod Identity (see docs/irsa-migration.md,
    * "Moving off IRSA"). Same as calling `addIrsaServiceAccount()` for each.
    *
    * @default - no IRSA trust: Pod Identity only

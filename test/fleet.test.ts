@@ -223,7 +223,7 @@ describe('spec files: every message in full', () => {
     return file;
   };
   const entry = (extra: string) => `- id: a\n  namespace: a\n  image: ${IMAGE}\n${extra}`;
-  const FIX = 'Fix: see the README (WorkloadFleet spec files) for the fields and their types';
+  const FIX = 'Fix: see docs/workloads.md (WorkloadFleet spec files) for the fields and their types';
   const SYNTAX_FIX = 'Fix: fix the syntax (JSON for .json, YAML for .yaml/.yml)';
   /** The error's message with the temporary folder written as `DIR`. */
   const messageOf = (fn: () => unknown) => thrownBy(fn).message.split(dir).join('DIR');

@@ -1,4 +1,4 @@
-// The README's access-check recipe, run as written (README.md "Access checks in your own tests" holds the part between
+// The docs' access-check recipe, run as written (docs/report.md "Access checks in your own tests" holds the part between
 // the recipe markers, with the import from 'cdk-eks-pod-identity'; the last test below keeps the two identical).
 import * as fs from 'fs';
 import * as path from 'path';
@@ -84,7 +84,7 @@ describe('pods of carts/carts', () => {
 });
 // recipe:end
 
-// Beyond the README: the recipe's answers are real decisions, not defaults.
+// Beyond the docs: the recipe's answers are real decisions, not defaults.
 describe('the recipe decides like AWS would', () => {
   const app = new App();
   const stack = new CartsExampleStack(app, 'Carts');
@@ -112,11 +112,11 @@ describe('the recipe decides like AWS would', () => {
     expect(JSON.stringify(carts)).not.toMatch(/\$\{/);
   });
 
-  test('the README shows this recipe exactly (importing the published package)', () => {
+  test('docs/report.md shows this recipe exactly (importing the published package)', () => {
     const source = fs.readFileSync(__filename, 'utf8');
     const recipe = source.slice(source.indexOf('// recipe:start\n') + '// recipe:start\n'.length, source.indexOf('// recipe:end'))
       .replace("from '../lib';", "from 'cdk-eks-pod-identity';");
-    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
-    expect(readme).toContain('```ts\n' + recipe + '```\n');
+    const docs = fs.readFileSync(path.join(__dirname, '..', 'docs', 'report.md'), 'utf8');
+    expect(docs).toContain('```ts\n' + recipe + '```\n');
   });
 });

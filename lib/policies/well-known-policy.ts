@@ -26,7 +26,7 @@ import { Registry } from '../private/registry';
  * conventionally runs as. Give them to a role with `new PodIdentityRole(this, 'Dns', { wellKnownPolicies: [...] })`
  * or `role.addWellKnownPolicy(...)`.
  *
- * Each preset follows the software's own documented policy (cited in the README and in the source), scoped to the
+ * Each preset follows the software's own documented policy (cited in docs/presets.md and in the source), scoped to the
  * inputs you pass (hosted zones, buckets, keys, queues, the cluster). `*` resources remain only for API actions
  * IAM cannot scope; those, and ARN patterns for resources created at run time, carry a cdk-nag acknowledgement with
  * the reason on the policy that holds them.
