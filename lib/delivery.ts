@@ -1,6 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { applyManifest } from './private/cluster';
+import { applyManifest } from './private/kubectl-manifest';
 import { problem, quote } from './private/errors';
 import { DeliveryTarget, deliverWithGitOps } from './private/gitops';
 

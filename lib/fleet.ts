@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { PodIdentityAgentAddon } from './agent-addon';
 import { setStackLimitFix } from './checks/stack-limits';
 import { readFleetSpec } from './fleet-spec';
-import { sharedKubectlCluster } from './private/cluster';
+import { sharedKubectlCluster } from './private/kubectl-manifest';
 import { namingConstruct, problem, problemIdOf, PodIdentityError, quote } from './private/errors';
 import { bucketOf } from './private/placement';
 import { Progress } from './private/progress';
