@@ -71,7 +71,8 @@ describe('aws-cdk-lib internals the library relies on', () => {
       given = pruneLabel;
       return JSON.stringify([{ kind: 'ConfigMap', metadata: { name: 'y', labels: { [pruneLabel]: '' } } }]);
     });
-    const overridden = Template.fromStack(otherStack).toJSON().Resources[otherStack.resolve((overriddenManifest.node.defaultChild as CfnResource).logicalId)].Properties;
+    const overriddenId = otherStack.resolve((overriddenManifest.node.defaultChild as CfnResource).logicalId);
+    const overridden = Template.fromStack(otherStack).toJSON().Resources[overriddenId].Properties;
     expect(given).toBe(properties.PruneLabel);
     expect(overridden.PruneLabel).toBe(properties.PruneLabel);
     expect(JSON.parse(overridden.Manifest)).toEqual([{ kind: 'ConfigMap', metadata: { name: 'y', labels: { [properties.PruneLabel]: '' } } }]);
