@@ -1,8 +1,8 @@
 import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { applyManifest } from './private/cluster';
 import { problem, quote } from './private/errors';
 import { DeliveryTarget, deliverWithGitOps } from './private/gitops';
+import { applyManifest } from './private/kubectl-manifest';
 
 /** Options of {@link ManifestDelivery.gitOps}. */
 export interface GitOpsDeliveryOptions {

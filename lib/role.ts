@@ -5,7 +5,7 @@ import { Construct, IConstruct } from 'constructs';
 import { PodIdentityAssociation, PodIdentityAssociationOptions } from './association';
 import { ensureAppChecks } from './checks';
 import { WellKnownPolicy } from './policies/well-known-policy';
-import { WRAPPED_ROLE } from './private/cluster';
+import { WRAPPED_ROLE } from './private/aws-cdk-internals';
 import { IRSA_AUDIENCE, POD_IDENTITY_SERVICE_PRINCIPAL } from './private/constants';
 import { formatProblem, namingConstruct, withConstructPath } from './private/errors';
 import { checkManagedPoliciesPerRoleQuota, checkNamespace, checkRoleName, checkServiceAccountName, checkTrustPolicyLengthQuota, DEFAULT_MANAGED_POLICIES_PER_ROLE_QUOTA, DEFAULT_TRUST_POLICY_LENGTH_QUOTA, MAX_MANAGED_POLICIES_PER_ROLE_QUOTA, MAX_TRUST_POLICY_LENGTH_QUOTA } from './private/input';

@@ -2,9 +2,11 @@ import { CfnResource, IResolvable, Stack, StringConcat, Token, Tokenization } fr
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
-import { clusterKey, clusterNameOf, FargateSelector, fargateSelectorsOf, isCfnResourceOfType, isNewCluster } from '../private/cluster';
+import { isCfnResourceOfType } from '../private/cfn-resource-type';
+import { clusterKey, clusterNameOf, isNewCluster } from '../private/cluster';
 import { AGENT_ADDON_NAME, BUILT_IN_NAMESPACES } from '../private/constants';
 import { namespacesCreatedBy } from '../private/deploy-order';
+import { FargateSelector, fargateSelectorsOf } from '../private/fargate-selectors';
 import { estimatedPolicyLength } from '../private/input';
 import { RegisteredWorkload, Registry } from '../private/registry';
 
@@ -41,7 +43,7 @@ export class AppFacts {
   constructor(root: IConstruct, registry: Registry) {
     for (const construct of root.node.findAll()) {
       if (isCfnResourceOfType<eks.CfnNodegroup>(construct, eks.CfnNodegroup.CFN_RESOURCE_TYPE_NAME)) this.nodegroups.push(construct);
-      if (isNewCluster(construct as any)) this.newClustersByName.set(clusterNameOf(construct as any), construct as any);
+      if (isNewCluster(construct)) this.newClustersByName.set(clusterNameOf(construct), construct);
       if (isCfnResourceOfType<eks.CfnAddon>(construct, eks.CfnAddon.CFN_RESOURCE_TYPE_NAME)) {
         this.addons.push(construct);
         if (construct.addonName === AGENT_ADDON_NAME) this.agentAddons.push(construct);

@@ -1,8 +1,9 @@
 import { Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import { CheckContext } from './check';
-import { clusterKey, clusterLabel, clusterNameOf, FargateSelector, isFargateCluster, literalClusterNameOf } from '../private/cluster';
+import { clusterKey, clusterLabel, clusterNameOf, isFargateCluster, literalClusterNameOf } from '../private/cluster';
 import { annotateError, annotateWarning, quote } from '../private/errors';
+import { FargateSelector } from '../private/fargate-selectors';
 import { RegisteredAssociation } from '../private/registry';
 
 /** `FargateUnsupported` / `FargateProfileSelectsNamespace`: Pod Identity does not work on Fargate pods. */

@@ -8,7 +8,7 @@ import * as path from 'path';
 import { CfnElement, CfnResource, Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { stateOf } from '../private/app-store';
-import { afterTemplatesWritten } from '../private/cluster';
+import { afterTemplatesWritten } from '../private/aws-cdk-internals';
 import { formatProblem, PodIdentityError } from '../private/errors';
 import { Registry } from '../private/registry';
 

@@ -17,7 +17,8 @@ import {
 import * as eks from 'aws-cdk-lib/aws-eks';
 import { Dependable, IConstruct, IDependable } from 'constructs';
 import { stateOf } from './app-store';
-import { cfnPropertiesOf, clusterKey, clusterNameOf, isNewCluster, literalClusterNameOf } from './cluster';
+import { cfnPropertiesOf, toCloudFormationOf } from './aws-cdk-internals';
+import { clusterKey, clusterNameOf, isNewCluster, literalClusterNameOf } from './cluster';
 import { BUILT_IN_NAMESPACES } from './constants';
 import { annotateError, annotateWarning, quote } from './errors';
 import { RegisteredAgentAddon, RegisteredAssociation, RegisteredWorkload, Registry } from './registry';
@@ -96,7 +97,7 @@ function orderImportsAfterClusters(stage: IConstruct, associations: RegisteredAs
   if (onImports.length === 0) return;
   const created = new Map<string, eks.IClusterRef>();
   for (const construct of stage.node.findAll()) {
-    if (!isNewCluster(construct as any) || (Stage.of(construct) ?? construct.node.root) !== stage) continue;
+    if (!isNewCluster(construct) || (Stage.of(construct) ?? construct.node.root) !== stage) continue;
     const cluster = construct as unknown as eks.IClusterRef;
     if (literalClusterNameOf(cluster) === undefined) continue;
     const key = clusterKey(cluster);
@@ -386,7 +387,7 @@ class StackGraph {
 function referencesOf(element: CfnElement): Reference[] {
   const recorder = new ReferenceRecorder(new StringConcat());
   try {
-    Tokenization.resolve((element as any)._toCloudFormation(), { scope: element, preparing: true, resolver: recorder });
+    Tokenization.resolve(toCloudFormationOf(element), { scope: element, preparing: true, resolver: recorder });
   } catch {
     // What does not synthesize is CDK's to report, right after (it skips such elements too).
   }

@@ -10,7 +10,8 @@ import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import * as cdk8s from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { appStateOf } from './app-store';
-import { clusterKey, clusterLabel, literalClusterNameOf, onSynthesis } from './cluster';
+import { hasCustomSynthesis, onSynthesis } from './aws-cdk-internals';
+import { clusterKey, clusterLabel, literalClusterNameOf } from './cluster';
 import { IRSA_ANNOTATION } from './constants';
 import { formatProblem, problem, problemIdOf, quote } from './errors';
 import { tell } from './progress';
@@ -112,15 +113,13 @@ export function deliverWithGitOps(scope: Construct, id: string, target: GitOpsTa
   return writer;
 }
 
-const CUSTOM_SYNTHESIS = Symbol.for('@aws-cdk/core:customSynthesis');
-
 /**
  * Runs `write` when the app (the root) synthesizes, after its nested stages have synthesized and the root's
  * validations (the app checks, which report with annotations) have run: a hook of the root itself, or (when the
  * root has one already) of a child of the root, which CDK synthesizes after the same steps.
  */
 function onAppSynthesized(root: IConstruct, write: () => void): void {
-  const holder = (root as any)[CUSTOM_SYNTHESIS] === undefined ? root as Construct : new Construct(root, 'CdkEksPodIdentityGitOps');
+  const holder = !hasCustomSynthesis(root) ? root as Construct : new Construct(root, 'CdkEksPodIdentityGitOps');
   onSynthesis(holder, write);
 }
 

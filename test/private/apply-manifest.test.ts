@@ -1,7 +1,7 @@
 // applyManifest renders a workload's objects lazily at synthesis, once per synthesis, and does not keep the
 // manifest string once the template is written (a fleet of thousands would otherwise hold every manifest).
 import { CfnResource, Stack } from 'aws-cdk-lib';
-import { applyManifest } from '../../lib/private/cluster';
+import { applyManifest } from '../../lib/private/kubectl-manifest';
 import { importedEksV2Cluster, newStack } from '../helpers/clusters';
 
 function manifestOf(renders: { count: number }, value: () => string) {

@@ -2,7 +2,7 @@
 // aws_eks_v2 L1 classes of its own (judge:compat runs the construct tests on the newest one).
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
-import { isCfnResourceOfType } from '../../lib/private/cluster';
+import { isCfnResourceOfType } from '../../lib/private/cfn-resource-type';
 
 test('an L1 of another class with the same CloudFormation type counts; other types and plain constructs do not', () => {
   const stack = new Stack();
