@@ -9,7 +9,7 @@ import { PodIdentityAssociation, PodIdentityAssociationSettings } from './associ
 import { ensureChecks } from './checks';
 import { ManifestDelivery } from './delivery';
 import { kubectlClusterOf, openIdConnectProviderOf } from './private/cluster';
-import { BUILT_IN_NAMESPACES, IRSA_ANNOTATION } from './private/constants';
+import { BUILT_IN_NAMESPACES, IRSA_ANNOTATION } from './private/eks-facts';
 import { defaultWorkloadObjects } from './private/default-workload-objects';
 import { namingConstruct, problem, quote } from './private/errors';
 import { gitOpsFolderOf } from './private/gitops';

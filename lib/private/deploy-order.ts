@@ -18,7 +18,7 @@ import * as eks from 'aws-cdk-lib/aws-eks';
 import { Dependable, IConstruct, IDependable } from 'constructs';
 import { stateOf } from './app-store';
 import { cfnPropertiesOf, clusterKey, clusterNameOf, isNewCluster, literalClusterNameOf } from './cluster';
-import { BUILT_IN_NAMESPACES } from './constants';
+import { BUILT_IN_NAMESPACES } from './eks-facts';
 import { annotateError, annotateWarning, quote } from './errors';
 import { RegisteredAgentAddon, RegisteredAssociation, RegisteredWorkload, Registry } from './registry';
 import { whileAspectsRun } from './role-permissions';

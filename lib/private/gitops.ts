@@ -11,7 +11,7 @@ import * as cdk8s from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { appStateOf } from './app-store';
 import { clusterKey, clusterLabel, literalClusterNameOf, onSynthesis } from './cluster';
-import { IRSA_ANNOTATION } from './constants';
+import { IRSA_ANNOTATION } from './eks-facts';
 import { formatProblem, problem, problemIdOf, quote } from './errors';
 import { tell } from './progress';
 
