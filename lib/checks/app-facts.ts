@@ -3,8 +3,8 @@ import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { clusterKey, clusterNameOf, FargateSelector, fargateSelectorsOf, isCfnResourceOfType, isNewCluster } from '../private/cluster';
-import { AGENT_ADDON_NAME, BUILT_IN_NAMESPACES } from '../private/eks-facts';
 import { namespacesCreatedBy } from '../private/deploy-order';
+import { AGENT_ADDON_NAME, BUILT_IN_NAMESPACES } from '../private/eks-facts';
 import { estimatedPolicyLength } from '../private/policy-length';
 import { RegisteredWorkload, Registry } from '../private/registry';
 
