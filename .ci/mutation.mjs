@@ -32,7 +32,7 @@ const TRUST_CHECKS = ['lib/checks/target-role-trust.ts', 'lib/checks/trust-polic
 const GROUPS = [
   {
     name: 'input',
-    mutate: ['lib/private/input.ts'],
+    mutate: ['lib/private/input.ts', 'lib/private/policy-length.ts'],
     // Every check is called directly there; trust.test.ts, addon.test.ts and validation.test.ts show the constructs
     // call them, which the construct groups measure.
     tests: ['test/input-boundaries.test.ts'],

@@ -2,7 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import { Construct, Dependable, IConstruct } from 'constructs';
 import { awsCdkManagedAgentAddon, clusterNameOf, isAutoModeCluster, isNewCluster } from './private/cluster';
-import { AGENT_ADDON_NAME } from './private/constants';
+import { AGENT_ADDON_NAME } from './private/eks-facts';
 import { namingConstruct, problem, quote } from './private/errors';
 import { checkAddonVersion } from './private/input';
 import { Registry } from './private/registry';

@@ -6,9 +6,12 @@ import { PodIdentityAssociation, PodIdentityAssociationOptions } from './associa
 import { ensureAppChecks } from './checks';
 import { WellKnownPolicy } from './policies/well-known-policy';
 import { WRAPPED_ROLE } from './private/aws-cdk-internals';
-import { IRSA_AUDIENCE, POD_IDENTITY_SERVICE_PRINCIPAL } from './private/constants';
+import {
+  DEFAULT_MANAGED_POLICIES_PER_ROLE_QUOTA, DEFAULT_TRUST_POLICY_LENGTH_QUOTA, IRSA_AUDIENCE, MAX_MANAGED_POLICIES_PER_ROLE_QUOTA,
+  MAX_TRUST_POLICY_LENGTH_QUOTA, POD_IDENTITY_SERVICE_PRINCIPAL,
+} from './private/eks-facts';
 import { formatProblem, namingConstruct, withConstructPath } from './private/errors';
-import { checkManagedPoliciesPerRoleQuota, checkNamespace, checkRoleName, checkServiceAccountName, checkTrustPolicyLengthQuota, DEFAULT_MANAGED_POLICIES_PER_ROLE_QUOTA, DEFAULT_TRUST_POLICY_LENGTH_QUOTA, MAX_MANAGED_POLICIES_PER_ROLE_QUOTA, MAX_TRUST_POLICY_LENGTH_QUOTA } from './private/input';
+import { checkManagedPoliciesPerRoleQuota, checkNamespace, checkRoleName, checkServiceAccountName, checkTrustPolicyLengthQuota } from './private/input';
 import { Registry } from './private/registry';
 import { checkTrustConditions, Conditions, mergeConditions, POD_IDENTITY_PRINCIPAL, scopedTrustStatement, StatementsAddedLaterPrincipal } from './private/trust';
 

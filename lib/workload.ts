@@ -9,8 +9,8 @@ import { PodIdentityAssociation, PodIdentityAssociationSettings } from './associ
 import { ensureChecks } from './checks';
 import { ManifestDelivery } from './delivery';
 import { kubectlClusterOf, openIdConnectProviderOf } from './private/cluster';
-import { BUILT_IN_NAMESPACES, IRSA_ANNOTATION } from './private/constants';
 import { defaultWorkloadObjects } from './private/default-workload-objects';
+import { BUILT_IN_NAMESPACES, IRSA_ANNOTATION } from './private/eks-facts';
 import { namingConstruct, problem, quote } from './private/errors';
 import { gitOpsFolderOf } from './private/gitops';
 import { checkDeploymentName, checkEnvNames, checkServiceAccountName, checkImage, checkNoDuplicateEnvNames, checkPort, checkReplicas, toKubernetesName } from './private/input';

@@ -5,7 +5,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { PodIdentityAssociation, PodIdentityRole, PodIdentityTargetRole } from '../lib';
 import { ENV, importedEksV2Cluster, newEksV2Cluster } from './helpers/clusters';
-import { estimatedPolicyLength } from '../lib/private/input';
+import { estimatedPolicyLength } from '../lib/private/policy-length';
 
 function setup() {
   const app = new App();

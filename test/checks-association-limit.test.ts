@@ -4,7 +4,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { PodIdentityRole } from '../lib';
 import { ENV, importedEksV2Cluster } from './helpers/clusters';
 
-jest.mock('../lib/private/constants', () => ({ ...jest.requireActual('../lib/private/constants'), MAX_ASSOCIATIONS_PER_CLUSTER: 2 }));
+jest.mock('../lib/private/eks-facts', () => ({ ...jest.requireActual('../lib/private/eks-facts'), MAX_ASSOCIATIONS_PER_CLUSTER: 2 }));
 
 function errorsOf(app: App): Array<[string, string]> {
   return app.synth().stacks.flatMap(stack => stack.messages)

@@ -7,7 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { PodIdentityBoundWorkload, PodIdentityRole } from '../lib';
 import { importedEksV2Cluster } from './helpers/clusters';
 import { AppFacts } from '../lib/checks/app-facts';
-import { estimatedPolicyLength } from '../lib/private/input';
+import { estimatedPolicyLength } from '../lib/private/policy-length';
 import { Registry } from '../lib/private/registry';
 
 const ACCOUNT = '111111111111';

@@ -5,9 +5,10 @@
 import { Aws, Lazy, Token } from 'aws-cdk-lib';
 import {
   checkAddonVersion, checkDeploymentName, checkEnvNames, checkImage, checkNamespace, checkNoDuplicateEnvNames, checkPort,
-  checkReplicas, checkRoleName, checkServiceAccountName, checkTags, checkTrustPolicyLengthQuota, estimatedPolicyLength,
-  tagProblems, toKubernetesName,
+  checkReplicas, checkRoleName, checkServiceAccountName, checkTags, checkTrustPolicyLengthQuota, tagProblems,
+  toKubernetesName,
 } from '../lib/private/input';
+import { estimatedPolicyLength } from '../lib/private/policy-length';
 
 const UNRESOLVED_STRING = Lazy.string({ produce: () => 'Bad_Value!' });
 const UNRESOLVED_NUMBER = Token.asNumber(Lazy.number({ produce: () => -1 }));

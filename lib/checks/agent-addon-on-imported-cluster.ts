@@ -1,6 +1,6 @@
 import { CheckContext } from './check';
 import { clusterNameOf } from '../private/cluster';
-import { AGENT_ADDON_NAME } from '../private/constants';
+import { AGENT_ADDON_NAME } from '../private/eks-facts';
 import { annotateWarning } from '../private/errors';
 
 /**

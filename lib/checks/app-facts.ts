@@ -4,10 +4,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { isCfnResourceOfType } from '../private/cfn-resource-type';
 import { clusterKey, clusterNameOf, isNewCluster } from '../private/cluster';
-import { AGENT_ADDON_NAME, BUILT_IN_NAMESPACES } from '../private/constants';
 import { namespacesCreatedBy } from '../private/deploy-order';
+import { AGENT_ADDON_NAME, BUILT_IN_NAMESPACES } from '../private/eks-facts';
 import { FargateSelector, fargateSelectorsOf } from '../private/fargate-selectors';
-import { estimatedPolicyLength } from '../private/input';
+import { estimatedPolicyLength } from '../private/policy-length';
 import { RegisteredWorkload, Registry } from '../private/registry';
 
 const KUBERNETES_RESOURCE_TYPES = ['Custom::AWSCDK-EKS-KubernetesResource', 'Custom::AWSCDK-EKS-HelmChart'];

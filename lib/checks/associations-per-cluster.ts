@@ -1,6 +1,6 @@
 import { CheckContext } from './check';
 import { clusterKey, clusterLabel } from '../private/cluster';
-import { MAX_ASSOCIATIONS_PER_CLUSTER } from '../private/constants';
+import { MAX_ASSOCIATIONS_PER_CLUSTER } from '../private/eks-facts';
 import { annotateError } from '../private/errors';
 import { RegisteredAssociation } from '../private/registry';
 

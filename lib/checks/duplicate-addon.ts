@@ -1,6 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import { CheckContext, forEachRepeat } from './check';
-import { AGENT_ADDON_NAME } from '../private/constants';
+import { AGENT_ADDON_NAME } from '../private/eks-facts';
 import { annotateError, quote } from '../private/errors';
 
 /**

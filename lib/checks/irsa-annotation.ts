@@ -1,5 +1,5 @@
 import { CheckContext } from './check';
-import { IRSA_ANNOTATION } from '../private/constants';
+import { IRSA_ANNOTATION } from '../private/eks-facts';
 import { annotateWarning, quote } from '../private/errors';
 
 /** `IrsaAnnotationPresent`: a ServiceAccount of the workload still carries the IRSA role annotation. */

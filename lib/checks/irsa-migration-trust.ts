@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { TrustStatement } from './app-facts';
 import { asList, CheckContext } from './check';
 import { openIdConnectProviderOf } from '../private/cluster';
-import { IRSA_AUDIENCE } from '../private/constants';
+import { IRSA_AUDIENCE } from '../private/eks-facts';
 import { annotateError, annotateWarning } from '../private/errors';
 
 /**

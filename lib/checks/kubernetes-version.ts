@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { CheckContext } from './check';
 import { clusterLabel, kubernetesVersion } from '../private/cluster';
-import { MIN_KUBERNETES_VERSION } from '../private/constants';
+import { MIN_KUBERNETES_VERSION } from '../private/eks-facts';
 import { annotateError } from '../private/errors';
 
 /** `KubernetesVersionTooOld`: a new cluster below the version Pod Identity needs. */

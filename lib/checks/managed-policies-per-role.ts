@@ -1,7 +1,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CheckContext } from './check';
+import { DEFAULT_MANAGED_POLICIES_PER_ROLE_QUOTA, MAX_MANAGED_POLICIES_PER_ROLE_QUOTA } from '../private/eks-facts';
 import { annotateError, annotateWarning } from '../private/errors';
-import { DEFAULT_MANAGED_POLICIES_PER_ROLE_QUOTA, MAX_MANAGED_POLICIES_PER_ROLE_QUOTA } from '../private/input';
 import { managedPolicyCountOf } from '../private/role-permissions';
 
 /**

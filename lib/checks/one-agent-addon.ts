@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { CheckContext, forEachRepeat } from './check';
 import { clusterKey, environmentKey } from '../private/cluster';
-import { AGENT_ADDON_NAME } from '../private/constants';
+import { AGENT_ADDON_NAME } from '../private/eks-facts';
 import { annotateError } from '../private/errors';
 
 /** `DuplicateAgentAddon`: the agent add-on defined twice for one cluster (e.g. by hand beside this library's). */

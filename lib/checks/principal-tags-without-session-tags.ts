@@ -2,7 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { CheckContext } from './check';
-import { SESSION_TAG_KEYS } from '../private/constants';
+import { principalTag, SESSION_TAG_KEYS } from '../private/eks-facts';
 import { annotateError, quote } from '../private/errors';
 import { Registry } from '../private/registry';
 
@@ -80,7 +80,7 @@ function sessionTagsReadBy(statement: Record<string, unknown>): string[] {
   const conditions = Object.fromEntries(Object.entries((statement.Condition ?? {}) as Record<string, unknown>)
     .filter(([operator]) => !operator.endsWith('IfExists') && operator !== 'Null'));
   const text = JSON.stringify({ ...statement, Condition: conditions }).toLowerCase();
-  return SESSION_TAG_KEYS.filter(key => text.includes(`aws:principaltag/${key}`));
+  return SESSION_TAG_KEYS.filter(key => text.includes(principalTag(key).toLowerCase()));
 }
 
 /**

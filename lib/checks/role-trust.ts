@@ -1,5 +1,5 @@
 import { asList, CheckContext } from './check';
-import { POD_IDENTITY_SERVICE_PRINCIPAL } from '../private/constants';
+import { POD_IDENTITY_SERVICE_PRINCIPAL } from '../private/eks-facts';
 import { annotateError } from '../private/errors';
 
 /**

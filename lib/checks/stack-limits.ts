@@ -9,13 +9,9 @@ import { CfnElement, CfnResource, Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { stateOf } from '../private/app-store';
 import { afterTemplatesWritten } from '../private/aws-cdk-internals';
+import { MAX_RESOURCES_PER_STACK, MAX_TEMPLATE_BYTES } from '../private/eks-facts';
 import { formatProblem, PodIdentityError } from '../private/errors';
 import { Registry } from '../private/registry';
-
-/** CloudFormation allows this many resources in one stack. */
-export const MAX_RESOURCES_PER_STACK = 500;
-/** CloudFormation accepts templates up to 1 MB (uploaded through S3). */
-export const MAX_TEMPLATE_BYTES = 1024 * 1024;
 
 const DEFAULT_FIX = 'split the workloads across stacks of at most {fit} (e.g. a WorkloadFleet, or one stack per team or namespace, all importing the same cluster)';
 

@@ -1,7 +1,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CheckContext } from './check';
+import { DEFAULT_TRUST_POLICY_LENGTH_QUOTA, MAX_TRUST_POLICY_LENGTH_QUOTA } from '../private/eks-facts';
 import { annotateError } from '../private/errors';
-import { DEFAULT_TRUST_POLICY_LENGTH_QUOTA, MAX_TRUST_POLICY_LENGTH_QUOTA } from '../private/input';
 
 /**
  * `TrustPolicyTooLong`: the trust policy of an association role or target role defined in the app is longer than

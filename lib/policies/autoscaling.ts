@@ -2,6 +2,7 @@
 import { Aws } from 'aws-cdk-lib';
 import { Grant, NO_RESOURCE_LEVEL, POD_CLUSTER_NAME, PresetDefinition, accountArn, requireScope } from './grants';
 import { ClusterAutoscalerOptions, KarpenterOptions, NodeTerminationHandlerOptions } from './options';
+import { KUBE_SYSTEM_NAMESPACE } from '../private/eks-facts';
 
 const AUTO_SCALING_GROUPS = accountArn('autoscaling', 'autoScalingGroup:*:autoScalingGroupName/*');
 
@@ -15,7 +16,7 @@ export function clusterAutoscaler(options: ClusterAutoscalerOptions): PresetDefi
   const cluster = options.clusterName ?? POD_CLUSTER_NAME;
   return {
     name: 'ClusterAutoscaler',
-    namespace: 'kube-system',
+    namespace: KUBE_SYSTEM_NAMESPACE,
     serviceAccount: 'cluster-autoscaler',
     grants: [
       {
@@ -204,7 +205,7 @@ export function karpenter(options: KarpenterOptions): PresetDefinition {
       resources: [options.interruptionQueue.queueArn],
     });
   }
-  return { name: 'Karpenter', namespace: 'kube-system', serviceAccount: 'karpenter', grants };
+  return { name: 'Karpenter', namespace: KUBE_SYSTEM_NAMESPACE, serviceAccount: 'karpenter', grants };
 }
 
 /**
@@ -217,7 +218,7 @@ export function karpenter(options: KarpenterOptions): PresetDefinition {
 export function nodeTerminationHandler(options: NodeTerminationHandlerOptions): PresetDefinition {
   return {
     name: 'NodeTerminationHandler',
-    namespace: 'kube-system',
+    namespace: KUBE_SYSTEM_NAMESPACE,
     serviceAccount: 'aws-node-termination-handler',
     grants: [
       {

@@ -2,6 +2,7 @@
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { NO_RESOURCE_LEVEL, PresetDefinition, globalArn, requireArns, requireScope } from './grants';
 import { AwsPrivateCaIssuerOptions, CertManagerOptions, ExternalDnsOptions } from './options';
+import { knownAddonServiceAccount } from '../private/eks-facts';
 
 function zoneArns(preset: string, zones: route53.IHostedZone[] | undefined): string[] {
   return requireScope(preset, 'hostedZones', zones,
@@ -76,8 +77,7 @@ export function awsPrivateCaIssuer(options: AwsPrivateCaIssuerOptions): PresetDe
     'acm-pca');
   return {
     name: 'AwsPrivateCaIssuer',
-    namespace: 'aws-privateca-issuer',
-    serviceAccount: 'aws-privateca-issuer',
+    ...knownAddonServiceAccount('aws-privateca-connector-for-kubernetes'),
     grants: [{
       actions: ['acm-pca:DescribeCertificateAuthority', 'acm-pca:GetCertificate', 'acm-pca:IssueCertificate'],
       resources: authorities,

@@ -1,6 +1,7 @@
 // Internal building blocks of the well-known policies: a permission with the reason for any wildcard in its
 // resources, ARN patterns, and the cluster a pod belongs to. Not exported from the package.
 import { Aws, Token } from 'aws-cdk-lib';
+import { CLUSTER_NAME_TAG, principalTag } from '../private/eks-facts';
 import { problem, quote } from '../private/errors';
 
 /**
@@ -9,7 +10,7 @@ import { problem, quote } from '../private/errors';
  * in without naming it. Associations with `disableSessionTags: true` send no tags, and conditions on it then fail
  * closed (deny).
  */
-export const POD_CLUSTER_NAME = '${aws:PrincipalTag/eks-cluster-name}';
+export const POD_CLUSTER_NAME = `\${${principalTag(CLUSTER_NAME_TAG)}}`;
 
 /** One Allow statement of a preset. */
 export interface Grant {

@@ -6,6 +6,7 @@ import {
   requireScope,
 } from './grants';
 import { AwsLoadBalancerControllerOptions, AwsLoadBalancerControllerTargetGroupBindingOnlyOptions, GatewayApiControllerOptions } from './options';
+import { KUBE_SYSTEM_NAMESPACE } from '../private/eks-facts';
 
 const ELB_CLUSTER_TAG = 'elbv2.k8s.aws/cluster';
 // Patterns by resource type.
@@ -157,7 +158,7 @@ export function awsLoadBalancerController(options: AwsLoadBalancerControllerOpti
   ];
   return {
     name: 'AwsLoadBalancerController',
-    namespace: 'kube-system',
+    namespace: KUBE_SYSTEM_NAMESPACE,
     serviceAccount: 'aws-load-balancer-controller',
     grants,
   };
@@ -174,7 +175,7 @@ export function awsLoadBalancerControllerTargetGroupBindingOnly(options: AwsLoad
     'elasticloadbalancing');
   return {
     name: 'AwsLoadBalancerControllerTargetGroupBindingOnly',
-    namespace: 'kube-system',
+    namespace: KUBE_SYSTEM_NAMESPACE,
     serviceAccount: 'aws-load-balancer-controller',
     grants: [
       {

@@ -2,6 +2,7 @@
 import { Aws } from 'aws-cdk-lib';
 import { Grant, NO_RESOURCE_LEVEL, PresetDefinition, accountArn, createServiceLinkedRole, requireArns, requireScope } from './grants';
 import { AppMeshControllerOptions, AppMeshEnvoyOptions, VpcCniOptions } from './options';
+import { knownAddonServiceAccount } from '../private/eks-facts';
 
 /**
  * IPv4 upstream: the AWS managed policy `AmazonEKS_CNI_Policy`
@@ -10,7 +11,7 @@ import { AppMeshControllerOptions, AppMeshEnvoyOptions, VpcCniOptions } from './
  * customer policy the same page gives (AWS publishes none), also terraform-aws-eks-pod-identity `aws_vpc_cni.tf`.
  */
 export function vpcCni(options: VpcCniOptions): PresetDefinition {
-  const base = { name: 'VpcCni', namespace: 'kube-system', serviceAccount: 'aws-node' };
+  const base = { name: 'VpcCni', ...knownAddonServiceAccount('vpc-cni') };
   if (!options.ipv6) {
     return {
       ...base,

@@ -1,6 +1,7 @@
 // Observability: Amazon CloudWatch Observability (agent + Fluent Bit), Amazon Managed Service for Prometheus.
 import { PresetDefinition, requireArns, requireScope } from './grants';
 import { AmazonManagedPrometheusOptions, CloudWatchObservabilityOptions } from './options';
+import { knownAddonServiceAccount } from '../private/eks-facts';
 
 /**
  * Upstream: the AWS managed policy `CloudWatchAgentServerPolicy` (which also covers X-Ray traces of Application
@@ -13,8 +14,7 @@ import { AmazonManagedPrometheusOptions, CloudWatchObservabilityOptions } from '
 export function cloudWatchObservability(_options: CloudWatchObservabilityOptions): PresetDefinition {
   return {
     name: 'CloudWatchObservability',
-    namespace: 'amazon-cloudwatch',
-    serviceAccount: 'cloudwatch-agent',
+    ...knownAddonServiceAccount('amazon-cloudwatch-observability'),
     grants: [],
     awsManagedPolicies: [{
       name: 'CloudWatchAgentServerPolicy',

@@ -2,6 +2,7 @@
 import { Aws } from 'aws-cdk-lib';
 import { Grant, NO_RESOURCE_LEVEL, PresetDefinition, accountArn, createServiceLinkedRole, requireScope } from './grants';
 import { EbsCsiDriverOptions, EfsCsiDriverOptions, FsxLustreCsiDriverOptions, MountpointS3CsiDriverOptions } from './options';
+import { knownAddonServiceAccount } from '../private/eks-facts';
 
 /**
  * Upstream: the AWS managed policy `AmazonEBSCSIDriverPolicy`, which the EKS documentation and the
@@ -28,8 +29,7 @@ export function ebsCsiDriver(options: EbsCsiDriverOptions): PresetDefinition {
   ];
   return {
     name: 'EbsCsiDriver',
-    namespace: 'kube-system',
-    serviceAccount: 'ebs-csi-controller-sa',
+    ...knownAddonServiceAccount('aws-ebs-csi-driver'),
     grants,
     awsManagedPolicies: [{
       name: 'service-role/AmazonEBSCSIDriverPolicy',
@@ -52,8 +52,7 @@ export function efsCsiDriver(options: EfsCsiDriverOptions): PresetDefinition {
   const accessPointReason = 'the driver creates one access point per volume at run time, named by EFS; the efs.csi.aws.com/cluster tag condition limits it to the access points it created';
   return {
     name: 'EfsCsiDriver',
-    namespace: 'kube-system',
-    serviceAccount: 'efs-csi-controller-sa',
+    ...knownAddonServiceAccount('aws-efs-csi-driver'),
     grants: [
       {
         actions: ['ec2:DescribeAvailabilityZones'],
@@ -114,7 +113,7 @@ export function fsxLustreCsiDriver(options: FsxLustreCsiDriverOptions): PresetDe
       { actions: ['s3:ListBucket'], resources: buckets.map(bucket => bucket.bucketArn) },
     );
   }
-  return { name: 'FsxLustreCsiDriver', namespace: 'kube-system', serviceAccount: 'fsx-csi-controller-sa', grants };
+  return { name: 'FsxLustreCsiDriver', ...knownAddonServiceAccount('aws-fsx-csi-driver'), grants };
 }
 
 /**
@@ -138,5 +137,5 @@ export function mountpointS3CsiDriver(options: MountpointS3CsiDriverOptions): Pr
   if (keys.length > 0) {
     grants.push({ actions: options.readOnly ? ['kms:Decrypt'] : ['kms:Decrypt', 'kms:GenerateDataKey'], resources: keys });
   }
-  return { name: 'MountpointS3CsiDriver', namespace: 'kube-system', serviceAccount: 's3-csi-driver-sa', grants };
+  return { name: 'MountpointS3CsiDriver', ...knownAddonServiceAccount('aws-mountpoint-s3-csi-driver'), grants };
 }

@@ -17,7 +17,7 @@ import {
 import { externalSecrets, velero } from './secrets-and-backup';
 import { ebsCsiDriver, efsCsiDriver, fsxLustreCsiDriver, mountpointS3CsiDriver } from './storage';
 import { acknowledgeFindings, isWriteAction } from '../private/acknowledgements';
-import { SESSION_TAG_KEYS } from '../private/constants';
+import { principalTag, SESSION_TAG_KEYS } from '../private/eks-facts';
 import { problem, quote } from '../private/errors';
 import { Registry } from '../private/registry';
 
@@ -246,7 +246,7 @@ function toStatement(grant: Grant): iam.PolicyStatement {
 /** The EKS Pod Identity session tags that grants read as `aws:PrincipalTag/<key>` (in resources or conditions). */
 /** The EKS session tags read by grants (their resources and conditions, resolved, as JSON text). */
 function sessionTagKeysOf(text: string): string[] {
-  return SESSION_TAG_KEYS.filter(key => text.toLowerCase().includes(`aws:principaltag/${key}`));
+  return SESSION_TAG_KEYS.filter(key => text.toLowerCase().includes(principalTag(key).toLowerCase()));
 }
 
 const ATTACHED_PRESETS = Symbol.for('cdk-eks-pod-identity.WellKnownPolicies');

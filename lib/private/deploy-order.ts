@@ -19,7 +19,7 @@ import { Dependable, IConstruct, IDependable } from 'constructs';
 import { stateOf } from './app-store';
 import { cfnPropertiesOf, toCloudFormationOf } from './aws-cdk-internals';
 import { clusterKey, clusterNameOf, isNewCluster, literalClusterNameOf } from './cluster';
-import { BUILT_IN_NAMESPACES } from './constants';
+import { BUILT_IN_NAMESPACES } from './eks-facts';
 import { annotateError, annotateWarning, quote } from './errors';
 import { RegisteredAgentAddon, RegisteredAssociation, RegisteredWorkload, Registry } from './registry';
 import { whileAspectsRun } from './role-permissions';

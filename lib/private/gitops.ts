@@ -12,7 +12,7 @@ import { Construct, IConstruct } from 'constructs';
 import { appStateOf } from './app-store';
 import { hasCustomSynthesis, onSynthesis } from './aws-cdk-internals';
 import { clusterKey, clusterLabel, literalClusterNameOf } from './cluster';
-import { IRSA_ANNOTATION } from './constants';
+import { IRSA_ANNOTATION } from './eks-facts';
 import { formatProblem, problem, problemIdOf, quote } from './errors';
 import { tell } from './progress';
 

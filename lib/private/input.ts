@@ -1,26 +1,14 @@
 // Checks of single prop values, thrown at construct time. Values that are CDK tokens are unknown until deploy
 // and pass unchecked: they are never falsely rejected.
 import { Token } from 'aws-cdk-lib';
-import { RegionInfo } from 'aws-cdk-lib/region-info';
+import {
+  DEFAULT_MANAGED_POLICIES_PER_ROLE_QUOTA, DEFAULT_TRUST_POLICY_LENGTH_QUOTA, MAX_MANAGED_POLICIES_PER_ROLE_QUOTA, MAX_TAGS,
+  MAX_TAG_KEY_LENGTH, MAX_TAG_VALUE_LENGTH, MAX_TRUST_POLICY_LENGTH_QUOTA,
+} from './eks-facts';
 import { PodIdentityError, problem, quote } from './errors';
 
 // The regular expressions and tables live in the functions that use them: at module level each of their mutants
 // would be a static one, which mutation testing (`npx projen mutation`) runs against every test.
-
-export const MAX_TAGS = 50;
-const MAX_TAG_KEY_LENGTH = 128;
-const MAX_TAG_VALUE_LENGTH = 256;
-
-/** IAM's default quota of the role trust policy length (characters, whitespace not counted). */
-export const DEFAULT_TRUST_POLICY_LENGTH_QUOTA = 2048;
-/** The highest role trust policy length IAM grants on request. */
-export const MAX_TRUST_POLICY_LENGTH_QUOTA = 8192;
-/** IAM's default quota of managed policies attached to one role. */
-export const DEFAULT_MANAGED_POLICIES_PER_ROLE_QUOTA = 10;
-/** The highest managed-policies-per-role quota IAM grants on request. */
-export const MAX_MANAGED_POLICIES_PER_ROLE_QUOTA = 20;
-/** STS accepts session policies of at most this many plain-text characters (AssumeRole `Policy`). */
-export const MAX_SESSION_POLICY_LENGTH = 2048;
 
 function known(value: string | undefined): value is string {
   return value !== undefined && !Token.isUnresolved(value);
@@ -126,60 +114,6 @@ function checkQuota(id: string, prop: string, quotaName: string, quota: number |
       `${prop} ${quote(quota)} is not a quota IAM grants (a whole number from ${min}, the default, to ${max})`,
       `set the account's "${quotaName}" quota from Service Quotas, at most ${max}`);
   }
-}
-
-// What a CloudFormation value is expected to be long once deployed, for policies that contain them. Pseudo
-// parameters take the value of the stack's region when it is known, otherwise their longest value where EKS Pod
-// Identity exists (the aws partition: China and GovCloud have no Pod Identity, see checks/region.ts); an ARN
-// attribute is counted as a full ARN with a generated name; any other reference, import or function as a generated
-// name. Estimates err on the long side, so a policy that passes here is not rejected at deploy for its length.
-const GENERATED_NAME_LENGTH = 64;
-const GENERATED_ARN_LENGTH = 128;
-
-/**
- * The length IAM counts for a policy document (JSON without whitespace), given as resolved CloudFormation: literal
- * parts are measured exactly and intrinsics estimated (see above). `region` is the stack's region, when known.
- */
-export function estimatedPolicyLength(document: unknown, region?: string): number {
-  return measure(document, pseudoParameterLengths(region));
-}
-
-/** The length of each pseudo parameter's value in a stack of `region` (a token or undefined: not known). */
-function pseudoParameterLengths(region: string | undefined): Record<string, number> {
-  const regionKnown = region !== undefined && !Token.isUnresolved(region);
-  const info = regionKnown ? RegionInfo.get(region) : undefined;
-  return {
-    'AWS::Partition': (info?.partition ?? 'aws').length,
-    'AWS::Region': regionKnown ? region.length : 'ap-southeast-5'.length,
-    'AWS::AccountId': 12,
-    'AWS::URLSuffix': (info?.domainSuffix ?? 'amazonaws.com').length,
-    'AWS::StackName': 128,
-  };
-}
-
-function measure(value: unknown, pseudo: Record<string, number>): number {
-  if (Array.isArray(value)) return 2 + Math.max(0, value.length - 1) + value.reduce((sum: number, item) => sum + measure(item, pseudo), 0);
-  // A string, number, boolean or null (a resolved template holds no undefined).
-  if (typeof value !== 'object' || value === null) return JSON.stringify(value).length;
-  const entries = Object.entries(value as Record<string, unknown>);
-  if (entries.length === 1 && (entries[0][0] === 'Ref' || entries[0][0].startsWith('Fn::'))) return 2 + estimatedIntrinsic(entries[0][0], entries[0][1], pseudo);
-  return 2 + Math.max(0, entries.length - 1) + entries.reduce((sum, [key, item]) => sum + JSON.stringify(key).length + 1 + measure(item, pseudo), 0);
-}
-
-/** The expected length of an intrinsic's value, without quotes. */
-function estimatedIntrinsic(name: string, argument: unknown, pseudo: Record<string, number>): number {
-  if (name === 'Ref') return pseudo[argument as string] ?? GENERATED_NAME_LENGTH;
-  // Fn::Join's list may itself be an intrinsic (a list parameter, Fn::GetAZs): then it is estimated as a name.
-  if (name === 'Fn::Join' && Array.isArray((argument as unknown[])[1])) {
-    const [separator, parts] = argument as [string, unknown[]];
-    // Each part counts as it appears in the joined string (measure(part) without the quotes of its own string).
-    return separator.length * Math.max(0, parts.length - 1) + parts.reduce((sum: number, part) => sum + measure(part, pseudo) - 2, 0);
-  }
-  if (name === 'Fn::GetAtt') {
-    const attribute = Array.isArray(argument) ? argument[1] : String(argument).split('.')[1];
-    return typeof attribute === 'string' && attribute.endsWith('Arn') ? GENERATED_ARN_LENGTH : GENERATED_NAME_LENGTH;
-  }
-  return GENERATED_NAME_LENGTH;
 }
 
 /** An EKS add-on version: `vX.Y.Z-eksbuild.N`. */

@@ -3,14 +3,9 @@
 import { Token, Tokenization } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { clusterArnOf, clusterNameOf } from './cluster';
-import { POD_IDENTITY_SERVICE_PRINCIPAL } from './constants';
+import { CLUSTER_ARN_TAG, NAMESPACE_TAG, POD_IDENTITY_SERVICE_PRINCIPAL, requestTag, SERVICE_ACCOUNT_TAG } from './eks-facts';
 import { problem, quote } from './errors';
 import { RegisteredAssociation } from './registry';
-
-/** The session tags EKS Pod Identity adds (https://docs.aws.amazon.com/eks/latest/userguide/pod-id-abac.html). */
-export const CLUSTER_ARN_TAG = 'eks-cluster-arn';
-export const NAMESPACE_TAG = 'kubernetes-namespace';
-export const SERVICE_ACCOUNT_TAG = 'kubernetes-service-account';
 
 /**
  * pods.eks.amazonaws.com as a literal: the name is the same in every partition that has Pod Identity, and a literal
@@ -160,8 +155,8 @@ export function targetTrustStatement(owner: string, association: RegisteredAssoc
 
 function sessionTagConditions(association: RegisteredAssociation): Record<string, string> {
   return {
-    [`aws:RequestTag/${CLUSTER_ARN_TAG}`]: clusterArnOf(association.cluster),
-    [`aws:RequestTag/${NAMESPACE_TAG}`]: association.namespace,
-    [`aws:RequestTag/${SERVICE_ACCOUNT_TAG}`]: association.serviceAccount,
+    [requestTag(CLUSTER_ARN_TAG)]: clusterArnOf(association.cluster),
+    [requestTag(NAMESPACE_TAG)]: association.namespace,
+    [requestTag(SERVICE_ACCOUNT_TAG)]: association.serviceAccount,
   };
 }

@@ -5,7 +5,10 @@ import { CloudAssembly, Json, MalformedValue, checkIntrinsic, Template, construc
 import { SourcedStatement, covers, effectiveStatements, listOf } from './effective';
 import { FindingId, FindingSeverity, PodIdentityReportEntry, PolicyKind, ReportEffectiveStatement, ReportFinding, ReportPolicy, ReportRole } from './model';
 import { isWriteAction } from '../private/acknowledgements';
-import { knownAddon } from '../private/eks-facts';
+import {
+  CLUSTER_ARN_TAG, CLUSTER_NAME_TAG, knownAddon, NAMESPACE_TAG, POD_IDENTITY_SERVICE_PRINCIPAL as POD_IDENTITY_PRINCIPAL, POD_NAME_TAG,
+  POD_UID_TAG, requestTag, SERVICE_ACCOUNT_TAG,
+} from '../private/eks-facts';
 import { Progress } from '../private/progress';
 
 export { listOf } from './effective';
@@ -13,7 +16,6 @@ export { listOf } from './effective';
 /** Resource types of EKS clusters (aws-eks-v2's, and aws-eks's custom resource). */
 const CLUSTER_TYPES = ['AWS::EKS::Cluster', 'Custom::AWSCDK-EKS-Cluster'];
 
-const POD_IDENTITY_PRINCIPAL = 'pods.eks.amazonaws.com';
 // The partition may be a placeholder (`arn:${AWS::Partition}:iam::aws:policy/...`).
 const AWS_MANAGED_POLICY_ARN = /^arn:.*?:iam::aws:policy\/(.+)$/;
 /** AWS managed policies that grant every action (of a service, or of all): reported like a `*` action. */
@@ -159,12 +161,12 @@ class Analysis {
       placeholders.set('PodName', 'the name of the pod (differs per pod)');
       placeholders.set('PodUid', 'the uid of the pod (differs per pod)');
       Object.assign(sessionTags, {
-        'eks-cluster-arn': clusterArn,
-        'eks-cluster-name': cluster,
-        'kubernetes-namespace': namespace,
-        'kubernetes-service-account': serviceAccount,
-        'kubernetes-pod-name': '${PodName}',
-        'kubernetes-pod-uid': '${PodUid}',
+        [CLUSTER_ARN_TAG]: clusterArn,
+        [CLUSTER_NAME_TAG]: cluster,
+        [NAMESPACE_TAG]: namespace,
+        [SERVICE_ACCOUNT_TAG]: serviceAccount,
+        [POD_NAME_TAG]: '${PodName}',
+        [POD_UID_TAG]: '${PodUid}',
       });
     }
     let sessionPolicy: Json;
@@ -501,10 +503,10 @@ function isPin(test: ConditionTest): boolean {
 }
 
 const SCOPES: Array<[string, string[]]> = [
-  ['cluster', ['aws:RequestTag/eks-cluster-name', 'aws:RequestTag/eks-cluster-arn', 'aws:SourceArn']],
+  ['cluster', [requestTag(CLUSTER_NAME_TAG), requestTag(CLUSTER_ARN_TAG), 'aws:SourceArn']],
   ['account', ['aws:SourceAccount']],
-  ['namespace', ['aws:RequestTag/kubernetes-namespace']],
-  ['service account', ['aws:RequestTag/kubernetes-service-account']],
+  ['namespace', [requestTag(NAMESPACE_TAG)]],
+  ['service account', [requestTag(SERVICE_ACCOUNT_TAG)]],
 ];
 /** What a trust must pin for the role to go to one (cluster, namespace, service account) only. */
 const PINNED_SCOPES = ['cluster', 'namespace', 'service account'];
