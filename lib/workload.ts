@@ -1,5 +1,3 @@
-import * as crypto from 'crypto';
-import { Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cdk8s from 'cdk8s';
@@ -9,12 +7,12 @@ import { PodIdentityAssociation, PodIdentityAssociationSettings } from './associ
 import { ensureChecks } from './checks';
 import { ManifestDelivery } from './delivery';
 import { kubectlClusterOf, openIdConnectProviderOf } from './private/cluster';
-import { defaultWorkloadObjects } from './private/default-workload-objects';
-import { BUILT_IN_NAMESPACES, IRSA_ANNOTATION } from './private/eks-facts';
+import { BUILT_IN_NAMESPACES } from './private/eks-facts';
 import { namingConstruct, problem, quote } from './private/errors';
 import { gitOpsFolderOf } from './private/gitops';
 import { checkDeploymentName, checkEnvNames, checkServiceAccountName, checkImage, checkNoDuplicateEnvNames, checkPort, checkReplicas, toKubernetesName } from './private/input';
 import { Registry } from './private/registry';
+import { WorkloadObjects } from './private/workload-objects';
 import { PodIdentityRole } from './role';
 
 /** What a {@link PodIdentityBoundWorkload} runs, without the cluster (e.g. for a `WorkloadFleet`). */
@@ -156,73 +154,6 @@ export interface PodIdentityBoundWorkloadProps extends PodIdentityBoundWorkloadO
 }
 
 /**
- * Container security context applied unless overridden: non-root, no privilege escalation, read-only root
- * filesystem, every capability dropped, the runtime's default seccomp profile, numeric non-root user 25000 (the Kubernetes "restricted" profile).
- *
- * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
- */
-const HARDENED_CONTAINER_SECURITY_CONTEXT: kplus.ContainerSecurityContextProps = {
-  // A numeric user lets the kubelet verify runAsNonRoot for images whose USER is root or a name (cdk8s-plus' ids).
-  user: 25000,
-  group: 26000,
-  ensureNonRoot: true,
-  privileged: false,
-  allowPrivilegeEscalation: false,
-  readOnlyRootFilesystem: true,
-  capabilities: { drop: [kplus.Capability.ALL] },
-  seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
-};
-
-/** Pod-level seccomp profile (cdk8s-plus-28 has no prop for it), applied unless a later patch replaces it. */
-const POD_SECCOMP_PROFILE = { type: 'RuntimeDefault' };
-
-/**
- * A hash of the pods' identity (role, target role, session tags, session policy): when it changes, the pod template
- * changes and Kubernetes rolls the pods, which would otherwise keep the old identity's cached credentials.
- */
-const IDENTITY_HASH_ANNOTATION = 'cdk-eks-pod-identity/identity-hash';
-
-/** Marks the pods started while the workload moves off IRSA. */
-const IRSA_MIGRATION_POD_ANNOTATION = 'cdk-eks-pod-identity/irsa-migration';
-
-/** The recommended label naming the application: the Deployment name, so pods of one workload are recognisable. */
-const NAME_LABEL = 'app.kubernetes.io/name';
-
-/**
- * A Deployment whose every container, including sidecars and init containers added after construction with
- * `addContainer()` / `addInitContainer()`, gets the hardened security context; fields the caller sets win.
- */
-class HardenedDeployment extends kplus.Deployment {
-  public addContainer(container: kplus.ContainerProps): kplus.Container {
-    return super.addContainer(hardened(container));
-  }
-
-  public addInitContainer(container: kplus.ContainerProps): kplus.Container {
-    return super.addInitContainer(hardened(container));
-  }
-}
-
-function hardened(container: kplus.ContainerProps): kplus.ContainerProps {
-  return { ...container, securityContext: { ...HARDENED_CONTAINER_SECURITY_CONTEXT, ...container.securityContext } };
-}
-
-// A read-only root filesystem breaks most runtimes that write temp files; give them a scratch /tmp.
-const TMP_PATH = '/tmp';
-const TMP_VOLUME_NAME = 'tmp';
-
-/** HARDENED_CONTAINER_SECURITY_CONTEXT as cdk8s-plus renders it (for the default shape written out). */
-const RENDERED_HARDENED_CONTAINER_SECURITY_CONTEXT = {
-  allowPrivilegeEscalation: false,
-  capabilities: { drop: ['ALL'] },
-  privileged: false,
-  readOnlyRootFilesystem: true,
-  runAsGroup: 26000,
-  runAsNonRoot: true,
-  runAsUser: 25000,
-  seccompProfile: { type: 'RuntimeDefault' },
-};
-
-/**
  * A workload that runs with an IAM role through EKS Pod Identity: the role, its association with the workload's
  * service account, and the Namespace, ServiceAccount and Deployment (cdk8s-plus-28) applied to the cluster.
  *
@@ -265,10 +196,8 @@ export class PodIdentityBoundWorkload extends Construct implements iam.IGrantabl
    * @internal
    */
   public readonly _gitOpsFolder?: string;
-  private readonly props: PodIdentityBoundWorkloadProps;
-  private readonly chartId: string;
-  /** The cdk8s objects, built on first use (see `default-workload-objects.ts`). */
-  private kubernetesObjects?: KubernetesObjects;
+  /** The Kubernetes objects: built, rendered and shared by `workload-objects.ts`. */
+  private readonly objects: WorkloadObjects;
 
   constructor(scope: Construct, id: string, props: PodIdentityBoundWorkloadProps) {
     super(scope, id);
@@ -316,24 +245,17 @@ export class PodIdentityBoundWorkload extends Construct implements iam.IGrantabl
         role: this.role,
       });
 
-      // A chart of its own, in a cdk8s app of its own, as aws-cdk-lib's addCdk8sChart expects. cdk8s-plus selects a
-      // Deployment's pods (and a Service made with exposeViaService() selects them) by a label derived from the
-      // construct path inside that app: naming the chart after the namespace and Deployment name makes the selector
-      // unique in the cluster and stable across synths and moves of the CDK construct.
-      this.chartId = Token.isUnresolved(props.namespace) || Token.isUnresolved(deploymentName)
-        ? this.node.addr : `${props.namespace}.${deploymentName}`;
-      this.props = props;
       this._deploymentName = deploymentName;
       this._createsNamespace = props.createNamespace ?? !BUILT_IN_NAMESPACES.includes(props.namespace);
-      // Escape hatches are cdk8s-plus options: with them, the cdk8s objects are built now (and render themselves).
-      if (props.containerOptions || props.deploymentOptions) this.cdk8sObjects();
+      const objects = new WorkloadObjects(this, props);
+      this.objects = objects;
 
       this.manifest = (props.delivery ?? ManifestDelivery.kubectl())._deliver(this, 'Manifest', {
         cluster: props.cluster,
         namespace: props.namespace,
         deploymentName,
-        render: () => Registry.of(this).renderedObjectsOf(this),
-        releaseRendering: () => Registry.of(this).releaseRenderedObjects(this),
+        render: () => objects.renderedObjects(),
+        releaseRendering: () => objects.releaseRenderedObjects(),
         namespaceName: this._createsNamespace ? props.namespace : undefined,
       });
       this.manifest.node.addDependency(this.association);
@@ -348,176 +270,23 @@ export class PodIdentityBoundWorkload extends Construct implements iam.IGrantabl
 
   /** The cdk8s chart holding the Kubernetes objects; add more objects to it and they are applied too. */
   public get chart(): cdk8s.Chart {
-    return this.cdk8sObjects().chart;
+    return this.objects.cdk8s().chart;
   }
 
   /** The Namespace object, when the workload creates it. */
   public get kubernetesNamespace(): kplus.Namespace | undefined {
-    return this.cdk8sObjects().namespace;
+    return this.objects.cdk8s().namespace;
   }
 
   /** The ServiceAccount (still mutable: labels, annotations...). */
   public get serviceAccount(): kplus.ServiceAccount {
-    return this.cdk8sObjects().serviceAccount;
+    return this.objects.cdk8s().serviceAccount;
   }
 
   /** The Deployment (still mutable: more containers, volumes, scheduling...). */
   public get deployment(): kplus.Deployment {
-    return this.cdk8sObjects().deployment;
+    return this.objects.cdk8s().deployment;
   }
-
-  /**
-   * The Kubernetes objects as cdk8s renders them: from the cdk8s objects once they exist, else written out
-   * (identical, see `default-workload-objects.ts`).
-   * @internal
-   */
-  public _renderObjects(): Array<Record<string, any>> {
-    const identityHash = this.identityHash();
-    if (this.kubernetesObjects) {
-      // Set at rendering, when the association's inputs are final (a session policy may get statements later).
-      this.kubernetesObjects.deployment.podMetadata.addAnnotation(IDENTITY_HASH_ANNOTATION, identityHash);
-      return this.kubernetesObjects.chart.toJson();
-    }
-    const props = this.props;
-    return defaultWorkloadObjects({
-      chartId: this.chartId,
-      namespace: props.namespace,
-      createNamespace: this._createsNamespace,
-      serviceAccountName: this.serviceAccountName,
-      serviceAccountAnnotations: this.migratingFromIrsa ? { [IRSA_ANNOTATION]: this.role.roleArn } : undefined,
-      deploymentName: this._deploymentName,
-      podLabels: { [NAME_LABEL]: labelValue(this._deploymentName) },
-      podAnnotations: {
-        [IDENTITY_HASH_ANNOTATION]: identityHash,
-        ...(this.migratingFromIrsa ? { [IRSA_MIGRATION_POD_ANNOTATION]: 'true' } : {}),
-      },
-      replicas: props.replicas,
-      image: props.image,
-      command: props.command,
-      args: props.args,
-      port: props.port,
-      env: [
-        ...(props.env?.HOME === undefined ? [['HOME', TMP_PATH] as [string, string]] : []),
-        ...Object.entries(props.env ?? {}),
-      ],
-      containerSecurityContext: RENDERED_HARDENED_CONTAINER_SECURITY_CONTEXT,
-      podSecurityContext: { runAsNonRoot: true, seccompProfile: POD_SECCOMP_PROFILE },
-      tmpPath: TMP_PATH,
-      tmpVolumeName: TMP_VOLUME_NAME,
-    });
-  }
-
-  /**
-   * A stable hash of what the pods' credentials are issued for: the role, the target role, session tags on/off and
-   * the session policy, as CloudFormation will see them (resolved: a new role's ARN is its `Fn::GetAtt`, named by
-   * its logical id, so the hash changes when the role does, and is the same in every synthesis of the same app).
-   * A literal, so GitOps files hold it too.
-   */
-  private identityHash(): string {
-    const settings = this.props.associationSettings;
-    const inputs = Stack.of(this).resolve({
-      role: this.role.roleArn,
-      roleReplacement: replacementKeyOf(this.role),
-      targetRole: settings?.targetRole?.roleArn ?? null,
-      targetRoleReplacement: replacementKeyOf(settings?.targetRole),
-      sessionTags: !(settings?.disableSessionTags ?? false),
-      sessionPolicy: settings?.sessionPolicy?.toJSON() ?? null,
-    });
-    return crypto.createHash('sha256').update(JSON.stringify(inputs)).digest('hex').slice(0, 16);
-  }
-
-  /** Builds the cdk8s objects on first use. */
-  private cdk8sObjects(): KubernetesObjects {
-    if (!this.kubernetesObjects) this.kubernetesObjects = this.buildCdk8sObjects();
-    return this.kubernetesObjects;
-  }
-
-  private buildCdk8sObjects(): KubernetesObjects {
-    const props = this.props;
-    const deploymentName = this._deploymentName;
-    const chart = new cdk8s.Chart(new cdk8s.App(), this.chartId, { disableResourceNameHashes: true });
-    const namespace = this._createsNamespace
-      ? new kplus.Namespace(chart, 'Namespace', { metadata: { name: props.namespace } }) : undefined;
-    const serviceAccount = new kplus.ServiceAccount(chart, 'ServiceAccount', {
-      metadata: {
-        name: this.serviceAccountName,
-        namespace: props.namespace,
-        // Only while migrating: pods keep using IRSA (for the same role) until step 2 removes it.
-        annotations: this.migratingFromIrsa ? { [IRSA_ANNOTATION]: this.role.roleArn } : undefined,
-      },
-    });
-    const deployment = new HardenedDeployment(chart, 'Deployment', {
-      ...props.deploymentOptions,
-      metadata: { ...props.deploymentOptions?.metadata, name: deploymentName, namespace: props.namespace },
-      podMetadata: {
-        ...props.deploymentOptions?.podMetadata,
-        labels: { [NAME_LABEL]: labelValue(deploymentName), ...props.deploymentOptions?.podMetadata?.labels },
-      },
-      replicas: props.replicas ?? props.deploymentOptions?.replicas,
-      serviceAccount,
-      // cdk8s-plus' defaults are the hardened ones (runAsNonRoot); the pod seccomp profile is patched in below.
-      securityContext: props.deploymentOptions?.securityContext,
-      containers: [containerProps(props)],
-    });
-    if (this.migratingFromIrsa) {
-      // IRSA's environment is injected when a pod is created: marking the pods of the migration makes step 2 (this
-      // annotation gone) roll them, so the new pods get Pod Identity's credentials instead.
-      deployment.podMetadata.addAnnotation(IRSA_MIGRATION_POD_ANNOTATION, 'true');
-    }
-    cdk8s.ApiObject.of(deployment).addJsonPatch(
-      cdk8s.JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', POD_SECCOMP_PROFILE));
-    if (!props.containerOptions?.volumeMounts?.some(mount => mount.path === TMP_PATH)) {
-      deployment.containers[0].mount(TMP_PATH, kplus.Volume.fromEmptyDir(chart, 'Tmp', TMP_VOLUME_NAME));
-    }
-    if (namespace) {
-      // kubectl applies in file order; cdk8s orders objects by their dependencies.
-      serviceAccount.node.addDependency(namespace);
-      deployment.node.addDependency(namespace);
-    }
-    deployment.node.addDependency(serviceAccount);
-    return { chart, namespace, serviceAccount, deployment };
-  }
-}
-
-/**
- * What makes CloudFormation replace a role defined in the app (its name and path), so a role replaced under the same
- * logical id (whose ARN token is unchanged) changes the identity hash too; null for an imported role (its ARN says it).
- */
-function replacementKeyOf(role: iam.IRole | undefined): unknown {
-  const resource = role?.node.defaultChild;
-  return resource instanceof iam.CfnRole ? { name: resource.roleName ?? null, path: resource.path ?? null } : null;
-}
-
-/** The cdk8s objects of a workload. */
-interface KubernetesObjects {
-  readonly chart: cdk8s.Chart;
-  readonly namespace?: kplus.Namespace;
-  readonly serviceAccount: kplus.ServiceAccount;
-  readonly deployment: kplus.Deployment;
-}
-
-/** A label value (at most 63 characters, ending in a letter or digit) naming a Deployment of up to 253. */
-function labelValue(name: string): string {
-  // A Deployment name is a DNS subdomain: it never ends in '-' or '.', so a name of 63 or fewer is kept whole.
-  return name.slice(0, 63).replace(/[-.]+$/, '');
-}
-
-function containerProps(props: PodIdentityBoundWorkloadProps): kplus.ContainerProps {
-  const options = props.containerOptions ?? {};
-  return {
-    ...options,
-    image: props.image,
-    command: props.command ?? options.command,
-    args: props.args ?? options.args,
-    portNumber: props.port ?? options.portNumber,
-    envVariables: {
-      // With a read-only root filesystem and a user the image does not know, $HOME must point somewhere writable
-      // (the AWS CLI and SDKs write caches there).
-      ...(props.env?.HOME === undefined && options.envVariables?.HOME === undefined ? { HOME: kplus.EnvValue.fromValue(TMP_PATH) } : {}),
-      ...options.envVariables,
-      ...Object.fromEntries(Object.entries(props.env ?? {}).map(([name, value]) => [name, kplus.EnvValue.fromValue(value)])),
-    },
-  };
 }
 
 function rejectOwnedOptions(props: PodIdentityBoundWorkloadProps) {

@@ -9,6 +9,7 @@ import { AGENT_ADDON_NAME, BUILT_IN_NAMESPACES } from '../private/eks-facts';
 import { FargateSelector, fargateSelectorsOf } from '../private/fargate-selectors';
 import { estimatedPolicyLength } from '../private/policy-length';
 import { RegisteredWorkload, Registry } from '../private/registry';
+import { WorkloadObjects } from '../private/workload-objects';
 
 const KUBERNETES_RESOURCE_TYPES = ['Custom::AWSCDK-EKS-KubernetesResource', 'Custom::AWSCDK-EKS-HelmChart'];
 
@@ -56,7 +57,7 @@ export class AppFacts {
       this.fargateSelectors.push(...fargateSelectorsOf(construct));
     }
     for (const workload of registry.workloads) {
-      const objects = registry.checkedObjectsOf(workload);
+      const objects = WorkloadObjects.of(workload).checkedObjects();
       this.chartObjects.set(workload, objects);
       for (const object of objects) {
         if (object.kind === 'Namespace') this.namespacesCreatedOnCluster.add(`${clusterKey(workload.association.cluster)}|${object.metadata.name}`);

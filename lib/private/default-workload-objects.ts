@@ -2,8 +2,11 @@
 // exactly as cdk8s-plus renders them, so a workload whose cdk8s objects nobody touches never builds them: building
 // and rendering the cdk8s App, Chart and cdk8s-plus objects is most of a workload's cost at synthesis. The workload
 // builds the real cdk8s-plus objects the moment `chart`, `deployment`, `serviceAccount` or `kubernetesNamespace` is
-// read, and renders those from then on. test/workload-objects.test.ts proves both renderings identical.
+// read, and renders those from then on. test/workload-objects.test.ts proves both renderings identical, and compares
+// every cdk8s-plus default copied here with what the installed cdk8s-plus-28 renders (judge:compat runs it on the
+// newest release the peer range admits). Used only by workload-objects.ts.
 import { Names } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 
 /** What the default shape depends on. */
@@ -37,11 +40,11 @@ export interface DefaultWorkloadShape {
   readonly tmpVolumeName: string;
 }
 
-// cdk8s-plus-28 2.5.x defaults of a Deployment and its container.
+// cdk8s-plus-28 2.5.x defaults of a Deployment and its container (cdk8s-plus exposes none of them but the label).
 const DEFAULT_REPLICAS = 2;
 const DEFAULT_CONTAINER_NAME = 'main';
 const DEFAULT_RESOURCES = { limits: { cpu: '1500m', memory: '2048Mi' }, requests: { cpu: '1000m', memory: '512Mi' } };
-const ADDRESS_LABEL = 'cdk8s.io/metadata.addr';
+const ADDRESS_LABEL = kplus.Pod.ADDRESS_LABEL;
 
 /** The objects cdk8s renders for the chart (before `withoutServerDefaults`), in cdk8s' order. */
 export function defaultWorkloadObjects(shape: DefaultWorkloadShape): Array<Record<string, any>> {

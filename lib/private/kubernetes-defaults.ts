@@ -1,6 +1,7 @@
 // Fields cdk8s-plus renders with the value the Kubernetes API server would give them anyway. Leaving them out of the
 // manifest changes nothing on the cluster (kubectl apply removes a field it applied before, and the server sets the
 // default again) and saves about 300 bytes of template per workload, which is what limits workloads per stack.
+// Used only by workload-objects.ts, on every rendering.
 type KubernetesObject = Record<string, any>;
 
 const DEPLOYMENT_SPEC_DEFAULTS: Record<string, unknown> = { minReadySeconds: 0, progressDeadlineSeconds: 600 };

@@ -1,12 +1,12 @@
 // What the constructs of this library created in the app. Constructs write it; roles, checks and limits only read
-// it. A leaf of the import graph: it knows the constructs by the structural interfaces below, never by class.
+// it. A leaf of the import graph: it knows the constructs by the structural interfaces below, never by class. It
+// records only: a workload's Kubernetes objects and their rendering belong to workload-objects.ts.
 import { Stack, Stage } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { appStateOf, stateOf } from './app-store';
 import { clusterKey } from './cluster';
-import { withoutServerDefaults } from './kubernetes-defaults';
 
 /** What the rest of the library needs to know of an association. */
 export interface RegisteredAssociation extends IConstruct {
@@ -33,8 +33,6 @@ export interface RegisteredWorkload extends IConstruct {
   /** The GitOps folder the chart is written to; undefined when a kubectl manifest applies it. */
   readonly _gitOpsFolder?: string;
   readonly migratingFromIrsa: boolean;
-  /** Renders the workload's Kubernetes objects as cdk8s does. */
-  _renderObjects(): Array<Record<string, any>>;
 }
 
 /** What the rest of the library needs to know of a cluster's agent add-on. */
@@ -89,8 +87,6 @@ export class Registry {
   private readonly irsaTrusts = new Map<iam.IRole, RegisteredIrsaTrust[]>();
   private readonly presets = new Map<iam.IRole, RegisteredPreset[]>();
   private readonly observers = new Map<iam.IRole, Array<(association: RegisteredAssociation) => void>>();
-  private readonly renderedObjects = new WeakMap<RegisteredWorkload, Array<Record<string, any>>>();
-  private readonly checkedParts = new WeakMap<RegisteredWorkload, Array<Record<string, any>>>();
   private unitsByStackCache?: { readonly count: number; readonly byStack: Map<Stack, IConstruct[]> };
 
   private constructor() {}
@@ -139,39 +135,6 @@ export class Registry {
 
   public addWorkload(workload: RegisteredWorkload): void {
     this.workloads.push(workload);
-  }
-
-  /**
-   * The Kubernetes objects of a workload's chart, rendered once at synthesis (by the first reader: a check or the
-   * manifest) and shared: cdk8s rendering is the costliest part of a workload. Fields the API server defaults
-   * to the same value are left out.
-   */
-  public renderedObjectsOf(workload: RegisteredWorkload): Array<Record<string, any>> {
-    let objects = this.renderedObjects.get(workload);
-    if (!objects) {
-      objects = workload._renderObjects().map(withoutServerDefaults);
-      this.renderedObjects.set(workload, objects);
-      this.checkedParts.set(workload, objects.map(checkedPartsOf));
-    }
-    return objects;
-  }
-
-  /**
-   * The parts of a workload's rendered objects that the app checks read, recorded when the objects are rendered
-   * (by the manifest or the checks, whichever is first) and kept after the objects are released: the checks run
-   * after the manifests have rendered, and a fleet's objects are not all held until then.
-   */
-  public checkedObjectsOf(workload: RegisteredWorkload): Array<Record<string, any>> {
-    if (!this.checkedParts.has(workload)) this.renderedObjectsOf(workload); // records them
-    return this.checkedParts.get(workload)!;
-  }
-
-  /**
-   * Forgets a workload's rendering once its manifest holds it as a string (memory: a fleet of thousands). A later
-   * reader renders again.
-   */
-  public releaseRenderedObjects(workload: RegisteredWorkload): void {
-    this.renderedObjects.delete(workload);
   }
 
   /**
@@ -253,21 +216,6 @@ export class Registry {
   public associationsByLogicalId(stack: Stack): Map<string, RegisteredAssociation> {
     return stateOf(stack, 'AssociationsByLogicalId', () => new Map());
   }
-}
-
-/**
- * What the app checks read of a Kubernetes object: its kind, name and annotations, and for a Deployment the labels
- * and service account of its pods and the names of its containers' environment variables.
- */
-function checkedPartsOf(object: Record<string, any>): Record<string, any> {
-  const { kind, metadata } = object;
-  const parts: Record<string, any> = { kind, metadata: { name: metadata?.name, annotations: metadata?.annotations } };
-  if (kind !== 'Deployment') return parts;
-  const pod = object.spec?.template?.spec ?? {};
-  const envNamesOf = (container: any) => (container.env ?? []).map((variable: any) => ({ name: variable.name }));
-  const containers = (pod.containers ?? []).map((container: any) => ({ env: envNamesOf(container) }));
-  const podMetadata = { labels: object.spec?.template?.metadata?.labels };
-  return { ...parts, spec: { template: { metadata: podMetadata, spec: { serviceAccountName: pod.serviceAccountName, containers } } } };
 }
 
 /**

@@ -1,8 +1,8 @@
-// The registry renders a workload's objects once per synthesis, for its manifest and the app checks together, and
+// A workload's objects (workload-objects.ts) are rendered once per synthesis, for its manifest and the app checks together, and
 // keeps only the parts the checks read once the manifest holds its string (a fleet's objects are not all held).
 import * as kplus from 'cdk8s-plus-28';
 import { PodIdentityBoundWorkload } from '../../lib';
-import { Registry } from '../../lib/private/registry';
+import { WorkloadObjects } from '../../lib/private/workload-objects';
 import { importedEksV2Cluster, newStack } from '../helpers/clusters';
 
 function workloadIn(options: { env?: Record<string, string> } = {}) {
@@ -15,8 +15,9 @@ function workloadIn(options: { env?: Record<string, string> } = {}) {
 test('one rendering per synthesis serves the manifest and the checks', () => {
   const { app, workload } = workloadIn({ env: { AWS_PROFILE: 'dev' } });
   let renders = 0;
-  const render = workload._renderObjects.bind(workload);
-  workload._renderObjects = () => (renders++, render());
+  const objects = WorkloadObjects.of(workload);
+  const render = objects.render.bind(objects);
+  objects.render = () => (renders++, render());
   const messages = app.synth().stacks.flatMap(stack => stack.messages.map(m => String(m.entry.data)));
   expect(renders).toBe(1);
   // The checks still saw the Deployment's environment.
@@ -27,7 +28,7 @@ test('the parts the checks read: kind, name and annotations; a Deployment\'s pod
   const { workload } = workloadIn({ env: { TABLE: 'carts' } });
   workload.serviceAccount.metadata.addAnnotation('team', 'shop');
   workload.deployment.addContainer({ name: 'sidecar', image: 'busybox:1.36', envVariables: { MODE: kplus.EnvValue.fromValue('x') } });
-  expect(Registry.of(workload).checkedObjectsOf(workload)).toEqual([
+  expect(WorkloadObjects.of(workload).checkedObjects()).toEqual([
     { kind: 'Namespace', metadata: { name: 'shop', annotations: undefined } },
     { kind: 'ServiceAccount', metadata: { name: 'cart', annotations: { team: 'shop' } } },
     {
