@@ -6,12 +6,13 @@ import { Construct } from 'constructs';
 import { PodIdentityAgentAddon } from './agent-addon';
 import { checkNewAssociation, checkRoleChaining, ensureChecks } from './checks';
 import { clusterNameOf } from './private/cluster';
-import { ensureDeployOrder, topLevelStackOf } from './private/deploy-order';
+import { ensureDeployOrder } from './private/deploy-order';
 import { duplicateAssociationProblem } from './private/duplicate-association';
 import { annotateError, formatProblem, namingConstruct, problem, quote } from './private/errors';
 import { checkNamespace, checkServiceAccountName, checkTags, estimatedPolicyLength, MAX_SESSION_POLICY_LENGTH, MAX_TAGS, tagProblems } from './private/input';
 import { Registry } from './private/registry';
 import { permissionsOf } from './private/role-permissions';
+import { topLevelStackOf } from './private/stack-graph';
 import { externalIdOf } from './private/trust';
 
 /**
