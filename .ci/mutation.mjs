@@ -27,6 +27,11 @@ const VALIDATION_TARGET = 90;
 const CONSTRUCT_TARGET = 80;
 
 const TRUST_CHECKS = ['lib/checks/target-role-trust.ts', 'lib/checks/trust-policy-length.ts', 'lib/checks/unscoped-workload-role.ts'];
+// Run when an association is made (they throw there): their tests are the association's.
+const ASSOCIATION_CHECKS = [
+  'lib/checks/scoped-role-across-stacks.ts', 'lib/checks/target-role-across-stacks.ts', 'lib/checks/target-role-not-granted.ts',
+  'lib/checks/target-role-trust-not-resolvable.ts',
+];
 
 /** Each group: the files Stryker mutates and the only test files it runs against them. */
 const GROUPS = [
@@ -40,7 +45,7 @@ const GROUPS = [
   },
   {
     name: 'checks',
-    mutate: ['lib/checks/*.ts', '!lib/checks/stack-limits.ts', ...TRUST_CHECKS.map(file => `!${file}`)],
+    mutate: ['lib/checks/*.ts', '!lib/checks/stack-limits.ts', ...[...TRUST_CHECKS, ...ASSOCIATION_CHECKS].map(file => `!${file}`)],
     // checks-trust: the trust policies AppFacts reads (tokens measured before resolution).
     tests: ['test/checks-messages.test.ts', 'test/checks-association-limit.test.ts', 'test/checks-trust.test.ts'],
     target: VALIDATION_TARGET,
@@ -61,13 +66,13 @@ const GROUPS = [
   },
   {
     name: 'role',
-    mutate: ['lib/role.ts'],
+    mutate: ['lib/role.ts', 'lib/private/imported-role.ts'],
     tests: ['test/role.test.ts', 'test/imported-role.test.ts', 'test/construct-errors.test.ts', 'test/trust.test.ts', 'test/irsa-migration.test.ts'],
     target: CONSTRUCT_TARGET,
   },
   {
     name: 'association',
-    mutate: ['lib/association.ts'],
+    mutate: ['lib/association.ts', ...ASSOCIATION_CHECKS],
     tests: ['test/association.test.ts', 'test/association-wiring.test.ts', 'test/construct-errors.test.ts', 'test/trust.test.ts'],
     target: CONSTRUCT_TARGET,
   },

@@ -1,20 +1,20 @@
 import * as crypto from 'crypto';
-import { IResource, Lazy, Reference, Resource, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { IResource, Lazy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { PodIdentityAgentAddon } from './agent-addon';
-import { ensureChecks } from './checks';
-import { duplicateAssociationProblem } from './checks/duplicate-association';
-import { allowCrossAccountReference, isImmutableRole } from './private/aws-cdk-internals';
-import { clusterArnOf, clusterLabel, clusterNameOf, isNewCluster } from './private/cluster';
-import { ensureDeployOrder, topLevelStackOf } from './private/deploy-order';
+import { checkNewAssociation, checkRoleChaining, ensureChecks } from './checks';
+import { clusterNameOf } from './private/cluster';
+import { ensureDeployOrder } from './private/deploy-order';
+import { duplicateAssociationProblem } from './private/duplicate-association';
 import { MAX_SESSION_POLICY_LENGTH, MAX_TAGS } from './private/eks-facts';
-import { annotateError, annotateWarning, formatProblem, namingConstruct, problem, quote } from './private/errors';
+import { annotateError, formatProblem, namingConstruct, problem, quote } from './private/errors';
 import { checkNamespace, checkServiceAccountName, checkTags, tagProblems } from './private/input';
 import { estimatedPolicyLength } from './private/policy-length';
 import { Registry } from './private/registry';
 import { permissionsOf } from './private/role-permissions';
+import { topLevelStackOf } from './private/stack-graph';
 import { externalIdOf } from './private/trust';
 
 /**
@@ -192,13 +192,7 @@ export class PodIdentityAssociation extends Resource implements IPodIdentityAsso
       registry.associationsByLogicalId(stack).set(logicalId, this);
       this.resource.overrideLogicalId(logicalId);
 
-      const roleStack = Stack.of(props.role);
-      if (registry.isScopedRole(props.role) && roleStack !== stack && roleStack !== Stack.of(props.cluster)
-        && Token.isUnresolved(clusterNameOf(props.cluster))) {
-        throw problem('ScopedRoleAcrossStacks',
-          `role ${props.role.node.path} scopes its trust to cluster ${props.cluster.node.path} of another stack while the association at ${this.node.path} depends on the role, so the two stacks would depend on each other`,
-          'use role.associate(cluster, ...) (the association then lives in the role\'s stack), a cluster with a literal name, or scopeTrustToAssociations: false');
-      }
+      checkNewAssociation(this);
 
       this.ownTags = props.tags ?? {};
 
@@ -207,9 +201,8 @@ export class PodIdentityAssociation extends Resource implements IPodIdentityAsso
       const agent = PodIdentityAgentAddon._ofFor(this, props.cluster);
       if (topLevelStackOf(agent) === topLevelStackOf(this)) this.node.addDependency(agent);
       if (props.targetRole) this.chainInto(props.role, props.targetRole);
-      // Pods must not start before their permissions exist: depend on the role's policies (its children other than
-      // the role resource itself, which the GetAtt already orders; resolved at synthesis so grants made later count),
-      // but not on associations made with role.associate().
+      // Pods must not start before their permissions exist: depend on the policies attached to the role in its stack
+      // (not the role resource itself, which the GetAtt already orders; found at synthesis so grants made later count).
       this.node.addDependency(permissionsOf(props.role));
 
       this.node.addValidation({ validate: () => this.validateLimits(sessionPolicy) });
@@ -221,41 +214,16 @@ export class PodIdentityAssociation extends Resource implements IPodIdentityAsso
     }
   }
 
-  /** Role chaining: the association role must be allowed to assume the target role, and the target role to trust it. */
+  /**
+   * Role chaining: the association role must be allowed to assume the target role (and the credentials wait for the
+   * target role's policies); the role-chaining checks then look at the two roles (`checkRoleChaining`).
+   */
   private chainInto(role: iam.IRole, targetRole: iam.IRole): void {
     // sts:TagSession only when there are tags to pass on (least privilege).
     const actions = this.disableSessionTags ? ['sts:AssumeRole'] : ['sts:AssumeRole', 'sts:TagSession'];
     const granted = role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [targetRole.roleArn] })).statementAdded;
-    if (!granted || isImmutableRole(role)) {
-      annotateWarning(this, 'TargetRoleNotGranted',
-        `role ${role.node.path} is immutable here (imported with mutable: false, or from another account), so it could not be allowed ${actions.join(' and ')} on the target role ${targetRole.node.path}${granted ? '; aws-cdk-lib reports the statement as added but drops it' : ''}`,
-        `add ${JSON.stringify({ Effect: 'Allow', Action: actions, Resource: Token.isUnresolved(targetRole.roleArn) ? `<ARN of ${targetRole.node.path}>` : targetRole.roleArn })} to the role's policies where it is defined`);
-    }
     this.node.addDependency(permissionsOf(targetRole));
-
-    if (!Registry.of(this).isGeneratedTrustTargetRole(targetRole)) return;
-    // The target role's trust is generated from this association, in the target role's stack. Across accounts
-    // that works with literal names only (a cross-stack reference cannot cross accounts): names CloudFormation
-    // decides at deploy time cannot be known there.
-    const targetStack = Stack.of(targetRole);
-    const otherAccount = (stack: Stack) => !Token.isUnresolved(stack.account) && !Token.isUnresolved(targetStack.account)
-      && stack.account !== targetStack.account;
-    const trustValues = [role.roleArn, role.env.account, clusterArnOf(this.cluster), this.externalId];
-    const sameAccountStacks = referencedStacks(trustValues).filter(stack => stack !== targetStack && !otherAccount(stack));
-    if (sameAccountStacks.length > 0) {
-      throw problem('TargetRoleAcrossStacks',
-        `the trust of the PodIdentityTargetRole ${targetRole.node.path} (stack ${targetStack.stackName}) would refer to stack ${sameAccountStacks.map(stack => stack.stackName).join(', ')} of the same (or an unknown) account for the association role ${role.node.path} and cluster ${clusterLabel(this.cluster)}, while that stack refers to the target role: the two stacks would depend on each other`,
-        'define the target role in the stack of the association role, or in a stack of the other account with an explicit env ({ account, region })');
-    }
-    const unnamed = [
-      ...(role instanceof iam.Role && Stack.of(role) !== targetStack && !allowCrossAccountReference(role) ? [`role ${role.node.path}`] : []),
-      ...(isNewCluster(this.cluster) && Stack.of(this.cluster) !== targetStack && !allowCrossAccountReference(this.cluster) ? [`cluster ${this.cluster.node.path}`] : []),
-    ];
-    if (unnamed.length > 0) {
-      throw problem('TargetRoleTrustNotResolvable',
-        `the trust of the PodIdentityTargetRole ${targetRole.node.path} in account ${targetStack.account} names the ${unnamed.join(' and the ')} of account ${Stack.of(role).account}, whose names CloudFormation decides at deploy time, so the other account cannot know them`,
-        'give them names (roleName: a literal or PhysicalName.GENERATE_IF_NEEDED, as PodIdentityRole does by default; clusterName on the cluster), or import the cluster by name');
-    }
+    checkRoleChaining({ association: this, role, targetRole, actions, granted });
   }
 
   /** Whether a session policy has an Allow statement (an Effect that is a token counts as one). */
@@ -296,15 +264,4 @@ export class PodIdentityAssociation extends Resource implements IPodIdentityAsso
       .map(error => `${error.message} (a tag of ${this.node.path} as rendered, Tags.of() on its scopes included)`));
     return errors;
   }
-}
-
-/** The stacks of the constructs that tokens in `values` refer to (references resolve to them). */
-function referencedStacks(values: string[]): Stack[] {
-  const stacks = new Set<Stack>();
-  for (const value of values) {
-    for (const token of Tokenization.reverseString(value).tokens) {
-      if (Reference.isReference(token)) stacks.add(Stack.of(token.target));
-    }
-  }
-  return [...stacks];
 }

@@ -1,16 +1,16 @@
-import { CfnJson, Duration, PhysicalName, Resource, Token } from 'aws-cdk-lib';
+import { CfnJson, Duration, PhysicalName, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { PodIdentityAssociation, PodIdentityAssociationOptions } from './association';
 import { ensureAppChecks } from './checks';
 import { WellKnownPolicy } from './policies/well-known-policy';
-import { WRAPPED_ROLE } from './private/aws-cdk-internals';
 import {
   DEFAULT_MANAGED_POLICIES_PER_ROLE_QUOTA, DEFAULT_TRUST_POLICY_LENGTH_QUOTA, IRSA_AUDIENCE, MAX_MANAGED_POLICIES_PER_ROLE_QUOTA,
   MAX_TRUST_POLICY_LENGTH_QUOTA, POD_IDENTITY_SERVICE_PRINCIPAL,
 } from './private/eks-facts';
 import { formatProblem, namingConstruct, withConstructPath } from './private/errors';
+import { ImportedRole } from './private/imported-role';
 import { checkManagedPoliciesPerRoleQuota, checkNamespace, checkRoleName, checkServiceAccountName, checkTrustPolicyLengthQuota } from './private/input';
 import { Registry } from './private/registry';
 import { checkTrustConditions, Conditions, mergeConditions, POD_IDENTITY_PRINCIPAL, scopedTrustStatement, StatementsAddedLaterPrincipal } from './private/trust';
@@ -299,59 +299,7 @@ export class PodIdentityRole extends iam.Role implements IPodIdentityRole {
 }
 
 /** A role made elsewhere, imported by ARN, that can be associated. Permissions go to aws-cdk-lib's role import. */
-class ImportedPodIdentityRole extends Resource implements IPodIdentityRole {
-  public readonly roleArn: string;
-  public readonly roleName: string;
-  public readonly roleRef: iam.RoleReference;
-  public readonly grantPrincipal: iam.IPrincipal;
-  public readonly assumeRoleAction: string;
-  public readonly principalAccount?: string;
-  private readonly imported: iam.IRole;
-
-  constructor(scope: Construct, id: string, roleArn: string, options: iam.FromRoleArnOptions) {
-    super(scope, id, { environmentFromArn: roleArn });
-    this.imported = iam.Role.fromRoleArn(this, 'Role', roleArn, options);
-    Object.defineProperty(this, WRAPPED_ROLE, { value: this.imported, enumerable: false });
-    this.roleArn = this.imported.roleArn;
-    this.roleName = this.imported.roleName;
-    this.roleRef = this.imported.roleRef;
-    this.grantPrincipal = this.imported.grantPrincipal;
-    this.assumeRoleAction = this.imported.assumeRoleAction;
-    this.principalAccount = this.imported.principalAccount;
-  }
-
-  public get policyFragment(): iam.PrincipalPolicyFragment {
-    return this.imported.policyFragment;
-  }
-
-  public addToPolicy(statement: iam.PolicyStatement): boolean {
-    return this.imported.addToPrincipalPolicy(statement).statementAdded;
-  }
-
-  public addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
-    return this.imported.addToPrincipalPolicy(statement);
-  }
-
-  public attachInlinePolicy(policy: iam.Policy): void {
-    this.imported.attachInlinePolicy(policy);
-  }
-
-  public addManagedPolicy(policy: iam.IManagedPolicy): void {
-    this.imported.addManagedPolicy(policy);
-  }
-
-  public grant(grantee: iam.IPrincipal, ...actions: string[]): iam.Grant {
-    return this.imported.grant(grantee, ...actions);
-  }
-
-  public grantPassRole(grantee: iam.IPrincipal): iam.Grant {
-    return this.imported.grantPassRole(grantee);
-  }
-
-  public grantAssumeRole(grantee: iam.IPrincipal): iam.Grant {
-    return this.imported.grantAssumeRole(grantee);
-  }
-
+class ImportedPodIdentityRole extends ImportedRole implements IPodIdentityRole {
   public associate(cluster: eks.IClusterRef, options: PodIdentityAssociationOptions): PodIdentityAssociation {
     return associateRole(this, cluster, options);
   }

@@ -5,7 +5,7 @@ import { IConstruct } from 'constructs';
 import { checkAgentAddonOnImportedCluster } from './agent-addon-on-imported-cluster';
 import { AppFacts } from './app-facts';
 import { checkAssociationsPerCluster } from './associations-per-cluster';
-import { AppCheck } from './check';
+import { AppCheck, NewAssociationCheck, RoleChaining, RoleChainingCheck } from './check';
 import { checkCredentialEnv } from './credential-env';
 import { checkDeploymentServiceAccount } from './deployment-service-account';
 import { checkDuplicateAddons } from './duplicate-addon';
@@ -25,13 +25,17 @@ import { checkPrincipalTagsWithoutSessionTags } from './principal-tags-without-s
 import { checkRegion } from './region';
 import { checkRoleAccount } from './role-account';
 import { checkRoleTrust } from './role-trust';
+import { checkScopedRoleAcrossStacks } from './scoped-role-across-stacks';
 import { ensureStackLimits } from './stack-limits';
+import { checkTargetRoleAcrossStacks } from './target-role-across-stacks';
+import { checkTargetRoleNotGranted } from './target-role-not-granted';
 import { checkTargetRoleTrust } from './target-role-trust';
+import { checkTargetRoleTrustNotResolvable } from './target-role-trust-not-resolvable';
 import { checkTrustPolicyLength } from './trust-policy-length';
 import { checkUnscopedWorkloadRole } from './unscoped-workload-role';
 import { stateOf } from '../private/app-store';
 import { reportingOnlyWithin } from '../private/errors';
-import { Registry } from '../private/registry';
+import { RegisteredAssociation, Registry } from '../private/registry';
 
 /** Every app-wide check, in the order they report. */
 export const APP_CHECKS: AppCheck[] = [
@@ -60,6 +64,31 @@ export const APP_CHECKS: AppCheck[] = [
   checkTargetRoleTrust,
   checkUnscopedWorkloadRole,
 ];
+
+/** The checks of an association being made, in the order they run (the first problem found is thrown). */
+export const NEW_ASSOCIATION_CHECKS: NewAssociationCheck[] = [
+  checkScopedRoleAcrossStacks,
+];
+
+/** Runs the checks of an association being made, once its props are set and its logical id is taken. */
+export function checkNewAssociation(association: RegisteredAssociation): void {
+  for (const check of NEW_ASSOCIATION_CHECKS) check(association);
+}
+
+/** The role-chaining checks, in the order they run when an association with a target role is made. */
+export const ROLE_CHAINING_CHECKS: RoleChainingCheck[] = [
+  checkTargetRoleNotGranted,
+  checkTargetRoleAcrossStacks,
+  checkTargetRoleTrustNotResolvable,
+];
+
+/**
+ * Runs the role-chaining checks of an association being made with a target role: they throw a problem (the first
+ * one found) or report with an annotation.
+ */
+export function checkRoleChaining(chaining: RoleChaining): void {
+  for (const check of ROLE_CHAINING_CHECKS) check(chaining);
+}
 
 /**
  * Runs every app-wide check over the whole app; they report with annotations (errors and warnings) on the constructs

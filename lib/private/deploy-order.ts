@@ -9,20 +9,19 @@
 //   name that the app itself creates names the cluster by a literal, so nothing made it wait for the cluster.
 // A dependency across stacks is checked twice for a cycle: by the aspect (stack dependencies known then), and again
 // when CDK asks for it in its prepare phase, with the stack dependencies CDK adds only then (references between
-// stacks: a grant, an env var with a queue URL; dependencies between constructs), just before it adds them.
-import {
-  Aspects, CfnElement, CfnResource, DefaultTokenResolver, IAspect, IPostProcessor, IResolvable, IResolveContext, Reference, Stack, Stage,
-  StringConcat, Token, Tokenization,
-} from 'aws-cdk-lib';
+// stacks: a grant, an env var with a queue URL; dependencies between constructs), just before it adds them
+// (stack-graph.ts).
+import { Aspects, CfnResource, IAspect, Stack, Stage, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
-import { Dependable, IConstruct, IDependable } from 'constructs';
+import { Dependable, IConstruct } from 'constructs';
 import { stateOf } from './app-store';
-import { cfnPropertiesOf, toCloudFormationOf } from './aws-cdk-internals';
+import { cfnPropertiesOf } from './aws-cdk-internals';
 import { clusterKey, clusterNameOf, isNewCluster, literalClusterNameOf } from './cluster';
 import { BUILT_IN_NAMESPACES } from './eks-facts';
 import { annotateError, annotateWarning, quote } from './errors';
 import { RegisteredAgentAddon, RegisteredAssociation, RegisteredWorkload, Registry } from './registry';
 import { whileAspectsRun } from './role-permissions';
+import { LazyStackGraph, topLevelStackOf, waitFor } from './stack-graph';
 
 const KUBERNETES_MANIFEST_TYPE = 'Custom::AWSCDK-EKS-KubernetesResource';
 const HELM_CHART_TYPE = 'Custom::AWSCDK-EKS-HelmChart';
@@ -130,55 +129,6 @@ function orderImportsAfterClusters(stage: IConstruct, associations: RegisteredAs
   }
 }
 
-/**
- * Makes `source` wait for `target`: a `DependsOn` in one stack; across stacks, a stack dependency unless it closes a
- * cycle, checked now and again in CDK's prepare phase (then `onCycle` reports it, and the dependency is not added).
- */
-function waitFor(graph: LazyStackGraph, source: IConstruct, target: IConstruct, reason: string, onCycle: (back: string) => void): void {
-  const from = topLevelStackOf(source);
-  const to = topLevelStackOf(target);
-  if (from === to) {
-    source.node.addDependency(target);
-    return;
-  }
-  const back = graph.get().reasonOfPath(to, from, false);
-  if (back !== undefined) {
-    onCycle(back);
-    return;
-  }
-  const edge = graph.get().add(from, to, reason);
-  source.node.addDependency(decidedAtPrepare(() => {
-    const later = graph.get().reasonOfPath(to, from, true);
-    if (later === undefined) return [target];
-    graph.get().remove(edge);
-    onCycle(later);
-    return [];
-  }));
-}
-
-const DECIDED_AT_PREPARE = Symbol.for('cdk-eks-pod-identity.DecidedAtPrepare');
-
-/**
- * A dependency whose targets `decide` gives when CDK first asks for them: in its prepare phase, after every aspect,
- * before it turns construct dependencies into `DependsOn` and stack dependencies and resolves the references.
- */
-function decidedAtPrepare(decide: () => IConstruct[]): IDependable {
-  let roots: IConstruct[] | undefined;
-  const dependable = {};
-  Object.defineProperty(dependable, DECIDED_AT_PREPARE, { value: true, enumerable: false });
-  Dependable.implement(dependable, {
-    get dependencyRoots(): IConstruct[] {
-      roots ??= decide();
-      return roots;
-    },
-  });
-  return dependable;
-}
-
-function isDecidedAtPrepare(dependable: IDependable): boolean {
-  return (dependable as any)[DECIDED_AT_PREPARE] === true;
-}
-
 function orderNamespaceUsers(stage: IConstruct, workloads: RegisteredWorkload[], graph: LazyStackGraph): void {
   const creators = new Map<string, NamespaceCreator>();
   for (const workload of workloads) {
@@ -258,147 +208,4 @@ export function namespacesCreatedBy(resource: CfnResource): string[] {
   const manifest = Stack.of(resource).resolve(properties.Manifest);
   if (typeof manifest !== 'string') return [];
   return (JSON.parse(manifest) as any[]).filter(o => o.kind === 'Namespace').map(o => o.metadata?.name);
-}
-
-/** The stack CloudFormation deploys `construct` with: its stack, or the parent of its nested stack. */
-export function topLevelStackOf(construct: IConstruct): Stack {
-  let stack = Stack.of(construct);
-  while (stack.nestedStackParent) stack = stack.nestedStackParent;
-  return stack;
-}
-
-/** The stack graph, built on first use (only cross-stack wiring needs it). */
-class LazyStackGraph {
-  private graph?: StackGraph;
-  constructor(private readonly workloads: RegisteredWorkload[], private readonly associations: RegisteredAssociation[]) {}
-
-  public get(): StackGraph {
-    this.graph ??= new StackGraph(this.workloads, this.associations);
-    return this.graph;
-  }
-}
-
-/** One dependency the ordering added to the graph (removed again when CDK's prepare phase finds a cycle). */
-interface Edge {
-  readonly from: Stack;
-  readonly to: Stack;
-  readonly reason: string;
-}
-
-/**
- * Which stack deploys after which: the stacks' own dependencies, the ones this ordering adds, and those the
- * cluster's references will add (a workload in another stack than the new cluster it runs on waits for the cluster's
- * stack), each with the reason for messages. In CDK's prepare phase also every dependency CDK adds then (references
- * between stacks, dependencies between constructs), found once per stack reached.
- */
-class StackGraph {
-  private readonly edges = new Map<Stack, Map<Stack, string[]>>();
-  private readonly atPrepare = new Map<Stack, Array<[Stack, string]>>();
-
-  constructor(workloads: RegisteredWorkload[], associations: RegisteredAssociation[]) {
-    for (const unit of [...associations, ...workloads.map(workload => workload.manifest)]) {
-      const from = topLevelStackOf(unit);
-      // What it waits for already (the agent add-on, the role's policies, the association).
-      for (const dependency of unit.node.dependencies) {
-        if (isDecidedAtPrepare(dependency)) continue;
-        for (const root of Dependable.of(dependency).dependencyRoots) {
-          const to = topLevelStackOf(root);
-          if (to !== from) this.add(from, to, `${unit.node.path} waits for ${root.node.path}`);
-        }
-      }
-    }
-    for (const association of associations) {
-      const cluster = association.cluster;
-      if (!isNewCluster(cluster)) continue;
-      const from = topLevelStackOf(association);
-      const to = topLevelStackOf(cluster);
-      if (from !== to) this.add(from, to, `${association.node.path} is on the cluster ${cluster.node.path} that stack creates`);
-    }
-  }
-
-  public add(from: Stack, to: Stack, reason: string): Edge {
-    const edges = this.edges.get(from) ?? new Map<Stack, string[]>();
-    edges.set(to, [...edges.get(to) ?? [], reason]);
-    this.edges.set(from, edges);
-    return { from, to, reason };
-  }
-
-  public remove(edge: Edge): void {
-    const edges = this.edges.get(edge.from);
-    const reasons = edges?.get(edge.to)?.filter(reason => reason !== edge.reason);
-    if (!edges || !reasons) return;
-    if (reasons.length === 0) edges.delete(edge.to);
-    else edges.set(edge.to, reasons);
-  }
-
-  /**
-   * The reason of the first step of a path of dependencies from `from` to `to`, if there is one; with `atPrepare`
-   * (only in CDK's prepare phase: it resolves the stacks' templates) also through the dependencies CDK adds then.
-   */
-  public reasonOfPath(from: Stack, to: Stack, atPrepare: boolean): string | undefined {
-    const seen = new Set<Stack>([from]);
-    const queue: Array<[Stack, string]> = [...this.successors(from, atPrepare)];
-    for (let i = 0; i < queue.length; i++) {
-      const [stack, reason] = queue[i];
-      if (stack === to) return reason;
-      if (seen.has(stack)) continue;
-      seen.add(stack);
-      for (const [next] of this.successors(stack, atPrepare)) queue.push([next, reason]);
-    }
-    return undefined;
-  }
-
-  private successors(stack: Stack, atPrepare: boolean): Array<[Stack, string]> {
-    const added: Array<[Stack, string]> = [...this.edges.get(stack) ?? new Map<Stack, string[]>()].map(([to, reasons]) => [to, reasons[0]]);
-    const own: Array<[Stack, string]> = stack.dependencies.map(dependency => [dependency, `${stack.node.path} depends on ${dependency.node.path}`]);
-    return atPrepare ? added.concat(own, this.addedAtPrepare(stack)) : added.concat(own);
-  }
-
-  /** The stacks `stack` will depend on through its references and its constructs' dependencies, found once. */
-  private addedAtPrepare(stack: Stack): Array<[Stack, string]> {
-    const cached = this.atPrepare.get(stack);
-    if (cached) return cached;
-    const found = new Map<Stack, string>();
-    for (const construct of stack.node.findAll()) {
-      if (topLevelStackOf(construct) !== stack) continue;
-      for (const dependency of construct.node.dependencies) {
-        if (isDecidedAtPrepare(dependency)) continue;
-        for (const root of Dependable.of(dependency).dependencyRoots) {
-          const to = topLevelStackOf(root);
-          if (to !== stack && !found.has(to)) found.set(to, `${construct.node.path} waits for ${root.node.path}`);
-        }
-      }
-      if (!CfnElement.isCfnElement(construct)) continue;
-      for (const reference of referencesOf(construct)) {
-        const to = topLevelStackOf(reference.target);
-        if (to !== stack && !found.has(to)) found.set(to, `${construct.node.path} references ${reference.target.node.path}`);
-      }
-    }
-    const result = [...found];
-    this.atPrepare.set(stack, result);
-    return result;
-  }
-}
-
-/**
- * The references in an element's CloudFormation, found as CDK finds them before it turns those across stacks into
- * stack dependencies (aws-cdk-lib's `findAllReferences`: its `_toCloudFormation`, resolved for preparing).
- */
-function referencesOf(element: CfnElement): Reference[] {
-  const recorder = new ReferenceRecorder(new StringConcat());
-  try {
-    Tokenization.resolve(toCloudFormationOf(element), { scope: element, preparing: true, resolver: recorder });
-  } catch {
-    // What does not synthesize is CDK's to report, right after (it skips such elements too).
-  }
-  return recorder.references;
-}
-
-class ReferenceRecorder extends DefaultTokenResolver {
-  public readonly references: Reference[] = [];
-
-  public resolveToken(token: IResolvable, context: IResolveContext, postProcessor: IPostProcessor): any {
-    if (Reference.isReference(token)) this.references.push(token);
-    return super.resolveToken(token, context, postProcessor);
-  }
 }
