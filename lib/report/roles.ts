@@ -13,6 +13,7 @@ import { trustScope } from './trust';
 
 // The partition may be a placeholder (`arn:${AWS::Partition}:iam::aws:policy/...`).
 const AWS_MANAGED_POLICY_ARN = /^arn:.*?:iam::aws:policy\/(.+)$/;
+
 interface RoleRef {
   readonly template: Template;
   readonly logicalId: string;
