@@ -94,7 +94,7 @@ const GROUPS = [
   },
   {
     name: 'gitops',
-    mutate: ['lib/private/gitops.ts', 'lib/delivery.ts'],
+    mutate: ['lib/private/gitops*.ts', 'lib/delivery.ts'],
     tests: ['test/delivery.test.ts', 'test/adversarial/gitops.test.ts'],
     target: VALIDATION_TARGET,
   },

@@ -8,8 +8,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
-import { IRSA_ANNOTATION } from './constants';
 import { defaultWorkloadObjects } from './default-workload-objects';
+import { IRSA_ANNOTATION } from './eks-facts';
 import { withoutServerDefaults } from './kubernetes-defaults';
 
 /** The seccomp profile of the pods and of every container: the container runtime's default. */

@@ -1,7 +1,7 @@
 // What a role's policies allow once explicit Denies and the permissions boundary are applied: IAM's wildcard
 // patterns (`*`, `?`) compared as sets, conservatively. Where two patterns may overlap but neither contains the
 // other, the allowed side is kept (the report may over-state access, never under-state it).
-import { Json, isObject } from './assembly';
+import { Json, isObject } from './template';
 
 /** A statement of a policy with where it comes from. */
 export interface SourcedStatement {

@@ -1,7 +1,8 @@
 // The report as JSON (for tools and IAM evaluators) and as Markdown (for a pull-request comment).
-import { listOf, statementsOf } from './analyze';
-import { Json, isObject } from './assembly';
+import { listOf } from './effective';
 import { FindingSeverity, PodIdentityReportEntry, PolicyKind, ReportFinding, ReportPolicy, ReportRole } from './model';
+import { statementsOf } from './policy-documents';
+import { Json, isObject } from './template';
 
 /** Version of the JSON layout; bumped when a field changes meaning or goes away. */
 export const JSON_FORMAT_VERSION = 1;

@@ -1,0 +1,168 @@
+// Who may assume a role: its trust policy in one line (the trust scope), and the findings about it (not trusted by
+// Pod Identity, trusted beyond it, not pinned to one cluster, namespace and service account, or excluding them).
+import { covers, listOf } from './effective';
+import { FindingId, FindingSeverity, ReportFinding, ReportRole } from './model';
+import { statementsOf } from './policy-documents';
+import { Json, isObject } from './template';
+
+const POD_IDENTITY_PRINCIPAL = 'pods.eks.amazonaws.com';
+
+interface Principal {
+  readonly type: string;
+  readonly value: string;
+}
+
+function principalsOf(statement: Json): Principal[] {
+  const principal = statement.Principal;
+  if (principal === '*') return [{ type: 'AWS', value: '*' }];
+  if (!isObject(principal)) return [];
+  return Object.entries(principal).flatMap(([type, values]) => listOf(values).map(value => ({ type, value })));
+}
+
+function isPodIdentity(principal: Principal): boolean {
+  return principal.type === 'Service' && principal.value === POD_IDENTITY_PRINCIPAL;
+}
+
+/** One test of a Condition block: operator, (lower-cased) key and values. */
+interface ConditionTest {
+  readonly operator: string;
+  readonly key: string;
+  readonly values: string[];
+}
+
+function conditionTests(statement: Json): ConditionTest[] {
+  if (!isObject(statement.Condition)) return [];
+  return Object.entries(statement.Condition).flatMap(([operator, tests]) => (isObject(tests)
+    ? Object.entries(tests).map(([key, values]) => ({ operator, key: key.toLowerCase(), values: listOf(values) }))
+    : []));
+}
+
+/** Operators that, with literal values (no wildcard for the `Like` ones), admit exactly those values. */
+const PIN_OPERATORS = ['StringEquals', 'StringLike', 'ArnEquals', 'ArnLike'];
+/**
+ * An IAM policy variable (`${aws:PrincipalTag/team}`, lower-case service prefix): its value differs per request. The
+ * report's placeholders of CloudFormation values (`${AWS::Partition}`, `${Import:name}`) are fixed values.
+ */
+const POLICY_VARIABLE = /\$\{[a-z][a-z0-9-]*:[^:]/;
+
+/** Whether a condition test admits exactly its values: an exact operator (no IfExists, no set operator), literal values. */
+function isPin(test: ConditionTest): boolean {
+  if (!PIN_OPERATORS.includes(test.operator) || test.values.length === 0) return false;
+  const like = test.operator.endsWith('Like');
+  return test.values.every(value => !POLICY_VARIABLE.test(value) && !(like && /[*?]/.test(value)));
+}
+
+const SCOPES: Array<[string, string[]]> = [
+  ['cluster', ['aws:RequestTag/eks-cluster-name', 'aws:RequestTag/eks-cluster-arn', 'aws:SourceArn']],
+  ['account', ['aws:SourceAccount']],
+  ['namespace', ['aws:RequestTag/kubernetes-namespace']],
+  ['service account', ['aws:RequestTag/kubernetes-service-account']],
+];
+/** What a trust must pin for the role to go to one (cluster, namespace, service account) only. */
+const PINNED_SCOPES = ['cluster', 'namespace', 'service account'];
+
+/** The scope of one statement in one dimension: `carts` (pinned), `StringLike car*`, or undefined (no condition). */
+function scopeOf(statement: Json, keys: string[]): { pinned: boolean; text: string } | undefined {
+  const tests = conditionTests(statement).filter(test => keys.some(key => key.toLowerCase() === test.key));
+  if (tests.length === 0) return undefined;
+  const pins = tests.filter(isPin);
+  if (pins.length > 0) return { pinned: true, text: pins.flatMap(test => test.values).join(' or ') };
+  return { pinned: false, text: tests.map(test => `${test.operator} ${test.values.join(' or ')}`).join(' and ') };
+}
+
+function allowStatements(document: Json): Json[] {
+  return statementsOf(document).filter(statement => statement.Effect === 'Allow');
+}
+
+/** Whether a trust statement lets its principals call sts:AssumeRole (TagSession alone assumes nothing). */
+function grantsAssumeRole(statement: Json): boolean {
+  if (statement.NotAction !== undefined) return !listOf(statement.NotAction).some(pattern => covers(pattern, 'sts:AssumeRole', true));
+  return listOf(statement.Action).some(pattern => covers(pattern, 'sts:AssumeRole', true));
+}
+
+/** The Allow statements of a trust policy that let pods.eks.amazonaws.com assume the role. */
+function podStatementsOf(trustPolicy: Json): Json[] {
+  return allowStatements(trustPolicy).filter(statement => grantsAssumeRole(statement) && principalsOf(statement).some(isPodIdentity));
+}
+
+/** Who may assume the role, in one line. */
+export function trustScope(trustPolicy: Json): string {
+  const parts: string[] = [];
+  for (const statement of allowStatements(trustPolicy).filter(grantsAssumeRole)) {
+    const principals = principalsOf(statement);
+    if (principals.some(isPodIdentity)) {
+      const scopes = SCOPES.flatMap(([what, keys]) => {
+        const scope = scopeOf(statement, keys);
+        return scope ? [`${what} ${scope.text}`] : [];
+      });
+      parts.push(`${POD_IDENTITY_PRINCIPAL} (${scopes.length > 0 ? scopes.join('; ') : 'any association in the account'})`);
+    }
+    for (const principal of principals.filter(p => !isPodIdentity(p))) {
+      parts.push(principal.value === '*' ? 'anyone (*)' : `${principal.type} ${principal.value}`);
+    }
+  }
+  return parts.length > 0 ? [...new Set(parts)].join(', ') : 'nobody (no Allow statement)';
+}
+
+export function trustFindings(role: ReportRole): ReportFinding[] {
+  if (!role.inAssembly) return [];
+  const findings: ReportFinding[] = [];
+  const statements = allowStatements(role.trustPolicy);
+  const podStatements = podStatementsOf(role.trustPolicy);
+  if (podStatements.length === 0) {
+    findings.push({
+      id: FindingId.NOT_TRUSTED_BY_POD_IDENTITY,
+      severity: FindingSeverity.ERROR,
+      message: `role ${role.arn} does not let ${POD_IDENTITY_PRINCIPAL} call sts:AssumeRole: EKS cannot assume it for the pods`,
+    });
+  }
+  for (const statement of podStatements) {
+    const loose = SCOPES.filter(([what]) => PINNED_SCOPES.includes(what)).flatMap(([what, keys]) => {
+      const scope = scopeOf(statement, keys);
+      return scope?.pinned ? [] : [`${what} ${scope ? scope.text : 'not conditioned'}`];
+    });
+    if (loose.length > 0) {
+      findings.push({
+        id: FindingId.UNSCOPED_TRUST,
+        severity: FindingSeverity.WARNING,
+        message: `role ${role.arn} trusts ${POD_IDENTITY_PRINCIPAL} without pinning one exact cluster, namespace and service account (${loose.join('; ')}): other associations in the account can give its credentials to other pods`,
+      });
+    }
+  }
+  for (const statement of statements) {
+    for (const principal of principalsOf(statement).filter(p => !isPodIdentity(p))) {
+      findings.push({
+        id: FindingId.TRUSTED_BEYOND_POD_IDENTITY,
+        severity: principal.value === '*' ? FindingSeverity.ERROR : FindingSeverity.WARNING,
+        message: `role ${role.arn} can also be assumed by ${principal.type} ${principal.value}, not only by pods`,
+      });
+    }
+  }
+  return findings;
+}
+
+/**
+ * An error when no statement of the trust admits the association's namespace or service account: every statement
+ * pins other literal values (tag values compare case-sensitively: `Carts` is not `carts`). Pods never get credentials.
+ */
+export function admitsFindings(role: ReportRole, values: Record<string, string>): ReportFinding[] {
+  if (!role.inAssembly) return [];
+  const statements = podStatementsOf(role.trustPolicy);
+  if (statements.length === 0) return [];
+  const findings: ReportFinding[] = [];
+  for (const [what, value] of Object.entries(values)) {
+    if (value.includes('${')) continue;
+    const keys = SCOPES.find(([name]) => name === what)![1];
+    const excluding = statements.map(statement => conditionTests(statement)
+      .filter(test => keys.some(key => key.toLowerCase() === test.key) && isPin(test) && test.values.every(v => !v.includes('${')))
+      .find(test => !test.values.some(pattern => test.operator.endsWith('Like') ? covers(pattern, value, false) : pattern === value)));
+    if (excluding.every(test => test !== undefined)) {
+      findings.push({
+        id: FindingId.NOT_TRUSTED_BY_POD_IDENTITY,
+        severity: FindingSeverity.ERROR,
+        message: `role ${role.arn} trusts ${what} ${[...new Set(excluding.flatMap(test => test!.values))].join(' or ')} only, not ${value} (tag values are case-sensitive): EKS cannot assume it for these pods`,
+      });
+    }
+  }
+  return findings;
+}
