@@ -83,8 +83,13 @@ describe('readme-snippets.js explain', () => {
 });
 
 describe('check-readme-template.js', () => {
-  /** The README's app, built from the library's sources; `change` edits the template before the check. */
-  function check(options: { agentInstalled?: boolean; change?: (t: any) => void; metadata?: object } = {}) {
+  /** The README's app, built from the library's sources (synthesized once per agent setting). */
+  const synthesized = new Map<boolean, string>();
+  function readmeTemplate(agentInstalled: boolean): any {
+    if (!synthesized.has(agentInstalled)) synthesized.set(agentInstalled, JSON.stringify(synthesize(agentInstalled)));
+    return JSON.parse(synthesized.get(agentInstalled)!);
+  }
+  function synthesize(agentInstalled: boolean) {
     const app = new App();
     const stack = new Stack(app, 'ReadmeStack', { env: { account: '123456789012', region: 'us-east-1' } });
     const table = new dynamodb.Table(stack, 'Table', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
@@ -92,13 +97,17 @@ describe('check-readme-template.js', () => {
       clusterName: 'my-cluster',
       kubectlRoleArn: ROLE,
       kubectlLayer: new KubectlV33Layer(stack, 'KubectlLayer'),
-      podIdentityAgentInstalled: options.agentInstalled ?? true,
+      podIdentityAgentInstalled: agentInstalled,
     });
     const carts = new PodIdentityBoundWorkload(stack, 'Carts', {
       cluster, namespace: 'carts', serviceAccountName: 'carts', image: 'public.ecr.aws/aws-containers/retail-store-sample-cart:1.0.0', port: 8080,
     });
     table.grantReadWriteData(carts);
-    const template = JSON.parse(JSON.stringify(app.synth().getStackByName('ReadmeStack').template));
+    return app.synth().getStackByName('ReadmeStack').template;
+  }
+  /** Checks a copy of that template; `change` edits it first, `metadata` is written beside it. */
+  function check(options: { agentInstalled?: boolean; change?: (t: any) => void; metadata?: object } = {}) {
+    const template = readmeTemplate(options.agentInstalled ?? true);
     options.change?.(template);
     const dir = scratch();
     fs.writeFileSync(path.join(dir, 'ReadmeStack.template.json'), JSON.stringify(template));
