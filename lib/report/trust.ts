@@ -4,8 +4,9 @@ import { covers, listOf } from './effective';
 import { FindingId, FindingSeverity, ReportFinding, ReportRole } from './model';
 import { statementsOf } from './policy-documents';
 import { Json, isObject } from './template';
-
-const POD_IDENTITY_PRINCIPAL = 'pods.eks.amazonaws.com';
+import {
+  CLUSTER_ARN_TAG, CLUSTER_NAME_TAG, NAMESPACE_TAG, POD_IDENTITY_SERVICE_PRINCIPAL as POD_IDENTITY_PRINCIPAL, requestTag, SERVICE_ACCOUNT_TAG,
+} from '../private/eks-facts';
 
 interface Principal {
   readonly type: string;
@@ -53,10 +54,10 @@ function isPin(test: ConditionTest): boolean {
 }
 
 const SCOPES: Array<[string, string[]]> = [
-  ['cluster', ['aws:RequestTag/eks-cluster-name', 'aws:RequestTag/eks-cluster-arn', 'aws:SourceArn']],
+  ['cluster', [requestTag(CLUSTER_NAME_TAG), requestTag(CLUSTER_ARN_TAG), 'aws:SourceArn']],
   ['account', ['aws:SourceAccount']],
-  ['namespace', ['aws:RequestTag/kubernetes-namespace']],
-  ['service account', ['aws:RequestTag/kubernetes-service-account']],
+  ['namespace', [requestTag(NAMESPACE_TAG)]],
+  ['service account', [requestTag(SERVICE_ACCOUNT_TAG)]],
 ];
 /** What a trust must pin for the role to go to one (cluster, namespace, service account) only. */
 const PINNED_SCOPES = ['cluster', 'namespace', 'service account'];
