@@ -9,9 +9,9 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import {
   PodIdentityBoundWorkload, PodIdentityErrors, PodIdentityRole, PodIdentityTargetRole,
 } from '../../lib';
+import { checkTrustConditions, POD_IDENTITY_PRINCIPAL, StatementsAddedLaterPrincipal } from '../../lib/private/trust';
 import { importedEksV2Cluster, newEksV2Cluster } from '../helpers/clusters';
 import { chainMay, IamSimulationJudge } from '../judges/iam-simulation';
-import { checkTrustConditions, POD_IDENTITY_PRINCIPAL, StatementsAddedLaterPrincipal } from '../../lib/private/trust';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 const DATA_ENV = { account: '222222222222', region: 'us-east-1' };

@@ -6,9 +6,9 @@ import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { PodIdentityRole } from '../../lib';
+import { runCli } from '../../lib/report/cli';
 import { ENV, importedEksV2Cluster } from '../helpers/clusters';
 import { handAssembly, reportApp } from '../helpers/report';
-import { runCli } from '../../lib/report/cli';
 
 const ROOT = path.join(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'cdk-eks-pod-identity');

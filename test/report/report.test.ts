@@ -7,9 +7,9 @@ import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
+import { CrossAccountClusterStack, CrossAccountDataStack } from '../../examples/cross-account-stack';
 import { FindingId, FindingSeverity, PodIdentityBoundWorkload, PodIdentityReport, PodIdentityRole, PolicyKind } from '../../lib';
 import { ENV, IMPORTED_V2_CLUSTER_NAME, importedEksV2Cluster, newEksV2Cluster } from '../helpers/clusters';
-import { CrossAccountClusterStack, CrossAccountDataStack } from '../../examples/cross-account-stack';
 import { entryOf, findingIds, reportApp, reportOf } from '../helpers/report';
 
 function logicalIdOf(construct: IConstruct): string {
