@@ -36,6 +36,6 @@ console.log(JSON.stringify(map));
 ' "$dir")"
 # aws-cdk-lib 2.27x validates templates with a wasm module at every synthesis (~3 s each): the judges here are ours.
 # Test files as arguments override the default set.
-[ "$#" -gt 0 ] || set -- test/workload-objects.test.ts test/association.test.ts test/agent-addon.test.ts \
+[ "$#" -gt 0 ] || set -- test/private/default-workload-objects.test.ts test/association.test.ts test/agent-addon.test.ts \
   test/auto-mode.test.ts test/checks-messages.test.ts test/private/aws-cdk-internals.test.ts test/examples/carts.test.ts
 CDK_VALIDATION=false npx jest --coverage=false --ci --moduleNameMapper="$mapper" "$@"

@@ -38,9 +38,9 @@ const GROUPS = [
   {
     name: 'input',
     mutate: ['lib/private/input.ts', 'lib/private/policy-length.ts'],
-    // Every check is called directly there; trust.test.ts, addon.test.ts and validation.test.ts show the constructs
+    // Every check is called directly there; private/trust.test.ts, addon.test.ts and validation.test.ts show the constructs
     // call them, which the construct groups measure.
-    tests: ['test/input-boundaries.test.ts'],
+    tests: ['test/private/input.test.ts', 'test/private/policy-length.test.ts'],
     target: VALIDATION_TARGET,
   },
   {
@@ -67,29 +67,29 @@ const GROUPS = [
   {
     name: 'role',
     mutate: ['lib/role.ts', 'lib/private/imported-role.ts'],
-    tests: ['test/role.test.ts', 'test/imported-role.test.ts', 'test/construct-errors.test.ts', 'test/trust.test.ts', 'test/irsa-migration.test.ts'],
+    tests: ['test/role.test.ts', 'test/private/imported-role.test.ts', 'test/association.test.ts', 'test/private/errors.test.ts', 'test/private/trust.test.ts', 'test/irsa-migration.test.ts'],
     target: CONSTRUCT_TARGET,
   },
   {
     name: 'association',
     mutate: ['lib/association.ts', ...ASSOCIATION_CHECKS],
-    tests: ['test/association.test.ts', 'test/association-wiring.test.ts', 'test/construct-errors.test.ts', 'test/trust.test.ts'],
+    tests: ['test/association.test.ts', 'test/association-wiring.test.ts', 'test/private/errors.test.ts', 'test/private/trust.test.ts'],
     target: CONSTRUCT_TARGET,
   },
-  { name: 'agent-addon', mutate: ['lib/agent-addon.ts'], tests: ['test/agent-addon.test.ts', 'test/auto-mode.test.ts', 'test/construct-errors.test.ts'], target: CONSTRUCT_TARGET },
+  { name: 'agent-addon', mutate: ['lib/agent-addon.ts'], tests: ['test/agent-addon.test.ts', 'test/auto-mode.test.ts'], target: CONSTRUCT_TARGET },
   {
-    // workload-objects: the default shape written out must equal what the cdk8s objects render; irsa-migration:
+    // default-workload-objects: the default shape written out must equal what the cdk8s objects render; irsa-migration:
     // the objects of a workload moving off IRSA.
     name: 'workload',
     mutate: ['lib/workload.ts'],
-    tests: ['test/workload.test.ts', 'test/workload-objects.test.ts', 'test/irsa-migration.test.ts', 'test/construct-errors.test.ts'],
+    tests: ['test/workload.test.ts', 'test/private/default-workload-objects.test.ts', 'test/irsa-migration.test.ts', 'test/private/errors.test.ts', 'test/private/kubectl-manifest.test.ts'],
     target: CONSTRUCT_TARGET,
   },
   // The code that had no group before (issue 18): reports, GitOps, trust, registry, presets, add-ons, fleets.
   {
     name: 'report',
     mutate: ['lib/report/*.ts'],
-    tests: ['test/report.test.ts', 'test/report-cli.test.ts', 'test/report-recipe.test.ts', 'test/adversarial/report.test.ts'],
+    tests: ['test/report/report.test.ts', 'test/report/cli.test.ts', 'test/report/recipe.test.ts', 'test/adversarial/report.test.ts'],
     target: VALIDATION_TARGET,
   },
   {
@@ -102,7 +102,7 @@ const GROUPS = [
     // role.test.ts: the messages of the trust conditions a role is given (mergeConditions, checkTrustConditions).
     name: 'private',
     mutate: ['lib/private/trust.ts', 'lib/private/registry.ts'],
-    tests: ['test/trust.test.ts', 'test/role.test.ts', 'test/private/registry-rendering.test.ts', 'test/adversarial/trust.test.ts', 'test/adversarial/ordering.test.ts'],
+    tests: ['test/private/trust.test.ts', 'test/role.test.ts', 'test/private/workload-objects.test.ts', 'test/adversarial/trust.test.ts', 'test/adversarial/ordering.test.ts'],
     target: VALIDATION_TARGET,
   },
   {
@@ -111,7 +111,7 @@ const GROUPS = [
     tests: ['test/policies/presets.test.ts', 'test/policies/well-known-policy.test.ts', 'test/adversarial/presets.test.ts'],
     target: VALIDATION_TARGET,
   },
-  { name: 'addon', mutate: ['lib/addon.ts'], tests: ['test/addon.test.ts', 'test/construct-errors.test.ts'], target: VALIDATION_TARGET },
+  { name: 'addon', mutate: ['lib/addon.ts'], tests: ['test/addon.test.ts'], target: VALIDATION_TARGET },
   {
     name: 'fleet',
     mutate: ['lib/fleet.ts', 'lib/fleet-spec.ts'],

@@ -24,6 +24,7 @@ import {
   newStack,
   stackWithCluster,
 } from './helpers/clusters';
+import { messageOf, prodClusterStack } from './helpers/errors';
 import { logicalIdOf } from './helpers/logical-id';
 import { kubernetesObjects } from './helpers/manifests';
 import { validateKubernetesObjects } from './judges/kubernetes-schema';
@@ -342,4 +343,85 @@ test('an add-on can be created in another stack than the imported cluster', () =
   new PodIdentityAgentAddon(addonStack, 'Agent', { cluster });
   Template.fromStack(addonStack).resourceCountIs(ADDON, 1);
   Template.fromStack(stack).resourceCountIs(ADDON, 0);
+});
+
+describe('PodIdentityAgentAddon errors, and the near misses it accepts', () => {
+  test('of(cluster, options) after the add-on exists', () => {
+    const { stack, cluster } = prodClusterStack();
+    new PodIdentityAgentAddon(stack, 'Agent', { cluster });
+    expect(messageOf(() => PodIdentityAgentAddon.of(cluster, { addonVersion: 'v1.3.4-eksbuild.1', preserveOnDelete: false }))).toBe(
+      '[cdk-eks-pod-identity:AgentAddonAlreadyConfigured] PodIdentityAgentAddon.of(Stack/Cluster) was given options ["addonVersion","preserveOnDelete"] but the add-on for that cluster already exists at Stack/Agent. '
+      + 'Fix: pass the options where the add-on is first created (the first `PodIdentityAgentAddon.of(cluster, options)` or `new PodIdentityAgentAddon(...)`)');
+    expect(PodIdentityAgentAddon.of(cluster)).toBe(PodIdentityAgentAddon.of(cluster, {}));
+  });
+
+  test('a second add-on for a cluster', () => {
+    const { stack, cluster } = prodClusterStack();
+    PodIdentityAgentAddon.of(cluster);
+    expect(messageOf(() => new PodIdentityAgentAddon(stack, 'Agent', { cluster }))).toBe(
+      '[cdk-eks-pod-identity:DuplicateAgentAddon] Stack/Agent: a PodIdentityAgentAddon for cluster Stack/Cluster already exists at Stack/Cluster/PodIdentityAgentAddon; EKS allows one eks-pod-identity-agent add-on per cluster. '
+      + 'Fix: use `PodIdentityAgentAddon.of(cluster)` to get the existing add-on instead of creating a second one');
+    expect(messageOf(() => PodIdentityAgentAddon.fromInstalledAddon(stack, 'Installed', cluster))).toBe(
+      '[cdk-eks-pod-identity:DuplicateAgentAddon] the agent add-on of cluster Stack/Cluster is already defined at Stack/Cluster/PodIdentityAgentAddon, so it cannot be recorded as installed elsewhere. '
+      + 'Fix: call PodIdentityAgentAddon.fromInstalledAddon(...) before anything that uses the cluster\'s agent (associations, workloads), or drop it if this app creates the add-on');
+  });
+
+  test.each(['v1.3.4-eksbuild.1', 'v10.20.30-eksbuild.40'])('version %j is accepted and rendered', addonVersion => {
+    const { stack, cluster } = prodClusterStack();
+    new PodIdentityAgentAddon(stack, 'Agent', { cluster, addonVersion });
+    Template.fromStack(stack).hasResourceProperties('AWS::EKS::Addon', { AddonVersion: addonVersion });
+  });
+
+  test.each(['1.3.4', 'v1.3.4', 'v1.3-eksbuild.1', 'v1.3.4-eksbuild.', 'xv1.3.4-eksbuild.1', 'v1.3.4-eksbuild.1x', 'v1.3.4.eksbuild.1', 'va.3.4-eksbuild.1'])('version %j is rejected', addonVersion => {
+    const { stack, cluster } = prodClusterStack();
+    expect(messageOf(() => new PodIdentityAgentAddon(stack, 'Agent', { cluster, addonVersion }))).toBe(
+      `[cdk-eks-pod-identity:InvalidAgentAddonVersion] Stack/Agent: addonVersion ${JSON.stringify(addonVersion)} is not an EKS add-on version of the form vX.Y.Z-eksbuild.N. `
+      + 'Fix: use a version listed by `aws eks describe-addon-versions --addon-name eks-pod-identity-agent`, e.g. "v1.3.4-eksbuild.1", or omit it for the default');
+  });
+
+  test('an unresolved version is not checked', () => {
+    const { stack, cluster } = prodClusterStack();
+    expect(() => new PodIdentityAgentAddon(stack, 'Agent', { cluster, addonVersion: new CfnParameter(stack, 'Version').valueAsString })).not.toThrow();
+  });
+
+  test('alreadyInstalled with options: every option named', () => {
+    const { stack, cluster } = prodClusterStack();
+    expect(messageOf(() => new PodIdentityAgentAddon(stack, 'One', { cluster, alreadyInstalled: true, preserveOnDelete: false }))).toBe(
+      '[cdk-eks-pod-identity:AgentAddonAlreadyInstalled] Stack/One: alreadyInstalled is true for cluster Stack/Cluster, but preserveOnDelete is set too; an add-on this stack does not create cannot be configured here. '
+      + 'Fix: drop those options, or let this stack own the add-on (alreadyInstalled: false)');
+    const other = prodClusterStack();
+    expect(messageOf(() => new PodIdentityAgentAddon(other.stack, 'All', {
+      cluster: other.cluster, alreadyInstalled: true, addonVersion: 'v1.3.4-eksbuild.1', resolveConflicts: ResolveConflicts.NONE, configurationValues: {},
+    }))).toContain('but addonVersion, resolveConflicts, configurationValues are set too');
+  });
+
+  test.each([
+    ['fromInstalledAddon', (stack: Stack, cluster: any) => PodIdentityAgentAddon.fromInstalledAddon(stack, 'Agent', cluster)],
+    ['alreadyInstalled without options', (stack: Stack, cluster: any) => new PodIdentityAgentAddon(stack, 'Agent', { cluster, alreadyInstalled: true })],
+  ])('an agent installed elsewhere (%s): no add-on, nothing to wait for', (_name, install) => {
+    const { stack, cluster } = prodClusterStack();
+    const agent = install(stack, cluster);
+    expect(PodIdentityAgentAddon.find(cluster)).toBe(agent);
+    new PodIdentityRole(stack, 'Role').associate(cluster, { namespace: 'default', serviceAccount: 'app' });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::EKS::Addon', 0);
+    expect(Object.values(template.findResources('AWS::EKS::PodIdentityAssociation'))[0].DependsOn).toBeUndefined();
+  });
+
+  test('options are rendered; defaults keep the add-on on delete and overwrite conflicts', () => {
+    const { stack, cluster } = prodClusterStack();
+    new PodIdentityAgentAddon(stack, 'Agent', { cluster, resolveConflicts: ResolveConflicts.PRESERVE, preserveOnDelete: false, configurationValues: { agent: { additionalArgs: { '-b': '169.254.170.23' } } } });
+    const other = prodClusterStack();
+    PodIdentityAgentAddon.of(other.cluster);
+    Template.fromStack(stack).hasResourceProperties('AWS::EKS::Addon', {
+      AddonName: 'eks-pod-identity-agent',
+      ClusterName: 'prod',
+      ResolveConflicts: 'PRESERVE',
+      PreserveOnDelete: false,
+      ConfigurationValues: '{"agent":{"additionalArgs":{"-b":"169.254.170.23"}}}',
+    });
+    Template.fromStack(other.stack).hasResourceProperties('AWS::EKS::Addon', { ResolveConflicts: 'OVERWRITE', PreserveOnDelete: true });
+    expect(Object.values(Template.fromStack(other.stack).findResources('AWS::EKS::Addon'))[0].Properties.ConfigurationValues).toBeUndefined();
+    expect(ResolveConflicts.NONE.value).toBe('NONE');
+  });
 });

@@ -14,8 +14,10 @@ import {
   importedEksCluster,
   importedEksV2Cluster,
   makeCluster,
+  newEksV2Cluster,
   stackWithCluster,
 } from './helpers/clusters';
+import { messageOf, prodClusterStack } from './helpers/errors';
 import { logicalIdOf } from './helpers/logical-id';
 
 const ASSOCIATION = 'AWS::EKS::PodIdentityAssociation';
@@ -301,5 +303,57 @@ describe('PodIdentityAssociation logical id', () => {
     const id = logicalIdWith('eks-v2', (stack, cluster, role) =>
       new PodIdentityAssociation(stack, 'Cart', { cluster, role, namespace: 'shop', serviceAccount: 'cart' }));
     expect(id).toMatch(/^[A-Za-z][A-Za-z0-9]{0,254}$/);
+  });
+});
+
+describe('PodIdentityAssociation errors, and the near misses it accepts', () => {
+  const sessionPolicy = new iam.PolicyDocument({ statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] })] });
+
+  test.each([[undefined, 'false'], [false, 'false']])('a session policy with disableSessionTags %j', (disableSessionTags, shown) => {
+    const { stack, cluster } = prodClusterStack();
+    expect(messageOf(() => new PodIdentityRole(stack, 'Role').associate(cluster, { namespace: 'carts', serviceAccount: 'api', sessionPolicy, disableSessionTags }))).toBe(
+      `[cdk-eks-pod-identity:SessionPolicyRequiresDisabledSessionTags] Stack/Role/Association0: the association for carts/api has a session policy but disableSessionTags is ${shown}; EKS rejects a session policy while session tags are on. `
+      + 'Fix: set disableSessionTags: true next to sessionPolicy (or drop the session policy)');
+  });
+
+  test('a session policy with session tags off is rendered', () => {
+    const { stack, cluster } = prodClusterStack();
+    new PodIdentityRole(stack, 'Role').associate(cluster, { namespace: 'carts', serviceAccount: 'api', sessionPolicy, disableSessionTags: true });
+    Template.fromStack(stack).hasResourceProperties('AWS::EKS::PodIdentityAssociation', {
+      DisableSessionTags: true,
+      Policy: '{"Statement":[{"Action":"s3:GetObject","Effect":"Allow","Resource":"*"}],"Version":"2012-10-17"}',
+    });
+  });
+
+  test('the same service account twice in one stack', () => {
+    const { stack, cluster } = prodClusterStack();
+    new PodIdentityRole(stack, 'A').associate(cluster, { namespace: 'carts', serviceAccount: 'api' });
+    expect(messageOf(() => new PodIdentityRole(stack, 'B').associate(cluster, { namespace: 'carts', serviceAccount: 'api' }))).toBe(
+      '[cdk-eks-pod-identity:DuplicateAssociation] Stack/B/Association0: service account carts/api on cluster "prod" is associated twice, at Stack/A/Association0 and at Stack/B/Association0; EKS allows one role per service account. '
+      + 'Fix: keep one association (give its role all the permissions the pods need), or run the second workload under another service account');
+  });
+
+  test('a scoped role of one stack, a new cluster of another, associated from the cluster\'s stack', () => {
+    const app = new App();
+    const roleStack = new Stack(app, 'RoleStack', { env: ENV });
+    const clusterStack = new Stack(app, 'ClusterStack', { env: ENV });
+    const cluster = newEksV2Cluster(clusterStack);
+    const role = new PodIdentityRole(roleStack, 'Shared', { scopeTrustToAssociations: true });
+    expect(messageOf(() => new PodIdentityAssociation(clusterStack, 'A', { cluster, role, namespace: 'carts', serviceAccount: 'api' }))).toBe(
+      '[cdk-eks-pod-identity:ScopedRoleAcrossStacks] ClusterStack/A: role RoleStack/Shared scopes its trust to cluster ClusterStack/Cluster of another stack while the association at ClusterStack/A depends on the role, so the two stacks would depend on each other. '
+      + 'Fix: use role.associate(cluster, ...) (the association then lives in the role\'s stack), a cluster with a literal name, or scopeTrustToAssociations: false');
+  });
+
+  test('a scoped role across stacks is fine with role.associate(), an unscoped role, or a cluster with a literal name', () => {
+    const app = new App();
+    const roleStack = new Stack(app, 'RoleStack', { env: ENV });
+    const clusterStack = new Stack(app, 'ClusterStack', { env: ENV });
+    const cluster = newEksV2Cluster(clusterStack);
+    const scoped = new PodIdentityRole(roleStack, 'Scoped', { scopeTrustToAssociations: true });
+    expect(() => scoped.associate(cluster, { namespace: 'carts', serviceAccount: 'a' })).not.toThrow();
+    const unscoped = new PodIdentityRole(roleStack, 'Unscoped');
+    expect(() => new PodIdentityAssociation(clusterStack, 'B', { cluster, role: unscoped, namespace: 'carts', serviceAccount: 'b' })).not.toThrow();
+    const imported = importedEksV2Cluster(clusterStack, 'Imported', 'prod');
+    expect(() => new PodIdentityAssociation(clusterStack, 'C', { cluster: imported, role: scoped, namespace: 'carts', serviceAccount: 'c' })).not.toThrow();
   });
 });

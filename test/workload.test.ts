@@ -16,6 +16,7 @@ import {
   makeCluster,
   stackWithCluster,
 } from './helpers/clusters';
+import { messageOf, prodClusterStack } from './helpers/errors';
 import { logicalIdOf } from './helpers/logical-id';
 import { KUBERNETES_RESOURCE_TYPE, kubernetesObjects } from './helpers/manifests';
 import { validateKubernetesObjects } from './judges/kubernetes-schema';
@@ -683,5 +684,65 @@ describe('PodIdentityBoundWorkload details the manifest shows', () => {
   test('a HOME in env replaces the default, where the caller put it, also with containerOptions', () => {
     const { objects } = workloadWith({ env: { Z: '1', HOME: '/data' }, containerOptions: {} });
     expect(mainContainer(objects).env).toEqual([{ name: 'Z', value: '1' }, { name: 'HOME', value: '/data' }]);
+  });
+});
+
+describe('PodIdentityBoundWorkload errors, and the near misses it accepts', () => {
+  function workload(overrides: Partial<PodIdentityBoundWorkloadProps>) {
+    const { stack, cluster } = prodClusterStack();
+    return new PodIdentityBoundWorkload(stack, 'Carts', { cluster, namespace: 'carts', image: 'cart:1', ...overrides });
+  }
+
+  test.each([
+    ['command', { command: ['a'], containerOptions: { command: ['b'] } }, 'both command (["a"]) and containerOptions.command are set'],
+    ['args', { args: ['a'], containerOptions: { args: ['b'] } }, 'both args (["a"]) and containerOptions.args are set'],
+    ['port', { port: 8080, containerOptions: { portNumber: 80 } }, 'both port (8080) and containerOptions.portNumber are set'],
+    ['port and the deprecated containerOptions.port', { port: 8080, containerOptions: { port: 80 } }, 'both port (8080) and containerOptions.portNumber are set'],
+    ['replicas', { replicas: 0, deploymentOptions: { replicas: 1 } }, 'both replicas (0) and deploymentOptions.replicas are set'],
+  ])('%s set twice', (name, props, what) => {
+    const shorthand = name.split(' ')[0];
+    expect(messageOf(() => workload(props as Partial<PodIdentityBoundWorkloadProps>))).toBe(
+      `[cdk-eks-pod-identity:ConflictingWorkloadOptions] Stack/Carts: ${what}. Fix: set only one of them (${shorthand} is the shorthand)`);
+  });
+
+  test('each of them set once is fine', () => {
+    expect(() => workload({ command: ['a'], args: ['b'], port: 8080, replicas: 0 })).not.toThrow();
+    expect(() => workload({ containerOptions: { command: ['a'], args: ['b'], portNumber: 80 }, deploymentOptions: { replicas: 3 } })).not.toThrow();
+  });
+
+  test.each([
+    ['deploymentOptions.replicas', { deploymentOptions: { replicas: -1 } }, 'InvalidReplicas'],
+    ['containerOptions.portNumber', { containerOptions: { portNumber: 0 } }, 'InvalidPort'],
+    ['the deprecated containerOptions.port', { containerOptions: { port: 70000 } }, 'InvalidPort'],
+    ['containerOptions.envVariables', { containerOptions: { envVariables: { '1BAD': kplus.EnvValue.fromValue('x') } } }, 'InvalidEnvName'],
+    ['env', { env: { 'MY VAR': 'x' } }, 'InvalidEnvName'],
+  ])('values given in %s are checked too', (_name, props, id) => {
+    expect(messageOf(() => workload(props as Partial<PodIdentityBoundWorkloadProps>))).toContain(`[cdk-eks-pod-identity:${id}]`);
+  });
+
+  test('migratingFromIrsa defaults to false (true needs an OIDC provider: test/irsa-migration.test.ts)', () => {
+    expect(workload({}).migratingFromIrsa).toBe(false);
+  });
+
+  test('deploymentOptions.serviceAccount', () => {
+    const { stack, cluster } = prodClusterStack();
+    const serviceAccount = kplus.ServiceAccount.fromServiceAccountName(stack, 'Sa', 'mine');
+    expect(messageOf(() => new PodIdentityBoundWorkload(stack, 'Carts', { cluster, namespace: 'carts', image: 'cart:1', deploymentOptions: { serviceAccount } }))).toBe(
+      '[cdk-eks-pod-identity:ConflictingWorkloadOptions] Stack/Carts: deploymentOptions.serviceAccount is set ("mine") but the workload owns the service account the association binds. '
+      + 'Fix: set serviceAccountName instead; to use an existing service account, set createNamespace as needed and use PodIdentityRole.associate() with your own Deployment');
+  });
+
+  test('deploymentOptions.containers', () => {
+    expect(messageOf(() => workload({ deploymentOptions: { containers: [{ image: 'x' }] } }))).toBe(
+      '[cdk-eks-pod-identity:ConflictingWorkloadOptions] Stack/Carts: deploymentOptions.containers is set but the workload owns its main container. '
+      + 'Fix: use image/command/args/env/port and containerOptions for the main container, and workload.deployment.addContainer() for sidecars');
+  });
+
+  test('the service account name defaults to the construct id as a Kubernetes name; the Deployment name to the service account name', () => {
+    const { stack, cluster } = prodClusterStack();
+    const w = new PodIdentityBoundWorkload(stack, 'Cart_Service', { cluster, namespace: 'carts', image: 'cart:1' });
+    expect(w.serviceAccountName).toBe('cart-service');
+    expect(w.deployment.name).toBe('cart-service');
+    expect(w.association.serviceAccount).toBe('cart-service');
   });
 });

@@ -2,9 +2,9 @@
 // exactly as cdk8s-plus renders them, so a workload whose cdk8s objects nobody touches never builds them: building
 // and rendering the cdk8s App, Chart and cdk8s-plus objects is most of a workload's cost at synthesis. The workload
 // builds the real cdk8s-plus objects the moment `chart`, `deployment`, `serviceAccount` or `kubernetesNamespace` is
-// read, and renders those from then on. test/workload-objects.test.ts proves both renderings identical, and compares
-// every cdk8s-plus default copied here with what the installed cdk8s-plus-28 renders (judge:compat runs it on the
-// newest release the peer range admits). Used only by workload-objects.ts.
+// read, and renders those from then on. test/private/default-workload-objects.test.ts proves both renderings
+// identical, and compares every cdk8s-plus default copied here with what the installed cdk8s-plus-28 renders
+// (judge:compat runs it on the newest release the peer range admits). Used only by workload-objects.ts.
 import { Names } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';

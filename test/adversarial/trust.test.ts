@@ -1,4 +1,4 @@
-// Adversarial table of trust, role and identity inputs (issue 18): trust conditions, the trust policy length
+// Adversarial table of trust, role and identity inputs: trust conditions, the trust policy length
 // estimate, managed policies per role, hand-made target roles, add-on ordering and namespace, and the identity
 // annotation that rolls pods when their identity changes. Each row is one small app and its exact outcome.
 import * as fs from 'fs';

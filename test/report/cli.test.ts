@@ -1,14 +1,16 @@
+// The report CLI (lib/report/cli.ts, `npx cdk-eks-pod-identity report`): arguments, output, exit codes, and the bin
+// entry the package ships.
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { PodIdentityRole } from '../lib';
-import { ENV, importedEksV2Cluster } from './helpers/clusters';
-import { handAssembly, reportApp } from './helpers/report';
-import { runCli } from '../lib/report/cli';
+import { PodIdentityRole } from '../../lib';
+import { runCli } from '../../lib/report/cli';
+import { ENV, importedEksV2Cluster } from '../helpers/clusters';
+import { handAssembly, reportApp } from '../helpers/report';
 
-const ROOT = path.join(__dirname, '..');
+const ROOT = path.join(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'cdk-eks-pod-identity');
 
 /** An assembly whose only finding is a warning (an unscoped trust), or also an error (a `*` action). */

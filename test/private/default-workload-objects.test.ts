@@ -5,10 +5,10 @@ import { Lazy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kplus from 'cdk8s-plus-28';
-import { PodIdentityBoundWorkload, PodIdentityBoundWorkloadOptions, PodIdentityRole } from '../lib';
-import { ClusterKind, stackWithCluster } from './helpers/clusters';
-import { kubernetesObjects } from './helpers/manifests';
-import { WorkloadObjects } from '../lib/private/workload-objects';
+import { PodIdentityBoundWorkload, PodIdentityBoundWorkloadOptions, PodIdentityRole } from '../../lib';
+import { WorkloadObjects } from '../../lib/private/workload-objects';
+import { ClusterKind, stackWithCluster } from '../helpers/clusters';
+import { kubernetesObjects } from '../helpers/manifests';
 
 const IMAGE = 'public.ecr.aws/aws-containers/retail-store-sample-cart:1.0.0';
 

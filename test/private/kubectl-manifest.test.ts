@@ -1,8 +1,12 @@
-// applyManifest renders a workload's objects lazily at synthesis, once per synthesis, and does not keep the
-// manifest string once the template is written (a fleet of thousands would otherwise hold every manifest).
+// Applying a workload's objects with the cluster's kubectl provider (lib/private/kubectl-manifest.ts): applyManifest
+// renders them lazily at synthesis, once per synthesis, and does not keep the manifest string once the template is
+// written (a fleet of thousands would otherwise hold every manifest); a cluster without a kubectl provider is refused.
 import { CfnResource, Stack } from 'aws-cdk-lib';
+import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
+import { PodIdentityBoundWorkload } from '../../lib';
 import { applyManifest } from '../../lib/private/kubectl-manifest';
 import { importedEksV2Cluster, newStack } from '../helpers/clusters';
+import { messageOf, prodClusterStack } from '../helpers/errors';
 
 function manifestOf(renders: { count: number }, value: () => string) {
   const { app, stack } = newStack();
@@ -41,4 +45,14 @@ test('after two reads the string is released: a third read renders again, with t
   expect(JSON.parse(first)[0].data.value).toBe('first');
   expect(JSON.parse(third)[0].data.value).toBe('second');
   expect(JSON.parse(third)[0].metadata.labels).toEqual(JSON.parse(first)[0].metadata.labels);
+});
+
+describe('a cluster without a kubectl provider', () => {
+  test('an aws_eks_v2 cluster without a kubectl provider', () => {
+    const { stack } = prodClusterStack();
+    const cluster = eksv2.Cluster.fromClusterAttributes(stack, 'NoProvider', { clusterName: 'prod' });
+    expect(messageOf(() => new PodIdentityBoundWorkload(stack, 'W', { cluster, namespace: 'carts', image: 'cart:1' }))).toBe(
+      '[cdk-eks-pod-identity:NoKubectlProvider] Stack/W: cluster Stack/NoProvider has no kubectl provider, so Kubernetes manifests cannot be applied to it. '
+      + 'Fix: import an existing cluster with ExistingCluster.fromClusterName(scope, id, { clusterName, kubectlRoleArn, kubectlLayer }), which builds its kubectl provider (Cluster.fromClusterAttributes ignores kubectlProviderOptions); create a new cluster with kubectlProviderOptions: { kubectlLayer }; or deliver with ManifestDelivery.gitOps(...)');
+  });
 });

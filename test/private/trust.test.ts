@@ -1,6 +1,6 @@
-// Issue 9: trust you can prove. Exact scoped trust (one statement per association, keyed by the cluster ARN),
-// hardening options, the IAM/EKS limits checked at synth, and target roles with generated or checked trust.
-// Trust logic is judged by IAM simulation, allowed and denied cases.
+// The trust policies the library generates (lib/private/trust.ts), proved by IAM simulation with allowed and denied
+// cases: exact scoped trust (one statement per association, keyed by the cluster ARN), hardening options, the IAM/EKS
+// limits checked at synth, and target roles with generated or checked trust.
 import { App, Stack, Tags } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
@@ -8,10 +8,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import {
   PodIdentityBoundWorkload, PodIdentityErrors, PodIdentityRole, PodIdentityTargetRole,
-} from '../lib';
-import { importedEksV2Cluster, newEksV2Cluster } from './helpers/clusters';
-import { chainMay, IamSimulationJudge } from './judges/iam-simulation';
-import { checkTrustConditions, POD_IDENTITY_PRINCIPAL, StatementsAddedLaterPrincipal } from '../lib/private/trust';
+} from '../../lib';
+import { checkTrustConditions, POD_IDENTITY_PRINCIPAL, StatementsAddedLaterPrincipal } from '../../lib/private/trust';
+import { importedEksV2Cluster, newEksV2Cluster } from '../helpers/clusters';
+import { chainMay, IamSimulationJudge } from '../judges/iam-simulation';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 const DATA_ENV = { account: '222222222222', region: 'us-east-1' };

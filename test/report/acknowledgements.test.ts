@@ -8,15 +8,15 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { FindingId, FindingSeverity, PodIdentityReport, PodIdentityRole, WellKnownPolicy } from '../lib';
-import { ENV, importedEksV2Cluster } from './helpers/clusters';
-import { entryOf, filesDirectory, handAssembly, reportApp, reportOf } from './helpers/report';
-import { CASES } from './policies/cases';
-import { FINDING_IDS } from '../lib/private/acknowledgements';
-import { Progress } from '../lib/private/progress';
-import { runCli } from '../lib/report/cli';
+import { FindingId, FindingSeverity, PodIdentityReport, PodIdentityRole, WellKnownPolicy } from '../../lib';
+import { FINDING_IDS } from '../../lib/private/acknowledgements';
+import { Progress } from '../../lib/private/progress';
+import { runCli } from '../../lib/report/cli';
+import { ENV, importedEksV2Cluster } from '../helpers/clusters';
+import { entryOf, filesDirectory, handAssembly, reportApp, reportOf } from '../helpers/report';
+import { CASES } from '../policies/cases';
 
-const ROOT = path.join(__dirname, '..');
+const ROOT = path.join(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'cdk-eks-pod-identity');
 const REASON = 'the queue names are generated at run time by the operator';
 

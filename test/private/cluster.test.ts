@@ -7,9 +7,9 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import { Construct } from 'constructs';
-import { ManifestDelivery, PodIdentityBoundWorkload, PodIdentityErrors, WorkloadFleet } from '../lib';
-import { ACCOUNT, ENV, REGION } from './helpers/clusters';
-import { tempDir } from './helpers/temp-dir';
+import { ManifestDelivery, PodIdentityBoundWorkload, PodIdentityErrors, WorkloadFleet } from '../../lib';
+import { ACCOUNT, ENV, REGION } from '../helpers/clusters';
+import { tempDir } from '../helpers/temp-dir';
 
 const IMAGE = 'public.ecr.aws/aws-containers/retail-store-sample-cart:1.0.0';
 const NAME = 'by-name';

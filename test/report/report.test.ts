@@ -1,3 +1,5 @@
+// PodIdentityReport (lib/report/report.ts) on cloud assemblies: the entries and findings it reads from templates made
+// by this library and by plain aws-cdk-lib, nested stacks, stages and cross-stack references, and its determinism.
 import { CfnOutput, CfnResource, Fn, NestedStack, Stack, Stage } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as eks from 'aws-cdk-lib/aws-eks';
@@ -5,10 +7,10 @@ import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
-import { FindingId, FindingSeverity, PodIdentityBoundWorkload, PodIdentityReport, PodIdentityRole, PolicyKind } from '../lib';
-import { ENV, IMPORTED_V2_CLUSTER_NAME, importedEksV2Cluster, newEksV2Cluster } from './helpers/clusters';
-import { CrossAccountClusterStack, CrossAccountDataStack } from '../examples/cross-account-stack';
-import { entryOf, findingIds, reportApp, reportOf } from './helpers/report';
+import { CrossAccountClusterStack, CrossAccountDataStack } from '../../examples/cross-account-stack';
+import { FindingId, FindingSeverity, PodIdentityBoundWorkload, PodIdentityReport, PodIdentityRole, PolicyKind } from '../../lib';
+import { ENV, IMPORTED_V2_CLUSTER_NAME, importedEksV2Cluster, newEksV2Cluster } from '../helpers/clusters';
+import { entryOf, findingIds, reportApp, reportOf } from '../helpers/report';
 
 function logicalIdOf(construct: IConstruct): string {
   const resource = construct.node.defaultChild as CfnResource;

@@ -5,8 +5,8 @@ import * as path from 'path';
 // recipe:start
 import { runSimulation } from '@cloud-copilot/iam-simulate'; // AGPL-3.0: a devDependency of your tests only
 import { App, CfnElement } from 'aws-cdk-lib';
-import { CartsExampleStack } from '../examples/carts-stack'; // your stack
-import { PodIdentityReport } from '../lib';
+import { CartsExampleStack } from '../../examples/carts-stack'; // your stack
+import { PodIdentityReport } from '../../lib';
 
 const ACCOUNT = '111111111111';
 const TABLE_ARN = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/carts`;
@@ -115,8 +115,8 @@ describe('the recipe decides like AWS would', () => {
   test('docs/report.md shows this recipe exactly (importing the published package)', () => {
     const source = fs.readFileSync(__filename, 'utf8');
     const recipe = source.slice(source.indexOf('// recipe:start\n') + '// recipe:start\n'.length, source.indexOf('// recipe:end'))
-      .replace("from '../lib';", "from 'cdk-eks-pod-identity';");
-    const docs = fs.readFileSync(path.join(__dirname, '..', 'docs', 'report.md'), 'utf8');
+      .replace("from '../../lib';", "from 'cdk-eks-pod-identity';");
+    const docs = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'report.md'), 'utf8');
     expect(docs).toContain('```ts\n' + recipe + '```\n');
   });
 });

@@ -3,10 +3,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import { ManifestDelivery, PodIdentityBoundWorkload } from '../lib';
-import { ENV, importedEksV2Cluster } from './helpers/clusters';
-import { tempDir } from './helpers/temp-dir';
-import { changeLines } from '../lib/private/gitops';
+import { ManifestDelivery, PodIdentityBoundWorkload } from '../../lib';
+import { changeLines } from '../../lib/private/gitops';
+import { ENV, importedEksV2Cluster } from '../helpers/clusters';
+import { tempDir } from '../helpers/temp-dir';
 
 const IMAGE = 'public.ecr.aws/aws-containers/retail-store-sample-cart:1.0.0';
 

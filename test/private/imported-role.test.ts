@@ -3,8 +3,8 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { PodIdentityRole } from '../lib';
-import { ENV } from './helpers/clusters';
+import { PodIdentityRole } from '../../lib';
+import { ENV } from '../helpers/clusters';
 
 const ARN = 'arn:aws:iam::111111111111:role/shared-reader';
 
