@@ -3,7 +3,7 @@ import { IRSA_ANNOTATION } from '../private/eks-facts';
 import { annotateWarning, quote } from '../private/errors';
 
 /** `IrsaAnnotationPresent`: a ServiceAccount of the workload still carries the IRSA role annotation. */
-export function checkIrsaAnnotation({ facts }: CheckContext) {
+export function checkIrsaAnnotationPresent({ facts }: CheckContext) {
   // Every registered workload, with the objects of its chart (cdk8s renders metadata for each).
   for (const [workload, objects] of facts.chartObjects) {
     if (workload.migratingFromIrsa) continue;

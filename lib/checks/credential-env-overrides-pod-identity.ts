@@ -5,7 +5,7 @@ import { annotateWarning } from '../private/errors';
 const CREDENTIAL_ENV_VARS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ROLE_ARN'];
 
 /** `CredentialEnvOverridesPodIdentity`: container env that the SDKs read before Pod Identity's credentials. */
-export function checkCredentialEnv({ registry, facts }: CheckContext) {
+export function checkCredentialEnvOverridesPodIdentity({ registry, facts }: CheckContext) {
   for (const workload of registry.workloads) {
     const deployment = facts.deploymentOf(workload);
     const names: string[] = deployment.spec.template.spec.containers

@@ -1,41 +1,50 @@
+// Which Fargate profiles of the app select the pods of which associations (EKS Pod Identity does not work on Fargate
+// pods): read by the Fargate checks.
 import { Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
-import { CheckContext } from './check';
-import { clusterKey, clusterLabel, clusterNameOf, isFargateCluster, literalClusterNameOf } from '../private/cluster';
-import { annotateError, annotateWarning, quote } from '../private/errors';
-import { FargateSelector } from '../private/fargate-selectors';
-import { RegisteredAssociation } from '../private/registry';
+import { clusterKey, clusterNameOf, isFargateCluster, literalClusterNameOf } from './cluster';
+import { FargateSelector } from './fargate-selectors';
+import { RegisteredAssociation, RegisteredWorkload, Registry } from './registry';
 
-/** `FargateUnsupported` / `FargateProfileSelectsNamespace`: Pod Identity does not work on Fargate pods. */
-export function checkFargate({ registry, facts }: CheckContext) {
+/** What the Fargate selection reads of the app (the checks' facts). */
+export interface FargateFacts {
+  readonly fargateSelectors: FargateSelector[];
+  readonly newClustersByName: Map<string, eks.IClusterRef>;
+  deploymentOf(workload: RegisteredWorkload): Record<string, any>;
+}
+
+/** A Fargate profile selector that selects an association's namespace. */
+export interface FargateSelection {
+  readonly association: RegisteredAssociation;
+  readonly selector: FargateSelector;
+  /** The selector's labels. */
+  readonly labels: Array<[string, string]>;
+  /** Whether it selects the association's pods: it has no labels, or the workload's pods carry them. */
+  readonly selectsPods: boolean;
+}
+
+/**
+ * The selectors of Fargate profiles that select the namespace of an association (on a cluster that is not a
+ * `FargateCluster`, whose every pod runs on Fargate); associations with a namespace unknown at synth are skipped.
+ */
+export function fargateSelections(registry: Registry, facts: FargateFacts): FargateSelection[] {
   const podLabelsByAssociation = new Map<RegisteredAssociation, Record<string, string>>();
   for (const workload of registry.workloads) {
     podLabelsByAssociation.set(workload.association, facts.deploymentOf(workload).spec.template.metadata?.labels ?? {});
   }
+  const selections: FargateSelection[] = [];
   for (const association of registry.associations) {
     const cluster = association.cluster;
-    if (isFargateCluster(cluster)) {
-      annotateError(association, 'FargateUnsupported',
-        `cluster ${clusterLabel(cluster)} is a FargateCluster; EKS Pod Identity does not work on Fargate pods`,
-        'run the workload on EC2 nodes (a Cluster with a managed node group), or use IRSA (cluster.addServiceAccount) on Fargate');
-      continue;
-    }
+    if (isFargateCluster(cluster)) continue;
     if (Token.isUnresolved(association.namespace)) continue;
     for (const selector of facts.fargateSelectors) {
       if (!selectsCluster(selector, cluster, facts.newClustersByName) || !matchesWildcard(selector.namespace, association.namespace)) continue;
       const labels = Object.entries(selector.labels ?? {});
       const podLabels = podLabelsByAssociation.get(association);
-      if (labels.length === 0 || (podLabels && selectsPodsLabelled(labels, podLabels))) {
-        annotateError(association, 'FargateUnsupported',
-          `the Fargate profile ${selector.profile} of cluster ${clusterLabel(cluster)} selects ${describeSelection(selector, labels)} in namespace ${quote(association.namespace)}, and EKS Pod Identity does not work on Fargate pods`,
-          'run the workload in a namespace no Fargate profile selects, narrow the profile with labels, or use IRSA for Fargate pods');
-      } else {
-        annotateWarning(association, 'FargateProfileSelectsNamespace',
-          `the Fargate profile ${selector.profile} selects pods labelled ${quote(Object.fromEntries(labels))} in namespace ${quote(association.namespace)}${selector.namespace === association.namespace ? '' : ` (selector namespace ${quote(selector.namespace)})`}; such pods get no Pod Identity credentials`,
-          'make sure the workload\'s pods do not carry those labels');
-      }
+      selections.push({ association, selector, labels, selectsPods: labels.length === 0 || (podLabels !== undefined && selectsPodsLabelled(labels, podLabels)) });
     }
   }
+  return selections;
 }
 
 /**
@@ -47,11 +56,6 @@ function selectsCluster(selector: FargateSelector, cluster: eks.IClusterRef, new
   const profileCluster = newClustersByName.get(selector.clusterName);
   if (profileCluster) return clusterKey(profileCluster) === clusterKey(cluster);
   return typeof selector.clusterName === 'string' && !Token.isUnresolved(selector.clusterName) && selector.clusterName === literalClusterNameOf(cluster);
-}
-
-function describeSelection(selector: FargateSelector, labels: Array<[string, string]>): string {
-  const pods = labels.length === 0 ? 'every pod' : `the workload's pods (labels ${quote(Object.fromEntries(labels))})`;
-  return selector.namespace.includes('*') || selector.namespace.includes('?') ? `${pods} (selector namespace ${quote(selector.namespace)})` : pods;
 }
 
 /** Whether every label of the selector matches a label of the pods, keys and values with EKS' wildcards. */

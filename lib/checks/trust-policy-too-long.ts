@@ -8,7 +8,7 @@ import { annotateError } from '../private/errors';
  * the account's role trust policy length quota (IAM counts the JSON without whitespace). Scoped roles grow by one
  * statement per association.
  */
-export function checkTrustPolicyLength({ registry, facts }: CheckContext) {
+export function checkTrustPolicyTooLong({ registry, facts }: CheckContext) {
   const roles = new Set<iam.IRole>();
   for (const association of registry.associations) {
     roles.add(association.role);

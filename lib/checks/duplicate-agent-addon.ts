@@ -5,7 +5,7 @@ import { AGENT_ADDON_NAME } from '../private/eks-facts';
 import { annotateError } from '../private/errors';
 
 /** `DuplicateAgentAddon`: the agent add-on defined twice for one cluster (e.g. by hand beside this library's). */
-export function checkOneAgentAddonPerCluster({ facts }: CheckContext) {
+export function checkDuplicateAgentAddon({ facts }: CheckContext) {
   forEachRepeat(facts.agentAddons,
     addon => {
       // A new cluster's add-on names it by a token: known by the cluster's key, as imports of its literal name are.

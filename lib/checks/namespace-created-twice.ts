@@ -4,7 +4,7 @@ import { clusterKey, clusterLabel } from '../private/cluster';
 import { annotateError, quote } from '../private/errors';
 
 /** `NamespaceCreatedTwice`: two workloads create one namespace. */
-export function checkNamespacesCreatedOnce({ registry }: CheckContext) {
+export function checkNamespaceCreatedTwice({ registry }: CheckContext) {
   forEachRepeat(registry.workloads,
     w => !w._createsNamespace || Token.isUnresolved(w.association.namespace) ? undefined : `${clusterKey(w.association.cluster)}|${w.association.namespace}`,
     (workload, earlier) => annotateError(workload, 'NamespaceCreatedTwice',

@@ -4,7 +4,7 @@ import { clusterKey } from '../private/cluster';
 import { annotateWarning, quote } from '../private/errors';
 
 /** `NamespaceNotCreated`: the association's namespace is neither created by the app nor built in. */
-export function checkNamespaceExists({ registry, facts }: CheckContext) {
+export function checkNamespaceNotCreated({ registry, facts }: CheckContext) {
   for (const association of registry.associations) {
     const namespace = association.namespace;
     // An add-on's associations live in the namespace the add-on itself creates.

@@ -5,7 +5,7 @@ import { annotateError } from '../private/errors';
 import { RegisteredAssociation } from '../private/registry';
 
 /** `TooManyAssociations`: more associations for one cluster than EKS allows. */
-export function checkAssociationsPerCluster({ registry }: CheckContext) {
+export function checkTooManyAssociations({ registry }: CheckContext) {
   const byCluster = new Map<string, RegisteredAssociation[]>();
   for (const association of registry.associations) {
     const key = clusterKey(association.cluster);

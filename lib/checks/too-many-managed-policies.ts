@@ -9,7 +9,7 @@ import { managedPolicyCountOf } from '../private/role-permissions';
  * `PodIdentityTargetRole`), or an association role or target role defined in the app, has more managed policies
  * than the account's "Managed policies per role" quota (IAM default 10): IAM rejects the attachment at deploy.
  */
-export function checkManagedPoliciesPerRole({ registry }: CheckContext) {
+export function checkTooManyManagedPolicies({ registry }: CheckContext) {
   const roles = new Set<iam.IRole>(registry.libraryRoles);
   for (const association of registry.associations) {
     roles.add(association.role);

@@ -2,7 +2,7 @@ import { CheckContext } from './check';
 import { annotateError, quote } from '../private/errors';
 
 /** `ServiceAccountMismatch`: the Deployment's pods run as another service account than the association binds. */
-export function checkDeploymentServiceAccount({ registry, facts }: CheckContext) {
+export function checkServiceAccountMismatch({ registry, facts }: CheckContext) {
   for (const workload of registry.workloads) {
     const deployment = facts.deploymentOf(workload);
     const podServiceAccount = deployment.spec.template.spec.serviceAccountName;

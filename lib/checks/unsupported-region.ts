@@ -3,7 +3,7 @@ import { CheckContext } from './check';
 import { annotateError, quote } from '../private/errors';
 
 /** `UnsupportedRegion`: Pod Identity is not offered in the China and GovCloud regions. */
-export function checkRegion({ registry }: CheckContext) {
+export function checkUnsupportedRegion({ registry }: CheckContext) {
   for (const association of registry.associations) {
     for (const region of new Set([Stack.of(association).region, association.cluster.env.region])) {
       if (Token.isUnresolved(region)) continue;

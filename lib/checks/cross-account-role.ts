@@ -4,7 +4,7 @@ import { clusterLabel } from '../private/cluster';
 import { annotateError } from '../private/errors';
 
 /** `CrossAccountRole`: EKS requires the association role in the cluster's account. */
-export function checkRoleAccount({ registry }: CheckContext) {
+export function checkCrossAccountRole({ registry }: CheckContext) {
   for (const association of registry.associations) {
     const roleAccount = association.role.env.account;
     const clusterAccount = association.cluster.env.account;

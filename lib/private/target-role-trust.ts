@@ -1,67 +1,50 @@
+// How the trust policy of a target role made by hand in the app (not a `PodIdentityTargetRole`, whose trust is
+// generated) admits the association that chains into it: read by the target-role trust checks.
 import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { TrustStatement } from './app-facts';
-import { asList, CheckContext } from './check';
-import { annotateError } from '../private/errors';
-import { externalIdOf } from '../private/trust';
+import { allowsStsAction, asList, globMatches, TrustStatement } from './policy-values';
+import { RegisteredAssociation, Registry } from './registry';
+import { externalIdOf } from './trust';
 
-const allows = (statement: TrustStatement, action: string) =>
-  asList(statement.Action).some(a => a === action || a === 'sts:*' || a === '*');
+/** The trust of a target role made by hand, as it admits one association that chains into it. */
+export interface HandMadeTargetRoleTrust {
+  readonly association: RegisteredAssociation;
+  readonly targetRole: iam.IRole;
+  /** How messages name the target role and the association. */
+  readonly label: string;
+  /** The Allow statements with AWS principals. */
+  readonly trustingAws: TrustStatement[];
+  /** Those of them that allow sts:AssumeRole. */
+  readonly assuming: TrustStatement[];
+  /** Those of them that may admit the association role (principals unknown at synth given the benefit of the doubt). */
+  readonly admitting: TrustStatement[];
+  /** The association's external id. */
+  readonly expectedId: string;
+  /** Whether statements admit the association role, and every one of them requires another sts:ExternalId. */
+  readonly externalIdMismatch: boolean;
+}
 
 /**
- * For a target role made by hand in the app (not a `PodIdentityTargetRole`, whose trust is generated):
- * `TargetRoleTrustMissingTagSession`: session tags are on, and no statement that lets an AWS principal assume the
- * role allows `sts:TagSession`, so STS rejects the chained AssumeRole with the transitive tags;
- * `TargetRoleTrustMissingAssociationRole`: no Allow statement for sts:AssumeRole names the association role (its ARN,
- * its account, or `*`) as AWS principal, e.g. a role trusted by `ec2.amazonaws.com` only or by another account;
- * `TargetRoleTrustExternalIdMismatch`: every statement that admits it requires an sts:ExternalId of another
- * association; principals and values that are unknown at synth (parameters, imports) are given the benefit of the
- * doubt.
- * `TargetRoleTrustMissingExternalId`: session tags are off, and no such statement requires `sts:ExternalId`, so
- * any principal the trust names may assume the role, not only this association (confused deputy).
- * Imported target roles cannot be checked: their trust is not in the app.
+ * The trust of every target role made by hand in the app, per association chaining into it. Imported target roles
+ * are not read: their trust is not in the app.
  */
-export function checkTargetRoleTrust({ registry, facts }: CheckContext) {
+export function handMadeTargetRoleTrusts(registry: Registry, trustStatementsOf: (role: iam.IRole) => TrustStatement[] | undefined): HandMadeTargetRoleTrust[] {
+  const trusts: HandMadeTargetRoleTrust[] = [];
   for (const association of registry.associations) {
     const targetRole = association.targetRole;
     if (!targetRole || registry.isGeneratedTrustTargetRole(targetRole)) continue;
-    const statements = facts.trustStatementsOf(targetRole);
+    const statements = trustStatementsOf(targetRole);
     if (!statements) continue;
     const trustingAws = statements.filter(statement => statement.Effect === 'Allow' && statement.Principal?.AWS !== undefined);
-    const assuming = trustingAws.filter(statement => allows(statement, 'sts:AssumeRole'));
+    const assuming = trustingAws.filter(statement => allowsStsAction(statement.Action, 'sts:AssumeRole'));
     const label = `target role ${targetRole.node.path} of the association for ${association.namespace}/${association.serviceAccount}`;
     const stack = Stack.of(targetRole);
     const admitting = assuming.filter(statement => admitsRole(stack, statement, association.role) !== false);
-    if (admitting.length === 0) {
-      annotateError(association, 'TargetRoleTrustMissingAssociationRole',
-        `${label} does not let the association role ${association.role.node.path} assume it (no Allow statement for sts:AssumeRole names that role's ARN or its account as AWS principal${assuming.length === 0 ? '; it trusts no AWS principal for sts:AssumeRole at all' : ''}), so EKS's chained AssumeRole is denied and the pods get no credentials`,
-        'trust the association role: Principal { AWS: <its ARN> } (or its account root, narrowed by aws:PrincipalArn) for sts:AssumeRole (and sts:TagSession with session tags), or use a PodIdentityTargetRole, which generates the trust');
-      continue;
-    }
     const expectedId = externalIdOf(association);
-    if (admitting.every(statement => externalIdAdmits(stack, statement, expectedId) === false)) {
-      const shown = Token.isUnresolved(expectedId) ? 'association.externalId' : JSON.stringify(expectedId);
-      annotateError(association, 'TargetRoleTrustExternalIdMismatch',
-        `${label} requires an sts:ExternalId that is not this association's (${shown}), so EKS's chained AssumeRole is denied and the pods get no credentials`,
-        `require ${shown} (the association's region/account/cluster/namespace/service account) as sts:ExternalId in the statement that trusts the association role, or use a PodIdentityTargetRole`);
-      continue;
-    }
-    if (!association.disableSessionTags && !trustingAws.some(statement => allows(statement, 'sts:TagSession'))) {
-      annotateError(association, 'TargetRoleTrustMissingTagSession',
-        `${label} trusts AWS principals for sts:AssumeRole but not sts:TagSession, and the association passes its session tags on (they are transitive), so STS denies the chained AssumeRole`,
-        'add sts:TagSession to the trust statement (or use a PodIdentityTargetRole, which generates the trust), or set disableSessionTags: true and require the external id');
-    }
-    if (association.disableSessionTags) {
-      const requiresExternalId = assuming.some(statement => Object.values(statement.Condition ?? {})
-        .some(block => Object.keys(block).includes('sts:ExternalId')));
-      if (!requiresExternalId) {
-        const externalId = (association as { externalId?: string }).externalId;
-        annotateError(association, 'TargetRoleTrustMissingExternalId',
-          `${label} lets AWS principals assume it without an sts:ExternalId condition while the association sets disableSessionTags: true, so nothing ties the trust to this (cluster, namespace, service account)`,
-          `add StringEquals { "sts:ExternalId": ${externalId && !Token.isUnresolved(externalId) ? JSON.stringify(externalId) : 'association.externalId'} } to the trust statement, or use a PodIdentityTargetRole`);
-      }
-    }
+    const externalIdMismatch = admitting.length > 0 && admitting.every(statement => externalIdAdmits(stack, statement, expectedId) === false);
+    trusts.push({ association, targetRole, label, trustingAws, assuming, admitting, expectedId, externalIdMismatch });
   }
+  return trusts;
 }
 
 /**
@@ -138,10 +121,4 @@ function normalized(value: unknown): string | undefined {
     return parts.includes(undefined) ? undefined : normalized(parts.join(argument[0]));
   }
   return undefined;
-}
-
-/** IAM's StringLike: `*` any characters, `?` one. */
-function globMatches(pattern: string, value: string): boolean {
-  const regex = new RegExp(`^${pattern.split('').map(c => c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')).join('')}$`);
-  return regex.test(value);
 }

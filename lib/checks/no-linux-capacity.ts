@@ -5,7 +5,7 @@ import { annotateWarning } from '../private/errors';
 import { RegisteredAssociation } from '../private/registry';
 
 /** `NoLinuxCapacity`: a cluster with only Windows node groups (reported once per cluster). */
-export function checkLinuxCapacity({ registry, facts }: CheckContext) {
+export function checkNoLinuxCapacity({ registry, facts }: CheckContext) {
   const firstAssociationOf = new Map<eks.IClusterRef, RegisteredAssociation>();
   for (const association of registry.associations) {
     if (!firstAssociationOf.has(association.cluster)) firstAssociationOf.set(association.cluster, association);

@@ -5,7 +5,7 @@ import { MIN_KUBERNETES_VERSION } from '../private/eks-facts';
 import { annotateError } from '../private/errors';
 
 /** `KubernetesVersionTooOld`: a new cluster below the version Pod Identity needs. */
-export function checkKubernetesVersion({ registry }: CheckContext) {
+export function checkKubernetesVersionTooOld({ registry }: CheckContext) {
   const [minMajor, minMinor] = MIN_KUBERNETES_VERSION.split('.').map(Number);
   for (const association of registry.associations) {
     const version = kubernetesVersion(association.cluster);
