@@ -9,7 +9,7 @@ import { handMadeTargetRoleTrusts } from '../private/target-role-trust';
  * imports) are given the benefit of the doubt.
  */
 export function checkTargetRoleTrustExternalIdMismatch({ registry, facts }: CheckContext) {
-  for (const { association, label, expectedId, externalIdMismatch } of handMadeTargetRoleTrusts(registry, role => facts.trustStatementsOf(role))) {
+  for (const { association, label, expectedId, externalIdMismatch } of handMadeTargetRoleTrusts(registry, facts)) {
     if (!externalIdMismatch) continue;
     const shown = Token.isUnresolved(expectedId) ? 'association.externalId' : JSON.stringify(expectedId);
     annotateError(association, 'TargetRoleTrustExternalIdMismatch',

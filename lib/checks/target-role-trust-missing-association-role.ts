@@ -9,7 +9,7 @@ import { handMadeTargetRoleTrusts } from '../private/target-role-trust';
  * at synth (parameters, imports) are given the benefit of the doubt; imported target roles cannot be checked.
  */
 export function checkTargetRoleTrustMissingAssociationRole({ registry, facts }: CheckContext) {
-  for (const { association, label, assuming, admitting } of handMadeTargetRoleTrusts(registry, role => facts.trustStatementsOf(role))) {
+  for (const { association, label, assuming, admitting } of handMadeTargetRoleTrusts(registry, facts)) {
     if (admitting.length > 0) continue;
     annotateError(association, 'TargetRoleTrustMissingAssociationRole',
       `${label} does not let the association role ${association.role.node.path} assume it (no Allow statement for sts:AssumeRole names that role's ARN or its account as AWS principal${assuming.length === 0 ? '; it trusts no AWS principal for sts:AssumeRole at all' : ''}), so EKS's chained AssumeRole is denied and the pods get no credentials`,

@@ -9,7 +9,7 @@ import { handMadeTargetRoleTrusts } from '../private/target-role-trust';
  * assume the role, not only this association (confused deputy).
  */
 export function checkTargetRoleTrustMissingExternalId({ registry, facts }: CheckContext) {
-  for (const { association, label, assuming, admitting, externalIdMismatch } of handMadeTargetRoleTrusts(registry, role => facts.trustStatementsOf(role))) {
+  for (const { association, label, assuming, admitting, externalIdMismatch } of handMadeTargetRoleTrusts(registry, facts)) {
     if (admitting.length === 0 || externalIdMismatch) continue;
     if (association.disableSessionTags) {
       const requiresExternalId = assuming.some(statement => Object.values(statement.Condition ?? {})

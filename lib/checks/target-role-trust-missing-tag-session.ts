@@ -9,7 +9,7 @@ import { handMadeTargetRoleTrusts } from '../private/target-role-trust';
  * the chained AssumeRole with the transitive tags.
  */
 export function checkTargetRoleTrustMissingTagSession({ registry, facts }: CheckContext) {
-  for (const { association, label, trustingAws, admitting, externalIdMismatch } of handMadeTargetRoleTrusts(registry, role => facts.trustStatementsOf(role))) {
+  for (const { association, label, trustingAws, admitting, externalIdMismatch } of handMadeTargetRoleTrusts(registry, facts)) {
     if (admitting.length === 0 || externalIdMismatch) continue;
     if (!association.disableSessionTags && !trustingAws.some(statement => allowsStsAction(statement.Action, 'sts:TagSession'))) {
       annotateError(association, 'TargetRoleTrustMissingTagSession',

@@ -41,7 +41,8 @@ export function fargateSelections(registry: Registry, facts: FargateFacts): Farg
       if (!selectsCluster(selector, cluster, facts.newClustersByName) || !matchesWildcard(selector.namespace, association.namespace)) continue;
       const labels = Object.entries(selector.labels ?? {});
       const podLabels = podLabelsByAssociation.get(association);
-      selections.push({ association, selector, labels, selectsPods: labels.length === 0 || (podLabels !== undefined && selectsPodsLabelled(labels, podLabels)) });
+      const selectsPods = labels.length === 0 || (podLabels !== undefined && selectsPodsLabelled(labels, podLabels));
+      selections.push({ association, selector, labels, selectsPods });
     }
   }
   return selections;

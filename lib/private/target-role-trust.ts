@@ -6,6 +6,11 @@ import { allowsStsAction, asList, globMatches, TrustStatement } from './policy-v
 import { RegisteredAssociation, Registry } from './registry';
 import { externalIdOf } from './trust';
 
+/** What the trust checks read of the app: the trust statements of a role defined in it (undefined when imported). */
+export interface TrustFacts {
+  trustStatementsOf(role: iam.IRole): TrustStatement[] | undefined;
+}
+
 /** The trust of a target role made by hand, as it admits one association that chains into it. */
 export interface HandMadeTargetRoleTrust {
   readonly association: RegisteredAssociation;
@@ -28,12 +33,12 @@ export interface HandMadeTargetRoleTrust {
  * The trust of every target role made by hand in the app, per association chaining into it. Imported target roles
  * are not read: their trust is not in the app.
  */
-export function handMadeTargetRoleTrusts(registry: Registry, trustStatementsOf: (role: iam.IRole) => TrustStatement[] | undefined): HandMadeTargetRoleTrust[] {
+export function handMadeTargetRoleTrusts(registry: Registry, facts: TrustFacts): HandMadeTargetRoleTrust[] {
   const trusts: HandMadeTargetRoleTrust[] = [];
   for (const association of registry.associations) {
     const targetRole = association.targetRole;
     if (!targetRole || registry.isGeneratedTrustTargetRole(targetRole)) continue;
-    const statements = trustStatementsOf(targetRole);
+    const statements = facts.trustStatementsOf(targetRole);
     if (!statements) continue;
     const trustingAws = statements.filter(statement => statement.Effect === 'Allow' && statement.Principal?.AWS !== undefined);
     const assuming = trustingAws.filter(statement => allowsStsAction(statement.Action, 'sts:AssumeRole'));
