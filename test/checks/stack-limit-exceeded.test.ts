@@ -1,10 +1,10 @@
-// The per-stack CloudFormation limits (lib/checks/stack-limits.ts) at their edges, with the whole message. Apart from
-// checks-messages.test.ts because these stacks are big: mutation testing runs them only for mutants of the limits.
+// StackLimitExceeded: the per-stack CloudFormation limits (lib/checks/stack-limits.ts) at their edges, with the whole
+// message. A group of its own in mutation testing: these stacks are big, so they run only for mutants of the limits.
 import * as fs from 'fs';
 import { App, CfnResource, NestedStack, Stack } from 'aws-cdk-lib';
-import { PodIdentityBoundWorkload, PodIdentityErrors, PodIdentityRole } from '../lib';
-import { ENV, importedEksV2Cluster } from './helpers/clusters';
-import { setStackLimitFix } from '../lib/checks/stack-limits';
+import { PodIdentityBoundWorkload, PodIdentityErrors, PodIdentityRole } from '../../lib';
+import { setStackLimitFix } from '../../lib/checks/stack-limits';
+import { ENV, importedEksV2Cluster } from '../helpers/clusters';
 
 function setup() {
   const app = new App();

@@ -1,7 +1,8 @@
+// AgentAddonOnImportedCluster: the warning on imported clusters, its fix, and the explicit choices that silence it.
 import { Annotations, App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { PodIdentityAddon, PodIdentityAgentAddon, PodIdentityBoundWorkload, WorkloadFleet } from '../lib';
-import { AnyCluster, ClusterKind, IMPORTED_CLUSTER_KINDS, NEW_CLUSTER_KINDS, stackWithCluster } from './helpers/clusters';
+import { PodIdentityAddon, PodIdentityAgentAddon, PodIdentityBoundWorkload, WorkloadFleet } from '../../lib';
+import { AnyCluster, ClusterKind, IMPORTED_CLUSTER_KINDS, NEW_CLUSTER_KINDS, stackWithCluster } from '../helpers/clusters';
 
 const ID = 'AgentAddonOnImportedCluster';
 

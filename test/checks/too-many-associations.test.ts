@@ -1,10 +1,10 @@
 // TooManyAssociations, with the per-cluster limit lowered to 2 so the check can be tested at its edge in small apps
 // (validation.test.ts checks the real limit of 5,000 once, with 5,005 associations).
 import { App, Stack } from 'aws-cdk-lib';
-import { PodIdentityRole } from '../lib';
-import { ENV, importedEksV2Cluster } from './helpers/clusters';
+import { PodIdentityRole } from '../../lib';
+import { ENV, importedEksV2Cluster } from '../helpers/clusters';
 
-jest.mock('../lib/private/eks-facts', () => ({ ...jest.requireActual('../lib/private/eks-facts'), MAX_ASSOCIATIONS_PER_CLUSTER: 2 }));
+jest.mock('../../lib/private/eks-facts', () => ({ ...jest.requireActual('../../lib/private/eks-facts'), MAX_ASSOCIATIONS_PER_CLUSTER: 2 }));
 
 function errorsOf(app: App): Array<[string, string]> {
   return app.synth().stacks.flatMap(stack => stack.messages)
