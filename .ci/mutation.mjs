@@ -26,12 +26,26 @@ const ENV = { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', JSII_SILENCE_WA
 const VALIDATION_TARGET = 90;
 const CONSTRUCT_TARGET = 80;
 
-const TRUST_CHECKS = ['lib/checks/target-role-trust.ts', 'lib/checks/trust-policy-length.ts', 'lib/checks/unscoped-workload-role.ts'];
+const TRUST_CHECKS = [
+  'lib/checks/target-role-trust-missing-association-role.ts', 'lib/checks/target-role-trust-external-id-mismatch.ts',
+  'lib/checks/target-role-trust-missing-tag-session.ts', 'lib/checks/target-role-trust-missing-external-id.ts',
+  'lib/private/target-role-trust.ts', 'lib/checks/trust-policy-too-long.ts', 'lib/checks/unscoped-workload-role.ts',
+];
+/** The tests of the checks: test/checks/<id>.test.ts. */
+const CHECK_TESTS = fs.readdirSync(path.join(ROOT, 'test', 'checks')).filter(file => file.endsWith('.test.ts')).sort()
+  .map(file => `test/checks/${file}`);
+const TRUST_CHECK_TESTS = [
+  'test/checks/target-role-trust-missing-association-role.test.ts', 'test/checks/target-role-trust-external-id-mismatch.test.ts',
+  'test/checks/target-role-trust-missing-tag-session.test.ts', 'test/checks/target-role-trust-missing-external-id.test.ts',
+  'test/checks/trust-policy-too-long.test.ts', 'test/checks/unscoped-workload-role.test.ts',
+];
 // Run when an association is made (they throw there): their tests are the association's.
 const ASSOCIATION_CHECKS = [
   'lib/checks/scoped-role-across-stacks.ts', 'lib/checks/target-role-across-stacks.ts', 'lib/checks/target-role-not-granted.ts',
   'lib/checks/target-role-trust-not-resolvable.ts',
 ];
+// The readers in lib/private the checks share (policy-values.ts also gives the report its listOf).
+const CHECK_READERS = ['lib/private/policy-values.ts', 'lib/private/fargate-selection.ts', 'lib/private/irsa-trust.ts'];
 
 /** Each group: the files Stryker mutates and the only test files it runs against them. */
 const GROUPS = [
@@ -45,23 +59,23 @@ const GROUPS = [
   },
   {
     name: 'checks',
-    mutate: ['lib/checks/*.ts', '!lib/checks/stack-limits.ts', ...[...TRUST_CHECKS, ...ASSOCIATION_CHECKS].map(file => `!${file}`)],
-    // checks-trust: the trust policies AppFacts reads (tokens measured before resolution).
-    tests: ['test/checks-messages.test.ts', 'test/checks-association-limit.test.ts', 'test/checks-trust.test.ts'],
+    mutate: ['lib/checks/*.ts', ...CHECK_READERS, '!lib/checks/stack-limits.ts', ...[...TRUST_CHECKS, ...ASSOCIATION_CHECKS].map(file => `!${file}`)],
+    // Every check's tests but the stack limits' (the trust checks' too: the trust policies AppFacts reads).
+    tests: CHECK_TESTS.filter(file => file !== 'test/checks/stack-limit-exceeded.test.ts'),
     target: VALIDATION_TARGET,
   },
   {
     // Apart: their tests (target roles, long trust policies) would otherwise run for every mutant of every check.
     name: 'trust-checks',
     mutate: TRUST_CHECKS,
-    tests: ['test/checks-trust.test.ts'],
+    tests: TRUST_CHECK_TESTS,
     target: VALIDATION_TARGET,
   },
   {
     // Apart: its tests synthesize big stacks, which would otherwise run for every mutant of every check.
     name: 'stack-limits',
     mutate: ['lib/checks/stack-limits.ts'],
-    tests: ['test/checks-stack-limits.test.ts'],
+    tests: ['test/checks/stack-limit-exceeded.test.ts'],
     target: VALIDATION_TARGET,
   },
   {
@@ -115,7 +129,7 @@ const GROUPS = [
   {
     name: 'fleet',
     mutate: ['lib/fleet.ts', 'lib/fleet-spec.ts'],
-    tests: ['test/fleet.test.ts', 'test/adversarial/fleet.test.ts', 'test/checks-stack-limits.test.ts'],
+    tests: ['test/fleet.test.ts', 'test/adversarial/fleet.test.ts', 'test/checks/stack-limit-exceeded.test.ts'],
     target: VALIDATION_TARGET,
   },
 ];

@@ -8,18 +8,11 @@ import { namespacesCreatedBy } from '../private/deploy-order';
 import { AGENT_ADDON_NAME, BUILT_IN_NAMESPACES } from '../private/eks-facts';
 import { FargateSelector, fargateSelectorsOf } from '../private/fargate-selectors';
 import { estimatedPolicyLength } from '../private/policy-length';
+import { TrustStatement } from '../private/policy-values';
 import { RegisteredWorkload, Registry } from '../private/registry';
 import { WorkloadObjects } from '../private/workload-objects';
 
 const KUBERNETES_RESOURCE_TYPES = ['Custom::AWSCDK-EKS-KubernetesResource', 'Custom::AWSCDK-EKS-HelmChart'];
-
-/** A statement of a trust policy (see `AppFacts.trustStatementsOf`). */
-export interface TrustStatement {
-  readonly Effect?: string;
-  readonly Action?: string | string[];
-  readonly Principal?: any;
-  readonly Condition?: Record<string, Record<string, unknown>>;
-}
 
 /** Facts gathered with a single walk of the app (and of each workload's chart), shared by all checks. */
 export class AppFacts {

@@ -42,8 +42,3 @@ export function forEachRepeat<T>(items: T[], keyOf: (item: T) => string | undefi
     else report(item, earlier);
   }
 }
-
-/** An IAM policy value that may be one item or a list, as a list (none when absent). */
-export function asList<T>(value: T | T[] | undefined): T[] {
-  return value === undefined ? [] : Array.isArray(value) ? value : [value];
-}

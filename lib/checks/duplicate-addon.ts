@@ -7,7 +7,7 @@ import { annotateError, quote } from '../private/errors';
  * `DuplicateAddon`: one EKS add-on defined twice for a cluster, e.g. a `PodIdentityAddon` beside aws-cdk-lib's
  * `Addon` or a `CfnAddon` made by hand. (The agent has its own check, `DuplicateAgentAddon`.)
  */
-export function checkDuplicateAddons({ facts }: CheckContext) {
+export function checkDuplicateAddon({ facts }: CheckContext) {
   forEachRepeat(facts.addons.filter(addon => addon.addonName !== AGENT_ADDON_NAME),
     addon => `${Stack.of(addon).account}/${Stack.of(addon).region}/${addon.clusterName}/${addon.addonName}`,
     (addon, earlier) => annotateError(addon, 'DuplicateAddon',

@@ -5,7 +5,7 @@ import { duplicateAssociationProblem } from '../private/duplicate-association';
 import { annotateError } from '../private/errors';
 
 /** `DuplicateAssociation`: one (cluster, namespace, service account) associated twice anywhere in the app. */
-export function checkDuplicateAssociations({ registry }: CheckContext) {
+export function checkDuplicateAssociation({ registry }: CheckContext) {
   forEachRepeat(registry.associations,
     a => Token.isUnresolved(a.namespace) || Token.isUnresolved(a.serviceAccount) ? undefined : `${clusterKey(a.cluster)}|${a.namespace}|${a.serviceAccount}`,
     (association, earlier) => annotateError(association, 'DuplicateAssociation', ...duplicateAssociationProblem(association, earlier)));

@@ -8,7 +8,7 @@ import { annotateError, quote } from '../private/errors';
  * `DuplicateDeployment`: two workloads define one Deployment (cluster, namespace, name), in one stack or two, with
  * kubectl or GitOps delivery. Two GitOps workloads of one folder are left to `GitOpsFileConflict` (one file).
  */
-export function checkDuplicateDeployments({ registry }: CheckContext) {
+export function checkDuplicateDeployment({ registry }: CheckContext) {
   forEachRepeat(registry.workloads,
     w => Token.isUnresolved(w.association.namespace) || Token.isUnresolved(w._deploymentName) ? undefined
       : `${clusterKey(w.association.cluster)}|${w.association.namespace}|${w._deploymentName}`,

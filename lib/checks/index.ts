@@ -1,67 +1,82 @@
 // The cross-construct checks, run once per app at synthesis from the registry (a validation of the app root), and
-// the per-stack CloudFormation limits. Like cdk-nag's rules: one check a file, one table.
+// the per-stack CloudFormation limits. Like cdk-nag's rules: one check a file, named after the id it reports, one
+// table.
 import { Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { checkAgentAddonOnImportedCluster } from './agent-addon-on-imported-cluster';
 import { AppFacts } from './app-facts';
-import { checkAssociationsPerCluster } from './associations-per-cluster';
 import { AppCheck, NewAssociationCheck, RoleChaining, RoleChainingCheck } from './check';
-import { checkCredentialEnv } from './credential-env';
-import { checkDeploymentServiceAccount } from './deployment-service-account';
-import { checkDuplicateAddons } from './duplicate-addon';
-import { checkDuplicateAssociations } from './duplicate-association';
-import { checkDuplicateDeployments } from './duplicate-deployment';
-import { checkFargate } from './fargate';
-import { checkIrsaAnnotation } from './irsa-annotation';
-import { checkIrsaMigrationTrust } from './irsa-migration-trust';
-import { checkKubernetesVersion } from './kubernetes-version';
-import { checkLinuxCapacity } from './linux-capacity';
-import { checkManagedPoliciesPerRole } from './managed-policies-per-role';
-import { checkNamespaceExists } from './namespace-exists';
-import { checkNamespacesCreatedOnce } from './namespaces-created-once';
-import { checkOneAgentAddonPerCluster } from './one-agent-addon';
+import { checkCredentialEnvOverridesPodIdentity } from './credential-env-overrides-pod-identity';
+import { checkCrossAccountRole } from './cross-account-role';
+import { checkDuplicateAddon } from './duplicate-addon';
+import { checkDuplicateAgentAddon } from './duplicate-agent-addon';
+import { checkDuplicateAssociation } from './duplicate-association';
+import { checkDuplicateDeployment } from './duplicate-deployment';
+import { checkFargateProfileSelectsNamespace } from './fargate-profile-selects-namespace';
+import { checkFargateUnsupported } from './fargate-unsupported';
+import { checkIrsaAnnotationPresent } from './irsa-annotation-present';
+import { checkIrsaMigrationWithRoleChaining } from './irsa-migration-with-role-chaining';
+import { checkIrsaTrustMissing } from './irsa-trust-missing';
+import { checkIrsaTrustNotVerifiable } from './irsa-trust-not-verifiable';
+import { checkKubernetesVersionTooOld } from './kubernetes-version-too-old';
+import { checkNamespaceCreatedTwice } from './namespace-created-twice';
+import { checkNamespaceNotCreated } from './namespace-not-created';
+import { checkNoLinuxCapacity } from './no-linux-capacity';
 import { checkPresetRegionMismatch } from './preset-region-mismatch';
 import { checkPrincipalTagsWithoutSessionTags } from './principal-tags-without-session-tags';
-import { checkRegion } from './region';
-import { checkRoleAccount } from './role-account';
-import { checkRoleTrust } from './role-trust';
+import { checkRoleNotTrustedByPodIdentity } from './role-not-trusted-by-pod-identity';
 import { checkScopedRoleAcrossStacks } from './scoped-role-across-stacks';
+import { checkServiceAccountMismatch } from './service-account-mismatch';
+import { checkSessionTagConditionsWithoutSessionTags } from './session-tag-conditions-without-session-tags';
 import { ensureStackLimits } from './stack-limits';
 import { checkTargetRoleAcrossStacks } from './target-role-across-stacks';
 import { checkTargetRoleNotGranted } from './target-role-not-granted';
-import { checkTargetRoleTrust } from './target-role-trust';
+import { checkTargetRoleTrustExternalIdMismatch } from './target-role-trust-external-id-mismatch';
+import { checkTargetRoleTrustMissingAssociationRole } from './target-role-trust-missing-association-role';
+import { checkTargetRoleTrustMissingExternalId } from './target-role-trust-missing-external-id';
+import { checkTargetRoleTrustMissingTagSession } from './target-role-trust-missing-tag-session';
 import { checkTargetRoleTrustNotResolvable } from './target-role-trust-not-resolvable';
-import { checkTrustPolicyLength } from './trust-policy-length';
+import { checkTooManyAssociations } from './too-many-associations';
+import { checkTooManyManagedPolicies } from './too-many-managed-policies';
+import { checkTrustPolicyTooLong } from './trust-policy-too-long';
 import { checkUnscopedWorkloadRole } from './unscoped-workload-role';
+import { checkUnsupportedRegion } from './unsupported-region';
 import { stateOf } from '../private/app-store';
 import { reportingOnlyWithin } from '../private/errors';
 import { RegisteredAssociation, Registry } from '../private/registry';
 
 /** Every app-wide check, in the order they report. */
 export const APP_CHECKS: AppCheck[] = [
-  checkDuplicateAssociations,
-  checkOneAgentAddonPerCluster,
+  checkDuplicateAssociation,
+  checkDuplicateAgentAddon,
   checkAgentAddonOnImportedCluster,
-  checkDuplicateAddons,
-  checkAssociationsPerCluster,
-  checkNamespacesCreatedOnce,
-  checkDuplicateDeployments,
-  checkRegion,
-  checkKubernetesVersion,
-  checkFargate,
-  checkRoleTrust,
-  checkRoleAccount,
-  checkNamespaceExists,
-  checkCredentialEnv,
-  checkIrsaAnnotation,
-  checkIrsaMigrationTrust,
+  checkDuplicateAddon,
+  checkTooManyAssociations,
+  checkNamespaceCreatedTwice,
+  checkDuplicateDeployment,
+  checkUnsupportedRegion,
+  checkKubernetesVersionTooOld,
+  checkFargateUnsupported,
+  checkFargateProfileSelectsNamespace,
+  checkRoleNotTrustedByPodIdentity,
+  checkSessionTagConditionsWithoutSessionTags,
+  checkCrossAccountRole,
+  checkNamespaceNotCreated,
+  checkCredentialEnvOverridesPodIdentity,
+  checkIrsaAnnotationPresent,
+  checkIrsaMigrationWithRoleChaining,
+  checkIrsaTrustNotVerifiable,
+  checkIrsaTrustMissing,
   checkPrincipalTagsWithoutSessionTags,
   checkPresetRegionMismatch,
-  checkDeploymentServiceAccount,
-  checkLinuxCapacity,
-  checkTrustPolicyLength,
-  checkManagedPoliciesPerRole,
-  checkTargetRoleTrust,
+  checkServiceAccountMismatch,
+  checkNoLinuxCapacity,
+  checkTrustPolicyTooLong,
+  checkTooManyManagedPolicies,
+  checkTargetRoleTrustMissingAssociationRole,
+  checkTargetRoleTrustExternalIdMismatch,
+  checkTargetRoleTrustMissingTagSession,
+  checkTargetRoleTrustMissingExternalId,
   checkUnscopedWorkloadRole,
 ];
 

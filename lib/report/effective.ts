@@ -2,6 +2,7 @@
 // patterns (`*`, `?`) compared as sets, conservatively. Where two patterns may overlap but neither contains the
 // other, the allowed side is kept (the report may over-state access, never under-state it).
 import { Json, isObject } from './template';
+import { asList } from '../private/policy-values';
 
 /** A statement of a policy with where it comes from. */
 export interface SourcedStatement {
@@ -11,8 +12,7 @@ export interface SourcedStatement {
 
 /** A field that may be one value or a list, as a list of strings. */
 export function listOf(value: Json): string[] {
-  if (value === undefined || value === null) return [];
-  return [value].flat().map(item => (typeof item === 'string' ? item : JSON.stringify(item)));
+  return asList<Json>(value ?? undefined).map(item => (typeof item === 'string' ? item : JSON.stringify(item)));
 }
 
 const regexCache = new Map<string, RegExp>();

@@ -1,0 +1,31 @@
+// UnsupportedRegion: the whole message, and the regions it must not report.
+import { Stack } from 'aws-cdk-lib';
+import { messagesOf, setup, withId } from './helpers';
+import { PodIdentityRole } from '../../lib';
+import { ENV } from '../helpers/clusters';
+
+describe('UnsupportedRegion', () => {
+  test.each(['cn-north-1', 'us-gov-west-1'])('%s: one error', region => {
+    const { app } = setup({ account: ENV.account, region });
+    const stack = app.node.findChild('Stack') as Stack;
+    new PodIdentityRole(stack, 'Role').associate(stack.node.findChild('Cluster') as any, { namespace: 'default', serviceAccount: 'app' });
+    expect(withId(messagesOf(app), 'UnsupportedRegion')).toEqual([{
+      level: 'error',
+      path: '/Stack/Role/Association0',
+      text: `[cdk-eks-pod-identity:UnsupportedRegion] region "${region}" does not offer EKS Pod Identity (not available in the China and AWS GovCloud (US) regions). `
+        + 'Fix: use IAM roles for service accounts (IRSA: cluster.addServiceAccount) in this region, or deploy to a commercial region',
+    }]);
+  });
+
+  test.each(['us-east-1', 'eu-cn-1', 'ap-us-gov-1'])('%s is fine', region => {
+    const { app, stack, cluster } = setup({ account: ENV.account, region });
+    new PodIdentityRole(stack, 'Role').associate(cluster, { namespace: 'default', serviceAccount: 'app' });
+    expect(messagesOf(app)).toEqual([]);
+  });
+
+  test('a region-agnostic stack is not reported', () => {
+    const { app, stack, cluster } = setup({});
+    new PodIdentityRole(stack, 'Role').associate(cluster, { namespace: 'default', serviceAccount: 'app' });
+    expect(messagesOf(app)).toEqual([]);
+  });
+});
