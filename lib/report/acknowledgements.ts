@@ -19,23 +19,28 @@ export interface GivenAcknowledgement {
   readonly source: string;
 }
 
+/** The role a finding is about, with its resource when the role is in the assembly. */
+export interface AboutRole {
+  readonly role: ReportRole;
+  readonly self?: Subject;
+}
+
 /** The fields of an acknowledgement that select associations. */
 const MATCH_FIELDS = ['stack', 'cluster', 'namespace', 'serviceAccount', 'role', 'resource'] as const;
 
 /** Each finding, acknowledged when an acknowledgement applies (the first one, metadata before the file's). */
 export function applyAcknowledgements(
   entry: PodIdentityReportEntry,
-  findings: Array<{ finding: ReportFinding; subjects: Subject[] }>,
-  roles: Array<{ role: ReportRole; self?: Subject }>,
+  findings: Array<{ finding: ReportFinding; subjects: Subject[]; role: AboutRole }>,
   acknowledgements: GivenAcknowledgement[],
 ): ReportFinding[] {
-  return findings.map(({ finding, subjects }) => {
+  return findings.map(({ finding, subjects, role }) => {
     for (const subject of subjects) {
       const written = subject.template.resources[subject.logicalId]?.Metadata?.[ACKNOWLEDGEMENTS_METADATA_KEY];
       const ack = Array.isArray(written) ? written.find(a => isObject(a) && a.id === finding.id && typeof a.reason === 'string') : undefined;
       if (ack) return { ...finding, acknowledged: { reason: ack.reason, source: `metadata of ${nameOf(subject)}` } };
     }
-    const given = acknowledgements.find(({ ack }) => ack.id === finding.id && matches(ack, entry, subjects, roles));
+    const given = acknowledgements.find(({ ack }) => ack.id === finding.id && matches(ack, entry, subjects, role));
     if (given) return { ...finding, acknowledged: { reason: given.ack.reason.trim(), source: given.source } };
     return finding;
   });
@@ -46,7 +51,7 @@ function nameOf(subject: Subject): string {
 }
 
 function matches(
-  ack: ReportAcknowledgement, entry: PodIdentityReportEntry, subjects: Subject[], roles: Array<{ role: ReportRole; self?: Subject }>,
+  ack: ReportAcknowledgement, entry: PodIdentityReportEntry, subjects: Subject[], about: AboutRole,
 ): boolean {
   const names = (subject: Subject) => [subject.logicalId, constructPathOf(subject.template, subject.logicalId)];
   const candidates: Record<typeof MATCH_FIELDS[number], Array<string | undefined>> = {
@@ -54,7 +59,7 @@ function matches(
     cluster: [entry.cluster, entry.clusterDisplayName],
     namespace: [entry.namespace],
     serviceAccount: [entry.serviceAccount],
-    role: roles.flatMap(({ role, self }) => [role.arn, role.logicalId, ...self ? names(self) : []]),
+    role: [about.role.arn, about.role.logicalId, ...about.self ? names(about.self) : []],
     resource: subjects.flatMap(names),
   };
   return MATCH_FIELDS.every(field => ack[field] === undefined

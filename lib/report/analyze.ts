@@ -140,10 +140,12 @@ class Analysis {
       findings: [],
     };
     const association: Subject = { template, logicalId };
-    const roles = [role, targetRole].filter((r): r is ReportRole => r !== undefined)
-      .map(r => ({ role: r, self: this.roles.resourceOf(r) }));
-    const subjected = findings.map(finding => ({ finding, subjects: [association, ...this.roles.subjectsOf(finding) ?? []] }));
-    const acknowledged = applyAcknowledgements(entry, subjected, roles, this.acknowledgements);
+    // A role selector matches the role a finding is about; a finding about the association itself, its role.
+    const subjected = findings.map(finding => {
+      const about = this.roles.roleOf(finding) ?? role;
+      return { finding, subjects: [association, ...this.roles.subjectsOf(finding) ?? []], role: { role: about, self: this.roles.resourceOf(about) } };
+    });
+    const acknowledged = applyAcknowledgements(entry, subjected, this.acknowledgements);
     return { ...entry, findings: sortFindings(acknowledged) };
   }
 }

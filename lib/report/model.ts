@@ -219,7 +219,8 @@ export interface ReportAcknowledgement extends FindingAcknowledgement {
    */
   readonly serviceAccount?: string;
   /**
-   * The association's role or target role: its rendered ARN, logical id or construct path.
+   * The role the finding is about (the association's role, or with role chaining its target role): its rendered
+   * ARN, logical id or construct path. A finding about the target role is not selected by the association role.
    *
    * @default - any role
    */

@@ -42,6 +42,8 @@ export class AssemblyRoles {
   private readonly managedPolicies = new Map<string, Named[]>();
   /** What each finding is about (its role, its policy), for acknowledgements. */
   private readonly subjects = new Map<ReportFinding, Subject[]>();
+  /** The role each finding is about (the association role or the target role). */
+  private readonly findingRoles = new Map<ReportFinding, ReportRole>();
   /** Each role of the report: its resource, and the resource of each policy by `<kind> policy <name>`. */
   private readonly roleSources = new Map<ReportRole, { self: Subject; policies: Map<string, Subject> }>();
 
@@ -80,7 +82,13 @@ export class AssemblyRoles {
     const sources = this.roleSources.get(role);
     const policy = from !== undefined ? sources?.policies.get(from.replace(/, statement .*$/s, '')) : undefined;
     this.subjects.set(finding, [...sources ? [sources.self] : [], ...policy ? [policy] : []]);
+    this.findingRoles.set(finding, role);
     return finding;
+  }
+
+  /** The role `finding` is about; undefined for a finding about the association itself. */
+  public roleOf(finding: ReportFinding): ReportRole | undefined {
+    return this.findingRoles.get(finding);
   }
 
   /** The resource of a role of the report; undefined for a role that is not in the assembly. */
@@ -100,12 +108,7 @@ export class AssemblyRoles {
     if (!('ref' in found)) {
       const ambiguous = found.ambiguous.length > 1
         ? ` (a role of that name is defined in ${found.ambiguous.map(c => c.template.name).join(', ')}, and which one it is cannot be told)` : '';
-      findings.push({
-        id: FindingId.ROLE_NOT_IN_ASSEMBLY,
-        severity: FindingSeverity.WARNING,
-        message: `the ${what} ${arn} is not defined in this cloud assembly${ambiguous}, so its trust and permissions are unknown`,
-      });
-      return {
+      const missing: ReportRole = {
         arn,
         inAssembly: false,
         trustScope: 'unknown (role not in the cloud assembly)',
@@ -113,6 +116,12 @@ export class AssemblyRoles {
         effectivePermissions: [],
         effectivePermissionsUnknown: 'the role is not in the cloud assembly',
       };
+      findings.push(this.about({
+        id: FindingId.ROLE_NOT_IN_ASSEMBLY,
+        severity: FindingSeverity.WARNING,
+        message: `the ${what} ${arn} is not defined in this cloud assembly${ambiguous}, so its trust and permissions are unknown`,
+      }, missing));
+      return missing;
     }
     const located = found.ref;
     const roleTemplate = located.template;

@@ -205,6 +205,28 @@ describe('acknowledged in a file: --acknowledgements', () => {
     expect(json.associations.map((a: any) => a.findings[0].acknowledged.source)).toEqual([`${both} acknowledgements[0]`, `${both} acknowledgements[1]`]);
   });
 
+  test('a role selector acknowledges only the findings about that role: the association role\'s, or the target role\'s', () => {
+    const app = reportApp();
+    const stack = new Stack(app, 'Chained', { env: ENV });
+    const target = 'arn:aws:iam::222222222222:role/target';
+    const role = broadRole(stack, 'Role', 'chain');
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole', 'sts:TagSession'], resources: [target] }));
+    role.associate(importedEksV2Cluster(stack, 'Other'), { namespace: 'chained', serviceAccount: 'sa', targetRole: iam.Role.fromRoleArn(stack, 'T', target) });
+    const chained = app.synth().directory;
+    const findings = (acks: object[]) => {
+      const result = run(['report', chained, '--acknowledgements', file({ acknowledgements: acks }), '--format', 'json']);
+      expect(result.err).toBe('');
+      const entry = JSON.parse(result.out).associations.find((a: any) => a.namespace === 'chained');
+      return Object.fromEntries(entry.findings.map((f: any) => [f.id, f.acknowledged !== undefined]));
+    };
+    // The target role's finding is not about the association role: selecting that role leaves it standing.
+    expect(findings([{ id: 'RoleNotInAssembly', role: 'Chained/Role', reason: REASON }])).toMatchObject({ RoleNotInAssembly: false });
+    expect(findings([{ id: 'RoleNotInAssembly', role: target, reason: REASON }])).toMatchObject({ RoleNotInAssembly: true });
+    // And the association role's own finding is not acknowledged by naming the target role.
+    expect(findings([{ id: 'WildcardResourceOnWrite', role: target, reason: REASON }])).toMatchObject({ WildcardResourceOnWrite: false });
+    expect(findings([{ id: 'WildcardResourceOnWrite', role: 'Chained/Role', reason: REASON }])).toMatchObject({ WildcardResourceOnWrite: true });
+  });
+
   test('a selector that matches nothing acknowledges nothing', () => {
     const none = file({ acknowledgements: [{ id: 'WildcardResourceOnWrite', stack: 'Elsewhere', reason: REASON }] });
     expect(run(['report', directory, '--fail-on', 'warning', '--acknowledgements', none]).status).toBe(1);
