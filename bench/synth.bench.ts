@@ -1,11 +1,12 @@
-// Synthesis benchmark: N workloads on one cluster, this library vs plain aws-cdk-lib (its own ServiceAccount with
-// IdentityType.POD_IDENTITY, and the same job written out by hand), imported and new clusters.
+// Synthesis benchmark: N workloads on one cluster, this library vs plain aws-cdk-lib, in two scenarios: `lean`
+// (lean.ts: the library's own cost, the headline) and `shared` (variants.ts: cross-stack grants; the by-hand app
+// and aws-cdk-lib's own ServiceAccount with IdentityType.POD_IDENTITY; imported and new clusters).
 //
-//   npx projen bench                      # full run, rewrites bench/results.md (~10-15 min on 2 cores)
-//   npx projen bench -- --quick           # N = 1, 10, 100; one round; prints only
-//   npx projen bench -- --sizes 1000 --rounds 1 --clusters imported    # a subset, prints only
-//   npx projen bench -- --profile library imported 1000   # writes a .cpuprofile to bench/profiles/
-//   npx projen bench -- --sizes 1000,5000 --rounds 1 --write             # a subset, written to results.md
+//   npx projen bench                      # full run of both, rewrites bench/results.md (~25-35 min on 2 cores)
+//   npx projen bench -- --quick           # lean N = 100, shared N = 1, 10, 100; one round; prints only
+//   npx projen bench -- --scenarios lean --write                     # the lean scenario only, its section rewritten
+//   npx projen bench -- --scenarios shared --sizes 1000 --rounds 1 --clusters imported    # a subset, prints only
+//   npx projen bench -- --profile lean library imported 1000   # writes a .cpuprofile to bench/profiles/
 //
 // Every measurement is one child process building and synthesizing one app (after a small warm-up app, so module
 // loading and JIT warm-up are not counted); cases are interleaved round by round, and medians are reported.
@@ -14,7 +15,18 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
+import { LEAN_BUILDERS, LEAN_NAMESPACES, LEAN_PLATFORM_STACK, LEAN_WORKLOADS_PER_STACK, LeanVariant, leanStackCountFor } from './lean';
 import { BUILDERS, CLUSTER_KINDS, ClusterKind, PLATFORM_STACK, stackCountFor, Variant, VARIANTS, WORKLOADS_PER_STACK } from './variants';
+
+/**
+ * `shared`: the original scenario (every grant a cross-stack reference to the platform's table, 50 workloads per
+ * stack, a namespace per workload), on an imported and a new cluster, three variants. `lean`: where shared costs do
+ * not hide the library's own (see lean.ts), library and by-hand only, on an imported cluster.
+ */
+type Scenario = 'shared' | 'lean';
+const SCENARIOS: Scenario[] = ['lean', 'shared'];
+const LEAN_SIZES = [1000, 5000];
+const LEAN_ROUNDS = 3;
 
 const SIZES = [1, 10, 100, 1000, 5000];
 /** Rounds (one measurement of every case each): fewer at large N, where one run takes 15-25 s. */
@@ -23,6 +35,7 @@ const WARM_UP_WORKLOADS = 10;
 
 /** One measurement: one child process, one app. */
 interface Sample {
+  readonly scenario: Scenario;
   readonly variant: Variant;
   readonly cluster: ClusterKind;
   readonly workloads: number;
@@ -33,6 +46,8 @@ interface Sample {
   readonly cpuMs: number;
   /** Peak resident set size of the child process (Node, modules, the warm-up and the measured app), MiB. */
   readonly peakRssMiB: number;
+  /** V8 heap used after synthesis and a forced full GC, the app still referenced, MiB: stable run to run. */
+  readonly heapAfterSynthMiB: number;
   readonly stacks: number;
   /** Bytes of the workload stacks' templates (the platform stack left out). */
   readonly workloadTemplateBytes: number;
@@ -45,7 +60,10 @@ interface Sample {
 // ---------------------------------------------------------------------------------------------------------------
 // Child: one measurement
 
-function measure(variant: Variant, cluster: ClusterKind, workloads: number): Sample {
+function measure(scenario: Scenario, variant: Variant, cluster: ClusterKind, workloads: number): Sample {
+  const build = (app: App, n: number) => scenario === 'lean'
+    ? LEAN_BUILDERS[variant as LeanVariant](app, n)
+    : BUILDERS[variant](app, cluster, n);
   const synthOnce = (n: number) => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'pod-identity-bench-'));
     // Version reporting on, as the CDK CLI does by default: the CDKMetadata resource counts against the quota.
@@ -55,25 +73,30 @@ function measure(variant: Variant, cluster: ClusterKind, workloads: number): Sam
   };
   // Warm-up: loads every module lazily required and warms the JIT.
   const warm = synthOnce(WARM_UP_WORKLOADS);
-  BUILDERS[variant](warm.app, cluster, warm.n);
+  build(warm.app, warm.n);
   warm.app.synth();
   fs.rmSync(warm.outdir, { recursive: true, force: true });
 
   const run = synthOnce(workloads);
   const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
-  BUILDERS[variant](run.app, cluster, workloads);
+  build(run.app, workloads);
   const t1 = process.hrtime.bigint();
   const assembly = run.app.synth();
   const t2 = process.hrtime.bigint();
   const cpu = process.cpuUsage(cpu0);
   const peakRssMiB = process.resourceUsage().maxRSS / 1024;
+  const gc = (globalThis as { gc?: () => void }).gc!;
+  gc();
+  gc();
+  const heapAfterSynthMiB = process.memoryUsage().heapUsed / 2 ** 20;
+  if (run.app.node.children.length === 0) throw new Error('the measured app must stay referenced until the heap is measured');
 
   let workloadTemplateBytes = 0;
   let workloadResources = 0;
   let largestStackResources = 0;
   let largestTemplateBytes = 0;
-  const stacks = assembly.stacks.filter(s => s.stackName !== PLATFORM_STACK);
+  const stacks = assembly.stacks.filter(s => s.stackName !== (scenario === 'lean' ? LEAN_PLATFORM_STACK : PLATFORM_STACK));
   for (const stack of stacks) {
     const bytes = fs.statSync(path.join(assembly.directory, stack.templateFile)).size;
     const resources = Object.values<any>(stack.template.Resources ?? {}).filter(r => r.Type !== 'AWS::CDK::Metadata').length;
@@ -84,6 +107,7 @@ function measure(variant: Variant, cluster: ClusterKind, workloads: number): Sam
   }
   fs.rmSync(run.outdir, { recursive: true, force: true });
   return {
+    scenario,
     variant,
     cluster,
     workloads,
@@ -92,6 +116,7 @@ function measure(variant: Variant, cluster: ClusterKind, workloads: number): Sam
     wallMs: Number(t2 - t0) / 1e6,
     cpuMs: (cpu.user + cpu.system) / 1000,
     peakRssMiB,
+    heapAfterSynthMiB,
     stacks: stacks.length,
     workloadTemplateBytes,
     workloadResources,
@@ -106,7 +131,7 @@ function measure(variant: Variant, cluster: ClusterKind, workloads: number): Sam
 const RESULT_PREFIX = 'BENCH_RESULT ';
 
 function childArgs(extra: string[] = []): string[] {
-  return [...extra, '--max-old-space-size=4096', '-r', 'ts-node/register/transpile-only', __filename];
+  return [...extra, '--max-old-space-size=4096', '--expose-gc', '-r', 'ts-node/register/transpile-only', __filename];
 }
 
 /**
@@ -149,8 +174,8 @@ function childEnv(): NodeJS.ProcessEnv {
   return { ...process.env, BENCH_LIBRARY: packedLibrary, TS_NODE_PREFER_TS_EXTS: 'true', JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' };
 }
 
-function spawnMeasure(variant: Variant, cluster: ClusterKind, workloads: number): Sample {
-  const child = spawnSync(process.execPath, [...childArgs(), '--child', variant, cluster, String(workloads)], {
+function spawnMeasure(scenario: Scenario, variant: Variant, cluster: ClusterKind, workloads: number): Sample {
+  const child = spawnSync(process.execPath, [...childArgs(), '--child', scenario, variant, cluster, String(workloads)], {
     cwd: path.join(__dirname, '..'),
     env: childEnv(),
     encoding: 'utf-8',
@@ -158,7 +183,7 @@ function spawnMeasure(variant: Variant, cluster: ClusterKind, workloads: number)
   });
   const line = child.stdout.split('\n').find(l => l.startsWith(RESULT_PREFIX));
   if (child.status !== 0 || !line) {
-    throw new Error(`case ${variant}/${cluster} N=${workloads} failed (exit ${child.status}):\n${child.stderr.slice(-5000)}\n${child.stdout.slice(-2000)}`);
+    throw new Error(`case ${scenario} ${variant}/${cluster} N=${workloads} failed (exit ${child.status}):\n${child.stderr.slice(-5000)}\n${child.stdout.slice(-2000)}`);
   }
   return JSON.parse(line.slice(RESULT_PREFIX.length));
 }
@@ -176,6 +201,7 @@ function packageVersion(name: string): string {
 const fmt = (value: number, digits = 0) => value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 interface Case {
+  readonly scenario: Scenario;
   readonly variant: Variant;
   readonly cluster: ClusterKind;
   readonly workloads: number;
@@ -184,7 +210,60 @@ interface Case {
 
 const med = (c: Case, key: keyof Sample) => median(c.samples.map(s => s[key] as number));
 
-function report(cases: Case[], elapsedS: number, loads: number[], args: string[]): string {
+/** Where and how a run was made: the first line of each generated section. */
+function runLine(elapsedS: number, loads: number[], args: string[]): string {
+  return `Generated by \`npx projen bench${args.length ? ' -- ' + args.join(' ') : ''}\` on ${new Date().toISOString().slice(0, 10)}. `
+    + `Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${fmt(os.totalmem() / 2 ** 30, 1)} GiB, Node ${process.versions.node}, `
+    + `aws-cdk-lib ${packageVersion('aws-cdk-lib')}, constructs ${packageVersion('constructs')}, cdk8s ${packageVersion('cdk8s')}, cdk8s-plus-28 ${packageVersion('cdk8s-plus-28')}. `
+    + `Whole run: ${fmt(elapsedS / 60, 1)} min; load average ${loads.map(l => l.toFixed(2)).join(' → ')} `
+    + '(wall times are noisy on a shared machine, CPU time and heap less so; every ratio compares medians of the same interleaved run).';
+}
+
+/** A median with the spread of the samples: `median (min–max)`. */
+function spread(c: Case, key: keyof Sample): string {
+  const values = c.samples.map(sample => sample[key] as number);
+  return `${fmt(median(values))} (${fmt(Math.min(...values))}–${fmt(Math.max(...values))})`;
+}
+
+function leanReport(cases: Case[], run: string): string {
+  const sizes = [...new Set(cases.map(c => c.workloads))].sort((a, b) => a - b);
+  const ratio = (a: number, b: number) => fmt(a / b, 2);
+  const rows: string[] = [
+    '| N | stacks | CPU s: library / by-hand | **CPU ratio** | heap after synth MiB: library / by-hand | **heap ratio** | peak RSS MiB, median (min–max): library / by-hand | peak RSS ratio | bytes per workload: library / by-hand | resources per workload |',
+    '|--:|--:|:--|--:|:--|--:|:--|--:|:--|:--|',
+  ];
+  for (const n of sizes) {
+    const lib = cases.find(c => c.variant === 'library' && c.workloads === n);
+    const hand = cases.find(c => c.variant === 'by-hand' && c.workloads === n);
+    if (!lib || !hand) continue;
+    const [l, h] = [lib.samples[0], hand.samples[0]];
+    rows.push(`| ${fmt(n)} | ${l.stacks} | ${fmt(med(lib, 'cpuMs') / 1000, 2)} / ${fmt(med(hand, 'cpuMs') / 1000, 2)} | **${ratio(med(lib, 'cpuMs'), med(hand, 'cpuMs'))}** | `
+      + `${fmt(med(lib, 'heapAfterSynthMiB'), 1)} / ${fmt(med(hand, 'heapAfterSynthMiB'), 1)} | **${ratio(med(lib, 'heapAfterSynthMiB'), med(hand, 'heapAfterSynthMiB'))}** | `
+      + `${spread(lib, 'peakRssMiB')} / ${spread(hand, 'peakRssMiB')} | ${ratio(med(lib, 'peakRssMiB'), med(hand, 'peakRssMiB'))} | `
+      + `${fmt(l.workloadTemplateBytes / n)} / ${fmt(h.workloadTemplateBytes / n)} | ${fmt(l.workloadResources / n, 2)} / ${fmt(h.workloadResources / n, 2)} |`);
+  }
+  const rounds = [...new Set(cases.map(c => `N=${fmt(c.workloads)}: ${c.samples.length}`))].join(', ');
+  return [
+    '## Lean scenario (headline): the library\'s own cost',
+    '',
+    run,
+    '',
+    `An imported \`aws_eks_v2\` cluster whose agent is already installed, ${LEAN_WORKLOADS_PER_STACK} workloads per stack, the DynamoDB table `
+      + `imported by name in each stack (no cross-stack reference), ${LEAN_NAMESPACES} namespaces created once by a \`cluster.addManifest\` `
+      + 'in the platform stack and used with `createNamespace: false`. **library**: `new PodIdentityBoundWorkload(...)` and '
+      + '`table.grantReadWriteData(workload)`; **by-hand**: the same role trust (this cluster\'s ARN, namespace and service account), '
+      + 'the same grant, a `CfnPodIdentityAssociation` and one `KubernetesManifest` with the same objects, after the namespaces. '
+      + 'Each measurement is a fresh process (construct + synth after a 10-workload warm-up, the library loaded from its packed '
+      + 'tarball). CPU is user + system time of construct + synth; heap is `process.memoryUsage().heapUsed` after synthesis '
+      + 'and two forced full GCs with the app still referenced (stable run to run); peak RSS is bimodal run to run for both '
+      + `apps (where V8 places its mark-compact), so it is shown with its spread. Rounds: ${rounds}, interleaved, medians.`,
+    '',
+    ...rows,
+    '',
+  ].join('\n');
+}
+
+function sharedReport(cases: Case[], run: string): string {
   const find = (variant: Variant, cluster: ClusterKind, n: number) =>
     cases.find(c => c.variant === variant && c.cluster === cluster && c.workloads === n);
   const sizes = [...new Set(cases.map(c => c.workloads))].sort((a, b) => a - b);
@@ -222,13 +301,9 @@ function report(cases: Case[], elapsedS: number, loads: number[], args: string[]
   }
   const rounds = [...new Set(cases.map(c => `N=${fmt(c.workloads)}: ${c.samples.length}`))].join(', ');
   return [
-    '# Synthesis benchmark results',
+    '## Shared scenario: cross-stack grants, 50 workloads per stack, a namespace per workload',
     '',
-    `Generated by \`npx projen bench${args.length ? ' -- ' + args.join(' ') : ''}\` on ${new Date().toISOString().slice(0, 10)}. `
-      + `Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${fmt(os.totalmem() / 2 ** 30, 1)} GiB, Node ${process.versions.node}, `
-      + `aws-cdk-lib ${packageVersion('aws-cdk-lib')}, constructs ${packageVersion('constructs')}, cdk8s ${packageVersion('cdk8s')}, cdk8s-plus-28 ${packageVersion('cdk8s-plus-28')}. `
-      + `Whole run: ${fmt(elapsedS / 60, 1)} min; load average ${loads.map(l => l.toFixed(2)).join(' → ')} `
-      + '(a machine shared with other jobs: wall times are noisy, CPU time less so; every ratio compares medians of the same interleaved run).',
+    run,
     '',
     `Every variant places the workloads in the same stacks: the fleet's hash placement with ${WORKLOADS_PER_STACK} workloads `
       + 'per stack on average (`stackCount` = ceil(N / 50); aws-cdk-lib refuses stacks over 500 resources and its own variant makes 6 per workload), next to a platform stack holding the cluster (an imported '
@@ -251,11 +326,11 @@ function report(cases: Case[], elapsedS: number, loads: number[], args: string[]
       + 'every case runs once, in alternating order, and the table shows medians. Template bytes and resources are those '
       + 'of the workload stacks (the platform stack and CDKMetadata left out), divided by N.',
     '',
-    '## Summary: ratios of the library to plain aws-cdk-lib (target: <= 1.00)',
+    '### Summary: ratios of the library to plain aws-cdk-lib (target: <= 1.00)',
     '',
     ...summary,
     '',
-    '## All cases (medians)',
+    '### All cases (medians)',
     '',
     ...detail,
     '',
@@ -267,57 +342,96 @@ function option(args: string[], name: string): string | undefined {
   return i >= 0 ? args[i + 1] : undefined;
 }
 
+/** The generated section of one scenario in results.md, between its markers. */
+const marker = (scenario: Scenario) => [`<!-- bench:${scenario} -->`, `<!-- /bench:${scenario} -->`];
+
+/** results.md with the sections of the scenarios that ran replaced; the others and the History kept. */
+function updatedResults(previous: string, sections: Map<Scenario, string>): string {
+  const historyAt = previous.indexOf('\n## History');
+  const history = historyAt >= 0 ? previous.slice(historyAt + 1) : '';
+  const kept = (scenario: Scenario) => {
+    const [open, close] = marker(scenario);
+    const from = previous.indexOf(open);
+    const to = previous.indexOf(close);
+    return from >= 0 && to > from ? previous.slice(from + open.length, to).trim() : undefined;
+  };
+  const parts = ['# Synthesis benchmark results', ''];
+  for (const scenario of SCENARIOS) {
+    const text = sections.get(scenario) ?? kept(scenario);
+    if (text === undefined) continue;
+    const [open, close] = marker(scenario);
+    parts.push(open, text.trim(), close, '');
+  }
+  return parts.join('\n') + (history ? '\n' + history : '');
+}
+
 function main() {
   // `npx projen bench -- --quick` passes the `--` on: options follow it.
   const args = process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--'));
   if (args[0] === '--child') {
-    const sample = measure(args[1] as Variant, args[2] as ClusterKind, Number(args[3]));
+    const sample = measure(args[1] as Scenario, args[2] as Variant, args[3] as ClusterKind, Number(args[4]));
     process.stdout.write(RESULT_PREFIX + JSON.stringify(sample) + '\n');
     return;
   }
   if (args[0] === '--profile') {
-    const [variant, cluster, n] = args.slice(1);
+    // --profile <scenario> <variant> <cluster> <N>
+    const [scenario, variant, cluster, n] = args.slice(1);
     const dir = path.join(__dirname, 'profiles');
     fs.mkdirSync(dir, { recursive: true });
-    const child = spawnSync(process.execPath, [...childArgs(['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${variant}-${cluster}-${n}.cpuprofile`]), '--child', variant, cluster, n], {
+    const child = spawnSync(process.execPath, [...childArgs(['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${scenario}-${variant}-${cluster}-${n}.cpuprofile`]), '--child', scenario, variant, cluster, n], {
       cwd: path.join(__dirname, '..'), env: childEnv(), encoding: 'utf-8', stdio: 'inherit',
     });
     process.exit(child.status ?? 1);
   }
   const quick = args.includes('--quick');
-  const sizes = option(args, '--sizes')?.split(',').map(Number) ?? (quick ? [1, 10, 100] : SIZES);
+  const scenarios = (option(args, '--scenarios')?.split(',') ?? SCENARIOS) as Scenario[];
+  const sizesOption = option(args, '--sizes')?.split(',').map(Number);
   const clusters = (option(args, '--clusters')?.split(',') ?? CLUSTER_KINDS) as ClusterKind[];
   const variants = (option(args, '--variants')?.split(',') ?? VARIANTS) as Variant[];
   const roundsOverride = option(args, '--rounds') ?? (quick ? '1' : undefined);
-  // A full run (or --write) rewrites results.md.
+  // A full run (or --write) rewrites the sections of the scenarios that ran in results.md.
   const full = (!quick && args.length === 0) || args.includes('--write');
 
   const start = process.hrtime.bigint();
   const loads = [os.loadavg()[0]];
   const cases: Case[] = [];
-  for (const n of sizes) for (const cluster of clusters) for (const variant of variants) cases.push({ variant, cluster, workloads: n, samples: [] });
-  const maxRounds = Math.max(...sizes.map(n => Number(roundsOverride ?? ROUNDS[n] ?? 3)));
+  const roundsOf = (c: Case) => Number(roundsOverride ?? (c.scenario === 'lean' ? LEAN_ROUNDS : ROUNDS[c.workloads] ?? 3));
+  if (scenarios.includes('lean')) {
+    for (const n of sizesOption ?? (quick ? [100] : LEAN_SIZES)) {
+      for (const variant of variants.filter(v => v !== 'aws-cdk-lib')) cases.push({ scenario: 'lean', variant, cluster: 'imported', workloads: n, samples: [] });
+    }
+  }
+  if (scenarios.includes('shared')) {
+    for (const n of sizesOption ?? (quick ? [1, 10, 100] : SIZES)) {
+      for (const cluster of clusters) for (const variant of variants) cases.push({ scenario: 'shared', variant, cluster, workloads: n, samples: [] });
+    }
+  }
+  const maxRounds = Math.max(...cases.map(roundsOf));
   for (let round = 0; round < maxRounds; round++) {
     // Alternate the order every round, so no variant always runs first (after an idle moment) or last.
     const order = round % 2 === 0 ? cases : [...cases].reverse();
     for (const c of order) {
-      if (c.samples.length >= Number(roundsOverride ?? ROUNDS[c.workloads] ?? 3)) continue;
-      process.stderr.write(`round ${round + 1}: ${c.variant}/${c.cluster} N=${c.workloads} (${stackCountFor(c.workloads)} stacks)...`);
-      const sample = spawnMeasure(c.variant, c.cluster, c.workloads);
-      process.stderr.write(` ${fmt(sample.wallMs)} ms wall, ${fmt(sample.cpuMs)} ms CPU, ${fmt(sample.peakRssMiB)} MiB\n`);
+      if (c.samples.length >= roundsOf(c)) continue;
+      const stacks = c.scenario === 'lean' ? leanStackCountFor(c.workloads) : stackCountFor(c.workloads);
+      process.stderr.write(`round ${round + 1}: ${c.scenario} ${c.variant}/${c.cluster} N=${c.workloads} (${stacks} stacks)...`);
+      const sample = spawnMeasure(c.scenario, c.variant, c.cluster, c.workloads);
+      process.stderr.write(` ${fmt(sample.wallMs)} ms wall, ${fmt(sample.cpuMs)} ms CPU, ${fmt(sample.peakRssMiB)} MiB peak, ${fmt(sample.heapAfterSynthMiB, 1)} MiB heap\n`);
       c.samples.push(sample);
     }
     loads.push(os.loadavg()[0]);
   }
   const elapsedS = Number(process.hrtime.bigint() - start) / 1e9;
-  const markdown = report(cases, elapsedS, loads, args);
-  process.stdout.write(markdown);
+  const run = runLine(elapsedS, loads, args);
+  const sections = new Map<Scenario, string>();
+  const lean = cases.filter(c => c.scenario === 'lean');
+  const shared = cases.filter(c => c.scenario === 'shared');
+  if (lean.length > 0) sections.set('lean', leanReport(lean, run));
+  if (shared.length > 0) sections.set('shared', sharedReport(shared, run));
+  process.stdout.write([...sections.values()].join('\n'));
   if (full) {
     const file = path.join(__dirname, 'results.md');
     const previous = fs.existsSync(file) ? fs.readFileSync(file, 'utf-8') : '';
-    // Keep the hand-written history (before/after and profiles) that follows the generated part.
-    const history = previous.indexOf('\n## History');
-    fs.writeFileSync(file, markdown + (history >= 0 ? previous.slice(history) : ''));
+    fs.writeFileSync(file, updatedResults(previous, sections));
     process.stderr.write(`wrote ${path.relative(process.cwd(), file)}\n`);
   }
 }

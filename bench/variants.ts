@@ -163,7 +163,7 @@ function agentAddon(stack: Stack, cluster: eksv2.ICluster): eks.CfnAddon {
  * Exactly the objects the library renders for a workload (cdk8s-plus' selector label and TCP startup probe, the
  * hardened security contexts, the `/tmp` volume), written out.
  */
-function kubernetesObjects(name: string, namespace: string, tableName: string): Array<Record<string, any>> {
+export function kubernetesObjects(name: string, namespace: string, tableName: string): Array<Record<string, any>> {
   const selector = { 'cdk8s.io/metadata.addr': `${namespace}.${name}-Deployment-c866353d` };
   return [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
