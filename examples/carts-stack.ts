@@ -25,8 +25,10 @@ export class CartsExampleStack extends Stack {
     this.cluster = exampleCluster(this, props.existingCluster ?? existingClusterFromContext(this));
 
     // dynamodb.Table, not TableV2: aws-cdk-lib 2.257's TableV2 constructor passes TableGrantsProps that it deprecates
-    // itself (encryptedResource, policyResource), which prints two deprecation warnings on every synthesis.
-    this.table = new dynamodb.Table(this, 'CartsTable', {
+    // itself (encryptedResource, policyResource), which prints two deprecation warnings on every synthesis. Its id is
+    // not the TableV2's ('CartsTable'): CloudFormation cannot change the type of a deployed resource, so a stack
+    // deployed with the TableV2 gets a new table (the old one is retained: RemovalPolicy.RETAIN).
+    this.table = new dynamodb.Table(this, 'Table', {
       partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       encryption: dynamodb.TableEncryption.AWS_MANAGED,

@@ -10,6 +10,19 @@ import { validateKubernetesObjects } from '../judges/kubernetes-schema';
 
 const OTHER_TABLE = 'arn:aws:dynamodb:us-east-1:111111111111:table/OtherTable';
 
+test('a stack deployed with the earlier example updates in place: no logical id of it now names a resource of another type', () => {
+  // The carts table was a TableV2 (AWS::DynamoDB::GlobalTable) under this logical id; CloudFormation cannot change a
+  // deployed resource's type, so the Table must not reuse it.
+  const earlier: Record<string, string> = { CartsTableF57A4C06: 'AWS::DynamoDB::GlobalTable' };
+  for (const stack of [new CartsExampleStack(new App(), 'Carts'), new CartsExampleStack(new App({ context: EXISTING_CLUSTER_CONTEXT }), 'Carts')]) {
+    const resources = Template.fromStack(stack).toJSON().Resources;
+    for (const [logicalId, type] of Object.entries(earlier)) {
+      if (resources[logicalId]) expect(resources[logicalId].Type).toBe(type);
+    }
+    expect(logicalIdOf(stack.table)).not.toBe('CartsTableF57A4C06');
+  }
+});
+
 describe('CartsExampleStack on a new cluster', () => {
   const stack = new CartsExampleStack(new App(), 'Carts');
   const template = Template.fromStack(stack);

@@ -50,7 +50,7 @@ test('no acknowledgement covers a resource cdk-eks-pod-identity creates except t
   // Only finding-level acknowledgements of the examples' deliberate choices: grants and the walkthrough's policy.
   // (The platform's add-on and presets acknowledge their own findings, with the library's reasons.)
   expect(onLibraryConstructs.map(ack => `${ack.path} ${ack.id}`).sort()).toEqual([
-    'Carts/Carts/Role AwsSolutions-IAM5[Resource::<CartsTableF57A4C06.Arn>/index/*]',
+    'Carts/Carts/Role AwsSolutions-IAM5[Resource::<TableCD117FA1.Arn>/index/*]',
     'S3Demo/DemoRole AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonS3ReadOnlyAccess]',
     'S3Demo/Reader/Role AwsSolutions-IAM5[Action::s3:GetBucket*]',
     'S3Demo/Reader/Role AwsSolutions-IAM5[Action::s3:GetObject*]',
