@@ -142,8 +142,8 @@ class Analysis {
     const association: Subject = { template, logicalId };
     // A role selector matches the role a finding is about; a finding about the association itself, its role.
     const subjected = findings.map(finding => {
-      const about = this.roles.roleOf(finding) ?? role;
-      return { finding, subjects: [association, ...this.roles.subjectsOf(finding) ?? []], role: { role: about, self: this.roles.resourceOf(about) } };
+      const findingRole = this.roles.roleOf(finding) ?? role;
+      return { finding, subjects: [association, ...this.roles.subjectsOf(finding) ?? []], role: { role: findingRole, self: this.roles.resourceOf(findingRole) } };
     });
     const acknowledged = applyAcknowledgements(entry, subjected, this.acknowledgements);
     return { ...entry, findings: sortFindings(acknowledged) };
