@@ -5,8 +5,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { PodIdentityAgentAddon } from './agent-addon';
-import { stateOf } from './private/app-store';
+import { appStateOf, stateOf } from './private/app-store';
+import { clusterLabel } from './private/cluster';
 import { problem, quote, withConstructPath } from './private/errors';
+import { agentAddonKey } from './private/registry';
 
 /** Properties of {@link ExistingCluster.fromClusterName}. */
 export interface ExistingClusterProps {
@@ -81,8 +83,11 @@ export interface ExistingClusterProps {
    * (`PodIdentityAgentAddon.fromInstalledAddon`): nothing in this app creates the add-on. `false` creates the add-on
    * now, in this stack (`PodIdentityAgentAddon.of`).
    *
-   * @default - not stated: the first association on the cluster creates the add-on, and synthesis warns
-   * (`AgentAddonOnImportedCluster`), since creating it fails the deployment where it already runs
+   * Every call for the cluster in the app that states it must state the same.
+   *
+   * @default - not stated (or as an earlier call for the cluster stated): the first association on the cluster
+   * creates the add-on, and synthesis warns (`AgentAddonOnImportedCluster`), since creating it fails the deployment
+   * where it already runs
    */
   readonly podIdentityAgentInstalled?: boolean;
 }
@@ -134,6 +139,7 @@ export class ExistingCluster {
         openIdConnectProvider: openIdConnectProviderArn === undefined ? undefined
           : iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn(scope, `${id}OpenIdConnectProvider`, openIdConnectProviderArn),
       });
+      checkSameAgentStatement(cluster, `${scope.node.path}/${id}`, props.podIdentityAgentInstalled);
       const agent = PodIdentityAgentAddon.find(cluster);
       if (props.podIdentityAgentInstalled === true && agent?.addonArn === undefined) {
         // An agent already recorded as installed (by an earlier call) stays; one this app creates is a contradiction.
@@ -148,6 +154,23 @@ export class ExistingCluster {
   }
 
   private constructor() {}
+}
+
+/**
+ * A call may repeat what an earlier call for the cluster (in the app: the agent is one per cluster and stage) stated
+ * about the agent, never contradict it: the later statement would be silently ignored.
+ */
+function checkSameAgentStatement(cluster: eksv2.ICluster, path: string, installed: boolean | undefined): void {
+  if (installed === undefined) return;
+  const statements = appStateOf(cluster, 'ExistingClusterAgentStatements', () => new Map<string, { installed: boolean; at: string }>());
+  const earlier = statements.get(agentAddonKey(cluster));
+  if (earlier === undefined) {
+    statements.set(agentAddonKey(cluster), { installed, at: path });
+  } else if (earlier.installed !== installed) {
+    throw problem('AgentInstalledConflict',
+      `podIdentityAgentInstalled is ${installed} here but ${earlier.installed} at ${earlier.at} for cluster ${clusterLabel(cluster)}; the cluster either runs the Pod Identity Agent or not`,
+      'pass the same podIdentityAgentInstalled on every ExistingCluster.fromClusterName call for the cluster (or omit it after the first): true when the cluster already runs eks-pod-identity-agent, false when this app creates the add-on');
+  }
 }
 
 /** EKS cluster names: 1-100 characters of letters, digits, `-` and `_`, starting with a letter or digit. */

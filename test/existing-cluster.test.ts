@@ -209,13 +209,32 @@ describe('ExistingCluster.fromClusterName', () => {
       expect(warningsOf(stack).filter(w => w.includes('AgentAddonOnImportedCluster'))).toHaveLength(1);
     });
 
-    test('true after an earlier call let the add-on be created is a contradiction (DuplicateAgentAddon)', () => {
+    test('true after a workload let the add-on be created is a contradiction (DuplicateAgentAddon)', () => {
       const { stack } = newStack();
-      const first = importCluster(stack, { podIdentityAgentInstalled: false }, 'First');
-      expect(first).toBeDefined();
+      workload(stack, importCluster(stack, {}, 'First'));
       expect(problemId(() => ExistingCluster.fromClusterName(stack, 'Second', {
         clusterName: CLUSTER_NAME, kubectlRoleArn: KUBECTL_ROLE_ARN, podIdentityAgentInstalled: true,
       }))).toBe('DuplicateAgentAddon');
+    });
+
+    test.each([[true, false], [false, true]])('%s, then %s for the same cluster is an error naming both (AgentInstalledConflict)', (first, second) => {
+      const { stack } = newStack();
+      importCluster(stack, { podIdentityAgentInstalled: first }, 'First');
+      expect(() => ExistingCluster.fromClusterName(stack, 'Second', {
+        clusterName: CLUSTER_NAME, kubectlRoleArn: KUBECTL_ROLE_ARN, podIdentityAgentInstalled: second,
+      })).toThrow(new RegExp(`^\\[cdk-eks-pod-identity:AgentInstalledConflict\\] TestStack/Second: podIdentityAgentInstalled is ${second} here but ${first} at TestStack/First for cluster "prod"; .*\\. Fix: pass the same podIdentityAgentInstalled`));
+    });
+
+    test('the same cluster imported in another stack of the app conflicts too; the same value again, or none, does not', () => {
+      const { app, stack } = newStack();
+      importCluster(stack, { podIdentityAgentInstalled: true }, 'First');
+      const again = (id: string, podIdentityAgentInstalled?: boolean) =>
+        ExistingCluster.fromClusterName(stack, id, { clusterName: CLUSTER_NAME, kubectlRoleArn: KUBECTL_ROLE_ARN, podIdentityAgentInstalled });
+      expect(() => again('Again', true)).not.toThrow();
+      expect(() => again('Unstated')).not.toThrow();
+      const other = new Stack(app, 'Other', { env: ENV });
+      expect(problemId(() => importCluster(other, { podIdentityAgentInstalled: false }))).toBe('AgentInstalledConflict');
+      expect(() => importCluster(other, { clusterName: 'staging', podIdentityAgentInstalled: false }, 'Staging')).not.toThrow();
     });
   });
 
