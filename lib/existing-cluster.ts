@@ -5,8 +5,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { PodIdentityAgentAddon } from './agent-addon';
-import { stateOf } from './private/app-store';
+import { appStateOf, stateOf } from './private/app-store';
+import { clusterLabel } from './private/cluster';
 import { problem, quote, withConstructPath } from './private/errors';
+import { agentAddonKey } from './private/registry';
 
 /** Properties of {@link ExistingCluster.fromClusterName}. */
 export interface ExistingClusterProps {
@@ -34,13 +36,16 @@ export interface ExistingClusterProps {
   /**
    * The cluster's VPC. Needed with `kubectlPrivateSubnets`.
    *
-   * @default - none: `cluster.vpc` throws, and the kubectl Lambda runs outside any VPC
+   * @default - the vpc an earlier call for this cluster name in this stack gave; on the first call none:
+   * `cluster.vpc` throws, and the kubectl Lambda runs outside any VPC
    */
   readonly vpc?: ec2.IVpc;
 
   /**
    * Private subnets of `vpc` for the kubectl Lambda, when the cluster endpoint is private (not reachable from the
-   * internet). Needs `vpc` and `kubectlSecurityGroups`.
+   * internet). Needs `vpc` and `kubectlSecurityGroups`. The subnets need outbound access to the EKS and STS APIs
+   * (a NAT gateway, or VPC interface endpoints for `eks` and `sts`): the Lambda calls them before reaching the
+   * cluster endpoint, and without them times out.
    *
    * @default - the cluster endpoint is public: the kubectl Lambda runs outside any VPC
    */
@@ -78,8 +83,11 @@ export interface ExistingClusterProps {
    * (`PodIdentityAgentAddon.fromInstalledAddon`): nothing in this app creates the add-on. `false` creates the add-on
    * now, in this stack (`PodIdentityAgentAddon.of`).
    *
-   * @default - not stated: the first association on the cluster creates the add-on, and synthesis warns
-   * (`AgentAddonOnImportedCluster`), since creating it fails the deployment where it already runs
+   * Every call for the cluster in the app that states it must state the same.
+   *
+   * @default - not stated (or as an earlier call for the cluster stated): the first association on the cluster
+   * creates the add-on, and synthesis warns (`AgentAddonOnImportedCluster`), since creating it fails the deployment
+   * where it already runs
    */
   readonly podIdentityAgentInstalled?: boolean;
 }
@@ -119,18 +127,19 @@ export class ExistingCluster {
   public static fromClusterName(scope: Construct, id: string, props: ExistingClusterProps): eksv2.ICluster {
     return withConstructPath(`${scope.node.path}/${id}`, () => {
       checkClusterName(props.clusterName);
-      checkKubectlRoleArn(props.kubectlRoleArn);
+      checkKubectlRoleArn(scope, props.kubectlRoleArn);
       checkKubectlNetwork(props);
       const openIdConnectProviderArn = openIdConnectProviderArnOf(scope, props);
 
-      const kubectlProvider = sharedKubectlProvider(scope, id, props);
+      const shared = sharedKubectlProvider(scope, id, props);
       const cluster = eksv2.Cluster.fromClusterAttributes(scope, id, {
         clusterName: props.clusterName,
-        vpc: props.vpc,
-        kubectlProvider,
+        vpc: props.vpc ?? shared.vpc,
+        kubectlProvider: shared.provider,
         openIdConnectProvider: openIdConnectProviderArn === undefined ? undefined
           : iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn(scope, `${id}OpenIdConnectProvider`, openIdConnectProviderArn),
       });
+      checkSameAgentStatement(cluster, `${scope.node.path}/${id}`, props.podIdentityAgentInstalled);
       const agent = PodIdentityAgentAddon.find(cluster);
       if (props.podIdentityAgentInstalled === true && agent?.addonArn === undefined) {
         // An agent already recorded as installed (by an earlier call) stays; one this app creates is a contradiction.
@@ -147,6 +156,23 @@ export class ExistingCluster {
   private constructor() {}
 }
 
+/**
+ * A call may repeat what an earlier call for the cluster (in the app: the agent is one per cluster and stage) stated
+ * about the agent, never contradict it: the later statement would be silently ignored.
+ */
+function checkSameAgentStatement(cluster: eksv2.ICluster, path: string, installed: boolean | undefined): void {
+  if (installed === undefined) return;
+  const statements = appStateOf(cluster, 'ExistingClusterAgentStatements', () => new Map<string, { installed: boolean; at: string }>());
+  const earlier = statements.get(agentAddonKey(cluster));
+  if (earlier === undefined) {
+    statements.set(agentAddonKey(cluster), { installed, at: path });
+  } else if (earlier.installed !== installed) {
+    throw problem('AgentInstalledConflict',
+      `podIdentityAgentInstalled is ${installed} here but ${earlier.installed} at ${earlier.at} for cluster ${clusterLabel(cluster)}; the cluster either runs the Pod Identity Agent or not`,
+      'pass the same podIdentityAgentInstalled on every ExistingCluster.fromClusterName call for the cluster (or omit it after the first): true when the cluster already runs eks-pod-identity-agent, false when this app creates the add-on');
+  }
+}
+
 /** EKS cluster names: 1-100 characters of letters, digits, `-` and `_`, starting with a letter or digit. */
 function checkClusterName(clusterName: string): void {
   if (Token.isUnresolved(clusterName)) return;
@@ -157,7 +183,7 @@ function checkClusterName(clusterName: string): void {
   }
 }
 
-function checkKubectlRoleArn(roleArn: string): void {
+function checkKubectlRoleArn(scope: Construct, roleArn: string): void {
   if (roleArn === undefined || roleArn === null || roleArn === '') {
     throw problem('InvalidKubectlRoleArn',
       'kubectlRoleArn is missing, so nothing could apply Kubernetes manifests to the existing cluster',
@@ -168,6 +194,14 @@ function checkKubectlRoleArn(roleArn: string): void {
     throw problem('InvalidKubectlRoleArn',
       `kubectlRoleArn ${quote(roleArn)} is not an IAM role ARN`,
       'pass the role\'s ARN, like arn:aws:iam::123456789012:role/my-kubectl (not its name, nor a user or instance profile ARN)');
+  }
+  // The role is the kubectl Lambda's execution role, which Lambda requires in the function's own account.
+  const roleAccount = roleArn.split(':')[4];
+  const stackAccount = Stack.of(scope).account;
+  if (!Token.isUnresolved(stackAccount) && roleAccount !== stackAccount) {
+    throw problem('KubectlRoleInOtherAccount',
+      `kubectlRoleArn ${quote(roleArn)} is in account ${roleAccount} but the stack is in account ${stackAccount}; the kubectl Lambda runs in the stack's account and Lambda accepts only an execution role of its own account`,
+      `pass a kubectl role in account ${stackAccount} (trusted by lambda.amazonaws.com, with an access entry on the cluster), or define this stack in account ${roleAccount}`);
   }
 }
 
@@ -230,12 +264,12 @@ function openIdConnectProviderArnOf(scope: Construct, props: ExistingClusterProp
 }
 
 /** The kubectl provider for the cluster in the stack of `scope`: made by the first call, reused after. */
-function sharedKubectlProvider(scope: Construct, id: string, props: ExistingClusterProps): eksv2.IKubectlProvider {
+function sharedKubectlProvider(scope: Construct, id: string, props: ExistingClusterProps): SharedKubectlProvider {
   const providers = stateOf(Stack.of(scope), 'ExistingClusterKubectlProviders', () => new Map<string, SharedKubectlProvider>());
   const existing = providers.get(props.clusterName);
   if (existing) {
-    checkSameKubectlOptions(existing, props);
-    return existing.provider;
+    checkSameKubectlOptions(Stack.of(scope), existing, props);
+    return existing;
   }
   if (props.kubectlLayer === undefined) {
     throw problem('NoKubectlLayer',
@@ -253,7 +287,7 @@ function sharedKubectlProvider(scope: Construct, id: string, props: ExistingClus
     privateSubnets: props.kubectlPrivateSubnets?.length ? props.kubectlPrivateSubnets : undefined,
     securityGroups: props.kubectlSecurityGroups?.length ? props.kubectlSecurityGroups : undefined,
   });
-  providers.set(props.clusterName, {
+  const shared: SharedKubectlProvider = {
     provider,
     madeAt: container.node.path,
     kubectlRoleArn: props.kubectlRoleArn,
@@ -261,16 +295,17 @@ function sharedKubectlProvider(scope: Construct, id: string, props: ExistingClus
     vpc: props.vpc,
     kubectlPrivateSubnets: props.kubectlPrivateSubnets,
     kubectlSecurityGroups: props.kubectlSecurityGroups,
-  });
-  return provider;
+  };
+  providers.set(props.clusterName, shared);
+  return shared;
 }
 
 /** A second call for a cluster may repeat the first call's kubectl options or omit them, never change them. */
-function checkSameKubectlOptions(existing: SharedKubectlProvider, props: ExistingClusterProps): void {
+function checkSameKubectlOptions(stack: Stack, existing: SharedKubectlProvider, props: ExistingClusterProps): void {
   const sameList = <T>(first: T[] = [], given: T[] | undefined) =>
     given === undefined || first.length === given.length && first.every((item, i) => item === given[i]);
   const differing = [
-    ...props.kubectlRoleArn !== existing.kubectlRoleArn ? ['kubectlRoleArn'] : [],
+    ...!sameValue(stack, existing.kubectlRoleArn, props.kubectlRoleArn) ? ['kubectlRoleArn'] : [],
     ...props.kubectlLayer !== undefined && props.kubectlLayer !== existing.kubectlLayer ? ['kubectlLayer'] : [],
     ...props.vpc !== undefined && props.vpc !== existing.vpc ? ['vpc'] : [],
     ...!sameList(existing.kubectlPrivateSubnets, props.kubectlPrivateSubnets) ? ['kubectlPrivateSubnets'] : [],
@@ -280,5 +315,19 @@ function checkSameKubectlOptions(existing: SharedKubectlProvider, props: Existin
     throw problem('KubectlProviderConflict',
       `cluster ${quote(props.clusterName)} already has a kubectl provider in this stack, at ${existing.madeAt}, made with other ${differing.join(', ')}; one provider serves every import of the cluster in a stack`,
       'pass the same values as the first ExistingCluster.fromClusterName call (or omit kubectlLayer, vpc and the kubectl network options to reuse them), or import the cluster in another stack');
+  }
+}
+
+/**
+ * Whether two values are the same in the stack's template: tokens of one value (two `Fn.importValue` of one export)
+ * are distinct strings that resolve alike.
+ */
+function sameValue(stack: Stack, first: string, second: string): boolean {
+  if (first === second) return true;
+  if (!Token.isUnresolved(first) && !Token.isUnresolved(second)) return false;
+  try {
+    return JSON.stringify(stack.resolve(first)) === JSON.stringify(stack.resolve(second));
+  } catch {
+    return false; // a value that cannot be resolved yet counts as another one
   }
 }

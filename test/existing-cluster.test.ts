@@ -1,4 +1,4 @@
-import { App, CfnParameter, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
@@ -154,6 +154,37 @@ describe('ExistingCluster.fromClusterName', () => {
     expect(Object.values(kubectlHandlers(template))[0].Properties.Role).toEqual({ Ref: 'KubectlRoleArn' });
   });
 
+  test('a second call with an equal token for the kubectl role (two Fn.importValue of one export) reuses the provider', () => {
+    const { stack } = newStack();
+    const roleArn = () => Fn.importValue('KubectlRoleArn');
+    expect(roleArn()).not.toBe(roleArn()); // distinct token strings for one value
+    const first = importCluster(stack, { kubectlRoleArn: roleArn() }, 'First');
+    const second = ExistingCluster.fromClusterName(stack, 'Second', { clusterName: CLUSTER_NAME, kubectlRoleArn: roleArn() });
+    expect(second.kubectlProvider).toBe(first.kubectlProvider);
+    const parameter = new CfnParameter(stack, 'OtherRoleArn');
+    importCluster(stack, { clusterName: 'staging', kubectlRoleArn: parameter.valueAsString }, 'Staging');
+    expect(() => ExistingCluster.fromClusterName(stack, 'StagingAgain', { clusterName: 'staging', kubectlRoleArn: parameter.valueAsString })).not.toThrow();
+    // Tokens that resolve to other values still conflict.
+    expect(problemId(() => ExistingCluster.fromClusterName(stack, 'Third', { clusterName: CLUSTER_NAME, kubectlRoleArn: Fn.importValue('OtherRoleArn') })))
+      .toBe('KubectlProviderConflict');
+  });
+
+  test('a second call without vpc reuses the vpc of the first call', () => {
+    const { stack } = newStack();
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-1', availabilityZones: ['us-east-1a'] });
+    importCluster(stack, { vpc }, 'First');
+    const second = ExistingCluster.fromClusterName(stack, 'Second', { clusterName: CLUSTER_NAME, kubectlRoleArn: KUBECTL_ROLE_ARN });
+    expect(second.vpc).toBe(vpc);
+  });
+
+  test('a kubectl role in the stack\'s account, or in a stack of unknown account, is accepted', () => {
+    const app = new App();
+    const agnostic = new Stack(app, 'Agnostic');
+    expect(() => importCluster(agnostic, { kubectlRoleArn: 'arn:aws:iam::222222222222:role/kubectl' })).not.toThrow();
+    const { stack } = newStack();
+    expect(() => importCluster(stack, { kubectlRoleArn: KUBECTL_ROLE_ARN })).not.toThrow();
+  });
+
   describe('podIdentityAgentInstalled states the agent explicitly', () => {
     test('true: no add-on is created, and no warning', () => {
       const { stack } = newStack();
@@ -178,13 +209,32 @@ describe('ExistingCluster.fromClusterName', () => {
       expect(warningsOf(stack).filter(w => w.includes('AgentAddonOnImportedCluster'))).toHaveLength(1);
     });
 
-    test('true after an earlier call let the add-on be created is a contradiction (DuplicateAgentAddon)', () => {
+    test('true after a workload let the add-on be created is a contradiction (DuplicateAgentAddon)', () => {
       const { stack } = newStack();
-      const first = importCluster(stack, { podIdentityAgentInstalled: false }, 'First');
-      expect(first).toBeDefined();
+      workload(stack, importCluster(stack, {}, 'First'));
       expect(problemId(() => ExistingCluster.fromClusterName(stack, 'Second', {
         clusterName: CLUSTER_NAME, kubectlRoleArn: KUBECTL_ROLE_ARN, podIdentityAgentInstalled: true,
       }))).toBe('DuplicateAgentAddon');
+    });
+
+    test.each([[true, false], [false, true]])('%s, then %s for the same cluster is an error naming both (AgentInstalledConflict)', (first, second) => {
+      const { stack } = newStack();
+      importCluster(stack, { podIdentityAgentInstalled: first }, 'First');
+      expect(() => ExistingCluster.fromClusterName(stack, 'Second', {
+        clusterName: CLUSTER_NAME, kubectlRoleArn: KUBECTL_ROLE_ARN, podIdentityAgentInstalled: second,
+      })).toThrow(new RegExp(`^\\[cdk-eks-pod-identity:AgentInstalledConflict\\] TestStack/Second: podIdentityAgentInstalled is ${second} here but ${first} at TestStack/First for cluster "prod"; .*\\. Fix: pass the same podIdentityAgentInstalled`));
+    });
+
+    test('the same cluster imported in another stack of the app conflicts too; the same value again, or none, does not', () => {
+      const { app, stack } = newStack();
+      importCluster(stack, { podIdentityAgentInstalled: true }, 'First');
+      const again = (id: string, podIdentityAgentInstalled?: boolean) =>
+        ExistingCluster.fromClusterName(stack, id, { clusterName: CLUSTER_NAME, kubectlRoleArn: KUBECTL_ROLE_ARN, podIdentityAgentInstalled });
+      expect(() => again('Again', true)).not.toThrow();
+      expect(() => again('Unstated')).not.toThrow();
+      const other = new Stack(app, 'Other', { env: ENV });
+      expect(problemId(() => importCluster(other, { podIdentityAgentInstalled: false }))).toBe('AgentInstalledConflict');
+      expect(() => importCluster(other, { clusterName: 'staging', podIdentityAgentInstalled: false }, 'Staging')).not.toThrow();
     });
   });
 
@@ -202,6 +252,7 @@ describe('ExistingCluster.fromClusterName', () => {
       ['an empty kubectl role ARN', () => ({ kubectlRoleArn: '' }), 'InvalidKubectlRoleArn'],
       ['a role name instead of its ARN', () => ({ kubectlRoleArn: 'kubectl-admin' }), 'InvalidKubectlRoleArn'],
       ['a user ARN', () => ({ kubectlRoleArn: `arn:aws:iam::${ACCOUNT}:user/admin` }), 'InvalidKubectlRoleArn'],
+      ['a kubectl role in another account', () => ({ kubectlRoleArn: 'arn:aws:iam::222222222222:role/kubectl' }), 'KubectlRoleInOtherAccount'],
       ['subnets without the VPC', stack => ({ kubectlPrivateSubnets: subnetsOf(stack), kubectlSecurityGroups: securityGroupsOf(stack) }), 'IncompleteKubectlNetwork'],
       ['subnets without security groups', stack => ({ vpc: vpcOf(stack), kubectlPrivateSubnets: subnetsOf(stack) }), 'IncompleteKubectlNetwork'],
       ['security groups without subnets', stack => ({ kubectlSecurityGroups: securityGroupsOf(stack) }), 'IncompleteKubectlNetwork'],
@@ -217,6 +268,12 @@ describe('ExistingCluster.fromClusterName', () => {
       const { stack } = newStack();
       expect(() => importCluster(stack, { clusterName: 'my cluster' }))
         .toThrow(/^\[cdk-eks-pod-identity:InvalidClusterName\] TestStack\/Cluster: clusterName "my cluster" is not an EKS cluster name .*\. Fix: /);
+    });
+
+    test('a kubectl role in another account: the message names the role, both accounts and the fix', () => {
+      const { stack } = newStack();
+      expect(() => importCluster(stack, { kubectlRoleArn: 'arn:aws:iam::222222222222:role/kubectl' })).toThrow(
+        /^\[cdk-eks-pod-identity:KubectlRoleInOtherAccount\] TestStack\/Cluster: kubectlRoleArn "arn:aws:iam::222222222222:role\/kubectl" is in account 222222222222 but the stack is in account 111111111111; .*\. Fix: .*role in account 111111111111/);
     });
 
     test('the first call without a layer (NoKubectlLayer)', () => {

@@ -2,8 +2,8 @@
 // `cdk_nag.rules_to_suppress`) so the report, which reads only the cloud assembly, sees them. The constructs and the
 // presets write them here; the report reads the same key.
 import { CfnResource } from 'aws-cdk-lib';
-import { IConstruct } from 'constructs';
-import { problem, quote } from './errors';
+import { Construct, IConstruct } from 'constructs';
+import { kindOf, problem, quote } from './errors';
 
 /** The resource Metadata key that holds `[{ id, reason }]`. */
 export const ACKNOWLEDGEMENTS_METADATA_KEY = 'cdk-eks-pod-identity:acknowledgements';
@@ -47,13 +47,23 @@ export function acknowledgementProblem(ack: { readonly id?: unknown; readonly re
  * when that is a resource (a role's `AWS::IAM::Role`), or else every association, add-on, role and policy under it.
  */
 export function acknowledgeFindings(scope: IConstruct, acknowledgements: Acknowledgement[]): void {
-  for (const ack of acknowledgements) {
-    const wrong = acknowledgementProblem(ack ?? {});
-    if (wrong) {
-      throw problem('InvalidAcknowledgement', `${scope.node.path}: ${wrong}`,
-        'give one of the finding ids with the reason it is acceptable, e.g. { id: \'WildcardResourceOnWrite\', reason: \'the API has no resource-level permissions\' }');
-    }
+  // Callers from JavaScript are not type-checked: every shape gets this error, never a TypeError.
+  if (!Construct.isConstruct(scope)) {
+    throw problem('InvalidAcknowledgement', `the scope is ${kindOf(scope)}${typeof scope === 'string' ? ` ${quote(scope)}` : ''}, not a construct`,
+      'pass the role, policy, association, workload or stack whose findings are acknowledged');
   }
+  const fix = 'give an array of finding ids with the reason each is acceptable, e.g. [{ id: \'WildcardResourceOnWrite\', reason: \'the API has no resource-level permissions\' }]';
+  if (!Array.isArray(acknowledgements)) {
+    throw problem('InvalidAcknowledgement', `${scope.node.path}: acknowledgements is ${kindOf(acknowledgements)}, not an array of { id, reason }`, fix);
+  }
+  acknowledgements.forEach((ack, index) => {
+    const at = `${scope.node.path}: acknowledgements[${index}]`;
+    if (typeof ack !== 'object' || ack === null || Array.isArray(ack)) {
+      throw problem('InvalidAcknowledgement', `${at} is ${kindOf(ack)}, not an object { id, reason }`, fix);
+    }
+    const wrong = acknowledgementProblem(ack);
+    if (wrong) throw problem('InvalidAcknowledgement', `${at}: ${wrong}`, fix);
+  });
   const resources = resourcesOf(scope);
   if (resources.length === 0) {
     throw problem('InvalidAcknowledgement', `${scope.node.path} is not and holds no association, add-on, role or policy`,

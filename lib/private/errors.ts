@@ -67,7 +67,23 @@ function inReportingStage(scope: IConstruct): boolean {
 
 /** Quotes a value for a message; tokens and objects are rendered as JSON so nothing prints as `[object Object]`. */
 export function quote(value: unknown): string {
-  return JSON.stringify(value);
+  // Values from JavaScript callers may be anything: a message must never fail to be written.
+  try {
+    return JSON.stringify(value) ?? (typeof value === 'function' ? 'a function' : String(value)); // undefined, a symbol
+  } catch {
+    try {
+      return String(value); // a circular object, a BigInt
+    } catch {
+      return Object.prototype.toString.call(value); // an object without a prototype
+    }
+  }
+}
+
+/** What a value is, for a message about a value of the wrong type (`a string`, `null`, `an array`). */
+export function kindOf(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 /**

@@ -45,7 +45,9 @@ export function writeDirectory(directory: string, rendered: Map<string, Rendered
   const byFolder = new Map<string, Array<[string, string[]]>>();
   for (const [file, owners] of [...[...rendered].map(([f, r]) => [f, [...r.owners]] as [string, string[]]), ...kept]) {
     const folder = path.posix.dirname(file);
-    byFolder.set(folder, [...byFolder.get(folder) ?? [], [path.posix.basename(file), owners]]);
+    // Appended in place: copying the folder's list per file is quadratic in a folder of thousands of files.
+    if (!byFolder.has(folder)) byFolder.set(folder, []);
+    byFolder.get(folder)!.push([path.posix.basename(file), owners]);
   }
   for (const [folder, resources] of byFolder) {
     files.set(`${folder}/${KUSTOMIZATION_FILE}`, {
@@ -74,7 +76,8 @@ export function writeDirectory(directory: string, rendered: Map<string, Rendered
     }
   }
   writeInside(directory, GITOPS_FILE_LIST, fileListText(newList));
-  return { written: changed, unchanged: written.filter(file => !changed.includes(file)), removed };
+  const changedFiles = new Set(changed); // a lookup per written file: a list would be quadratic
+  return { written: changed, unchanged: written.filter(file => !changedFiles.has(file)), removed };
 }
 
 /** The file list: every file written (and kept), by relative path, with the construct paths of the stacks it belongs to. */

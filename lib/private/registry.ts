@@ -223,6 +223,6 @@ export class Registry {
  * (stages deploy separately, e.g. as CDK Pipelines waves): two stages deployed to one cluster each get an add-on,
  * which the DuplicateAgentAddon check reports with its fix.
  */
-function agentAddonKey(cluster: eks.IClusterRef): string {
+export function agentAddonKey(cluster: eks.IClusterRef): string {
   return `${Stage.of(cluster)?.node.path ?? ''}|${clusterKey(cluster)}`;
 }

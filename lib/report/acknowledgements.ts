@@ -109,6 +109,11 @@ export function readAcknowledgementsFile(file: string): ReportAcknowledgement[] 
 
 /** Checks acknowledgements given in code to the report (`PodIdentityReport.fromCloudAssembly(dir, { acknowledgements })`). */
 export function checkAcknowledgements(acknowledgements: ReportAcknowledgement[]): void {
+  if (!Array.isArray(acknowledgements)) { // a JavaScript caller's
+    throw new PodIdentityError('InvalidAcknowledgement', formatProblem('InvalidAcknowledgement',
+      `acknowledgements is ${kindOf(acknowledgements)}, not an array`,
+      'give an array of acknowledgements, each with a finding id, a reason of at least 10 characters, and what it applies to'));
+  }
   acknowledgements.forEach((ack, index) => {
     const problem = isObject(ack) ? acknowledgementProblem(ack) : `is ${kindOf(ack)}, not an object`;
     const selects = isObject(ack) && MATCH_FIELDS.some(field => typeof ack[field] === 'string' && ack[field] !== '');

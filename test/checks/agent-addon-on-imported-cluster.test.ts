@@ -1,8 +1,8 @@
 // AgentAddonOnImportedCluster: the warning on imported clusters, its fix, and the explicit choices that silence it.
-import { Annotations, App, Stack } from 'aws-cdk-lib';
+import { Annotations, App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { PodIdentityAddon, PodIdentityAgentAddon, PodIdentityBoundWorkload, WorkloadFleet } from '../../lib';
-import { AnyCluster, ClusterKind, IMPORTED_CLUSTER_KINDS, NEW_CLUSTER_KINDS, stackWithCluster } from '../helpers/clusters';
+import { AnyCluster, ClusterKind, IMPORTED_CLUSTER_KINDS, NEW_CLUSTER_KINDS, importedEksV2Cluster, newStack, stackWithCluster } from '../helpers/clusters';
 
 const ID = 'AgentAddonOnImportedCluster';
 
@@ -27,7 +27,7 @@ describe.each(IMPORTED_CLUSTER_KINDS)('on an imported cluster (%s)', (kind: Clus
     const warnings = agentWarnings(stack);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('/TestStack/Cluster/PodIdentityAgentAddon: ');
-    expect(warnings[0]).toContain(`imported cluster ${cluster.clusterName} (first needed by TestStack/Carts/Association)`);
+    expect(warnings[0]).toContain(`imported cluster "${cluster.clusterName}" (first needed by TestStack/Carts/Association)`);
     expect(warnings[0]).toContain('"Addon already exists"');
     expect(warnings[0]).toContain('Fix: if the cluster runs the agent, call PodIdentityAgentAddon.fromInstalledAddon(scope, id, cluster)');
     expect(warnings[0]).toContain('PodIdentityAgentAddon.of(cluster) before anything uses the cluster');
@@ -61,6 +61,15 @@ describe.each(IMPORTED_CLUSTER_KINDS)('on an imported cluster (%s)', (kind: Clus
     Annotations.of(stack).acknowledgeWarning(`cdk-eks-pod-identity:${ID}`, 'this cluster has no agent yet');
     expect(agentWarnings(stack)).toEqual([]);
   });
+});
+
+test('a cluster whose name is a token is named by its construct path, not the token', () => {
+  const { stack } = newStack();
+  const cluster = importedEksV2Cluster(stack, 'ByParameter', new CfnParameter(stack, 'ClusterName').valueAsString);
+  workload(stack, cluster);
+  const warnings = agentWarnings(stack);
+  expect(warnings).toEqual([expect.stringContaining('on the imported cluster TestStack/ByParameter (first needed by TestStack/Carts/Association)')]);
+  expect(warnings[0]).not.toContain('${Token[');
 });
 
 describe.each(NEW_CLUSTER_KINDS)('on a new cluster (%s)', (kind: ClusterKind) => {

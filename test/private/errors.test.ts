@@ -2,6 +2,7 @@
 // construct that checked the value, once, even for checks that run before the construct exists; errors that are not
 // this library's pass through unchanged.
 import { PodIdentityBoundWorkload, PodIdentityRole } from '../../lib';
+import { kindOf, quote } from '../../lib/private/errors';
 import { messageOf, prodClusterStack } from '../helpers/errors';
 
 describe('construct-time errors name the construct they were raised for', () => {
@@ -28,4 +29,24 @@ describe('construct-time errors name the construct they were raised for', () => 
     expect(message).toMatch(/There is already a Construct with name 'Carts'/);
     expect(message).not.toMatch(/cdk-eks-pod-identity/);
   });
+});
+
+describe('quote and kindOf write any value a JavaScript caller may pass, never throwing', () => {
+  const circular: any = {};
+  circular.self = circular;
+  test.each<[string, unknown, string]>([
+    ['a string', 'a"b', '"a\\"b"'],
+    ['an object', { a: 1 }, '{"a":1}'],
+    ['undefined', undefined, 'undefined'],
+    ['a symbol', Symbol('s'), 'Symbol(s)'],
+    ['a function', () => 1, 'a function'],
+    ['a BigInt', BigInt(3), '3'],
+    ['a circular object', circular, '[object Object]'],
+    ['a circular object without a prototype', Object.assign(Object.create(null), { get self() { return this; } }), '[object Object]'],
+  ])('quote(%s)', (_name, value, text) => {
+    expect(quote(value)).toBe(text);
+  });
+
+  test.each<[unknown, string]>([[null, 'null'], [undefined, 'undefined'], [[], 'an array'], [{}, 'an object'], ['x', 'a string'], [3, 'a number']])(
+    'kindOf(%p)', (value, kind) => expect(kindOf(value)).toBe(kind));
 });

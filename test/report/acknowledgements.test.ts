@@ -117,6 +117,38 @@ describe('acknowledged in code: PodIdentityReport.acknowledge', () => {
     expect(() => PodIdentityReport.acknowledge(role, [ack])).toThrow(message);
   });
 
+  const circular: any = { id: 'WildcardAction' };
+  circular.reason = circular;
+  test.each<[string, any, RegExp]>([
+    ['an id that is a number', [{ id: 3, reason: REASON }], /Bad\/Role: acknowledgements\[0\]: id 3 is not a finding id of the report/],
+    ['null in the array', [null], /Bad\/Role: acknowledgements\[0\] is null, not an object \{ id, reason \}/],
+    ['a string in the array', ['WildcardAction'], /Bad\/Role: acknowledgements\[0\] is a string, not an object \{ id, reason \}/],
+    ['a string instead of the array', 'x', /Bad\/Role: acknowledgements is a string, not an array of \{ id, reason \}/],
+    ['nothing instead of the array', undefined, /Bad\/Role: acknowledgements is undefined, not an array of \{ id, reason \}/],
+    ['a number instead of the array', 3, /Bad\/Role: acknowledgements is a number, not an array of \{ id, reason \}/],
+    ['one acknowledgement, not in an array', { id: 'WildcardAction', reason: REASON }, /acknowledgements is an object, not an array/],
+    ['a reason that is a number', [{ id: 'WildcardAction', reason: 1234567890123 }], /acknowledgements\[0\]: the reason for WildcardAction is 1234567890123: a reason of at least 10/],
+    ['a reason that is an object', [{ id: 'WildcardAction', reason: { text: REASON } }], /the reason for WildcardAction is \{"text":/],
+    ['a reason that refers to itself', [circular], /the reason for WildcardAction is \[object Object\]/],
+    ['an id that is a BigInt', [{ id: BigInt(3), reason: REASON }], /id 3 is not a finding id/],
+  ])('from JavaScript, rejects %s with the library\'s error', (_name, acks, message) => {
+    const stack = new Stack(reportApp(), 'Bad', { env: ENV });
+    const role = broadRole(stack);
+    expect(() => PodIdentityReport.acknowledge(role, acks)).toThrow(/^\[cdk-eks-pod-identity:InvalidAcknowledgement\] /);
+    expect(() => PodIdentityReport.acknowledge(role, acks)).toThrow(message);
+  });
+
+  test.each<[string, any]>([['nothing', undefined], ['a string', 'Stack'], ['an object that is no construct', {}]])(
+    'from JavaScript, rejects %s as the scope with the library\'s error', (_name, scope) => {
+      expect(() => PodIdentityReport.acknowledge(scope, [{ id: 'WildcardAction', reason: REASON }]))
+        .toThrow(/^\[cdk-eks-pod-identity:InvalidAcknowledgement\] the scope is .*, not a construct\. Fix: /);
+    });
+
+  test('from JavaScript, acknowledgements given to the report that are not an array are rejected with the library\'s error', () => {
+    expect(() => PodIdentityReport.fromCloudAssembly('does-not-matter', { acknowledgements: 'x' as any }))
+      .toThrow(/^\[cdk-eks-pod-identity:InvalidAcknowledgement\] acknowledgements is a string, not an array/);
+  });
+
   test('rejects a construct that holds nothing to acknowledge', () => {
     const stack = new Stack(reportApp(), 'Empty', { env: ENV });
     const bucketLike = new CfnResource(stack, 'Thing', { type: 'AWS::SQS::Queue' });
