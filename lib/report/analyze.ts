@@ -143,7 +143,8 @@ class Analysis {
     // A role selector matches the role a finding is about; a finding about the association itself, its role.
     const subjected = findings.map(finding => {
       const findingRole = this.roles.roleOf(finding) ?? role;
-      return { finding, subjects: [association, ...this.roles.subjectsOf(finding) ?? []], role: { role: findingRole, self: this.roles.resourceOf(findingRole) } };
+      const subjects = [association, ...this.roles.subjectsOf(finding) ?? []];
+      return { finding, subjects, role: { role: findingRole, self: this.roles.resourceOf(findingRole) } };
     });
     const acknowledged = applyAcknowledgements(entry, subjected, this.acknowledgements);
     return { ...entry, findings: sortFindings(acknowledged) };
