@@ -44,6 +44,7 @@ const ASSOCIATION_CHECKS = [
   'lib/checks/scoped-role-across-stacks.ts', 'lib/checks/target-role-across-stacks.ts', 'lib/checks/target-role-not-granted.ts',
   'lib/checks/target-role-trust-not-resolvable.ts',
 ];
+const ASSOCIATION_CHECK_TESTS = ['test/checks/scoped-role-across-stacks.test.ts'];
 // The readers in lib/private the checks share (policy-values.ts also gives the report its listOf).
 const CHECK_READERS = ['lib/private/policy-values.ts', 'lib/private/fargate-selection.ts', 'lib/private/irsa-trust.ts'];
 
@@ -52,16 +53,17 @@ const GROUPS = [
   {
     name: 'input',
     mutate: ['lib/private/input.ts', 'lib/private/policy-length.ts'],
-    // Every check is called directly there; private/trust.test.ts, addon.test.ts and validation.test.ts show the constructs
-    // call them, which the construct groups measure.
+    // Every check is called directly there; the constructs' tests (workload, role, association, agent-addon, addon,
+    // private/trust) show the constructs call them, which the construct groups measure.
     tests: ['test/private/input.test.ts', 'test/private/policy-length.test.ts'],
     target: VALIDATION_TARGET,
   },
   {
     name: 'checks',
     mutate: ['lib/checks/*.ts', ...CHECK_READERS, '!lib/checks/stack-limits.ts', ...[...TRUST_CHECKS, ...ASSOCIATION_CHECKS].map(file => `!${file}`)],
-    // Every check's tests but the stack limits' (the trust checks' too: the trust policies AppFacts reads).
-    tests: CHECK_TESTS.filter(file => file !== 'test/checks/stack-limit-exceeded.test.ts'),
+    // Every check's tests but the stack limits' and the association checks' (the trust checks' too: the trust
+    // policies AppFacts reads).
+    tests: CHECK_TESTS.filter(file => file !== 'test/checks/stack-limit-exceeded.test.ts' && !ASSOCIATION_CHECK_TESTS.includes(file)),
     target: VALIDATION_TARGET,
   },
   {
@@ -87,7 +89,7 @@ const GROUPS = [
   {
     name: 'association',
     mutate: ['lib/association.ts', ...ASSOCIATION_CHECKS],
-    tests: ['test/association.test.ts', 'test/association-wiring.test.ts', 'test/private/errors.test.ts', 'test/private/trust.test.ts'],
+    tests: ['test/association.test.ts', 'test/association-wiring.test.ts', ...ASSOCIATION_CHECK_TESTS, 'test/private/errors.test.ts', 'test/private/trust.test.ts'],
     target: CONSTRUCT_TARGET,
   },
   { name: 'agent-addon', mutate: ['lib/agent-addon.ts'], tests: ['test/agent-addon.test.ts', 'test/auto-mode.test.ts'], target: CONSTRUCT_TARGET },

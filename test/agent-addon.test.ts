@@ -1,4 +1,4 @@
-import { CfnParameter, CfnResource, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, CfnResource, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
@@ -24,9 +24,10 @@ import {
   newStack,
   stackWithCluster,
 } from './helpers/clusters';
-import { messageOf, prodClusterStack } from './helpers/errors';
+import { expectProblemThrown, messageOf, prodClusterStack } from './helpers/errors';
 import { logicalIdOf } from './helpers/logical-id';
 import { kubernetesObjects } from './helpers/manifests';
+import { errorsOf } from './helpers/stack-messages';
 import { validateKubernetesObjects } from './judges/kubernetes-schema';
 
 const ADDON = 'AWS::EKS::Addon';
@@ -345,7 +346,30 @@ test('an add-on can be created in another stack than the imported cluster', () =
   Template.fromStack(stack).resourceCountIs(ADDON, 0);
 });
 
+test('stacks importing one cluster by name share one agent add-on', () => {
+  const app = new App();
+  const teamA = new Stack(app, 'TeamA', { env: ENV });
+  const teamB = new Stack(app, 'TeamB', { env: ENV });
+  new PodIdentityBoundWorkload(teamA, 'Carts', { cluster: importedEksV2Cluster(teamA, 'Cluster', 'shared'), namespace: 'carts', image: 'c:1' });
+  new PodIdentityBoundWorkload(teamB, 'Orders', { cluster: importedEksV2Cluster(teamB, 'Cluster', 'shared'), namespace: 'orders', image: 'o:1' });
+  Template.fromStack(teamA).resourceCountIs('AWS::EKS::Addon', 1);
+  Template.fromStack(teamB).resourceCountIs('AWS::EKS::Addon', 0);
+  expect(teamB.dependencies).toContain(teamA);
+});
+
 describe('PodIdentityAgentAddon errors, and the near misses it accepts', () => {
+  describe('bad prop values throw at construct time, naming the value', () => {
+    test.each([
+      ['second agent add-on for a cluster', () => {
+        const { stack, cluster } = prodClusterStack();
+        new PodIdentityAgentAddon(stack, 'Agent1', { cluster });
+        new PodIdentityAgentAddon(stack, 'Agent2', { cluster });
+      }, 'DuplicateAgentAddon', 'Stack/Agent1'],
+    ])('%s', (_name, build, id, value) => {
+      expectProblemThrown(build, id, value);
+    });
+  });
+
   test('of(cluster, options) after the add-on exists', () => {
     const { stack, cluster } = prodClusterStack();
     new PodIdentityAgentAddon(stack, 'Agent', { cluster });
@@ -395,6 +419,12 @@ describe('PodIdentityAgentAddon errors, and the near misses it accepts', () => {
     }))).toContain('but addonVersion, resolveConflicts, configurationValues are set too');
   });
 
+  test('alreadyInstalled with add-on options is rejected', () => {
+    const { stack, cluster } = prodClusterStack();
+    expect(() => new PodIdentityAgentAddon(stack, 'Agent', { cluster, alreadyInstalled: true, addonVersion: 'v1.3.4-eksbuild.1' }))
+      .toThrow(/\[cdk-eks-pod-identity:AgentAddonAlreadyInstalled\] .*addonVersion is set too/);
+  });
+
   test.each([
     ['fromInstalledAddon', (stack: Stack, cluster: any) => PodIdentityAgentAddon.fromInstalledAddon(stack, 'Agent', cluster)],
     ['alreadyInstalled without options', (stack: Stack, cluster: any) => new PodIdentityAgentAddon(stack, 'Agent', { cluster, alreadyInstalled: true })],
@@ -406,6 +436,24 @@ describe('PodIdentityAgentAddon errors, and the near misses it accepts', () => {
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::EKS::Addon', 0);
     expect(Object.values(template.findResources('AWS::EKS::PodIdentityAssociation'))[0].DependsOn).toBeUndefined();
+  });
+
+  test.each([
+    ['fromInstalledAddon', (stack: Stack, cluster: AnyCluster) => PodIdentityAgentAddon.fromInstalledAddon(stack, 'Agent', cluster)],
+    ['the deprecated alreadyInstalled', (_: Stack, cluster: AnyCluster) => PodIdentityAgentAddon.of(cluster, { alreadyInstalled: true })],
+  ])('%s: no add-on resource, and the association has nothing to wait for', (_, install) => {
+    const { app, stack, cluster } = prodClusterStack();
+    const agent = install(stack, cluster);
+    new PodIdentityBoundWorkload(stack, 'W', { cluster, namespace: 'carts', image: 'cart:1' });
+    app.synth();
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::EKS::Addon', 0);
+    template.resourceCountIs('AWS::EKS::PodIdentityAssociation', 1);
+    expect(agent.addonArn).toBeUndefined();
+    expect(PodIdentityAgentAddon.of(cluster)).toBe(agent);
+    const association = template.findResources('AWS::EKS::PodIdentityAssociation');
+    expect(Object.values(association)[0].DependsOn ?? []).not.toContain(expect.stringMatching(/Addon/));
+    expect(errorsOf(stack)).toEqual([]);
   });
 
   test('options are rendered; defaults keep the add-on on delete and overwrite conflicts', () => {

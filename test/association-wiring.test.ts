@@ -3,7 +3,7 @@
 import { App, CfnParameter, Lazy, Stack, Tags } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { PodIdentityAssociation, PodIdentityRole, PodIdentityTargetRole } from '../lib';
+import { PodIdentityAssociation, PodIdentityBoundWorkload, PodIdentityRole, PodIdentityTargetRole } from '../lib';
 import { ENV, importedEksV2Cluster, newEksV2Cluster } from './helpers/clusters';
 import { estimatedPolicyLength } from '../lib/private/policy-length';
 
@@ -81,6 +81,18 @@ describe('the policies an association waits for', () => {
     const [association] = Object.values(associationsOf(stack));
     const id = (c: any) => stack.resolve(c.node.defaultChild.logicalId);
     expect([...association.DependsOn].sort()).toEqual([id(managed), id(inline), stack.resolve((role.node.findChild('DefaultPolicy') as any).node.defaultChild.logicalId), 'ClusterPodIdentityAgentAddon7813C1F9'].sort());
+  });
+
+  test('policies attached to the role from outside it are awaited too', () => {
+    const { stack, cluster } = setup();
+    const w = new PodIdentityBoundWorkload(stack, 'W', { cluster, namespace: 'carts', image: 'c:1' });
+    const extra = new iam.ManagedPolicy(stack, 'Extra', { roles: [w.role], statements: [new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: ['arn:aws:s3:::b'] })] });
+    const inline = new iam.Policy(stack, 'Inline', { roles: [w.role], statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::b/*'] })] });
+    const [association] = Object.values(Template.fromStack(stack).findResources('AWS::EKS::PodIdentityAssociation'));
+    expect(association.DependsOn).toEqual(expect.arrayContaining([
+      stack.resolve((extra.node.defaultChild as iam.CfnManagedPolicy).logicalId),
+      stack.resolve((inline.node.defaultChild as iam.CfnPolicy).logicalId),
+    ]));
   });
 
   test('L1 policies listing the role by name (its roleName, or the literal name of an imported role) are waited for', () => {

@@ -17,7 +17,7 @@ import {
   newEksV2Cluster,
   stackWithCluster,
 } from './helpers/clusters';
-import { messageOf, prodClusterStack } from './helpers/errors';
+import { expectProblemThrown, messageOf, prodClusterStack } from './helpers/errors';
 import { logicalIdOf } from './helpers/logical-id';
 
 const ASSOCIATION = 'AWS::EKS::PodIdentityAssociation';
@@ -309,6 +309,17 @@ describe('PodIdentityAssociation logical id', () => {
 describe('PodIdentityAssociation errors, and the near misses it accepts', () => {
   const sessionPolicy = new iam.PolicyDocument({ statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] })] });
 
+  describe('bad prop values throw at construct time, naming the value', () => {
+    test.each([
+      ['service account empty', () => {
+        const { stack, cluster } = prodClusterStack();
+        new PodIdentityRole(stack, 'Role').associate(cluster, { namespace: 'carts', serviceAccount: '' });
+      }, 'InvalidServiceAccountName', '""'],
+    ])('%s', (_name, build, id, value) => {
+      expectProblemThrown(build, id, value);
+    });
+  });
+
   test.each([[undefined, 'false'], [false, 'false']])('a session policy with disableSessionTags %j', (disableSessionTags, shown) => {
     const { stack, cluster } = prodClusterStack();
     expect(messageOf(() => new PodIdentityRole(stack, 'Role').associate(cluster, { namespace: 'carts', serviceAccount: 'api', sessionPolicy, disableSessionTags }))).toBe(
@@ -331,6 +342,17 @@ describe('PodIdentityAssociation errors, and the near misses it accepts', () => 
     expect(messageOf(() => new PodIdentityRole(stack, 'B').associate(cluster, { namespace: 'carts', serviceAccount: 'api' }))).toBe(
       '[cdk-eks-pod-identity:DuplicateAssociation] Stack/B/Association0: service account carts/api on cluster "prod" is associated twice, at Stack/A/Association0 and at Stack/B/Association0; EKS allows one role per service account. '
       + 'Fix: keep one association (give its role all the permissions the pods need), or run the second workload under another service account');
+  });
+
+  test('one role associated with same-named clusters of two stacks gets two associations, not DuplicateAssociation', () => {
+    const app = new App();
+    const roleStack = new Stack(app, 'RoleStack', { env: ENV });
+    const prod = newEksV2Cluster(new Stack(app, 'Prod', { env: ENV }));
+    const staging = newEksV2Cluster(new Stack(app, 'Staging', { env: ENV }));
+    const role = new PodIdentityRole(roleStack, 'Reader');
+    role.associate(prod, { namespace: 'reports', serviceAccount: 'reader' });
+    role.associate(staging, { namespace: 'reports', serviceAccount: 'reader' });
+    expect(Object.keys(Template.fromStack(roleStack).findResources('AWS::EKS::PodIdentityAssociation'))).toHaveLength(2);
   });
 
   test('a scoped role of one stack, a new cluster of another, associated from the cluster\'s stack', () => {

@@ -16,7 +16,9 @@ import {
   newStack,
   stackWithCluster,
 } from './helpers/clusters';
+import { expectProblemThrown, prodClusterStack } from './helpers/errors';
 import { logicalIdOf } from './helpers/logical-id';
+import { cartsWorkload } from './helpers/stack-messages';
 
 const ROLE = 'AWS::IAM::Role';
 const ASSOCIATION = 'AWS::EKS::PodIdentityAssociation';
@@ -151,6 +153,15 @@ describe('PodIdentityRole props', () => {
     const { stack } = newStack();
     expect(() => new PodIdentityRole(stack, 'Long', { maxSessionDuration: Duration.hours(13) })).toThrow();
   });
+
+  describe('bad prop values throw at construct time, naming the value', () => {
+    test.each([
+      ['role name > 64 chars', () => cartsWorkload({ role: new PodIdentityRole(new Stack(), 'R', { roleName: 'r'.repeat(65) }) }), 'InvalidRoleName', 'r'.repeat(65)],
+      ['role name with a space', () => new PodIdentityRole(new Stack(), 'R', { roleName: 'carts role' }), 'InvalidRoleName', '"carts role"'],
+    ])('%s', (_name, build, id, value) => {
+      expectProblemThrown(build, id, value);
+    });
+  });
 });
 
 describe('PodIdentityRole is an IRole and an IGrantable', () => {
@@ -275,6 +286,14 @@ describe('PodIdentityRole.associate()', () => {
     const copy = role.associations;
     copy.pop();
     expect(role.associations).toHaveLength(2);
+  });
+
+  test('a role lists every association of it, made with associate() or directly', () => {
+    const { stack, cluster } = prodClusterStack();
+    const role = new PodIdentityRole(stack, 'Role');
+    const viaAssociate = role.associate(cluster, { namespace: 'carts', serviceAccount: 'carts' });
+    const direct = new PodIdentityAssociation(stack, 'Direct', { cluster, role, namespace: 'orders', serviceAccount: 'worker' });
+    expect(role.associations).toEqual([viaAssociate, direct]);
   });
 
   test('the associations depend on the agent add-on and on the role policies, without a cycle', () => {

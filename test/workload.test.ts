@@ -16,9 +16,10 @@ import {
   makeCluster,
   stackWithCluster,
 } from './helpers/clusters';
-import { messageOf, prodClusterStack } from './helpers/errors';
+import { expectProblemThrown, messageOf, prodClusterStack } from './helpers/errors';
 import { logicalIdOf } from './helpers/logical-id';
 import { KUBERNETES_RESOURCE_TYPE, kubernetesObjects } from './helpers/manifests';
+import { cartsWorkload } from './helpers/stack-messages';
 import { validateKubernetesObjects } from './judges/kubernetes-schema';
 import { restrictedProfileViolations } from './judges/pod-security';
 
@@ -744,5 +745,44 @@ describe('PodIdentityBoundWorkload errors, and the near misses it accepts', () =
     expect(w.serviceAccountName).toBe('cart-service');
     expect(w.deployment.name).toBe('cart-service');
     expect(w.association.serviceAccount).toBe('cart-service');
+  });
+  describe('bad prop values throw at construct time, naming the value', () => {
+    const longName = 'a'.repeat(64);
+    test.each([
+      // namespace: DNS-1123 label
+      ['namespace upper case', () => cartsWorkload({ namespace: 'Carts' }), 'InvalidNamespace', '"Carts"'],
+      ['namespace underscore', () => cartsWorkload({ namespace: 'my_ns' }), 'InvalidNamespace', '"my_ns"'],
+      ['namespace > 63 chars', () => cartsWorkload({ namespace: longName }), 'InvalidNamespace', `"${longName}"`],
+      ['namespace empty', () => cartsWorkload({ namespace: '' }), 'InvalidNamespace', '""'],
+      ['namespace leading dash', () => cartsWorkload({ namespace: '-carts' }), 'InvalidNamespace', '"-carts"'],
+      // service account: DNS-1123 subdomain
+      ['service account > 253 chars', () => cartsWorkload({ serviceAccountName: 'a'.repeat(254) }), 'InvalidServiceAccountName', 'a'.repeat(254)],
+      ['service account upper case', () => cartsWorkload({ serviceAccountName: 'Carts' }), 'InvalidServiceAccountName', '"Carts"'],
+      // session policy needs session tags off
+      ['session policy with session tags on', () => cartsWorkload({
+        associationSettings: { sessionPolicy: new iam.PolicyDocument({ statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] })] }) },
+      }), 'SessionPolicyRequiresDisabledSessionTags', 'disableSessionTags is false'],
+      // association tags
+      ['51 association tags', () => cartsWorkload({
+        associationSettings: { tags: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v'])) },
+      }), 'TooManyTags', '51 tags'],
+      ['tag key > 128 chars', () => cartsWorkload({ associationSettings: { tags: { ['k'.repeat(129)]: 'v' } } }), 'InvalidTag', 'k'.repeat(129)],
+      ['tag value > 256 chars', () => cartsWorkload({ associationSettings: { tags: { team: 'v'.repeat(257) } } }), 'InvalidTag', '"team"'],
+      ['tag key with aws: prefix', () => cartsWorkload({ associationSettings: { tags: { 'aws:team': 'a' } } }), 'InvalidTag', '"aws:team"'],
+      // container and Deployment values
+      ['replicas negative', () => cartsWorkload({ replicas: -1 }), 'InvalidReplicas', '-1'],
+      ['replicas not an integer', () => cartsWorkload({ replicas: 1.5 }), 'InvalidReplicas', '1.5'],
+      ['image empty', () => cartsWorkload({ image: '' }), 'EmptyImage', '""'],
+      ['image blank', () => cartsWorkload({ image: '  ' }), 'EmptyImage', '"  "'],
+      ['port 0', () => cartsWorkload({ port: 0 }), 'InvalidPort', '0'],
+      ['port 70000', () => cartsWorkload({ port: 70000 }), 'InvalidPort', '70000'],
+      ['env name starting with a digit', () => cartsWorkload({ env: { '1BAD': 'x' } }), 'InvalidEnvName', '"1BAD"'],
+      ['env name with a space', () => cartsWorkload({ env: { 'MY VAR': 'x' } }), 'InvalidEnvName', '"MY VAR"'],
+      ['env name set twice', () => cartsWorkload({
+        env: { TABLE: 'a' }, containerOptions: { envVariables: { TABLE: kplus.EnvValue.fromValue('b') } },
+      }), 'DuplicateEnvName', '"TABLE"'],
+    ])('%s', (_name, build, id, value) => {
+      expectProblemThrown(build, id, value);
+    });
   });
 });

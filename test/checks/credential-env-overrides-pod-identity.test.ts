@@ -1,5 +1,7 @@
 // CredentialEnvOverridesPodIdentity: the whole message, each variable, and the variables it must not report.
+import * as kplus from 'cdk8s-plus-28';
 import { messagesOf, withId, workload } from './helpers';
+import { cartsWorkload, expectAnnotation, warningsOf } from '../helpers/stack-messages';
 
 describe('CredentialEnvOverridesPodIdentity', () => {
   test('every overriding variable is named, in the SDKs\' order', () => {
@@ -18,5 +20,18 @@ describe('CredentialEnvOverridesPodIdentity', () => {
   test('other AWS variables are fine', () => {
     const { app } = workload({ env: { AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'us-east-1' } });
     expect(messagesOf(app)).toEqual([]);
+  });
+
+  test.each(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ROLE_ARN'])('env sets %s: one warning naming it', (name) => {
+    const { app, stack } = cartsWorkload({ env: { [name]: 'x' } });
+    app.synth();
+    expectAnnotation(warningsOf(stack), 'CredentialEnvOverridesPodIdentity', name);
+  });
+
+  test('also when added to the container after construction', () => {
+    const { app, stack, workload: w } = cartsWorkload();
+    w.deployment.containers[0].env.addVariable('AWS_PROFILE', kplus.EnvValue.fromValue('dev'));
+    app.synth();
+    expectAnnotation(warningsOf(stack), 'CredentialEnvOverridesPodIdentity', 'AWS_PROFILE');
   });
 });

@@ -2,7 +2,9 @@
 import { CfnParameter } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { messagesOf, setup, withId } from './helpers';
-import { PodIdentityAssociation } from '../../lib';
+import { PodIdentityAssociation, PodIdentityRole } from '../../lib';
+import { prodClusterStack } from '../helpers/errors';
+import { errorsOf } from '../helpers/stack-messages';
 
 describe('CrossAccountRole', () => {
   test('an association role in another account', () => {
@@ -24,5 +26,13 @@ describe('CrossAccountRole', () => {
     new PodIdentityAssociation(other.stack, 'A', { cluster: other.cluster, role: iam.Role.fromRoleArn(other.stack, 'Unknown', unknownArn), namespace: 'default', serviceAccount: 'app' });
     expect(withId(messagesOf(app), 'CrossAccountRole')).toEqual([]);
     expect(withId(messagesOf(other.app), 'CrossAccountRole')).toEqual([]);
+  });
+
+  test('a target role in another account is the supported way', () => {
+    const { app, stack, cluster } = prodClusterStack();
+    const target = iam.Role.fromRoleArn(stack, 'Other', 'arn:aws:iam::222222222222:role/carts');
+    new PodIdentityRole(stack, 'Role').associate(cluster, { namespace: 'default', serviceAccount: 'app', targetRole: target });
+    app.synth();
+    expect(errorsOf(stack)).toEqual([]);
   });
 });

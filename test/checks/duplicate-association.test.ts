@@ -3,6 +3,8 @@ import { App, CfnParameter, Lazy, Stack } from 'aws-cdk-lib';
 import { messagesOf, withId } from './helpers';
 import { PodIdentityRole } from '../../lib';
 import { ENV, importedEksV2Cluster } from '../helpers/clusters';
+import { prodClusterStack } from '../helpers/errors';
+import { errorsOf, expectAnnotation } from '../helpers/stack-messages';
 
 describe('DuplicateAssociation', () => {
   test('the same service account associated in two stacks: one error on the second, naming both paths', () => {
@@ -48,5 +50,25 @@ describe('DuplicateAssociation', () => {
       new PodIdentityRole(stack, 'Role').associate(importedEksV2Cluster(stack, 'Cluster', 'prod'), { namespace, serviceAccount: 'carts' });
     }
     expect(withId(messagesOf(app), 'DuplicateAssociation')).toEqual([]);
+  });
+
+  test('the same service account associated in two stacks names both paths', () => {
+    const app = new App();
+    const a = new Stack(app, 'TeamA', { env: ENV });
+    const b = new Stack(app, 'TeamB', { env: ENV });
+    new PodIdentityRole(a, 'Role').associate(importedEksV2Cluster(a, 'Cluster', 'prod'), { namespace: 'carts', serviceAccount: 'carts' });
+    new PodIdentityRole(b, 'Role').associate(importedEksV2Cluster(b, 'Cluster', 'prod'), { namespace: 'carts', serviceAccount: 'carts' });
+    app.synth();
+    expectAnnotation(errorsOf(b), 'DuplicateAssociation', 'TeamA/Role/Association0 and at TeamB/Role/Association0');
+    expect(errorsOf(a)).toEqual([]);
+  });
+
+  test('different clusters with the same namespace and service account are fine', () => {
+    const { app, stack } = prodClusterStack();
+    const role = new PodIdentityRole(stack, 'Role');
+    role.associate(importedEksV2Cluster(stack, 'Prod', 'prod'), { namespace: 'carts', serviceAccount: 'carts' });
+    role.associate(importedEksV2Cluster(stack, 'Staging', 'staging'), { namespace: 'carts', serviceAccount: 'carts' });
+    app.synth();
+    expect(errorsOf(stack)).toEqual([]);
   });
 });

@@ -1,9 +1,12 @@
 // FargateProfileSelectsNamespace, beside FargateUnsupported for the profiles that select every pod: the whole messages.
 import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
+import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { messagesOf, newCluster } from './helpers';
-import { PodIdentityRole } from '../../lib';
-import { ENV } from '../helpers/clusters';
+import { PodIdentityBoundWorkload, PodIdentityRole } from '../../lib';
+import { ENV, KUBECTL_LAYER_ARN } from '../helpers/clusters';
+import { errorsOf, expectAnnotation, warningsOf } from '../helpers/stack-messages';
 
 describe('FargateProfileSelectsNamespace', () => {
   test('profiles selecting the namespace: an error without labels, a warning with labels, nothing for other namespaces', () => {
@@ -31,5 +34,22 @@ describe('FargateProfileSelectsNamespace', () => {
           + 'Fix: make sure the workload\'s pods do not carry those labels'),
       },
     ]);
+  });
+
+  test.each(['eks-v2', 'eks'])('a Fargate profile selecting the namespace (%s)', (module) => {
+    const app = new App();
+    const stack = new Stack(app, 'Stack', { env: ENV });
+    const layer = lambda.LayerVersion.fromLayerVersionArn(stack, 'Layer', KUBECTL_LAYER_ARN);
+    const cluster = module === 'eks-v2'
+      ? new eksv2.Cluster(stack, 'Cluster', { version: eksv2.KubernetesVersion.V1_33, kubectlProviderOptions: { kubectlLayer: layer } })
+      : new eks.Cluster(stack, 'Cluster', { version: eks.KubernetesVersion.V1_33, kubectlLayer: layer, defaultCapacity: 0 });
+    (cluster as any).addFargateProfile('Carts', { selectors: [{ namespace: 'carts' }] });
+    (cluster as any).addFargateProfile('Labelled', { selectors: [{ namespace: 'orders', labels: { compute: 'fargate' } }] });
+    new PodIdentityBoundWorkload(stack, 'Carts', { cluster, namespace: 'carts', image: 'cart:1' });
+    new PodIdentityBoundWorkload(stack, 'Orders', { cluster, namespace: 'orders', image: 'orders:1' });
+    new PodIdentityBoundWorkload(stack, 'Ui', { cluster, namespace: 'ui', image: 'ui:1' });
+    app.synth();
+    expectAnnotation(errorsOf(stack), 'FargateUnsupported', 'namespace "carts"');
+    expectAnnotation(warningsOf(stack), 'FargateProfileSelectsNamespace', '{"compute":"fargate"}');
   });
 });

@@ -2,8 +2,9 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as kplus from 'cdk8s-plus-28';
 import { messagesOf, withId, workload } from './helpers';
-import { PodIdentityBoundWorkload } from '../../lib';
+import { PodIdentityAgentAddon, PodIdentityBoundWorkload } from '../../lib';
 import { ENV, importedEksV2ClusterWithOidc } from '../helpers/clusters';
+import { cartsWorkload, expectAnnotation, warningsOf } from '../helpers/stack-messages';
 
 describe('IrsaAnnotationPresent', () => {
   test('the annotation on a ServiceAccount of the chart', () => {
@@ -29,5 +30,23 @@ describe('IrsaAnnotationPresent', () => {
     w.serviceAccount.metadata.addAnnotation('example.com/owner', 'team');
     new kplus.ConfigMap(w.chart, 'Config', { metadata: { annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111111111111:role/old' } } });
     expect(messagesOf(app)).toEqual([]);
+  });
+
+  test('the IRSA annotation on a ServiceAccount the user added to the chart', () => {
+    const { app, stack, workload: w } = cartsWorkload();
+    new kplus.ServiceAccount(w.chart, 'Extra', { metadata: { name: 'extra', annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111111111111:role/x' } } });
+    app.synth();
+    expectAnnotation(warningsOf(stack), 'IrsaAnnotationPresent', '"extra"');
+  });
+
+  test('no warning in migration mode (the workload sets the annotation itself)', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Stack', { env: ENV });
+    const cluster = importedEksV2ClusterWithOidc(stack, 'Cluster', 'prod');
+    PodIdentityAgentAddon.of(cluster); // the agent is not installed yet, stated (else AgentAddonOnImportedCluster warns)
+    const w = new PodIdentityBoundWorkload(stack, 'Carts', { cluster, namespace: 'carts', image: 'cart:1', migratingFromIrsa: true });
+    expect(w.serviceAccount.metadata.toJson().annotations).toEqual({ 'eks.amazonaws.com/role-arn': w.role.roleArn });
+    app.synth();
+    expect(warningsOf(stack)).toEqual([]);
   });
 });

@@ -3,6 +3,8 @@ import { CfnParameter } from 'aws-cdk-lib';
 import { messagesOf, setup, withId } from './helpers';
 import { PodIdentityBoundWorkload } from '../../lib';
 import { importedEksV2Cluster } from '../helpers/clusters';
+import { prodClusterStack } from '../helpers/errors';
+import { errorsOf, expectAnnotation } from '../helpers/stack-messages';
 
 describe('NamespaceCreatedTwice', () => {
   test('two workloads creating one namespace on one cluster', () => {
@@ -26,5 +28,16 @@ describe('NamespaceCreatedTwice', () => {
     new PodIdentityBoundWorkload(stack, 'Token1', { cluster, namespace, serviceAccountName: 'a', image: 'c:1', createNamespace: true });
     new PodIdentityBoundWorkload(stack, 'Token2', { cluster, namespace, serviceAccountName: 'b', image: 'c:1', createNamespace: true });
     expect(withId(messagesOf(app), 'NamespaceCreatedTwice')).toEqual([]);
+  });
+
+  test('a built-in namespace is not created; a namespace created by two workloads is an error', () => {
+    const { app, stack, cluster } = prodClusterStack();
+    const inDefault = new PodIdentityBoundWorkload(stack, 'Default', { cluster, namespace: 'default', image: 'a:1' });
+    expect(inDefault.kubernetesNamespace).toBeUndefined();
+    new PodIdentityBoundWorkload(stack, 'Carts', { cluster, namespace: 'shop', image: 'c:1' });
+    new PodIdentityBoundWorkload(stack, 'Orders', { cluster, namespace: 'shop', image: 'o:1' });
+    new PodIdentityBoundWorkload(stack, 'Ui', { cluster, namespace: 'shop', image: 'u:1', createNamespace: false });
+    app.synth();
+    expectAnnotation(errorsOf(stack), 'NamespaceCreatedTwice', 'created by Stack/Carts and again by Stack/Orders');
   });
 });

@@ -1,9 +1,11 @@
 // NamespaceNotCreated: the whole message, and what counts as created.
-import { CfnParameter } from 'aws-cdk-lib';
+import { Annotations, App, CfnParameter, Stack } from 'aws-cdk-lib';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import { messagesOf, setup, withId } from './helpers';
-import { PodIdentityAddon, PodIdentityBoundWorkload, PodIdentityRole } from '../../lib';
-import { importedEksV2Cluster } from '../helpers/clusters';
+import { PodIdentityAddon, PodIdentityAgentAddon, PodIdentityBoundWorkload, PodIdentityRole } from '../../lib';
+import { ENV, importedEksV2Cluster, newEksV2Cluster } from '../helpers/clusters';
+import { prodClusterStack } from '../helpers/errors';
+import { warningsOf } from '../helpers/stack-messages';
 
 describe('NamespaceNotCreated', () => {
   test('a namespace nothing creates: a warning naming it', () => {
@@ -59,5 +61,28 @@ describe('NamespaceNotCreated', () => {
     new PodIdentityAddon(stack, 'Cw', { cluster, addonName: 'amazon-cloudwatch-observability' });
     new PodIdentityRole(stack, 'Role').associate(cluster, { namespace: 'amazon-cloudwatch', serviceAccount: 'other' });
     expect(withId(messagesOf(app), 'NamespaceNotCreated').map(m => m.path)).toEqual(['/Stack/Role/Association0']);
+  });
+
+  test('no warning for a namespace a workload creates, cluster.addManifest creates, or a built-in', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Stack', { env: ENV });
+    const cluster = newEksV2Cluster(stack);
+    new PodIdentityBoundWorkload(stack, 'Carts', { cluster, namespace: 'carts', image: 'cart:1' });
+    cluster.addManifest('Payments', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'payments' } });
+    const role = new PodIdentityRole(stack, 'Role');
+    role.associate(cluster, { namespace: 'carts', serviceAccount: 'worker' });
+    role.associate(cluster, { namespace: 'payments', serviceAccount: 'api' });
+    role.associate(cluster, { namespace: 'default', serviceAccount: 'app' });
+    app.synth();
+    expect(warningsOf(stack)).toEqual([]);
+  });
+
+  test('the warning can be acknowledged by its id', () => {
+    const { app, stack, cluster } = prodClusterStack();
+    PodIdentityAgentAddon.of(cluster); // the agent is not installed yet, stated (else AgentAddonOnImportedCluster warns)
+    new PodIdentityRole(stack, 'Role').associate(cluster, { namespace: 'payments', serviceAccount: 'api' });
+    Annotations.of(stack).acknowledgeWarning('cdk-eks-pod-identity:NamespaceNotCreated', 'created by the platform team');
+    app.synth();
+    expect(warningsOf(stack)).toEqual([]);
   });
 });

@@ -3,8 +3,9 @@ import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import { messagesOf, newCluster, withId } from './helpers';
-import { PodIdentityRole } from '../../lib';
+import { PodIdentityBoundWorkload, PodIdentityRole } from '../../lib';
 import { ENV } from '../helpers/clusters';
+import { expectAnnotation, warningsOf, withNewCluster } from '../helpers/stack-messages';
 
 describe('NoLinuxCapacity', () => {
   function clusterWith(nodegroups: Array<[string, eksv2.NodegroupAmiType | undefined]>, withAutoScalingGroup = false) {
@@ -35,5 +36,22 @@ describe('NoLinuxCapacity', () => {
     expect(clusterWith([['Win', eksv2.NodegroupAmiType.WINDOWS_CORE_2022_X86_64]], true)).toEqual([]);
     expect(clusterWith([])).toEqual([]);
     expect(clusterWith([['Win', eksv2.NodegroupAmiType.WINDOWS_CORE_2022_X86_64], ['Default', undefined]])).toEqual([]);
+  });
+
+  test('only Windows node groups', () => {
+    const { app, stack, cluster } = withNewCluster({ defaultCapacityType: eksv2.DefaultCapacityType.NODEGROUP, defaultCapacity: 0 });
+    cluster.addNodegroupCapacity('Windows', { amiType: eksv2.NodegroupAmiType.WINDOWS_CORE_2022_X86_64 });
+    new PodIdentityBoundWorkload(stack, 'W', { cluster, namespace: 'carts', image: 'cart:1' });
+    app.synth();
+    expectAnnotation(warningsOf(stack), 'NoLinuxCapacity', 'Stack/Cluster/NodegroupWindows');
+  });
+
+  test('Windows and Linux node groups together are fine', () => {
+    const { app, stack, cluster } = withNewCluster({ defaultCapacityType: eksv2.DefaultCapacityType.NODEGROUP, defaultCapacity: 0 });
+    cluster.addNodegroupCapacity('Windows', { amiType: eksv2.NodegroupAmiType.WINDOWS_CORE_2022_X86_64 });
+    cluster.addNodegroupCapacity('Linux', { amiType: eksv2.NodegroupAmiType.AL2023_X86_64_STANDARD });
+    new PodIdentityBoundWorkload(stack, 'W', { cluster, namespace: 'carts', image: 'cart:1' });
+    app.synth();
+    expect(warningsOf(stack)).toEqual([]);
   });
 });

@@ -1,7 +1,10 @@
 // RoleNotTrustedByPodIdentity: the whole message, and the trusts it must accept.
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { messagesOf, setup, withId } from './helpers';
-import { PodIdentityAssociation } from '../../lib';
+import { PodIdentityAssociation, PodIdentityBoundWorkload } from '../../lib';
+import { importedEksV2Cluster } from '../helpers/clusters';
+import { prodClusterStack } from '../helpers/errors';
+import { cartsWorkload, errorsOf, expectAnnotation } from '../helpers/stack-messages';
 
 describe('RoleNotTrustedByPodIdentity', () => {
   const trustFix = 'Fix: use a PodIdentityRole, or add this statement to the role\'s trust policy: {"Effect":"Allow","Principal":{"Service":"pods.eks.amazonaws.com"},"Action":["sts:AssumeRole","sts:TagSession"]}';
@@ -54,5 +57,23 @@ describe('RoleNotTrustedByPodIdentity', () => {
     const { app, stack, cluster } = setup();
     new PodIdentityAssociation(stack, 'A', { cluster, role: iam.Role.fromRoleArn(stack, 'Imported', 'arn:aws:iam::111111111111:role/x'), namespace: 'default', serviceAccount: 'app' });
     expect(messagesOf(app)).toEqual([]);
+  });
+
+  test('a bring-your-own role that does not trust Pod Identity for sts:TagSession', () => {
+    const { app, stack } = cartsWorkload({ role: undefined });
+    const byo = new iam.Role(stack, 'Byo', { assumedBy: new iam.ServicePrincipal('pods.eks.amazonaws.com') });
+    new PodIdentityBoundWorkload(stack, 'Orders', { cluster: importedEksV2Cluster(stack, 'C2', 'prod'), namespace: 'orders', image: 'o:1', role: byo });
+    app.synth();
+    expectAnnotation(errorsOf(stack), 'RoleNotTrustedByPodIdentity', 'Stack/Byo');
+    expect(errorsOf(stack)[0]).toContain('"Action":["sts:AssumeRole","sts:TagSession"]');
+  });
+
+  test('a trust policy allowing the two actions in separate statements is accepted', () => {
+    const { app, stack, cluster } = prodClusterStack();
+    const role = new iam.Role(stack, 'Split', { assumedBy: new iam.ServicePrincipal('pods.eks.amazonaws.com') });
+    role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({ actions: ['sts:TagSession'], principals: [new iam.ServicePrincipal('pods.eks.amazonaws.com')] }));
+    new PodIdentityAssociation(stack, 'A', { cluster, role, namespace: 'default', serviceAccount: 'app' });
+    app.synth();
+    expect(errorsOf(stack)).toEqual([]);
   });
 });

@@ -2,6 +2,8 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { messagesOf, setup, withId } from './helpers';
 import { PodIdentityRole } from '../../lib';
+import { prodClusterStack } from '../helpers/errors';
+import { errorsOf, expectAnnotation } from '../helpers/stack-messages';
 
 describe('SessionTagConditionsWithoutSessionTags', () => {
   function associate(conditions: Record<string, Record<string, unknown>>, disableSessionTags: boolean) {
@@ -29,5 +31,18 @@ describe('SessionTagConditionsWithoutSessionTags', () => {
   test('no tag conditions, or session tags on, are fine', () => {
     expect(associate({ StringEquals: { 'aws:SourceAccount': '111111111111', 'aws:PrincipalTag/x': 'y' } }, true)).toEqual([]);
     expect(associate({ StringEquals: { 'aws:RequestTag/kubernetes-namespace': 'default' } }, false)).toEqual([]);
+  });
+
+  test('session-tag trust conditions with session tags turned off', () => {
+    const { app, stack, cluster } = prodClusterStack();
+    const role = new PodIdentityRole(stack, 'Role');
+    role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({
+      actions: ['sts:AssumeRole', 'sts:TagSession'],
+      principals: [new iam.ServicePrincipal('pods.eks.amazonaws.com')],
+      conditions: { StringEquals: { 'aws:RequestTag/kubernetes-namespace': 'carts' } },
+    }));
+    role.associate(cluster, { namespace: 'carts', serviceAccount: 'carts', disableSessionTags: true });
+    app.synth();
+    expectAnnotation(errorsOf(stack), 'SessionTagConditionsWithoutSessionTags', 'aws:RequestTag/kubernetes-namespace');
   });
 });

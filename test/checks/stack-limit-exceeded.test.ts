@@ -118,4 +118,30 @@ describe('StackLimitExceeded', () => {
     expect(stackWith(0, 12, { BIG: 'x'.repeat(100_000) })).toThrow(/StackLimitExceeded\] stack Stack would have a \d+-byte template/);
     expect(stackWith(40, 8, { BIG: 'x'.repeat(100_000) })).not.toThrow();
   });
+
+  test('more resources than CloudFormation allows: says how many workloads fit', () => {
+    const { app, stack, cluster } = setup();
+    // Each workload adds its role, association and manifest; the agent add-on is the stack's one other resource.
+    for (let i = 0; i < 170; i++) {
+      new PodIdentityBoundWorkload(stack, `W${i}`, { cluster, namespace: 'team', createNamespace: i === 0, image: 'app:1' });
+    }
+    expect(() => app.synth()).toThrow(/\[cdk-eks-pod-identity:StackLimitExceeded\] stack Stack would have 511 resources and CloudFormation allows 500; its 170 Pod Identity workloads\/associations add 510 \(about 3 each\), so at most 166 fit/);
+  });
+
+  test('a template over 1 MB: says how many workloads fit', () => {
+    const { app, stack, cluster } = setup();
+    const big = 'x'.repeat(20_000);
+    for (let i = 0; i < 60; i++) {
+      new PodIdentityBoundWorkload(stack, `W${i}`, { cluster, namespace: 'team', createNamespace: i === 0, image: 'app:1', env: { BIG: big } });
+    }
+    expect(() => app.synth()).toThrow(/\[cdk-eks-pod-identity:StackLimitExceeded\] stack Stack would have a \d+-byte template and CloudFormation accepts 1048576; .* so at most 44 fit/);
+  });
+
+  test('a stack under the limits synthesizes', () => {
+    const { app, stack, cluster } = setup();
+    for (let i = 0; i < 100; i++) {
+      new PodIdentityBoundWorkload(stack, `W${i}`, { cluster, namespace: 'team', createNamespace: i === 0, image: 'app:1' });
+    }
+    expect(() => app.synth()).not.toThrow();
+  });
 });

@@ -1,5 +1,5 @@
 // TooManyAssociations, with the per-cluster limit lowered to 2 so the check can be tested at its edge in small apps
-// (validation.test.ts checks the real limit of 5,000 once, with 5,005 associations).
+// (test/cross-construct.test.ts checks the real limit of 5,000 once, with 5,005 associations across 11 stacks).
 import { App, Stack } from 'aws-cdk-lib';
 import { PodIdentityRole } from '../../lib';
 import { ENV, importedEksV2Cluster } from '../helpers/clusters';

@@ -1,8 +1,9 @@
 // UnsupportedRegion: the whole message, and the regions it must not report.
-import { Stack } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { messagesOf, setup, withId } from './helpers';
-import { PodIdentityRole } from '../../lib';
-import { ENV } from '../helpers/clusters';
+import { PodIdentityBoundWorkload, PodIdentityRole } from '../../lib';
+import { ENV, importedEksV2Cluster } from '../helpers/clusters';
+import { errorsOf, expectAnnotation } from '../helpers/stack-messages';
 
 describe('UnsupportedRegion', () => {
   test.each(['cn-north-1', 'us-gov-west-1'])('%s: one error', region => {
@@ -27,5 +28,21 @@ describe('UnsupportedRegion', () => {
     const { app, stack, cluster } = setup({});
     new PodIdentityRole(stack, 'Role').associate(cluster, { namespace: 'default', serviceAccount: 'app' });
     expect(messagesOf(app)).toEqual([]);
+  });
+
+  test.each(['cn-north-1', 'cn-northwest-1', 'us-gov-west-1', 'us-gov-east-1'])('a workload in region %s', (region) => {
+    const app = new App();
+    const stack = new Stack(app, 'Stack', { env: { account: '111111111111', region } });
+    new PodIdentityBoundWorkload(stack, 'W', { cluster: importedEksV2Cluster(stack), namespace: 'carts', image: 'cart:1' });
+    app.synth();
+    expectAnnotation(errorsOf(stack), 'UnsupportedRegion', `"${region}"`);
+  });
+
+  test('a workload in a region-agnostic stack: no error', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Agnostic');
+    new PodIdentityBoundWorkload(stack, 'W', { cluster: importedEksV2Cluster(stack), namespace: 'carts', image: 'cart:1' });
+    app.synth();
+    expect(errorsOf(stack)).toEqual([]);
   });
 });

@@ -21,3 +21,17 @@ export function messageOf(build: () => unknown): string {
   }
   throw new Error('expected an error');
 }
+
+/** Asserts that `build` throws the error `id`, its message naming `value` and the fix. */
+export function expectProblemThrown(build: () => unknown, id: string, value: string): void {
+  let error: Error | undefined;
+  try {
+    build();
+  } catch (e) {
+    error = e as Error;
+  }
+  expect(error).toBeDefined();
+  expect(error!.message).toContain(`[cdk-eks-pod-identity:${id}]`);
+  expect(error!.message).toContain(value);
+  expect(error!.message).toContain('Fix:');
+}
