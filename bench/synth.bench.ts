@@ -26,7 +26,7 @@ import { BUILDERS, CLUSTER_KINDS, ClusterKind, PLATFORM_STACK, stackCountFor, Va
 type Scenario = 'shared' | 'lean';
 const SCENARIOS: Scenario[] = ['lean', 'shared'];
 const LEAN_SIZES = [1000, 5000];
-const LEAN_ROUNDS = 3;
+const LEAN_ROUNDS = 5;
 
 const SIZES = [1, 10, 100, 1000, 5000];
 /** Rounds (one measurement of every case each): fewer at large N, where one run takes 15-25 s. */
