@@ -198,9 +198,9 @@ project.addTask('integ:update', {
   exec: 'integ-runner --language typescript --directory integ --dry-run --update-on-failed --no-update-workflow',
 });
 
-// Not part of build or CI: a full run takes 10-20 minutes on 2 cores. `npx projen bench -- --quick` for a smoke run.
+// Not part of build or CI: a full run takes 20-25 minutes on 2 cores. `npx projen bench -- --quick` for a smoke run.
 project.addTask('bench', {
-  description: 'Synthesis benchmark: library vs plain aws-cdk-lib, N = 1..5,000 workloads, new and imported clusters; rewrites bench/results.md',
+  description: 'Synthesis benchmark: library vs plain aws-cdk-lib; lean scenario (N = 1,000 and 5,000) and shared scenario (N = 1..5,000, new and imported clusters); rewrites bench/results.md',
   env: { ...offlineCdkEnv, TS_NODE_TRANSPILE_ONLY: 'true', TS_NODE_PREFER_TS_EXTS: 'true' },
   // The library is measured as users get it: compiled and packed (see packLibrary in bench/synth.bench.ts).
   steps: [{ spawn: 'compile' }, { exec: 'ts-node --prefer-ts-exts bench/synth.bench.ts', receiveArgs: true }],
