@@ -5,11 +5,10 @@
 // grant, a CfnPodIdentityAssociation and one manifest with the same objects, after the namespaces.
 import { App, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as library from '../lib';
-import { kubernetesObjects } from './variants';
+import { byHandRoleAndAssociation, kubernetesObjects } from './variants';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { PodIdentityAgentAddon, PodIdentityBoundWorkload } = require(process.env.BENCH_LIBRARY || '../lib') as typeof library;
@@ -84,23 +83,7 @@ function buildByHand(app: App, workloads: number) {
     const { id, name, namespace } = names(i);
     const { stack, table } = stackOf(i);
     if (i % LEAN_WORKLOADS_PER_STACK === 0) stack.addDependency(Stack.of(namespaces));
-    const role = new iam.Role(stack, `${id}Role`, {
-      assumedBy: new iam.SessionTagsPrincipal(new iam.PrincipalWithConditions(new iam.ServicePrincipal('pods.eks.amazonaws.com'), {
-        StringEquals: {
-          'aws:RequestTag/eks-cluster-arn': cluster.clusterArn,
-          'aws:RequestTag/kubernetes-namespace': namespace,
-          'aws:RequestTag/kubernetes-service-account': name,
-        },
-      })),
-    });
-    table.grantReadWriteData(role);
-    const association = new eks.CfnPodIdentityAssociation(stack, `${id}Association`, {
-      clusterName: cluster.clusterName,
-      namespace,
-      serviceAccount: name,
-      roleArn: role.roleArn,
-    });
-    association.node.addDependency(role);
+    const { association } = byHandRoleAndAssociation(stack, id, cluster, namespace, name, table);
     const [, serviceAccount, deployment] = kubernetesObjects(name, namespace, table.tableName);
     // The same pod-template annotation as the library's (a hash of the identity, so a change rolls the pods).
     deployment.spec.template.metadata.annotations = { 'cdk-eks-pod-identity/identity-hash': '0123456789abcdef' };

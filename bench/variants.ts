@@ -123,30 +123,39 @@ function buildByHand(app: App, kind: ClusterKind, workloads: number) {
   for (let i = 0; i < workloads; i++) {
     const { id, name, namespace } = workloadNames(i);
     const stack = stackOf(id);
-    // Trust only this workload's service account on this cluster (by ARN), as the library does (session tags of
-    // the association).
-    const role = new iam.Role(stack, `${id}Role`, {
-      assumedBy: new iam.SessionTagsPrincipal(new iam.PrincipalWithConditions(new iam.ServicePrincipal(POD_IDENTITY_SERVICE_PRINCIPAL), {
-        StringEquals: {
-          'aws:RequestTag/eks-cluster-arn': cluster.clusterArn,
-          'aws:RequestTag/kubernetes-namespace': namespace,
-          'aws:RequestTag/kubernetes-service-account': name,
-        },
-      })),
-    });
-    table.grantReadWriteData(role);
-    const association = new eks.CfnPodIdentityAssociation(stack, `${id}Association`, {
-      clusterName: cluster.clusterName,
-      namespace,
-      serviceAccount: name,
-      roleArn: role.roleArn,
-    });
-    association.node.addDependency(agent, role);
+    const { association } = byHandRoleAndAssociation(stack, id, cluster, namespace, name, table);
+    association.node.addDependency(agent);
     const manifest = new eksv2.KubernetesManifest(stack, `${id}Manifest`, {
       cluster, manifest: kubernetesObjects(name, namespace, table.tableName), prune: true,
     });
     manifest.node.addDependency(association);
   }
+}
+
+/**
+ * The by-hand role and association of one workload: a role trusted by pods.eks for this service account on this
+ * cluster only (by ARN), as the library's scoped trust (session tags of the association), read/write on the table,
+ * and the association after the role and its policy.
+ */
+export function byHandRoleAndAssociation(stack: Stack, id: string, cluster: eksv2.ICluster, namespace: string, name: string, table: dynamodb.ITable) {
+  const role = new iam.Role(stack, `${id}Role`, {
+    assumedBy: new iam.SessionTagsPrincipal(new iam.PrincipalWithConditions(new iam.ServicePrincipal(POD_IDENTITY_SERVICE_PRINCIPAL), {
+      StringEquals: {
+        'aws:RequestTag/eks-cluster-arn': cluster.clusterArn,
+        'aws:RequestTag/kubernetes-namespace': namespace,
+        'aws:RequestTag/kubernetes-service-account': name,
+      },
+    })),
+  });
+  table.grantReadWriteData(role);
+  const association = new eks.CfnPodIdentityAssociation(stack, `${id}Association`, {
+    clusterName: cluster.clusterName,
+    namespace,
+    serviceAccount: name,
+    roleArn: role.roleArn,
+  });
+  association.node.addDependency(role);
+  return { role, association };
 }
 
 function agentAddon(stack: Stack, cluster: eksv2.ICluster): eks.CfnAddon {
