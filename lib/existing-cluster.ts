@@ -83,7 +83,7 @@ export interface ExistingClusterProps {
    * (`PodIdentityAgentAddon.fromInstalledAddon`): nothing in this app creates the add-on. `false` creates the add-on
    * now, in this stack (`PodIdentityAgentAddon.of`).
    *
-   * Every call for the cluster in the app that states it must state the same.
+   * Every call for the cluster in the stage (the app, or a nested `Stage`) that states it must state the same.
    *
    * @default - not stated (or as an earlier call for the cluster stated): the first association on the cluster
    * creates the add-on, and synthesis warns (`AgentAddonOnImportedCluster`), since creating it fails the deployment
@@ -320,13 +320,15 @@ function checkSameKubectlOptions(stack: Stack, existing: SharedKubectlProvider, 
 
 /**
  * Whether two values are the same in the stack's template: tokens of one value (two `Fn.importValue` of one export)
- * are distinct strings that resolve alike.
+ * are distinct strings that resolve alike. A value naming a resource (`Ref`, `Fn::GetAtt`) is only the same when it
+ * is the same token: resources of two other stacks at one path resolve alike here, yet are different roles.
  */
 function sameValue(stack: Stack, first: string, second: string): boolean {
   if (first === second) return true;
   if (!Token.isUnresolved(first) && !Token.isUnresolved(second)) return false;
   try {
-    return JSON.stringify(stack.resolve(first)) === JSON.stringify(stack.resolve(second));
+    const [a, b] = [JSON.stringify(stack.resolve(first)), JSON.stringify(stack.resolve(second))];
+    return a === b && !/"Fn::GetAtt"|"Ref":"(?!AWS::)/.test(a);
   } catch {
     return false; // a value that cannot be resolved yet counts as another one
   }

@@ -2,6 +2,7 @@ import { App, CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ExistingCluster, ExistingClusterProps, PodIdentityAgentAddon, PodIdentityBoundWorkload, PodIdentityErrors } from '../lib';
 import { ACCOUNT, ENV, KUBECTL_LAYER_ARN, KUBECTL_ROLE_ARN, REGION, newStack } from './helpers/clusters';
@@ -166,6 +167,17 @@ describe('ExistingCluster.fromClusterName', () => {
     expect(() => ExistingCluster.fromClusterName(stack, 'StagingAgain', { clusterName: 'staging', kubectlRoleArn: parameter.valueAsString })).not.toThrow();
     // Tokens that resolve to other values still conflict.
     expect(problemId(() => ExistingCluster.fromClusterName(stack, 'Third', { clusterName: CLUSTER_NAME, kubectlRoleArn: Fn.importValue('OtherRoleArn') })))
+      .toBe('KubectlProviderConflict');
+  });
+
+  test('two roles of other stacks at the same path resolve alike from this stack, and still conflict', () => {
+    const app = new App();
+    const roleOf = (id: string) => new iam.Role(new Stack(app, id, { env: ENV }), 'Kubectl', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const [a, b] = [roleOf('A'), roleOf('B')];
+    const stack = new Stack(app, 'C', { env: ENV });
+    expect(JSON.stringify(stack.resolve(a.roleArn))).toBe(JSON.stringify(stack.resolve(b.roleArn))); // same GetAtt
+    importCluster(stack, { kubectlRoleArn: a.roleArn }, 'One');
+    expect(problemId(() => ExistingCluster.fromClusterName(stack, 'Two', { clusterName: CLUSTER_NAME, kubectlRoleArn: b.roleArn })))
       .toBe('KubectlProviderConflict');
   });
 

@@ -5,7 +5,7 @@ import { kindOf } from './malformed';
 import { PodIdentityReportEntry, ReportAcknowledgement, ReportFinding, ReportRole } from './model';
 import { Template, constructPathOf, isObject } from './template';
 import { ACKNOWLEDGEMENTS_METADATA_KEY, acknowledgementProblem } from '../private/acknowledgements';
-import { PodIdentityError, formatProblem } from '../private/errors';
+import { PodIdentityError, formatProblem, quote } from '../private/errors';
 
 /** A resource a finding is about: the association, a role, a policy. */
 export interface Subject {
@@ -96,13 +96,8 @@ export function readAcknowledgementsFile(file: string): ReportAcknowledgement[] 
     if (!isObject(ack)) throw wrong(`${at} is ${kindOf(ack)}, not an object`);
     const problem = acknowledgementProblem(ack);
     if (problem) throw wrong(`${at}: ${problem}`);
-    const unknown = Object.keys(ack).filter(key => key !== 'id' && key !== 'reason' && !(MATCH_FIELDS as readonly string[]).includes(key));
-    if (unknown.length > 0) throw wrong(`${at} has the unknown field ${JSON.stringify(unknown[0])} (fields: id, reason, ${MATCH_FIELDS.join(', ')})`);
-    const given = MATCH_FIELDS.filter(field => ack[field] !== undefined);
-    for (const field of given) {
-      if (typeof ack[field] !== 'string' || ack[field] === '') throw wrong(`${at}.${field} is ${JSON.stringify(ack[field])}, not a non-empty string`);
-    }
-    if (given.length === 0) throw wrong(`${at} (${ack.id}) selects nothing: give at least one of ${MATCH_FIELDS.join(', ')} (use "*" deliberately, e.g. "stack": "*")`);
+    const selectors = selectorProblem(ack, at);
+    if (selectors) throw wrong(selectors);
     return { ...ack } as ReportAcknowledgement;
   });
 }
@@ -115,12 +110,27 @@ export function checkAcknowledgements(acknowledgements: ReportAcknowledgement[])
       'give an array of acknowledgements, each with a finding id, a reason of at least 10 characters, and what it applies to'));
   }
   acknowledgements.forEach((ack, index) => {
-    const problem = isObject(ack) ? acknowledgementProblem(ack) : `is ${kindOf(ack)}, not an object`;
-    const selects = isObject(ack) && MATCH_FIELDS.some(field => typeof ack[field] === 'string' && ack[field] !== '');
-    if (problem || !selects) {
-      throw new PodIdentityError('InvalidAcknowledgement', formatProblem('InvalidAcknowledgement',
-        `acknowledgements[${index}]: ${problem ?? `selects nothing: give at least one of ${MATCH_FIELDS.join(', ')}`}`,
+    const at = `acknowledgements[${index}]`;
+    const problem = !isObject(ack) ? `${at}: is ${kindOf(ack)}, not an object`
+      : acknowledgementProblem(ack) !== undefined ? `${at}: ${acknowledgementProblem(ack)}` : selectorProblem(ack as unknown as Record<string, unknown>, at);
+    if (problem) {
+      throw new PodIdentityError('InvalidAcknowledgement', formatProblem('InvalidAcknowledgement', problem,
         'give a finding id, a reason of at least 10 characters, and what it applies to (stack, cluster, namespace, serviceAccount, role or resource)'));
     }
   });
+}
+
+/**
+ * What is wrong with the selectors of an acknowledgement (file or code): an unknown field (a misspelt selector would
+ * widen it), a selector that is not a non-empty string, or none at all; undefined when they are fine.
+ */
+function selectorProblem(ack: Record<string, unknown>, at: string): string | undefined {
+  const unknown = Object.keys(ack).filter(key => key !== 'id' && key !== 'reason' && !(MATCH_FIELDS as readonly string[]).includes(key));
+  if (unknown.length > 0) return `${at} has the unknown field ${JSON.stringify(unknown[0])} (fields: id, reason, ${MATCH_FIELDS.join(', ')})`;
+  const given = MATCH_FIELDS.filter(field => ack[field] !== undefined);
+  for (const field of given) {
+    if (typeof ack[field] !== 'string' || ack[field] === '') return `${at}.${field} is ${quote(ack[field])}, not a non-empty string`;
+  }
+  if (given.length === 0) return `${at} (${ack.id}) selects nothing: give at least one of ${MATCH_FIELDS.join(', ')} (use "*" deliberately, e.g. "stack": "*")`;
+  return undefined;
 }

@@ -23,7 +23,8 @@ export class PodIdentityReport {
    * Findings acknowledged in the templates (`PodIdentityReport.acknowledge`, presets) or by `options` are listed as
    * acknowledged, with their reason. On a terminal, a large assembly shows its progress on stderr.
    */
-  public static fromCloudAssembly(directory: string, options: PodIdentityReportOptions = {}): PodIdentityReport {
+  public static fromCloudAssembly(directory: string, options?: PodIdentityReportOptions): PodIdentityReport {
+    options = options ?? {}; // null from JavaScript too
     const given = options.acknowledgements ?? [];
     checkAcknowledgements(given);
     const file = options.acknowledgementsFile;

@@ -290,7 +290,17 @@ describe('acknowledged in a file: --acknowledgements', () => {
 
   test('acknowledgements given in code to the report are checked like the file', () => {
     expect(() => PodIdentityReport.fromCloudAssembly(directory, { acknowledgements: [{ id: 'WildcardAction', reason: REASON }] }))
-      .toThrow(/InvalidAcknowledgement\] acknowledgements\[0\]: selects nothing/);
+      .toThrow(/InvalidAcknowledgement\] acknowledgements\[0\] \(WildcardAction\) selects nothing/);
+    // From JavaScript: a misspelt selector would widen the acknowledgement to every stack; a selector of another type
+    // would fail while the assembly is read; null options.
+    const fromJs = (acknowledgements: unknown) => () => PodIdentityReport.fromCloudAssembly(directory, { acknowledgements } as any);
+    expect(fromJs([{ id: 'WildcardResourceOnWrite', stack: '*', rol: 'Other*', reason: REASON }]))
+      .toThrow(/InvalidAcknowledgement\] acknowledgements\[0\] has the unknown field "rol"/);
+    expect(fromJs([{ id: 'WildcardResourceOnWrite', stack: '*', role: 5, reason: REASON }]))
+      .toThrow(/InvalidAcknowledgement\] acknowledgements\[0\]\.role is 5, not a non-empty string/);
+    expect(fromJs([{ id: 'WildcardResourceOnWrite', stack: '*', namespace: /ns/, reason: REASON }]))
+      .toThrow(/InvalidAcknowledgement\] acknowledgements\[0\]\.namespace is .*, not a non-empty string/);
+    expect(PodIdentityReport.fromCloudAssembly(directory, null as any).entries.length).toBeGreaterThan(0);
     const report = PodIdentityReport.fromCloudAssembly(directory, { acknowledgements: [{ id: 'WildcardResourceOnWrite', stack: 'Files', reason: REASON }] });
     expect(report.findings.every(f => f.acknowledged?.source === 'acknowledgements[0]')).toBe(true);
   });
