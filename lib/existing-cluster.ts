@@ -265,10 +265,13 @@ function openIdConnectProviderArnOf(scope: Construct, props: ExistingClusterProp
 
 /** The kubectl provider for the cluster in the stack of `scope`: made by the first call, reused after. */
 function sharedKubectlProvider(scope: Construct, id: string, props: ExistingClusterProps): SharedKubectlProvider {
-  const providers = stateOf(Stack.of(scope), 'ExistingClusterKubectlProviders', () => new Map<string, SharedKubectlProvider>());
-  const existing = providers.get(props.clusterName);
+  const stack = Stack.of(scope);
+  const providers = stateOf(stack, 'ExistingClusterKubectlProviders', () => new Map<string, SharedKubectlProvider>());
+  // A name given as a token may be another token of the same value (two `Fn.importValue` of one export).
+  const existing = providers.get(props.clusterName)
+    ?? [...providers].find(([name]) => sameValue(stack, name, props.clusterName))?.[1];
   if (existing) {
-    checkSameKubectlOptions(Stack.of(scope), existing, props);
+    checkSameKubectlOptions(stack, existing, props);
     return existing;
   }
   if (props.kubectlLayer === undefined) {

@@ -170,6 +170,15 @@ describe('ExistingCluster.fromClusterName', () => {
       .toBe('KubectlProviderConflict');
   });
 
+  test('a second call with the cluster name as an equal token (two Fn.importValue of one export) reuses the provider', () => {
+    const { stack } = newStack();
+    const first = importCluster(stack, { clusterName: Fn.importValue('ClusterName') }, 'First');
+    const second = ExistingCluster.fromClusterName(stack, 'Second', { clusterName: Fn.importValue('ClusterName'), kubectlRoleArn: KUBECTL_ROLE_ARN });
+    expect(second.kubectlProvider).toBe(first.kubectlProvider);
+    const other = importCluster(stack, { clusterName: Fn.importValue('OtherName') }, 'Other');
+    expect(other.kubectlProvider).not.toBe(first.kubectlProvider);
+  });
+
   test('two roles of other stacks at the same path resolve alike from this stack, and still conflict', () => {
     const app = new App();
     const roleOf = (id: string) => new iam.Role(new Stack(app, id, { env: ENV }), 'Kubectl', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
