@@ -142,9 +142,8 @@ class Analysis {
     const association: Subject = { template, logicalId };
     // A role selector matches the role a finding is about; a finding about the association itself, its role.
     const subjected = findings.map(finding => {
-      const findingRole = this.roles.roleOf(finding) ?? role;
-      const subjects = [association, ...this.roles.subjectsOf(finding) ?? []];
-      return { finding, subjects, role: { role: findingRole, self: this.roles.resourceOf(findingRole) } };
+      const subject = this.roles.aboutOf(finding);
+      return { finding, subjects: [association, ...subject?.subjects ?? []], role: subject?.role ?? this.roles.aboutRole(role) };
     });
     const acknowledged = applyAcknowledgements(entry, subjected, this.acknowledgements);
     return { ...entry, findings: sortFindings(acknowledged) };

@@ -1,7 +1,7 @@
 // The roles and managed policies of a cloud assembly: found by the value of a RoleArn (through intrinsics, or a
 // literal ARN of a role the assembly defines), read with their policies (inline, attached, managed, boundary), and
 // the resource behind each role and policy (what a finding about them is about, for acknowledgements).
-import { Subject } from './acknowledgements';
+import { AboutRole, Subject } from './acknowledgements';
 import { CloudAssembly } from './assembly';
 import { items } from './intrinsics';
 import { expectObject, required, within } from './malformed';
@@ -36,14 +36,18 @@ interface Named {
 const IAM_ARN = /^arn:(?:\$\{[^}]*\}|[^:]*):iam::(\$\{[^}]*\}|[^:]*):(role|policy)\/(?:.*\/)?([^/${}]+)$/;
 
 /** The roles of an assembly, indexed once: by name, and with the policies attached to each. */
+/** What a finding is about: its role (for a `role` selector) and the resources it names (for Metadata and `resource`). */
+export interface FindingSubjects {
+  readonly role: AboutRole;
+  readonly subjects: Subject[];
+}
+
 export class AssemblyRoles {
   private readonly attached = new Map<string, AttachedPolicy[]>();
   private readonly rolesByName = new Map<string, Named[]>();
   private readonly managedPolicies = new Map<string, Named[]>();
-  /** What each finding is about (its role, its policy), for acknowledgements. */
-  private readonly subjects = new Map<ReportFinding, Subject[]>();
-  /** The role each finding is about (the association role or the target role). */
-  private readonly findingRoles = new Map<ReportFinding, ReportRole>();
+  /** What each finding is about (its role, with the role's resource and policy), for acknowledgements. */
+  private readonly abouts = new Map<ReportFinding, FindingSubjects>();
   /** Each role of the report: its resource, and the resource of each policy by `<kind> policy <name>`. */
   private readonly roleSources = new Map<ReportRole, { self: Subject; policies: Map<string, Subject> }>();
 
@@ -81,24 +85,21 @@ export class AssemblyRoles {
   public about(finding: ReportFinding, role: ReportRole, from?: string): ReportFinding {
     const sources = this.roleSources.get(role);
     const policy = from !== undefined ? sources?.policies.get(from.replace(/, statement .*$/s, '')) : undefined;
-    this.subjects.set(finding, [...sources ? [sources.self] : [], ...policy ? [policy] : []]);
-    this.findingRoles.set(finding, role);
+    this.abouts.set(finding, {
+      role: { role, self: sources?.self },
+      subjects: [...sources ? [sources.self] : [], ...policy ? [policy] : []],
+    });
     return finding;
   }
 
-  /** The role `finding` is about; undefined for a finding about the association itself. */
-  public roleOf(finding: ReportFinding): ReportRole | undefined {
-    return this.findingRoles.get(finding);
+  /** What `finding` is about, as `about` recorded it; undefined for a finding about the association itself. */
+  public aboutOf(finding: ReportFinding): FindingSubjects | undefined {
+    return this.abouts.get(finding);
   }
 
-  /** The resource of a role of the report; undefined for a role that is not in the assembly. */
-  public resourceOf(role: ReportRole): Subject | undefined {
-    return this.roleSources.get(role)?.self;
-  }
-
-  /** What `finding` is about (its role, its policy), as `about` recorded it. */
-  public subjectsOf(finding: ReportFinding): Subject[] | undefined {
-    return this.subjects.get(finding);
+  /** A role of the report with its resource (undefined for a role that is not in the assembly). */
+  public aboutRole(role: ReportRole): AboutRole {
+    return { role, self: this.roleSources.get(role)?.self };
   }
 
   /** A role (given as the value of a RoleArn) with its policies; a finding when it is not in the assembly. */
