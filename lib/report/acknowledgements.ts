@@ -1,11 +1,10 @@
 // Which findings are acknowledged: by the Metadata of a resource they are about (written in code with
 // `PodIdentityReport.acknowledge`, or by a preset), or by an acknowledgement given to the report (a file).
 import * as fs from 'fs';
-import { kindOf } from './malformed';
 import { PodIdentityReportEntry, ReportAcknowledgement, ReportFinding, ReportRole } from './model';
 import { Template, constructPathOf, isObject } from './template';
 import { ACKNOWLEDGEMENTS_METADATA_KEY, acknowledgementProblem } from '../private/acknowledgements';
-import { PodIdentityError, formatProblem, quote } from '../private/errors';
+import { PodIdentityError, formatProblem, kindOf, quote } from '../private/errors';
 
 /** A resource a finding is about: the association, a role, a policy. */
 export interface Subject {

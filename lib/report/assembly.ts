@@ -3,9 +3,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { TemplateValues } from './intrinsics';
-import { MalformedValue, expectObject, kindOf, malformed, within } from './malformed';
+import { MalformedValue, expectObject, malformed, within } from './malformed';
 import { Json, Template, isObject, sortedEntries } from './template';
-import { PodIdentityError, formatProblem } from '../private/errors';
+import { PodIdentityError, formatProblem, kindOf } from '../private/errors';
 
 interface TemplateContext {
   readonly account?: string;

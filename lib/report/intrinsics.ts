@@ -1,8 +1,9 @@
 // CloudFormation values rendered readably (`${Table.Arn}`) and located (`Ref`, `Fn::GetAtt`), following nested-stack
 // parameters and outputs and cross-stack exports back to what they stand for; and the items of a property that may
 // hold `Fn::If`.
-import { MalformedValue, checkIntrinsic, kindOf } from './malformed';
+import { MalformedValue, checkIntrinsic } from './malformed';
 import { Json, Located, Template, isObject } from './template';
+import { kindOf } from '../private/errors';
 
 /** The values of an assembly's templates: `CloudAssembly` reads the templates and records their exports here. */
 export abstract class TemplateValues {

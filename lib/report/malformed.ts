@@ -2,7 +2,7 @@
 // malformed intrinsic), reported as the library's MalformedCloudAssembly error naming the file, the resource and
 // the property.
 import { Json, Template, isObject } from './template';
-import { PodIdentityError, formatProblem } from '../private/errors';
+import { PodIdentityError, formatProblem, kindOf } from '../private/errors';
 
 /**
  * Something wrong in a value of a resource (a malformed intrinsic, a property of the wrong type): `path` is relative
@@ -32,13 +32,6 @@ export function within<T>(template: Template, where: string, fn: () => T): T {
     }
     throw error;
   }
-}
-
-/** `null`, `an array`, `a string`, ... : what a value is, for a message. */
-export function kindOf(value: Json): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 /** Throws unless `value` is an object (or undefined when `optional`): `path is <kind>, not an object`. */

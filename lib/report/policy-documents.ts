@@ -2,8 +2,9 @@
 // checked (malformed documents are the library's MalformedCloudAssembly error) and rendered.
 import { CloudAssembly } from './assembly';
 import { alternatives, isIntrinsic, items } from './intrinsics';
-import { MalformedValue, expectObject, kindOf } from './malformed';
+import { MalformedValue, expectObject } from './malformed';
 import { Json, Template, isObject } from './template';
+import { kindOf } from '../private/errors';
 
 const STATEMENT_LISTS = ['Action', 'NotAction', 'Resource', 'NotResource'];
 
