@@ -7,6 +7,9 @@
 //   npx projen bench -- --scenarios lean --write                     # the lean scenario only, its section rewritten
 //   npx projen bench -- --scenarios shared --sizes 1000 --rounds 1 --clusters imported    # a subset, prints only
 //   npx projen bench -- --profile lean library imported 1000   # writes a .cpuprofile to bench/profiles/
+//   npx projen bench -- --scenarios shared --sizes 1000 --variants library,by-hand --baseline cdk-eks-pod-identity-1.2.3.tgz
+//                                         # also runs an earlier build of the library (a packed tarball or an unpacked
+//                                         # package folder) as the `baseline` variant: is this build worse? prints only
 //
 // Every measurement is one child process building and synthesizing one app (after a small warm-up app, so module
 // loading and JIT warm-up are not counted); cases are interleaved round by round, and medians are reported.
@@ -36,7 +39,7 @@ const WARM_UP_WORKLOADS = 10;
 /** One measurement: one child process, one app. */
 interface Sample {
   readonly scenario: Scenario;
-  readonly variant: Variant;
+  readonly variant: CaseVariant;
   readonly cluster: ClusterKind;
   readonly workloads: number;
   readonly constructMs: number;
@@ -167,17 +170,40 @@ function staleCompiledFiles(dir: string): string[] {
     .map(file => path.relative(dir, file));
 }
 
-let packedLibrary: string | undefined;
-
-function childEnv(): NodeJS.ProcessEnv {
-  packedLibrary ??= packLibrary();
-  return { ...process.env, BENCH_LIBRARY: packedLibrary, TS_NODE_PREFER_TS_EXTS: 'true', JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' };
+/**
+ * An earlier build of the library for `--baseline`: a tarball (`npm pack` of another commit, or of a published
+ * version) unpacked beside the packed library, or an unpacked package folder. Returns the folder to load.
+ */
+function baselineLibrary(given: string): string {
+  const source = path.resolve(given);
+  if (!fs.existsSync(source)) throw new Error(`bench: --baseline ${given}: no such file or folder; give a tarball made by \`npm pack\` or an unpacked package folder`);
+  if (fs.statSync(source).isDirectory()) {
+    if (!fs.existsSync(path.join(source, 'lib', 'index.js'))) throw new Error(`bench: --baseline ${given}: the folder holds no compiled library (lib/index.js); give the folder of an unpacked package`);
+    return source;
+  }
+  // Under bench/, so the baseline resolves the same aws-cdk-lib, constructs and cdk8s as everything else.
+  const folder = path.join(__dirname, '.packed', 'baseline', 'node_modules', 'cdk-eks-pod-identity');
+  fs.rmSync(folder, { recursive: true, force: true });
+  fs.mkdirSync(folder, { recursive: true });
+  execFileSync('tar', ['xzf', source, '-C', folder, '--strip-components=1']);
+  return folder;
 }
 
-function spawnMeasure(scenario: Scenario, variant: Variant, cluster: ClusterKind, workloads: number): Sample {
-  const child = spawnSync(process.execPath, [...childArgs(), '--child', scenario, variant, cluster, String(workloads)], {
+let packedLibrary: string | undefined;
+let baselineFolder: string | undefined;
+
+function childEnv(variant?: CaseVariant): NodeJS.ProcessEnv {
+  packedLibrary ??= packLibrary();
+  const library = variant === 'baseline' ? baselineFolder! : packedLibrary;
+  return { ...process.env, BENCH_LIBRARY: library, TS_NODE_PREFER_TS_EXTS: 'true', JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' };
+}
+
+function spawnMeasure(scenario: Scenario, variant: CaseVariant, cluster: ClusterKind, workloads: number): Sample {
+  // The baseline is the library variant with the other build loaded.
+  const built = variant === 'baseline' ? 'library' : variant;
+  const child = spawnSync(process.execPath, [...childArgs(), '--child', scenario, built, cluster, String(workloads)], {
     cwd: path.join(__dirname, '..'),
-    env: childEnv(),
+    env: childEnv(variant),
     encoding: 'utf-8',
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -185,7 +211,7 @@ function spawnMeasure(scenario: Scenario, variant: Variant, cluster: ClusterKind
   if (child.status !== 0 || !line) {
     throw new Error(`case ${scenario} ${variant}/${cluster} N=${workloads} failed (exit ${child.status}):\n${child.stderr.slice(-5000)}\n${child.stdout.slice(-2000)}`);
   }
-  return JSON.parse(line.slice(RESULT_PREFIX.length));
+  return { ...JSON.parse(line.slice(RESULT_PREFIX.length)), variant };
 }
 
 function median(values: number[]): number {
@@ -200,9 +226,12 @@ function packageVersion(name: string): string {
 
 const fmt = (value: number, digits = 0) => value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
+/** `baseline`: the library builder run with an earlier build of the library (`--baseline`). */
+type CaseVariant = Variant | 'baseline';
+
 interface Case {
   readonly scenario: Scenario;
-  readonly variant: Variant;
+  readonly variant: CaseVariant;
   readonly cluster: ClusterKind;
   readonly workloads: number;
   readonly samples: Sample[];
@@ -337,6 +366,29 @@ function sharedReport(cases: Case[], run: string): string {
   ].join('\n');
 }
 
+/** This build of the library against the baseline build, case by case (medians of the same interleaved run). */
+function baselineReport(cases: Case[], baseline: string): string {
+  const ratio = (a: number, b: number) => fmt(a / b, 2);
+  const rows = [
+    '',
+    `### This build vs the baseline (${baseline})`,
+    '',
+    '| scenario | cluster | N | CPU ms: this / baseline | **CPU ratio** | heap after synth MiB: this / baseline | heap ratio | construct ms: this / baseline | synth ms: this / baseline | CPU ratio vs by-hand: this / baseline |',
+    '|:--|:--|--:|:--|--:|:--|--:|:--|:--|:--|',
+  ];
+  for (const base of cases.filter(c => c.variant === 'baseline')) {
+    const same = (variant: CaseVariant) => cases.find(c =>
+      c.variant === variant && c.scenario === base.scenario && c.cluster === base.cluster && c.workloads === base.workloads);
+    const lib = same('library')!;
+    const hand = same('by-hand');
+    const vsHand = hand ? `${ratio(med(lib, 'cpuMs'), med(hand, 'cpuMs'))} / ${ratio(med(base, 'cpuMs'), med(hand, 'cpuMs'))}` : '–';
+    rows.push(`| ${base.scenario} | ${base.cluster} | ${fmt(base.workloads)} | ${fmt(med(lib, 'cpuMs'))} / ${fmt(med(base, 'cpuMs'))} | **${ratio(med(lib, 'cpuMs'), med(base, 'cpuMs'))}** | `
+      + `${fmt(med(lib, 'heapAfterSynthMiB'), 1)} / ${fmt(med(base, 'heapAfterSynthMiB'), 1)} | ${ratio(med(lib, 'heapAfterSynthMiB'), med(base, 'heapAfterSynthMiB'))} | `
+      + `${fmt(med(lib, 'constructMs'))} / ${fmt(med(base, 'constructMs'))} | ${fmt(med(lib, 'synthMs'))} / ${fmt(med(base, 'synthMs'))} | ${vsHand} |`);
+  }
+  return rows.join('\n') + '\n';
+}
+
 function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
@@ -391,6 +443,11 @@ function main() {
   const roundsOverride = option(args, '--rounds') ?? (quick ? '1' : undefined);
   // A full run (or --write) rewrites the sections of the scenarios that ran in results.md.
   const full = (!quick && args.length === 0) || args.includes('--write');
+  const baseline = option(args, '--baseline');
+  if (baseline !== undefined && full) throw new Error('bench: --baseline compares two builds of the library and prints only; run it without --write');
+  if (baseline !== undefined) baselineFolder = baselineLibrary(baseline);
+  // With --baseline, every library case runs once more with the baseline build.
+  const withBaseline = (list: CaseVariant[]): CaseVariant[] => baseline !== undefined && list.includes('library') ? [...list, 'baseline'] : list;
 
   const start = process.hrtime.bigint();
   const loads = [os.loadavg()[0]];
@@ -398,12 +455,12 @@ function main() {
   const roundsOf = (c: Case) => Number(roundsOverride ?? (c.scenario === 'lean' ? LEAN_ROUNDS : ROUNDS[c.workloads] ?? 3));
   if (scenarios.includes('lean')) {
     for (const n of sizesOption ?? (quick ? [100] : LEAN_SIZES)) {
-      for (const variant of variants.filter(v => v !== 'aws-cdk-lib')) cases.push({ scenario: 'lean', variant, cluster: 'imported', workloads: n, samples: [] });
+      for (const variant of withBaseline(variants.filter(v => v !== 'aws-cdk-lib'))) cases.push({ scenario: 'lean', variant, cluster: 'imported', workloads: n, samples: [] });
     }
   }
   if (scenarios.includes('shared')) {
     for (const n of sizesOption ?? (quick ? [1, 10, 100] : SIZES)) {
-      for (const cluster of clusters) for (const variant of variants) cases.push({ scenario: 'shared', variant, cluster, workloads: n, samples: [] });
+      for (const cluster of clusters) for (const variant of withBaseline(variants)) cases.push({ scenario: 'shared', variant, cluster, workloads: n, samples: [] });
     }
   }
   const maxRounds = Math.max(...cases.map(roundsOf));
@@ -423,11 +480,13 @@ function main() {
   const elapsedS = Number(process.hrtime.bigint() - start) / 1e9;
   const run = runLine(elapsedS, loads, args);
   const sections = new Map<Scenario, string>();
-  const lean = cases.filter(c => c.scenario === 'lean');
-  const shared = cases.filter(c => c.scenario === 'shared');
+  const measured = cases.filter(c => c.variant !== 'baseline');
+  const lean = measured.filter(c => c.scenario === 'lean');
+  const shared = measured.filter(c => c.scenario === 'shared');
   if (lean.length > 0) sections.set('lean', leanReport(lean, run));
   if (shared.length > 0) sections.set('shared', sharedReport(shared, run));
   process.stdout.write([...sections.values()].join('\n'));
+  if (baseline !== undefined) process.stdout.write(baselineReport(cases, baseline));
   if (full) {
     const file = path.join(__dirname, 'results.md');
     const previous = fs.existsSync(file) ? fs.readFileSync(file, 'utf-8') : '';

@@ -235,22 +235,28 @@ export class PodIdentityRole extends iam.Role implements IPodIdentityRole {
       ensureAppChecks(this);
       for (const policy of wellKnownPolicies ?? []) this.addWellKnownPolicy(policy);
       for (const account of irsaServiceAccounts ?? []) this.addIrsaServiceAccount(account);
-      if (this.scopeTrustToAssociations) {
-        const registry = Registry.of(this);
-        registry.addScopedRole(this);
-        // One statement per association, added as each is made (in this app, from any stack).
-        registry.observeAssociations(this, association => {
-          if (association.role === this) this.assumeRolePolicy!.addStatements(scopedTrustStatement(this.node.path, association, hardening));
-        });
-        this.node.addValidation({
-          validate: () => Registry.of(this).associationsOf(this).length > 0 ? [] : [formatProblem('ScopedRoleWithoutAssociations',
-            `role ${this.node.path} trusts only the service accounts it is associated with, and it has no association in this app, so no pod could ever assume it`,
-            'associate it (role.associate(cluster, { namespace, serviceAccount })), or set scopeTrustToAssociations: false')],
-        });
-      }
+      if (this.scopeTrustToAssociations) this.trustAssociations(hardening);
     } catch (error) {
       throw namingConstruct(this.node.path, error);
     }
+  }
+
+  /**
+   * Trusts the service account of each association of this role, as each is made (in this app, from any stack).
+   * A method of its own: the closures it makes keep only the role and its hardening conditions, not everything the
+   * constructor held (memory: a fleet of thousands).
+   */
+  private trustAssociations(hardening: Conditions | undefined): void {
+    const registry = Registry.of(this);
+    registry.addScopedRole(this);
+    registry.observeAssociations(this, association => {
+      if (association.role === this) this.assumeRolePolicy!.addStatements(scopedTrustStatement(this.node.path, association, hardening));
+    });
+    this.node.addValidation({
+      validate: () => Registry.of(this).associationsOf(this).length > 0 ? [] : [formatProblem('ScopedRoleWithoutAssociations',
+        `role ${this.node.path} trusts only the service accounts it is associated with, and it has no association in this app, so no pod could ever assume it`,
+        'associate it (role.associate(cluster, { namespace, serviceAccount })), or set scopeTrustToAssociations: false')],
+    });
   }
 
   /**

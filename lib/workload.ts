@@ -254,8 +254,9 @@ export class PodIdentityBoundWorkload extends Construct implements iam.IGrantabl
         cluster: props.cluster,
         namespace: props.namespace,
         deploymentName,
-        render: () => objects.renderedObjects(),
-        releaseRendering: () => objects.releaseRenderedObjects(),
+        // Bound, not arrow functions: kept until synthesis, they must not keep the constructor's scope (props).
+        render: objects.renderedObjects.bind(objects),
+        releaseRendering: objects.releaseRenderedObjects.bind(objects),
         namespaceName: this._createsNamespace ? props.namespace : undefined,
       });
       this.manifest.node.addDependency(this.association);

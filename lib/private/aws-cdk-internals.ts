@@ -2,7 +2,7 @@
 // named function that fails loudly, naming the internal, when an aws-cdk-lib release changes it;
 // test/private/aws-cdk-internals.test.ts has a guard test for each of them (read its failure before upgrading the
 // aws-cdk-lib dev pin). Other files call these functions and never cast aws-cdk-lib objects to `any`.
-import { attachCustomSynthesis, CfnElement, CfnResource, ISynthesisSession, Lazy, Resource, Stack, Stage } from 'aws-cdk-lib';
+import { attachCustomSynthesis, CfnElement, CfnResource, IStringProducer, ISynthesisSession, Lazy, Resource, Stack, Stage } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import { Construct, IConstruct } from 'constructs';
@@ -112,8 +112,17 @@ export function overrideManifest(manifest: Construct, produce: (pruneLabel: stri
   // the label in `PruneLabel`, made from the prefix and the KubernetesManifest's address.
   const resource = manifest.node.defaultChild as CfnResource;
   const pruneLabel = PRUNE_LABEL_PREFIX + manifest.node.addr;
-  resource.addPropertyOverride('Manifest', Lazy.uncachedString({ produce: () => produce(pruneLabel) }));
+  resource.addPropertyOverride('Manifest', Lazy.uncachedString(new LabelledManifest(produce, pruneLabel)));
   resource.addPropertyOverride('PruneLabel', pruneLabel);
+}
+
+/** The manifest string of one KubernetesManifest, produced with its prune label (an object: less kept than a closure). */
+class LabelledManifest implements IStringProducer {
+  constructor(private readonly produceWith: (pruneLabel: string) => string, private readonly pruneLabel: string) {}
+
+  public produce(): string {
+    return this.produceWith(this.pruneLabel);
+  }
 }
 
 /**

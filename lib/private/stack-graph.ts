@@ -40,16 +40,26 @@ const DECIDED_AT_PREPARE = Symbol.for('cdk-eks-pod-identity.DecidedAtPrepare');
  * before it turns construct dependencies into `DependsOn` and stack dependencies and resolves the references.
  */
 function decidedAtPrepare(decide: () => IConstruct[]): IDependable {
-  let roots: IConstruct[] | undefined;
   const dependable = {};
   Object.defineProperty(dependable, DECIDED_AT_PREPARE, { value: true, enumerable: false });
-  Dependable.implement(dependable, {
-    get dependencyRoots(): IConstruct[] {
-      roots ??= decide();
-      return roots;
-    },
-  });
+  Dependable.implement(dependable, new DecidedOnce(decide));
   return dependable;
+}
+
+/** Dependency roots decided on first read; the decision (with the stack graph it reads) is then let go. */
+class DecidedOnce extends Dependable {
+  private roots?: IConstruct[];
+  constructor(private decide?: () => IConstruct[]) {
+    super();
+  }
+
+  public get dependencyRoots(): IConstruct[] {
+    if (this.decide) {
+      this.roots = this.decide();
+      this.decide = undefined;
+    }
+    return this.roots!;
+  }
 }
 
 function isDecidedAtPrepare(dependable: IDependable): boolean {
