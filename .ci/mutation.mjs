@@ -105,20 +105,25 @@ const GROUPS = [
   {
     name: 'report',
     mutate: ['lib/report/*.ts'],
-    tests: ['test/report/report.test.ts', 'test/report/cli.test.ts', 'test/report/recipe.test.ts', 'test/adversarial/report.test.ts'],
+    tests: ['test/report/report.test.ts', 'test/report/cli.test.ts', 'test/report/recipe.test.ts', 'test/report/acknowledgements.test.ts', 'test/adversarial/report.test.ts'],
     target: VALIDATION_TARGET,
   },
   {
     name: 'gitops',
     mutate: ['lib/private/gitops*.ts', 'lib/delivery.ts'],
-    tests: ['test/delivery.test.ts', 'test/adversarial/gitops.test.ts'],
+    tests: ['test/delivery.test.ts', 'test/private/gitops.test.ts', 'test/adversarial/gitops.test.ts'],
     target: VALIDATION_TARGET,
   },
   {
-    // role.test.ts: the messages of the trust conditions a role is given (mergeConditions, checkTrustConditions).
+    // role.test.ts: the messages of the trust conditions a role is given (mergeConditions, checkTrustConditions). The
+    // registry's readers are the checks and constructs: the tests of what reads each record (IRSA trusts, presets,
+    // add-ons, agent add-ons, target roles, stack units, logical ids).
     name: 'private',
     mutate: ['lib/private/trust.ts', 'lib/private/registry.ts'],
-    tests: ['test/private/trust.test.ts', 'test/role.test.ts', 'test/private/workload-objects.test.ts', 'test/adversarial/trust.test.ts', 'test/adversarial/ordering.test.ts'],
+    tests: ['test/private/trust.test.ts', 'test/role.test.ts', 'test/private/workload-objects.test.ts', 'test/adversarial/trust.test.ts', 'test/adversarial/ordering.test.ts',
+      'test/irsa-migration.test.ts', 'test/adversarial/irsa.test.ts', 'test/adversarial/presets.test.ts', 'test/addon.test.ts', 'test/agent-addon.test.ts',
+      'test/association-wiring.test.ts', 'test/checks/cross-account-role.test.ts', 'test/checks/scoped-role-across-stacks.test.ts',
+      'test/checks/stack-limit-exceeded.test.ts', 'test/checks/duplicate-addon.test.ts', 'test/checks/duplicate-agent-addon.test.ts'],
     target: VALIDATION_TARGET,
   },
   {

@@ -105,10 +105,12 @@ export class PodIdentityAssociation extends Resource implements IPodIdentityAsso
     // within that stack: name the stack too. (Same-stack and literal names keep the plain key.)
     const clusterStack = Stack.of(props.cluster);
     const clusterName = clusterNameOf(props.cluster);
+    // Literals are their own resolution: only tokens are resolved (a fleet makes thousands of associations).
+    const resolved = (value: string) => Token.isUnresolved(value) ? stack.resolve(value) : value;
     const cluster = Token.isUnresolved(clusterName) && clusterStack !== stack
       ? { stack: clusterStack.artifactId, name: clusterStack.resolve(clusterName) }
-      : stack.resolve(clusterName);
-    const key = JSON.stringify([cluster, stack.resolve(props.namespace), stack.resolve(props.serviceAccount)]);
+      : resolved(clusterName);
+    const key = JSON.stringify([cluster, resolved(props.namespace), resolved(props.serviceAccount)]);
     return 'PodIdentityAssociation' + crypto.createHash('sha256').update(key).digest('hex').slice(0, 16).toUpperCase();
   }
 
@@ -250,7 +252,8 @@ export class PodIdentityAssociation extends Resource implements IPodIdentityAsso
           'shorten it (fewer statements, wildcards in resource names, no Sid), or drop it and narrow the role\'s own policies instead'));
       }
     }
-    const tags: Array<{ key: string; value: string }> = stack.resolve(this.resource.cdkTagManager.renderTags()) ?? [];
+    const rendered = this.resource.cdkTagManager.renderTags();
+    const tags: Array<{ key: string; value: string }> = (rendered === undefined ? undefined : stack.resolve(rendered)) ?? [];
     if (tags.length > MAX_TAGS) {
       const own = Object.keys(this.ownTags).length;
       errors.push(formatProblem('TooManyTags',

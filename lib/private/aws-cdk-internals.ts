@@ -5,7 +5,7 @@
 import { attachCustomSynthesis, CfnElement, CfnResource, IStringProducer, ISynthesisSession, Lazy, Resource, Stack, Stage } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
-import { Construct, IConstruct } from 'constructs';
+import { Construct, IConstruct, IDependable } from 'constructs';
 import { isCfnResourceOfType } from './cfn-resource-type';
 
 /** An aws-cdk-lib internal changed: say which, so the fix is obvious. */
@@ -49,6 +49,20 @@ export function cfnClusterOf(cluster: eksv2.Cluster): eks.CfnCluster {
   const resource = cluster.node.defaultChild;
   if (!isCfnResourceOfType<eks.CfnCluster>(resource, eks.CfnCluster.CFN_RESOURCE_TYPE_NAME)) throw internalChanged('aws_eks_v2 Cluster.node.defaultChild', 'is the CfnCluster');
   return resource;
+}
+
+/**
+ * The dependencies added to a construct, as added (`node.addDependency`): `node.dependencies` gives their roots
+ * instead, asking every dependable for them (a dependency decided at prepare would be decided, and a role's
+ * permissions found, just to be read).
+ */
+export function dependablesOf(construct: IConstruct): IDependable[] {
+  // Internal (constructs, which aws-cdk-lib builds on): Node._dependencies is the Set addDependency adds to, created
+  // on the first dependency.
+  const dependencies = (construct.node as any)._dependencies;
+  if (dependencies === undefined) return [];
+  if (!(dependencies instanceof Set)) throw internalChanged('constructs Node._dependencies', 'is the Set of the dependencies added');
+  return [...dependencies];
 }
 
 /** The physical name a resource this app creates was given, or a token when CloudFormation picks it. */

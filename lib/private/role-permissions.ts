@@ -2,7 +2,7 @@
 // before pods get credentials, and what counts towards the managed-policies-per-role quota. One rule for all.
 import { DefaultTokenResolver, IResolvable, IResolveContext, Stack, StringConcat, Tokenization } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Dependable, IConstruct } from 'constructs';
+import { Dependable, IConstruct, IDependable } from 'constructs';
 import { stateOf } from './app-store';
 
 /**
@@ -12,12 +12,23 @@ import { stateOf } from './app-store';
  */
 export function permissionsOf(role: iam.IRole): Dependable {
   const permissions = {};
+  Object.defineProperty(permissions, PERMISSIONS_OF, { value: role, enumerable: false });
   Dependable.implement(permissions, {
     get dependencyRoots(): IConstruct[] {
       return policiesAttachedTo(role);
     },
   });
   return permissions as Dependable;
+}
+
+const PERMISSIONS_OF = Symbol.for('cdk-eks-pod-identity.PermissionsOf');
+
+/**
+ * The role whose permissions a dependable of `permissionsOf` stands for, if it is one: every policy it finds is in
+ * the role's stack (or a stack nested in it), so a reader that only needs stacks can skip finding them.
+ */
+export function roleOfPermissions(dependable: IDependable): iam.IRole | undefined {
+  return (dependable as any)[PERMISSIONS_OF];
 }
 
 /**

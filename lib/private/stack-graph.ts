@@ -3,9 +3,10 @@
 // references CDK turns into stack dependencies then.
 import { CfnElement, DefaultTokenResolver, IPostProcessor, IResolvable, IResolveContext, Reference, Stack, StringConcat, Tokenization } from 'aws-cdk-lib';
 import { Dependable, IConstruct, IDependable } from 'constructs';
-import { toCloudFormationOf } from './aws-cdk-internals';
+import { dependablesOf, toCloudFormationOf } from './aws-cdk-internals';
 import { isNewCluster } from './cluster';
 import { RegisteredAssociation, RegisteredWorkload } from './registry';
+import { roleOfPermissions } from './role-permissions';
 
 /**
  * Makes `source` wait for `target`: a `DependsOn` in one stack; across stacks, a stack dependency unless it closes a
@@ -62,6 +63,15 @@ class DecidedOnce extends Dependable {
   }
 }
 
+/**
+ * Whether all of a dependency's roots are in `stack` without finding them: the policies of a role of that stack
+ * (finding them walks the role's stack; at synthesis CDK walks it once more).
+ */
+function inStackOf(dependable: IDependable, stack: Stack): boolean {
+  const role = roleOfPermissions(dependable);
+  return role !== undefined && topLevelStackOf(role) === stack;
+}
+
 function isDecidedAtPrepare(dependable: IDependable): boolean {
   return (dependable as any)[DECIDED_AT_PREPARE] === true;
 }
@@ -105,8 +115,8 @@ class StackGraph {
     for (const unit of [...associations, ...workloads.map(workload => workload.manifest)]) {
       const from = topLevelStackOf(unit);
       // What it waits for already (the agent add-on, the role's policies, the association).
-      for (const dependency of unit.node.dependencies) {
-        if (isDecidedAtPrepare(dependency)) continue;
+      for (const dependency of dependablesOf(unit)) {
+        if (isDecidedAtPrepare(dependency) || inStackOf(dependency, from)) continue;
         for (const root of Dependable.of(dependency).dependencyRoots) {
           const to = topLevelStackOf(root);
           if (to !== from) this.add(from, to, `${unit.node.path} waits for ${root.node.path}`);
@@ -167,8 +177,8 @@ class StackGraph {
     const found = new Map<Stack, string>();
     for (const construct of stack.node.findAll()) {
       if (topLevelStackOf(construct) !== stack) continue;
-      for (const dependency of construct.node.dependencies) {
-        if (isDecidedAtPrepare(dependency)) continue;
+      for (const dependency of dependablesOf(construct)) {
+        if (isDecidedAtPrepare(dependency) || inStackOf(dependency, stack)) continue;
         for (const root of Dependable.of(dependency).dependencyRoots) {
           const to = topLevelStackOf(root);
           if (to !== stack && !found.has(to)) found.set(to, `${construct.node.path} waits for ${root.node.path}`);

@@ -8,9 +8,9 @@ import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { Construct } from 'constructs';
+import { Construct, Dependable } from 'constructs';
 import {
-  afterTemplatesWritten, allowCrossAccountReference, cfnClusterOf, cfnPropertiesOf, clusterVersionOf, hasCustomSynthesis,
+  afterTemplatesWritten, allowCrossAccountReference, cfnClusterOf, cfnPropertiesOf, clusterVersionOf, dependablesOf, hasCustomSynthesis,
   isEksClusterBase, isEksV2ClusterBase, isImmutableRole, managedAgentAddonOf, onSynthesis, overrideManifest,
   physicalNameOf, PRUNE_LABEL_PREFIX, renderedPropertiesOf, toCloudFormationOf, WRAPPED_ROLE,
 } from '../../lib/private/aws-cdk-internals';
@@ -182,5 +182,26 @@ describe('aws-cdk-lib internals the library relies on', () => {
     expect(stack.resolve((generated.node.defaultChild as iam.CfnRole).roleName)).toMatch(/^teststack/);
     expect(allowCrossAccountReference(deployTime)).toBe(false);
     expect(allowCrossAccountReference(notAResource)).toBe(true);
+  });
+
+  test('constructs Node._dependencies: the dependables added, as added (node.dependencies asks each for its roots)', () => {
+    const { stack } = newStack();
+    const [first, second, third] = ['First', 'Second', 'Third'].map(id => new Construct(stack, id));
+    const askedFor: string[] = [];
+    const lazy = {};
+    Dependable.implement(lazy, {
+      get dependencyRoots() {
+        askedFor.push('lazy');
+        return [third];
+      },
+    });
+    const user = new Construct(stack, 'User');
+    expect(dependablesOf(user)).toEqual([]);
+    user.node.addDependency(first, second);
+    user.node.addDependency(lazy);
+    expect(dependablesOf(user)).toEqual([first, second, lazy]);
+    expect(askedFor).toEqual([]);
+    expect(user.node.dependencies).toEqual([first, second, third]);
+    expect(askedFor).toEqual(['lazy']);
   });
 });
