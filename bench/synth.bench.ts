@@ -31,6 +31,7 @@ const SCENARIOS: Scenario[] = ['lean', 'shared'];
 const LEAN_SIZES = [1000, 5000];
 /** Lean rounds: one measurement at N = 1,000 varies by up to 10% on a shared machine; 9 medians hold within 2-3%. */
 const LEAN_ROUNDS: { [n: number]: number } = { 1000: 9, 5000: 5 };
+const LEAN_DEFAULT_ROUNDS = 5;
 
 const SIZES = [1, 10, 100, 1000, 5000];
 /** Rounds (one measurement of every case each): fewer at large N, where one run takes 15-25 s. */
@@ -178,15 +179,17 @@ function staleCompiledFiles(dir: string): string[] {
 function baselineLibrary(given: string): string {
   const source = path.resolve(given);
   if (!fs.existsSync(source)) throw new Error(`bench: --baseline ${given}: no such file or folder; give a tarball made by \`npm pack\` or an unpacked package folder`);
-  if (fs.statSync(source).isDirectory()) {
-    if (!fs.existsSync(path.join(source, 'lib', 'index.js'))) throw new Error(`bench: --baseline ${given}: the folder holds no compiled library (lib/index.js); give the folder of an unpacked package`);
-    return source;
-  }
-  // Under bench/, so the baseline resolves the same aws-cdk-lib, constructs and cdk8s as everything else.
+  // Copied under bench/ (without a node_modules of its own), so the baseline resolves the same aws-cdk-lib, constructs
+  // and cdk8s as everything else: two copies of aws-cdk-lib would fail each other's instanceof checks.
   const folder = path.join(__dirname, '.packed', 'baseline', 'node_modules', 'cdk-eks-pod-identity');
   fs.rmSync(folder, { recursive: true, force: true });
   fs.mkdirSync(folder, { recursive: true });
-  execFileSync('tar', ['xzf', source, '-C', folder, '--strip-components=1']);
+  if (fs.statSync(source).isDirectory()) {
+    if (!fs.existsSync(path.join(source, 'lib', 'index.js'))) throw new Error(`bench: --baseline ${given}: the folder holds no compiled library (lib/index.js); give the folder of an unpacked package`);
+    fs.cpSync(source, folder, { recursive: true, filter: file => path.basename(file) !== 'node_modules' });
+  } else {
+    execFileSync('tar', ['xzf', source, '-C', folder, '--strip-components=1']);
+  }
   return folder;
 }
 
@@ -429,6 +432,7 @@ function main() {
   if (args[0] === '--profile') {
     // --profile <scenario> <variant> <cluster> <N>
     const [scenario, variant, cluster, n] = args.slice(1);
+    if (!(VARIANTS as string[]).includes(variant)) throw new Error(`bench: --profile: unknown variant ${variant}; one of ${VARIANTS.join(', ')}`);
     const dir = path.join(__dirname, 'profiles');
     fs.mkdirSync(dir, { recursive: true });
     const child = spawnSync(process.execPath, [...childArgs(['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${scenario}-${variant}-${cluster}-${n}.cpuprofile`]), '--child', scenario, variant, cluster, n], {
@@ -453,7 +457,7 @@ function main() {
   const start = process.hrtime.bigint();
   const loads = [os.loadavg()[0]];
   const cases: Case[] = [];
-  const roundsOf = (c: Case) => Number(roundsOverride ?? ((c.scenario === 'lean' ? LEAN_ROUNDS[c.workloads] : ROUNDS[c.workloads]) ?? 3));
+  const roundsOf = (c: Case) => Number(roundsOverride ?? (c.scenario === 'lean' ? LEAN_ROUNDS[c.workloads] ?? LEAN_DEFAULT_ROUNDS : ROUNDS[c.workloads] ?? 3));
   if (scenarios.includes('lean')) {
     for (const n of sizesOption ?? (quick ? [100] : LEAN_SIZES)) {
       for (const variant of withBaseline(variants.filter(v => v !== 'aws-cdk-lib'))) cases.push({ scenario: 'lean', variant, cluster: 'imported', workloads: n, samples: [] });

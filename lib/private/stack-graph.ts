@@ -65,7 +65,8 @@ class DecidedOnce extends Dependable {
 
 /**
  * Whether all of a dependency's roots are in `stack` without finding them: the policies of a role of that stack
- * (finding them walks the role's stack; at synthesis CDK walks it once more).
+ * (finding them walks the role's stack; at synthesis CDK walks it once more). Only while aspects run: a policy in a
+ * Stack made inside the role's stack is not, and the prepare phase (which reads every dependency) finds that edge.
  */
 function inStackOf(dependable: IDependable, stack: Stack): boolean {
   const role = roleOfPermissions(dependable);
@@ -177,8 +178,10 @@ class StackGraph {
     const found = new Map<Stack, string>();
     for (const construct of stack.node.findAll()) {
       if (topLevelStackOf(construct) !== stack) continue;
+      // Every dependency, a role's policies included: a Stack made inside the role's stack (not a NestedStack) deploys
+      // on its own, and the policies found for the role may be there. Found once per stack (CDK reads them too).
       for (const dependency of dependablesOf(construct)) {
-        if (isDecidedAtPrepare(dependency) || inStackOf(dependency, stack)) continue;
+        if (isDecidedAtPrepare(dependency)) continue;
         for (const root of Dependable.of(dependency).dependencyRoots) {
           const to = topLevelStackOf(root);
           if (to !== stack && !found.has(to)) found.set(to, `${construct.node.path} waits for ${root.node.path}`);

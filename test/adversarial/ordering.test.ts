@@ -12,7 +12,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { adversarialTable } from './harness';
-import { ManifestDelivery, PodIdentityAgentAddon, PodIdentityBoundWorkload, PodIdentityBoundWorkloadProps, PodIdentityRole, WorkloadFleet } from '../../lib';
+import { ManifestDelivery, PodIdentityAgentAddon, PodIdentityAssociation, PodIdentityBoundWorkload, PodIdentityBoundWorkloadProps, PodIdentityRole, WorkloadFleet } from '../../lib';
 import { ACCOUNT, ENV, importedEksV2Cluster, KUBECTL_LAYER_ARN, newEksV2Cluster } from '../helpers/clusters';
 
 const IMAGE = 'public.ecr.aws/nginx/nginx:1.27';
@@ -97,6 +97,22 @@ adversarialTable([
   {
     name: 'the agent add-on made in the stack that refers back to the association\'s stack: AgentAddonOrderCycle (not CDK\'s raw cycle error)',
     build: () => sharedRoleStacks(false).app,
+    expect: { error: 'AgentAddonOrderCycle' },
+  },
+  {
+    // The policies an association waits for are searched in its role's stack, child stacks included: a Stack made
+    // inside another (not a NestedStack) deploys on its own, so the outer stack then waits for it.
+    name: 'a policy for the role made in a stack inside the role\'s stack, which uses the agent add-on of the outer stack: AgentAddonOrderCycle (not CDK\'s raw cycle error)',
+    build: () => {
+      const app = new App();
+      const outer = new Stack(app, 'Outer', { env: ENV });
+      const role = iam.Role.fromRoleArn(outer, 'Role', `arn:aws:iam::${ACCOUNT}:role/app`);
+      new PodIdentityAssociation(outer, 'First', { cluster: importedEksV2Cluster(outer, 'Cluster', 'prod'), namespace: 'a', serviceAccount: 'a', role });
+      const inner = new Stack(outer, 'Permissions', { env: ENV });
+      new iam.Policy(inner, 'Extra', { roles: [role], statements: [new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [`arn:aws:sqs:${ENV.region}:${ACCOUNT}:jobs`] })] });
+      new PodIdentityAssociation(inner, 'Second', { cluster: importedEksV2Cluster(inner, 'Cluster', 'prod'), namespace: 'b', serviceAccount: 'b', role });
+      return app;
+    },
     expect: { error: 'AgentAddonOrderCycle' },
   },
   {
