@@ -5,15 +5,15 @@
 const NodeEnvironment = require('jest-environment-node').TestEnvironment;
 
 const ACTIVE_MUTANT = '__STRYKER_ACTIVE_MUTANT__';
-// Module state: Stryker runs jest in band, so the test files of one mutant share it.
-let killedMutant;
+// Process state, read by .ci/mutation-runner.cjs too: Stryker runs jest in band, so the test files of one mutant share it.
+const KILLED = Symbol.for('cdk-eks-pod-identity.mutation.killed');
 
 class MutationEnvironment extends NodeEnvironment {
   async handleTestEvent(event) {
     const mutant = process.env[ACTIVE_MUTANT];
     if (mutant === undefined) return;
-    if (event.name === 'test_done' && event.test.errors.length > 0) killedMutant = mutant;
-    if (event.name === 'test_start' && killedMutant === mutant) event.test.mode = 'skip';
+    if (event.name === 'test_done' && event.test.errors.length > 0) globalThis[KILLED] = mutant;
+    if (event.name === 'test_start' && globalThis[KILLED] === mutant) event.test.mode = 'skip';
   }
 }
 

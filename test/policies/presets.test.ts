@@ -3,22 +3,9 @@
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { CASES } from './cases';
-import { arn, awsManagedPolicyNames, presetResources, presetStatements, roleWith } from './helpers';
+import { arn, presetResources, presetStatements, roleWith } from './helpers';
 import { WellKnownPolicy } from '../../lib';
 import { FAKE_ACCOUNT, FAKE_REGION, assertPodMay, assertPodMayNot } from '../judges/iam-simulation';
-
-// The exact permissions of every preset, as reviewed against upstream's policies: a change to any action, resource,
-// condition or managed policy shows in test/policies/__snapshots__/presets.test.ts.snap and must be reviewed there.
-test.each(Object.entries(CASES))('WellKnownPolicy.%s: its statements and managed policies, pinned', (_factory, preset) => {
-  const fixture = roleWith(preset.build);
-  const documents = fixture.template.findResources('AWS::IAM::ManagedPolicy');
-  expect({
-    namespace: fixture.policy.namespace,
-    serviceAccount: fixture.policy.serviceAccount,
-    statements: Object.keys(documents).length === 0 ? [] : presetStatements(fixture),
-    awsManagedPolicies: awsManagedPolicyNames(fixture),
-  }).toMatchSnapshot();
-});
 
 describe.each(Object.entries(CASES))('WellKnownPolicy.%s', (factory, preset) => {
   const fixture = roleWith(preset.build);
