@@ -96,8 +96,10 @@ describe('the permissions boundary', () => {
     const wide = { Effect: 'Allow', Action: 'dynamodb:*', Resource: ['arn:aws:dynamodb:us-east-1:1:table/*', 'arn:aws:s3:::bucket'], Condition: { Bool: { x: 'true' } } };
     const boundary = [{ Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:Query', 's3:GetObject'], Resource: 'arn:aws:dynamodb:us-east-1:1:table/orders' }];
     expect(effective(wide, [], boundary)).toEqual([{
-      Effect: 'Allow', Condition: { Bool: { x: 'true' } },
-      Action: ['dynamodb:GetItem', 'dynamodb:Query'], Resource: ['arn:aws:dynamodb:us-east-1:1:table/orders'],
+      Effect: 'Allow',
+      Condition: { Bool: { x: 'true' } },
+      Action: ['dynamodb:GetItem', 'dynamodb:Query'],
+      Resource: ['arn:aws:dynamodb:us-east-1:1:table/orders'],
     }]);
   });
 

@@ -5,16 +5,23 @@ import { MalformedValue, checkIntrinsic, expectObject, malformed, required, with
 import { Json, Template } from '../../lib/report/template';
 
 class Values extends TemplateValues {
-  public export(template: Template, name: string, value: Json): void {
-    this.exports.set(this.exportKey(template, name), { template, value });
+  public export(exporter: Template, name: string, value: Json): void {
+    this.exports.set(this.exportKey(exporter, name), { template: exporter, value });
   }
 }
 
 function template(overrides: Partial<Template> = {}): Template {
   return {
-    name: 'Shop', file: 'cdk.out/Shop.template.json', account: '111111111111', assemblyDirectory: 'cdk.out',
+    name: 'Shop',
+    file: 'cdk.out/Shop.template.json',
+    account: '111111111111',
+    assemblyDirectory: 'cdk.out',
     resources: { Role: { Type: 'AWS::IAM::Role' }, Table: { Type: 'AWS::DynamoDB::Table' } },
-    outputs: {}, parameterValues: {}, nested: {}, paths: {}, ...overrides,
+    outputs: {},
+    parameterValues: {},
+    nested: {},
+    paths: {},
+    ...overrides,
   };
 }
 
@@ -22,7 +29,9 @@ function template(overrides: Partial<Template> = {}): Template {
 function nestedPair(): { parent: Template; nested: Template } {
   const parent = template({ resources: { Table: { Type: 'AWS::DynamoDB::Table' }, Nested: { Type: 'AWS::CloudFormation::Stack' } } });
   const nested: Template = template({
-    name: 'Shop/Nested', parent, resources: { NestedRole: { Type: 'AWS::IAM::Role' } },
+    name: 'Shop/Nested',
+    parent,
+    resources: { NestedRole: { Type: 'AWS::IAM::Role' } },
     parameterValues: { TableArn: { 'Fn::GetAtt': ['Table', 'Arn'] } },
     outputs: { RoleArn: { Value: { 'Fn::GetAtt': ['NestedRole', 'Arn'] } } },
   });
