@@ -20,6 +20,10 @@ const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const OUT = path.join(ROOT, 'reports', 'mutation');
 const EQUIVALENTS_FILE = 'test/mutation-equivalents.json';
 const REPORT_FILE = 'test/mutation.md';
+// Per group, what test/mutation.md is written from: the counts per file and every undetected mutant, kept in the
+// repository (Stryker's own reports are git-ignored and large), so a clone can rewrite the report and a group not
+// rerun keeps its last result, with its date and commit.
+const RESULTS_DIR = 'test/mutation-results';
 
 const ENV = { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' };
 
@@ -261,6 +265,42 @@ function originalOf(source, location) {
   return [lines[start.line - 1].slice(start.column - 1), ...lines.slice(start.line, end.line - 1), lines[end.line - 1].slice(0, end.column - 1)].join('\n');
 }
 
+const DETECTED_OR_NOT = [...DETECTED, ...UNDETECTED];
+
+/**
+ * A group's result: from its Stryker report when this checkout ran it (and then written to RESULTS_DIR), else the
+ * one kept in RESULTS_DIR; undefined when neither exists.
+ */
+function groupResult(group, durations) {
+  const kept = path.join(ROOT, RESULTS_DIR, `${group.name}.json`);
+  const reportFile = path.join(OUT, `${group.name}.json`);
+  const json = readJson(reportFile);
+  if (!json) return readJson(kept);
+  const previous = readJson(kept);
+  const reportTime = fs.statSync(reportFile).mtime.toISOString().slice(0, 16).replace('T', ' ');
+  if (previous && previous.reportTime === reportTime) return previous;
+  const files = {};
+  for (const [file, { source, mutants }] of Object.entries(json.files)) {
+    const relative = path.relative(ROOT, path.resolve(ROOT, file));
+    // A report can carry files a group no longer mutates (e.g. after a file moved to a group of its own).
+    const owner = GROUPS.find(g => g.mutate.includes(relative));
+    if (owner !== undefined ? owner !== group : group.mutate.includes(`!${relative}`)) continue;
+    const counts = {};
+    for (const mutant of mutants) counts[mutant.status] = (counts[mutant.status] ?? 0) + 1;
+    const lines = source.split('\n');
+    const undetected = mutants.filter(m => UNDETECTED.has(m.status)).map(m => ({
+      mutatorName: m.mutatorName, replacement: m.replacement ?? '', status: m.status, location: m.location,
+      original: originalOf(source, m.location), line: lines[m.location.start.line - 1],
+    }));
+    files[relative] = { counts, undetected };
+  }
+  const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
+  const summary = { group: group.name, date: reportTime.slice(0, 10), reportTime, commit, seconds: durations[group.name], files };
+  fs.mkdirSync(path.dirname(kept), { recursive: true });
+  fs.writeFileSync(kept, JSON.stringify(summary, undefined, 1) + '\n');
+  return summary;
+}
+
 const oneLine = text => text.replace(/\s+/g, ' ').trim();
 const short = text => {
   const flat = oneLine(text);
@@ -283,28 +323,25 @@ function report(durations) {
   const rows = [];
   const survivorSections = [];
   const failures = [];
+  const ranAt = {};
   for (const group of GROUPS) {
-    const json = readJson(path.join(OUT, `${group.name}.json`));
-    if (!json) {
+    const summary = groupResult(group, durations);
+    if (!summary) {
       rows.push(`| ${group.mutate.join(', ')} | not run | | | | | | | ${group.target}% |`);
       continue;
     }
-    for (const [file, { source, mutants }] of Object.entries(json.files).sort(([a], [b]) => a.localeCompare(b))) {
-      const relative = path.relative(ROOT, path.resolve(ROOT, file));
-      // A report can carry files a group no longer mutates (e.g. after a file moved to a group of its own).
-      const owner = GROUPS.find(g => g.mutate.includes(relative));
-      if (owner !== undefined ? owner !== group : group.mutate.includes(`!${relative}`)) continue;
-      const valid = mutants.filter(m => DETECTED.has(m.status) || UNDETECTED.has(m.status));
-      const detected = valid.filter(m => DETECTED.has(m.status)).length;
-      const undetected = valid.filter(m => UNDETECTED.has(m.status))
-        .map(m => ({ mutant: m, original: originalOf(source, m.location) }))
-        .map(u => ({ ...u, reason: reasonOf(relative, u.mutant, u.original, source.split('\n')[u.mutant.location.start.line - 1]) }))
+    ranAt[group.name] = { at: `${summary.date} at ${summary.commit}`, seconds: summary.seconds };
+    for (const [relative, { counts, undetected: listed }] of Object.entries(summary.files).sort(([a], [b]) => a.localeCompare(b))) {
+      const valid = DETECTED_OR_NOT.reduce((sum, status) => sum + (counts[status] ?? 0), 0);
+      const detected = (counts.Killed ?? 0) + (counts.Timeout ?? 0);
+      const undetected = listed
+        .map(mutant => ({ mutant, original: mutant.original, reason: reasonOf(relative, mutant, mutant.original, mutant.line) }))
         .sort((a, b) => a.mutant.location.start.line - b.mutant.location.start.line || a.mutant.location.start.column - b.mutant.location.start.column);
       const equivalent = undetected.filter(u => u.reason !== undefined).length;
-      const score = valid.length === 0 ? 100 : (100 * detected) / valid.length;
-      const adjusted = valid.length === equivalent ? 100 : (100 * detected) / (valid.length - equivalent);
-      const count = status => mutants.filter(m => m.status === status).length;
-      rows.push(`| ${relative} | ${valid.length} | ${count('Killed')} | ${count('Timeout')} | ${count('Survived')} | ${count('NoCoverage')} | ${equivalent} | **${score.toFixed(1)}%** (${adjusted.toFixed(1)}%) | ${group.target}% |`);
+      const score = valid === 0 ? 100 : (100 * detected) / valid;
+      const adjusted = valid === equivalent ? 100 : (100 * detected) / (valid - equivalent);
+      const count = status => counts[status] ?? 0;
+      rows.push(`| ${relative} | ${valid} | ${count('Killed')} | ${count('Timeout')} | ${count('Survived')} | ${count('NoCoverage')} | ${equivalent} | **${score.toFixed(1)}%** (${adjusted.toFixed(1)}%) | ${group.target}% |`);
       if (adjusted < group.target) failures.push(`${relative} scores ${adjusted.toFixed(1)}% without equivalent mutants < ${group.target}%`);
       const unexplained = undetected.filter(u => u.reason === undefined);
       if (unexplained.length > 0) failures.push(`${relative} has ${unexplained.length} unexplained survivor(s)`);
@@ -321,19 +358,20 @@ function report(durations) {
     }
   }
   const stale = equivalents.filter((_, i) => !used.has(i));
-  const totalSeconds = Object.values(durations).reduce((a, b) => a + b, 0);
+  const totalSeconds = Object.values(ranAt).reduce((sum, { seconds }) => sum + (seconds ?? 0), 0);
   const markdown = [
     '# Mutation testing',
     '',
     'Written by `npx projen mutation` (.ci/mutation.mjs, StrykerJS 8, jest runner, `perTest` coverage). Not part of CI.',
     'Each group of source files is mutated and tested only against the test files about it:',
     '',
-    ...GROUPS.map(g => `- \`${g.name}\`: ${g.mutate.join(', ')} ← ${g.tests.join(', ')} (${durations[g.name] !== undefined ? `${durations[g.name]} s` : 'not run'})`),
+    ...GROUPS.map(g => `- \`${g.name}\`: ${g.mutate.join(', ')} ← ${g.tests.join(', ')} (${ranAt[g.name] !== undefined ? `${ranAt[g.name].seconds ?? '?'} s, run ${ranAt[g.name].at}` : 'not run'})`),
     '',
     `Sum of the groups' last run times: ${Math.floor(totalSeconds / 60)} min ${totalSeconds % 60} s (a run may have been incremental: it retests`,
     'only survivors and mutants whose code or tests changed; `MUTATION_FULL=1` retests all). A mutant runs only the test',
-    'files that hold a test covering it (.ci/mutation-sequencer.cjs) and stops at its first failing test',
-    '(.ci/mutation-environment.cjs), as Stryker\'s default bail would.',
+    'files that hold a test covering it (.ci/mutation-sequencer.cjs), in the order the group lists them, and stops at',
+    'its first failing test (.ci/mutation-environment.cjs, .ci/mutation-runner.cjs), as Stryker\'s default bail would.',
+    `Each group's result (counts and undetected mutants) is kept in ${RESULTS_DIR}/, with the date and commit it ran at.`,
     '',
     '## Score per file',
     '',
