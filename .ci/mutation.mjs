@@ -267,8 +267,6 @@ function originalOf(source, location) {
   return [lines[start.line - 1].slice(start.column - 1), ...lines.slice(start.line, end.line - 1), lines[end.line - 1].slice(0, end.column - 1)].join('\n');
 }
 
-const DETECTED_OR_NOT = [...DETECTED, ...UNDETECTED];
-
 /**
  * A group's result: from its Stryker report when this checkout ran it (and then written to RESULTS_DIR), else the
  * one kept in RESULTS_DIR; undefined when neither exists.
@@ -334,15 +332,16 @@ function report(durations) {
     }
     ranAt[group.name] = { at: `${summary.date} at ${summary.commit}`, seconds: summary.seconds };
     for (const [relative, { counts, undetected: listed }] of Object.entries(summary.files).sort(([a], [b]) => a.localeCompare(b))) {
-      const valid = DETECTED_OR_NOT.reduce((sum, status) => sum + (counts[status] ?? 0), 0);
-      const detected = (counts.Killed ?? 0) + (counts.Timeout ?? 0);
+      const count = status => counts[status] ?? 0;
+      const total = statuses => [...statuses].reduce((sum, status) => sum + count(status), 0);
+      const detected = total(DETECTED);
+      const valid = detected + total(UNDETECTED);
       const undetected = listed
         .map(mutant => ({ mutant, original: mutant.original, reason: reasonOf(relative, mutant, mutant.original, mutant.line) }))
         .sort((a, b) => a.mutant.location.start.line - b.mutant.location.start.line || a.mutant.location.start.column - b.mutant.location.start.column);
       const equivalent = undetected.filter(u => u.reason !== undefined).length;
       const score = valid === 0 ? 100 : (100 * detected) / valid;
       const adjusted = valid === equivalent ? 100 : (100 * detected) / (valid - equivalent);
-      const count = status => counts[status] ?? 0;
       rows.push(`| ${relative} | ${valid} | ${count('Killed')} | ${count('Timeout')} | ${count('Survived')} | ${count('NoCoverage')} | ${equivalent} | **${score.toFixed(1)}%** (${adjusted.toFixed(1)}%) | ${group.target}% |`);
       if (adjusted < group.target) failures.push(`${relative} scores ${adjusted.toFixed(1)}% without equivalent mutants < ${group.target}%`);
       const unexplained = undetected.filter(u => u.reason === undefined);
