@@ -8,6 +8,8 @@
 //   node .ci/mutation.mjs input checks    only these groups; test/mutation.md still lists every group's last result
 //   MUTATION_FULL=1 node .ci/mutation.mjs ignore the incremental files and retest every mutant
 //   node .ci/mutation.mjs --report        only rewrite test/mutation.md from the last results
+//   node .ci/mutation.mjs policies --files lib/policies/storage.ts,lib/policies/grants.ts
+//                                         only these files of one group; the group's other files keep their last result
 //   MUTATION_CONCURRENCY=1 ...            fewer Stryker test runners than stryker.config.json's 2
 //
 // Shared Stryker options are in stryker.config.json; per-group reports and incremental files go to reports/mutation/
@@ -154,7 +156,19 @@ const UNDETECTED = new Set(['Survived', 'NoCoverage']);
 
 function main() {
   const reportOnly = process.argv.includes('--report');
-  const wanted = reportOnly ? [] : process.argv.slice(2);
+  const filesAt = process.argv.indexOf('--files');
+  const onlyFiles = filesAt < 0 ? undefined : (process.argv[filesAt + 1] ?? '').split(',').filter(file => file !== '');
+  const wanted = reportOnly ? [] : process.argv.slice(2).filter((arg, i) => arg !== '--files' && i !== filesAt - 1);
+  if (onlyFiles !== undefined) {
+    const owner = wanted.length === 1 ? GROUPS.find(g => g.name === wanted[0]) : undefined;
+    const strangers = owner === undefined ? onlyFiles : onlyFiles.filter(file => groupOf(file) !== owner);
+    if (onlyFiles.length === 0 || owner === undefined || strangers.length > 0) {
+      const problem = owner === undefined ? `name exactly one group with it (named: ${wanted.join(', ') || 'none'})`
+        : onlyFiles.length === 0 ? 'no file given' : `not in group ${owner.name}: ${strangers.join(', ')}`;
+      console.error(`mutation: --files takes a comma-separated list of files of one group: ${problem}`);
+      process.exit(2);
+    }
+  }
   const unknown = wanted.filter(name => !GROUPS.some(g => g.name === name));
   if (unknown.length > 0) {
     console.error(`mutation: unknown group(s) ${unknown.join(', ')}; groups: ${GROUPS.map(g => g.name).join(', ')}`);
@@ -164,7 +178,7 @@ function main() {
   const durations = readJson(path.join(OUT, 'durations.json')) ?? {};
   for (const group of reportOnly ? [] : GROUPS.filter(g => wanted.length === 0 || wanted.includes(g.name))) {
     const started = Date.now();
-    runGroup(group);
+    runGroup(group, onlyFiles);
     durations[group.name] = Math.round((Date.now() - started) / 1000);
     fs.writeFileSync(path.join(OUT, 'durations.json'), JSON.stringify(durations, undefined, 2));
     console.log(`⏱  mutation ${group.name}: ${durations[group.name]}s`);
@@ -178,12 +192,12 @@ function main() {
   }
 }
 
-function runGroup(group) {
+function runGroup(group, onlyFiles) {
   const existing = group.tests.filter(file => fs.existsSync(path.join(ROOT, file)));
   forgetSurvivors(path.join(OUT, `${group.name}.incremental.json`));
   const config = {
     ...readJson(path.join(ROOT, 'stryker.config.json')),
-    mutate: group.mutate,
+    mutate: onlyFiles ?? group.mutate,
     incrementalFile: path.join('reports', 'mutation', `${group.name}.incremental.json`),
     force: process.env.MUTATION_FULL === '1',
     ...(process.env.MUTATION_CONCURRENCY ? { concurrency: Number(process.env.MUTATION_CONCURRENCY) } : {}),
@@ -208,7 +222,7 @@ function runGroup(group) {
   fs.writeFileSync(testNamesFile, JSON.stringify(testNamesByFile(existing), undefined, 2));
   const configFile = path.join(OUT, `${group.name}.stryker.config.json`);
   fs.writeFileSync(configFile, JSON.stringify(config, undefined, 2));
-  console.log(`mutation ${group.name}: mutating ${group.mutate.join(', ')} against ${existing.join(', ')}`);
+  console.log(`mutation ${group.name}: mutating ${(onlyFiles ?? group.mutate).join(', ')} against ${existing.join(', ')}`);
   const result = spawnSync(process.execPath, [modulePath('@stryker-mutator/core/bin/stryker.js'), 'run', configFile], {
     cwd: ROOT,
     stdio: 'inherit',
@@ -218,6 +232,16 @@ function runGroup(group) {
     console.error(`mutation: Stryker failed for group ${group.name} (exit ${result.status})`);
     process.exit(result.status ?? 1);
   }
+}
+
+/** The group that mutates a file: the one naming it, else the first whose directory glob holds it and does not exclude it. */
+function groupOf(file) {
+  const relative = path.relative(ROOT, path.resolve(ROOT, file));
+  const matches = pattern => pattern.endsWith('*.ts')
+    ? path.dirname(relative) === path.dirname(pattern) && relative.endsWith('.ts') && relative.startsWith(path.basename(pattern).slice(0, -4))
+    : pattern === relative;
+  return GROUPS.find(g => g.mutate.includes(relative))
+    ?? GROUPS.find(g => g.mutate.some(matches) && !g.mutate.includes(`!${relative}`));
 }
 
 /**
@@ -279,12 +303,15 @@ function groupResult(group, durations) {
   const previous = readJson(kept);
   const reportTime = fs.statSync(reportFile).mtime.toISOString().slice(0, 16).replace('T', ' ');
   if (previous && previous.reportTime === reportTime) return previous;
-  const files = {};
+  const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
+  // A run of some of the group's files (--files) leaves the other files' last results as they were.
+  const files = Object.fromEntries(Object.entries(previous?.files ?? {})
+    .filter(([file]) => groupOf(file) === group)
+    .map(([file, result]) => [file, { ranAt: `${previous.date} at ${previous.commit}`, ...result }]));
   for (const [file, { source, mutants }] of Object.entries(json.files)) {
     const relative = path.relative(ROOT, path.resolve(ROOT, file));
     // A report can carry files a group no longer mutates (e.g. after a file moved to a group of its own).
-    const owner = GROUPS.find(g => g.mutate.includes(relative));
-    if (owner !== undefined ? owner !== group : group.mutate.includes(`!${relative}`)) continue;
+    if (groupOf(relative) !== group) continue;
     const counts = {};
     for (const mutant of mutants) counts[mutant.status] = (counts[mutant.status] ?? 0) + 1;
     const lines = source.split('\n');
@@ -292,9 +319,8 @@ function groupResult(group, durations) {
       mutatorName: m.mutatorName, replacement: m.replacement ?? '', status: m.status, location: m.location,
       original: originalOf(source, m.location), line: lines[m.location.start.line - 1],
     }));
-    files[relative] = { counts, undetected };
+    files[relative] = { ranAt: `${reportTime.slice(0, 10)} at ${commit}`, counts, undetected };
   }
-  const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
   const summary = { group: group.name, date: reportTime.slice(0, 10), reportTime, commit, seconds: durations[group.name], files };
   fs.mkdirSync(path.dirname(kept), { recursive: true });
   fs.writeFileSync(kept, JSON.stringify(summary, undefined, 1) + '\n');
@@ -330,7 +356,9 @@ function report(durations) {
       rows.push(`| ${group.mutate.join(', ')} | not run | | | | | | | ${group.target}% |`);
       continue;
     }
-    ranAt[group.name] = { at: `${summary.date} at ${summary.commit}`, seconds: summary.seconds };
+    // Files of a group can have been run at different times (--files).
+    const runs = [...new Set(Object.values(summary.files).map(file => file.ranAt ?? `${summary.date} at ${summary.commit}`))].sort();
+    ranAt[group.name] = { at: runs.join(', '), seconds: summary.seconds };
     for (const [relative, { counts, undetected: listed }] of Object.entries(summary.files).sort(([a], [b]) => a.localeCompare(b))) {
       const count = status => counts[status] ?? 0;
       const total = statuses => [...statuses].reduce((sum, status) => sum + count(status), 0);
