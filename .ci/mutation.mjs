@@ -138,7 +138,7 @@ const GROUPS = [
     mutate: ['lib/policies/*.ts'],
     // statements.test.ts first: it kills the static mutants of the presets' action and ARN tables in seconds.
     // acknowledgements.test.ts: every preset's WildcardResourceOnWrite findings are acknowledged with the upstream reason.
-    tests: ['test/policies/statements.test.ts', 'test/policies/presets.test.ts', 'test/policies/well-known-policy.test.ts', 'test/adversarial/presets.test.ts',
+    tests: ['test/policies/statements.test.ts', 'test/policies/scopes.test.ts', 'test/policies/presets.test.ts', 'test/policies/well-known-policy.test.ts', 'test/adversarial/presets.test.ts',
       'test/report/acknowledgements.test.ts'],
     target: VALIDATION_TARGET,
   },
