@@ -118,7 +118,7 @@ const GROUPS = [
   {
     name: 'gitops',
     mutate: ['lib/private/gitops*.ts', 'lib/delivery.ts'],
-    tests: ['test/private/gitops.test.ts', 'test/adversarial/gitops.test.ts', 'test/delivery.test.ts'],
+    tests: ['test/private/gitops-units.test.ts', 'test/private/gitops.test.ts', 'test/adversarial/gitops.test.ts', 'test/delivery.test.ts'],
     target: VALIDATION_TARGET,
   },
   {
@@ -127,7 +127,7 @@ const GROUPS = [
     // add-ons, agent add-ons, target roles, stack units, logical ids).
     name: 'private',
     mutate: ['lib/private/trust.ts', 'lib/private/registry.ts'],
-    tests: ['test/private/trust.test.ts', 'test/role.test.ts', 'test/private/workload-objects.test.ts', 'test/adversarial/trust.test.ts', 'test/adversarial/ordering.test.ts',
+    tests: ['test/private/trust.test.ts', 'test/private/registry.test.ts', 'test/role.test.ts', 'test/private/workload-objects.test.ts', 'test/adversarial/trust.test.ts', 'test/adversarial/ordering.test.ts',
       'test/irsa-migration.test.ts', 'test/adversarial/irsa.test.ts', 'test/adversarial/presets.test.ts', 'test/addon.test.ts', 'test/agent-addon.test.ts',
       'test/association-wiring.test.ts', 'test/checks/cross-account-role.test.ts', 'test/checks/scoped-role-across-stacks.test.ts',
       'test/checks/stack-limit-exceeded.test.ts', 'test/checks/duplicate-addon.test.ts', 'test/checks/duplicate-agent-addon.test.ts'],
@@ -138,8 +138,9 @@ const GROUPS = [
     mutate: ['lib/policies/*.ts'],
     // statements.test.ts first: it kills the static mutants of the presets' action and ARN tables in seconds.
     // acknowledgements.test.ts: every preset's WildcardResourceOnWrite findings are acknowledged with the upstream reason.
-    tests: ['test/policies/statements.test.ts', 'test/policies/scopes.test.ts', 'test/policies/presets.test.ts', 'test/policies/well-known-policy.test.ts', 'test/adversarial/presets.test.ts',
-      'test/report/acknowledgements.test.ts'],
+    // attach.test.ts: how a preset is cut into policies and acknowledged (hand-made definitions, no IAM catalogue).
+    tests: ['test/policies/statements.test.ts', 'test/policies/scopes.test.ts', 'test/policies/attach.test.ts', 'test/policies/prometheus-secrets-velero.test.ts',
+      'test/policies/presets.test.ts', 'test/policies/well-known-policy.test.ts', 'test/adversarial/presets.test.ts', 'test/report/acknowledgements.test.ts'],
     target: VALIDATION_TARGET,
   },
   { name: 'addon', mutate: ['lib/addon.ts'], tests: ['test/addon.test.ts'], target: VALIDATION_TARGET },

@@ -1,5 +1,5 @@
 // Secrets and backup: External Secrets Operator, Velero.
-import { Aws, Token } from 'aws-cdk-lib';
+import { Aws } from 'aws-cdk-lib';
 import { Grant, NO_RESOURCE_LEVEL, PresetDefinition, accountArn } from './grants';
 import { ExternalSecretsOptions, VeleroOptions } from './options';
 import { problem, quote } from '../private/errors';
@@ -102,10 +102,11 @@ export function velero(options: VeleroOptions): PresetDefinition {
 /**
  * The backup storage location's prefix as S3 keys start with it: trailing slashes dropped (Velero adds one). Rejected:
  * empty (omit the prefix for the whole bucket), a leading '/' (S3 keys would start with it: a policy and Velero may
- * disagree on it), and IAM wildcards '*' or '?' (the policy would cover other prefixes). Tokens pass unchecked.
+ * disagree on it), and IAM wildcards '*' or '?' (the policy would cover other prefixes). A token's value is not known
+ * here, so only the text around it is checked and trimmed (a token's placeholder is never empty, has no wildcard and
+ * no leading slash).
  */
 function veleroPrefix(prefix: string): string {
-  if (Token.isUnresolved(prefix)) return prefix;
   const trimmed = prefix.replace(/\/+$/, '');
   const fault = trimmed === '' ? 'is empty (or only slashes)'
     : trimmed.startsWith('/') ? 'starts with \'/\' (S3 keys under it would start with a slash)'

@@ -19,7 +19,7 @@ describe('a required scope left empty or out fails with the preset, the option a
       'pass the ARNs of the certificate authorities your issuers name'],
     ['awsLoadBalancerControllerTargetGroupBindingOnly', scope => WellKnownPolicy.awsLoadBalancerControllerTargetGroupBindingOnly({ targetGroupArns: scope }),
       'targetGroupArns', 'pass the ARNs of the target groups your TargetGroupBinding resources name'],
-    ['appMeshEnvoy', scope => WellKnownPolicy.appMeshEnvoy({ virtualNodeArns: scope }), 'virtualNodeArns',
+    ['appMeshEnvoy', scope => WellKnownPolicy.appMeshEnvoy({ namespace: 'mesh', serviceAccount: 'envoy', virtualNodeArns: scope }), 'virtualNodeArns',
       'pass the ARNs of the virtual nodes or gateways the Envoys serve'],
     ['efsCsiDriver', scope => WellKnownPolicy.efsCsiDriver({ fileSystems: scope }), 'fileSystems', 'pass the file systems, or leave fileSystems out for any'],
     ['mountpointS3CsiDriver', scope => WellKnownPolicy.mountpointS3CsiDriver({ buckets: scope }), 'buckets', 'pass the buckets your PersistentVolumes mount'],
@@ -43,7 +43,7 @@ describe('ARN scopes', () => {
   });
 
   test('a literal that is not an ARN of the service is rejected with the value', () => {
-    expect(() => WellKnownPolicy.appMeshEnvoy({ virtualNodeArns: [arn('acm', 'certificate/1')] })).toThrow(
+    expect(() => WellKnownPolicy.appMeshEnvoy({ namespace: 'mesh', serviceAccount: 'envoy', virtualNodeArns: [arn('acm', 'certificate/1')] })).toThrow(
       `[cdk-eks-pod-identity:InvalidPolicyScope] WellKnownPolicy.appMeshEnvoy() virtualNodeArns must hold appmesh ARNs, got "${arn('acm', 'certificate/1')}". Fix: pass full ARNs like arn:aws:appmesh:<region>:<account>:...`);
   });
 });
