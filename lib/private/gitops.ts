@@ -110,7 +110,8 @@ function writeDirectories(state: GitOpsState, root: IConstruct): void {
  */
 export function changeLines(directory: string, changes: DirectoryChanges): string[] {
   const relative = path.relative(process.cwd(), directory);
-  const shown = relative === '' ? '.' : relative.startsWith('..') || path.isAbsolute(relative) ? directory : relative;
+  // (The working directory itself is '': path.join drops it, as it would drop '.'.)
+  const shown = relative.startsWith('..') || path.isAbsolute(relative) ? directory : relative;
   const counts = new Map<string, { written: number; unchanged: number; removed: number }>();
   for (const kind of ['written', 'unchanged', 'removed'] as const) {
     for (const file of changes[kind]) {
