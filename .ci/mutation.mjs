@@ -239,7 +239,7 @@ function runGroup(group, onlyFiles) {
 function groupOf(file) {
   const relative = path.relative(ROOT, path.resolve(ROOT, file));
   const matches = pattern => pattern.endsWith('*.ts')
-    ? path.dirname(relative) === path.dirname(pattern) && relative.endsWith('.ts') && relative.startsWith(path.basename(pattern).slice(0, -4))
+    ? path.dirname(relative) === path.dirname(pattern) && relative.endsWith('.ts') && path.basename(relative).startsWith(path.basename(pattern).slice(0, -4))
     : pattern === relative;
   return GROUPS.find(g => g.mutate.includes(relative))
     ?? GROUPS.find(g => g.mutate.some(matches) && !g.mutate.includes(`!${relative}`));
