@@ -427,6 +427,15 @@ describe('messages, namespaces and metadata', () => {
     expect(() => Template.fromStack(ok.stack)).not.toThrow();
   });
 
+  test('an add-on given no service accounts makes no association, so another namespace than its own is not a mismatch', () => {
+    const { stack, cluster } = setup();
+    const addon = new PodIdentityAddon(stack, 'A', { cluster, addonName: 'my-addon', namespace: 'tools', serviceAccounts: [] });
+    addon.resource.namespaceConfig = { namespace: 'other' };
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::EKS::PodIdentityAssociation', 0);
+    expect(addonResource(template, 'my-addon').resource.Properties.NamespaceConfig).toEqual({ Namespace: 'other' });
+  });
+
   test('a known add-on accepts its documented namespace given explicitly, and a token', () => {
     const { stack, cluster } = setup();
     const given = new PodIdentityAddon(stack, 'A', { cluster, addonName: 'vpc-cni', namespace: 'kube-system' });
