@@ -112,7 +112,7 @@ const GROUPS = [
     name: 'report',
     mutate: ['lib/report/*.ts'],
     // Shortest first (static mutants run the files in this order until one kills them); the CLI's last.
-    tests: ['test/report/intrinsics.test.ts', 'test/report/effective.test.ts', 'test/adversarial/report.test.ts', 'test/report/report.test.ts', 'test/report/recipe.test.ts', 'test/report/acknowledgements.test.ts', 'test/report/cli.test.ts'],
+    tests: ['test/report/intrinsics.test.ts', 'test/report/writers-assembly.test.ts', 'test/report/effective.test.ts', 'test/adversarial/report.test.ts', 'test/report/report.test.ts', 'test/report/recipe.test.ts', 'test/report/acknowledgements.test.ts', 'test/report/cli.test.ts'],
     target: VALIDATION_TARGET,
   },
   {
@@ -147,7 +147,7 @@ const GROUPS = [
   {
     name: 'fleet',
     mutate: ['lib/fleet.ts', 'lib/fleet-spec.ts'],
-    tests: ['test/fleet.test.ts', 'test/adversarial/fleet.test.ts', 'test/checks/stack-limit-exceeded.test.ts'],
+    tests: ['test/fleet.test.ts', 'test/fleet-yaml.test.ts', 'test/adversarial/fleet.test.ts', 'test/checks/stack-limit-exceeded.test.ts'],
     target: VALIDATION_TARGET,
   },
 ];

@@ -208,6 +208,33 @@ describe('spec files', () => {
     expect(fleetApp().fleet.addWorkloadsFromFile(write('w.json', `\ufeff[{"id": "a", "namespace": "a", "image": "${IMAGE}"}]`)).map(w => w.node.id)).toEqual(['a']);
   });
 
+  test('on a terminal, a spec file shows its progress after the first second and clears the line at the end', () => {
+    const file = write('progress.json', JSON.stringify(ids(0, 3).map(id => ({ id, namespace: id, image: IMAGE }))));
+    // The tests' context is quiet; the CLI context given after the environment's takes precedence.
+    const app = new App({ postCliContext: { 'cdk-eks-pod-identity:quiet': false } });
+    const cluster = makeCluster('imported-eks-v2', new Stack(app, 'ClusterStack', { env: ENV }));
+    const fleet = new WorkloadFleet(app, 'Fleet', { cluster });
+    const lines: string[] = [];
+    let clock = 0;
+    const now = jest.spyOn(Date, 'now').mockImplementation(() => (clock += 1000));
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(chunk => {
+      lines.push(String(chunk));
+      return true;
+    });
+    const tty = Object.getOwnPropertyDescriptor(process.stderr, 'isTTY');
+    Object.defineProperty(process.stderr, 'isTTY', { value: true, configurable: true });
+    try {
+      fleet.addWorkloadsFromFile(file);
+    } finally {
+      if (tty) Object.defineProperty(process.stderr, 'isTTY', tty);
+      else delete (process.stderr as { isTTY?: boolean }).isTTY;
+      stderr.mockRestore();
+      now.mockRestore();
+    }
+    const progress = lines.filter(line => line.startsWith('\r'));
+    expect(progress).toEqual([1, 2, 3].map(done => `\r\x1b[Kcdk-eks-pod-identity: fleet spec ${file}: workloads added: ${done}/3`).concat('\r\x1b[K'));
+  });
+
   test('a file that does not exist', () => {
     const { fleet } = fleetApp();
     const error = thrownBy(() => fleet.addWorkloadsFromFile(path.join(dir, 'missing.yaml')));
