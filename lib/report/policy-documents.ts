@@ -25,8 +25,9 @@ export function renderedDocument(assembly: CloudAssembly, value: Json, path: str
       }
     }
     if (!isObject(document)) throw new MalformedValue(`is ${kindOf(document)}, not a policy document`, path);
-    const statements = Array.isArray(document.Statement) || isIntrinsic(document.Statement)
-      ? items(document.Statement, `${path}.Statement`, false) : alternatives(document.Statement).map(v => ({ value: v, path: `${path}.Statement` }));
+    // `Statement` is a list or one statement; an `Fn::If` may choose between lists or between single statements.
+    const statements = alternatives(document.Statement).flatMap(statement => (Array.isArray(statement) || isIntrinsic(statement)
+      ? items(statement, `${path}.Statement`, false) : [{ value: statement, path: `${path}.Statement` }]));
     const checked = statements.filter(s => s.value !== undefined).map(({ value: statement, path: at }) => {
       expectObject(statement, at);
       const copy: Json = { ...statement };
