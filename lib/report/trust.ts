@@ -38,8 +38,10 @@ function conditionTests(statement: Json): ConditionTest[] {
     : []));
 }
 
-/** Operators that, with literal values (no wildcard for the `Like` ones), admit exactly those values. */
+/** Operators that, with literal values (no wildcard for those that match wildcards), admit exactly those values. */
 const PIN_OPERATORS = ['StringEquals', 'StringLike', 'ArnEquals', 'ArnLike'];
+/** Operators whose values may hold wildcards (`*`, `?`): ArnEquals matches them as ArnLike does. */
+const WILDCARD_OPERATORS = ['StringLike', 'ArnEquals', 'ArnLike'];
 /**
  * An IAM policy variable (`${aws:PrincipalTag/team}`, lower-case service prefix): its value differs per request. The
  * report's placeholders of CloudFormation values (`${AWS::Partition}`, `${Import:name}`) are fixed values.
@@ -49,8 +51,8 @@ const POLICY_VARIABLE = /\$\{[a-z][a-z0-9-]*:[^:]/;
 /** Whether a condition test admits exactly its values: an exact operator (no IfExists, no set operator), literal values. */
 function isPin(test: ConditionTest): boolean {
   if (!PIN_OPERATORS.includes(test.operator) || test.values.length === 0) return false;
-  const like = test.operator.endsWith('Like');
-  return test.values.every(value => !POLICY_VARIABLE.test(value) && !(like && /[*?]/.test(value)));
+  const wildcards = WILDCARD_OPERATORS.includes(test.operator);
+  return test.values.every(value => !POLICY_VARIABLE.test(value) && !(wildcards && /[*?]/.test(value)));
 }
 
 const SCOPES: Array<[string, string[]]> = [
@@ -75,10 +77,23 @@ function allowStatements(document: Json): Json[] {
   return statementsOf(document).filter(statement => statement.Effect === 'Allow');
 }
 
+/** Whether a trust statement lets its principals call `action` (an sts action). */
+function grants(statement: Json, action: string): boolean {
+  if (statement.NotAction !== undefined) return !listOf(statement.NotAction).some(pattern => covers(pattern, action, true));
+  return listOf(statement.Action).some(pattern => covers(pattern, action, true));
+}
+
 /** Whether a trust statement lets its principals call sts:AssumeRole (TagSession alone assumes nothing). */
 function grantsAssumeRole(statement: Json): boolean {
-  if (statement.NotAction !== undefined) return !listOf(statement.NotAction).some(pattern => covers(pattern, 'sts:AssumeRole', true));
-  return listOf(statement.Action).some(pattern => covers(pattern, 'sts:AssumeRole', true));
+  return grants(statement, 'sts:AssumeRole');
+}
+
+/** The actions that assume a role: pods.eks.amazonaws.com uses the first, an OIDC (IRSA) or SAML provider the others. */
+const ASSUME_ACTIONS = ['sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML'];
+
+/** The Allow statements of a trust policy that let their principals assume the role (in any way). */
+function assumingStatements(trustPolicy: Json): Json[] {
+  return allowStatements(trustPolicy).filter(statement => ASSUME_ACTIONS.some(action => grants(statement, action)));
 }
 
 /** The Allow statements of a trust policy that let pods.eks.amazonaws.com assume the role. */
@@ -89,9 +104,9 @@ function podStatementsOf(trustPolicy: Json): Json[] {
 /** Who may assume the role, in one line. */
 export function trustScope(trustPolicy: Json): string {
   const parts: string[] = [];
-  for (const statement of allowStatements(trustPolicy).filter(grantsAssumeRole)) {
+  for (const statement of assumingStatements(trustPolicy)) {
     const principals = principalsOf(statement);
-    if (principals.some(isPodIdentity)) {
+    if (grantsAssumeRole(statement) && principals.some(isPodIdentity)) {
       const scopes = SCOPES.flatMap(([what, keys]) => {
         const scope = scopeOf(statement, keys);
         return scope ? [`${what} ${scope.text}`] : [];
@@ -108,7 +123,7 @@ export function trustScope(trustPolicy: Json): string {
 export function trustFindings(role: ReportRole): ReportFinding[] {
   if (!role.inAssembly) return [];
   const findings: ReportFinding[] = [];
-  const statements = allowStatements(role.trustPolicy);
+  const statements = assumingStatements(role.trustPolicy);
   const podStatements = podStatementsOf(role.trustPolicy);
   if (podStatements.length === 0) {
     findings.push({
