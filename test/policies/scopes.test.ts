@@ -42,9 +42,15 @@ describe('ARN scopes', () => {
     expect(presetStatements(fixture).map(statement => statement.Resource)).toContainEqual(arn('acm-pca', 'certificate-authority/lazy'));
   });
 
-  test('a literal that is not an ARN of the service is rejected with the value', () => {
-    expect(() => WellKnownPolicy.appMeshEnvoy({ namespace: 'mesh', serviceAccount: 'envoy', virtualNodeArns: [arn('acm', 'certificate/1')] })).toThrow(
-      `[cdk-eks-pod-identity:InvalidPolicyScope] WellKnownPolicy.appMeshEnvoy() virtualNodeArns must hold appmesh ARNs, got "${arn('acm', 'certificate/1')}". Fix: pass full ARNs like arn:aws:appmesh:<region>:<account>:...`);
+  const wrongArn = arn('acm', 'certificate/1');
+  test.each<[string, () => WellKnownPolicy, string, string]>([
+    ['appMeshEnvoy', () => WellKnownPolicy.appMeshEnvoy({ namespace: 'mesh', serviceAccount: 'envoy', virtualNodeArns: [wrongArn] }), 'virtualNodeArns', 'appmesh'],
+    ['awsPrivateCaIssuer', () => WellKnownPolicy.awsPrivateCaIssuer({ certificateAuthorityArns: [wrongArn] }), 'certificateAuthorityArns', 'acm-pca'],
+    ['awsLoadBalancerControllerTargetGroupBindingOnly', () => WellKnownPolicy.awsLoadBalancerControllerTargetGroupBindingOnly({ targetGroupArns: [wrongArn] }),
+      'targetGroupArns', 'elasticloadbalancing'],
+  ])('%s: a literal that is not an ARN of the service is rejected with the option and the value', (preset, build, option, service) => {
+    expect(build).toThrow(`[cdk-eks-pod-identity:InvalidPolicyScope] WellKnownPolicy.${preset}() ${option} must hold ${service} ARNs, `
+      + `got "${wrongArn}". Fix: pass full ARNs like arn:aws:${service}:<region>:<account>:...`);
   });
 });
 
