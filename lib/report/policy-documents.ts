@@ -28,24 +28,61 @@ export function renderedDocument(assembly: CloudAssembly, value: Json, path: str
     // `Statement` is a list or one statement; an `Fn::If` may choose between lists or between single statements.
     const statements = alternatives(document.Statement).flatMap(statement => (Array.isArray(statement) || isIntrinsic(statement)
       ? items(statement, `${path}.Statement`, false) : [{ value: statement, path: `${path}.Statement` }]));
-    const checked = statements.filter(s => s.value !== undefined).map(({ value: statement, path: at }) => {
+    const checked = statements.filter(s => s.value !== undefined).flatMap(({ value: statement, path: at }) => {
       expectObject(statement, at);
-      const copy: Json = { ...statement };
-      for (const key of STATEMENT_LISTS) {
-        if (Array.isArray(copy[key]) || (isObject(copy[key]) && copy[key]['Fn::If'] !== undefined)) {
-          copy[key] = items(copy[key], `${at}.${key}`, false).map(item => item.value);
+      return principalAlternatives(statement, at).map(choice => {
+        const copy: Json = { ...choice };
+        for (const key of STATEMENT_LISTS) {
+          if (isListOrChoice(copy[key])) copy[key] = listValues(copy[key], `${at}.${key}`);
         }
-      }
-      const rendered = assembly.renderDeep(copy, template, placeholders);
-      if (rendered.Effect !== 'Allow' && rendered.Effect !== 'Deny') {
-        throw new MalformedValue(`is ${JSON.stringify(rendered.Effect ?? null)}, not "Allow" or "Deny"`, `${at}.Effect`);
-      }
-      return rendered;
+        return renderedStatement(assembly, copy, at, template, placeholders);
+      });
     });
     const { Statement: _statement, ...rest } = document;
     return { ...assembly.renderDeep(rest, template, placeholders), Statement: checked };
   });
   return documents.length === 1 ? documents[0] : { ...documents[0], Statement: documents.flatMap(d => d.Statement) };
+}
+
+function isListOrChoice(value: Json): boolean {
+  return Array.isArray(value) || (isObject(value) && value['Fn::If'] !== undefined);
+}
+
+/**
+ * The values of a statement list (or of one type of principal): each `Fn::If` taken with both branches, a branch that
+ * is one string (or one intrinsic) one value, as IAM takes a single value for a list.
+ */
+function listValues(value: Json, path: string): Json[] {
+  return alternatives(value).flatMap(choice => (typeof choice === 'string' || isIntrinsic(choice) ? [choice] : items(choice, path, false).map(item => item.value)));
+}
+
+/**
+ * A statement once per value its `Principal` (or `NotPrincipal`) may take: an `Fn::If` of whole principals gives one
+ * statement per branch, an `Fn::If` among one type's values both branches, so no branch (`"*"`, say) is hidden.
+ */
+function principalAlternatives(statement: Json, at: string): Json[] {
+  return ['Principal', 'NotPrincipal'].reduce((copies: Json[], key) => copies.flatMap(copy => {
+    if (copy[key] === undefined) return [copy];
+    // `Fn::If` with `AWS::NoValue` on both sides: the statement has no such key.
+    const choices = alternatives(copy[key]);
+    if (choices.length === 0) return [replaced(copy, key, undefined)];
+    return choices.map(principal => replaced(copy, key, !isObject(principal) || isIntrinsic(principal) ? principal
+      : Object.fromEntries(Object.entries(principal).map(([type, values]) =>
+        [type, isListOrChoice(values) ? listValues(values, `${at}.${key}.${type}`) : values]))));
+  }), [statement]);
+}
+
+/** `object` with `key`'s value replaced in place (keys keep their order), or left out when `value` is undefined. */
+function replaced(object: Json, key: string, value: Json): Json {
+  return Object.fromEntries(Object.entries(object).flatMap(([k, v]) => (k !== key ? [[k, v]] : value === undefined ? [] : [[k, value]])));
+}
+
+function renderedStatement(assembly: CloudAssembly, statement: Json, at: string, template: Template, placeholders: Map<string, Json>): Json {
+  const rendered = assembly.renderDeep(statement, template, placeholders);
+  if (rendered.Effect !== 'Allow' && rendered.Effect !== 'Deny') {
+    throw new MalformedValue(`is ${JSON.stringify(rendered.Effect ?? null)}, not "Allow" or "Deny"`, `${at}.Effect`);
+  }
+  return rendered;
 }
 
 /** The statements of a policy document, as an array. */

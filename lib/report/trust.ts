@@ -16,6 +16,8 @@ interface Principal {
 function principalsOf(statement: Json): Principal[] {
   const principal = statement.Principal;
   if (principal === '*') return [{ type: 'AWS', value: '*' }];
+  // Another string is a CloudFormation value the report cannot resolve (a `Ref` to a parameter, say): anyone, maybe.
+  if (typeof principal === 'string') return [{ type: 'unresolved', value: principal }];
   if (!isObject(principal)) return [];
   return Object.entries(principal).flatMap(([type, values]) => listOf(values).map(value => ({ type, value })));
 }
@@ -43,10 +45,11 @@ const PIN_OPERATORS = ['StringEquals', 'StringLike', 'ArnEquals', 'ArnLike'];
 /** Operators whose values may hold wildcards (`*`, `?`): ArnEquals matches them as ArnLike does. */
 const WILDCARD_OPERATORS = ['StringLike', 'ArnEquals', 'ArnLike'];
 /**
- * An IAM policy variable (`${aws:PrincipalTag/team}`, lower-case service prefix): its value differs per request. The
+ * An IAM policy variable (`${aws:PrincipalTag/team}`, `${accounts.google.com:sub}`: a lower-case prefix): its value
+ * differs per request. The
  * report's placeholders of CloudFormation values (`${AWS::Partition}`, `${Import:name}`) are fixed values.
  */
-const POLICY_VARIABLE = /\$\{[a-z][a-z0-9-]*:[^:]/;
+const POLICY_VARIABLE = /\$\{[a-z][a-z0-9./-]*:[^:]/;
 
 /** Whether a condition test admits exactly its values: an exact operator (no IfExists, no set operator), literal values. */
 function isPin(test: ConditionTest): boolean {
@@ -77,10 +80,13 @@ function allowStatements(document: Json): Json[] {
   return statementsOf(document).filter(statement => statement.Effect === 'Allow');
 }
 
-/** Whether a trust statement lets its principals call `action` (an sts action). */
+/**
+ * Whether a trust statement lets its principals call `action` (an sts action). An action the report cannot resolve
+ * (`${Param}`) may be any one.
+ */
 function grants(statement: Json, action: string): boolean {
   if (statement.NotAction !== undefined) return !listOf(statement.NotAction).some(pattern => covers(pattern, action, true));
-  return listOf(statement.Action).some(pattern => covers(pattern, action, true));
+  return listOf(statement.Action).some(pattern => covers(pattern, action, true) || pattern.includes('${'));
 }
 
 /** Whether a trust statement lets its principals call sts:AssumeRole (TagSession alone assumes nothing). */
@@ -94,6 +100,18 @@ const ASSUME_ACTIONS = ['sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity', 'sts:
 /** The Allow statements of a trust policy that let their principals assume the role (in any way). */
 function assumingStatements(trustPolicy: Json): Json[] {
   return allowStatements(trustPolicy).filter(statement => ASSUME_ACTIONS.some(action => grants(statement, action)));
+}
+
+/**
+ * The principals other than pods.eks.amazonaws.com a statement lets assume the role: each with an action it can call
+ * (an account, role or service sts:AssumeRole; an OIDC or SAML provider the other two; anyone or an unknown type any).
+ */
+function otherAssumers(statement: Json): Principal[] {
+  return principalsOf(statement).filter(principal => !isPodIdentity(principal)).filter(principal => {
+    const known = principal.value !== '*' && ['AWS', 'Service', 'Federated'].includes(principal.type);
+    const actions = !known ? ASSUME_ACTIONS : principal.type === 'Federated' ? ASSUME_ACTIONS.slice(1) : ['sts:AssumeRole'];
+    return actions.some(action => grants(statement, action));
+  });
 }
 
 /** The Allow statements of a trust policy that let pods.eks.amazonaws.com assume the role. */
@@ -113,7 +131,7 @@ export function trustScope(trustPolicy: Json): string {
       });
       parts.push(`${POD_IDENTITY_PRINCIPAL} (${scopes.length > 0 ? scopes.join('; ') : 'any association in the account'})`);
     }
-    for (const principal of principals.filter(p => !isPodIdentity(p))) {
+    for (const principal of otherAssumers(statement)) {
       parts.push(principal.value === '*' ? 'anyone (*)' : `${principal.type} ${principal.value}`);
     }
   }
@@ -146,7 +164,7 @@ export function trustFindings(role: ReportRole): ReportFinding[] {
     }
   }
   for (const statement of statements) {
-    for (const principal of principalsOf(statement).filter(p => !isPodIdentity(p))) {
+    for (const principal of otherAssumers(statement)) {
       findings.push({
         id: FindingId.TRUSTED_BEYOND_POD_IDENTITY,
         severity: principal.value === '*' ? FindingSeverity.ERROR : FindingSeverity.WARNING,

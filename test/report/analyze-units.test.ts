@@ -104,6 +104,22 @@ describe('renderedDocument: a policy document checked and rendered', () => {
     expect(render({ Statement: [statement] })).toEqual({ Statement: [{ Effect: 'Allow', [key]: ['a:One', 'a:Two'] }] });
     const whole = { Effect: 'Allow', [key]: { 'Fn::If': ['IsProd', ['a:One'], ['a:Two', 'a:Three']] } };
     expect(render({ Statement: [whole] })).toEqual({ Statement: [{ Effect: 'Allow', [key]: ['a:One', 'a:Two', 'a:Three'] }] });
+    // IAM takes one string for a list, so an Fn::If may choose between strings (a bug: was malformed).
+    const strings = { Effect: 'Allow', [key]: { 'Fn::If': ['IsProd', 'a:One', { Ref: 'Other' }] } };
+    expect(render({ Statement: [strings] })).toEqual({ Statement: [{ Effect: 'Allow', [key]: ['a:One', '${Other}'] }] });
+  });
+
+  test('an Fn::If of whole principals: one statement per branch, keys in their order; among one type\'s values: both', () => {
+    const trust = (principal: Json) => ({ Sid: 'S', Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRole' });
+    expect(render({ Statement: [trust({ 'Fn::If': ['C', { AWS: '*' }, { Service: 's.amazonaws.com' }] })] }).Statement.map((s: Json) => Object.entries(s)))
+      .toEqual([Object.entries(trust({ AWS: '*' })), Object.entries(trust({ Service: 's.amazonaws.com' }))]);
+    expect(render({ Statement: [trust({ AWS: ['a', { 'Fn::If': ['C', '*', { Ref: 'AWS::NoValue' }] }], Service: { 'Fn::If': ['C', 's', 't'] } })] }))
+      .toEqual({ Statement: [trust({ AWS: ['a', '*'], Service: ['s', 't'] })] });
+    const { Principal: _principal, ...noPrincipal } = trust(undefined);
+    expect(render({ Statement: [trust({ 'Fn::If': ['C', { Ref: 'AWS::NoValue' }, { Ref: 'AWS::NoValue' }] })] })).toEqual({ Statement: [noPrincipal] });
+    expect(render({ Statement: [{ Effect: 'Deny', NotPrincipal: { 'Fn::If': ['C', { AWS: 'a' }, { AWS: 'b' }] }, Action: '*' }] }))
+      .toEqual({ Statement: [{ Effect: 'Deny', NotPrincipal: { AWS: 'a' }, Action: '*' }, { Effect: 'Deny', NotPrincipal: { AWS: 'b' }, Action: '*' }] });
+    expect(render({ Statement: [trust({ Ref: 'Trusted' })] })).toEqual({ Statement: [trust('${Trusted}')] });
   });
 
   test('an Fn::If in another field is rendered as a placeholder, not taken apart', () => {

@@ -3,6 +3,7 @@
 // Templates are built in memory (no app, no synth): each row is the smallest input that shows one behaviour.
 import { CloudAssembly } from '../../lib/report/assembly';
 import { FindingId, FindingSeverity, PolicyKind, ReportFinding, ReportRole } from '../../lib/report/model';
+import { renderedDocument } from '../../lib/report/policy-documents';
 import { AssemblyRoles } from '../../lib/report/roles';
 import { Json, Template } from '../../lib/report/template';
 import { admitsFindings, trustFindings, trustScope } from '../../lib/report/trust';
@@ -179,6 +180,42 @@ describe('who may assume the role besides pods: any action that assumes it (web 
   ])('%s', (_name, trustPolicy, scope, findings) => {
     expect(trustScope(trustPolicy)).toBe(scope);
     expect(described(trustFindings(roleWithTrust(trustPolicy)))).toEqual(findings);
+  });
+});
+
+// A trust policy as the report reads it from a template (rendered, Fn::If taken apart), then summarised: a value the
+// report cannot resolve, or a branch it does not know will be taken, is counted as one that may let others in.
+describe('trust the report cannot resolve is read conservatively', () => {
+  const ACCOUNT = 'arn:aws:iam::222222222222:root';
+  const read = (trustPolicy: Json) => renderedDocument(assemblyOf(), trustPolicy, 'Trust', template('Shop', {}), new Map());
+  const pinnedPods = podStatement({ StringEquals: PINNED });
+  const PODS_PINNED = `${POD} (cluster c; namespace carts; service account carts)`;
+
+  test.each<[string, Json, string, string[]]>([
+    ['an Fn::If of whole principals: each branch', trustDoc(pinnedPods, { Effect: 'Allow', Principal: { 'Fn::If': ['C', { AWS: '*' }, { AWS: ACCOUNT }] }, Action: 'sts:AssumeRole' }),
+      `${PODS_PINNED}, anyone (*), AWS ${ACCOUNT}`, [beyond('error', 'AWS *'), beyond('warning', `AWS ${ACCOUNT}`)]],
+    ['an Fn::If among one type\'s principals: both branches', trustDoc(pinnedPods, { Effect: 'Allow', Principal: { AWS: { 'Fn::If': ['C', '*', ACCOUNT] } }, Action: 'sts:AssumeRole' }),
+      `${PODS_PINNED}, anyone (*), AWS ${ACCOUNT}`, [beyond('error', 'AWS *'), beyond('warning', `AWS ${ACCOUNT}`)]],
+    ['an Fn::If with AWS::NoValue for the principal: no principal, no other assumer',
+      trustDoc(pinnedPods, { Effect: 'Allow', Principal: { 'Fn::If': ['C', { Ref: 'AWS::NoValue' }, { Ref: 'AWS::NoValue' }] }, Action: 'sts:AssumeRole' }),
+      PODS_PINNED, []],
+    ['a whole principal the report cannot resolve may be anyone', trustDoc(pinnedPods, { Effect: 'Allow', Principal: { Ref: 'Trusted' }, Action: 'sts:AssumeRole' }),
+      `${PODS_PINNED}, unresolved \${Trusted}`, [beyond('warning', 'unresolved ${Trusted}')]],
+    ['an action the report cannot resolve may assume the role', trustDoc(pinnedPods, { Effect: 'Allow', Principal: '*', Action: { Ref: 'AssumeAction' } }),
+      `${PODS_PINNED}, anyone (*)`, [beyond('error', 'AWS *')]],
+    ['an account cannot assume the role with a web identity (only a federated provider can)',
+      trustDoc(pinnedPods, { Effect: 'Allow', Principal: { AWS: ACCOUNT }, Action: 'sts:AssumeRoleWithWebIdentity' }), PODS_PINNED, []],
+    ['a federated provider cannot call sts:AssumeRole', trustDoc(pinnedPods, { Effect: 'Allow', Principal: { Federated: 'arn:aws:iam::111111111111:saml-provider/corp' }, Action: 'sts:AssumeRole' }),
+      PODS_PINNED, []],
+  ])('%s', (_name, trustPolicy, scope, findings) => {
+    const rendered = read(trustPolicy);
+    expect(trustScope(rendered)).toBe(scope);
+    expect(described(trustFindings(roleWithTrust(rendered)))).toEqual(findings);
+  });
+
+  test('an OIDC policy variable (dotted prefix) is not a pinned value', () => {
+    const trustPolicy = trustDoc(podStatement({ StringEquals: { ...PINNED, [NS]: '${accounts.google.com:sub}' } }));
+    expect(described(trustFindings(roleWithTrust(trustPolicy)))).toEqual([unscoped('namespace StringEquals ${accounts.google.com:sub}')]);
   });
 });
 
