@@ -233,6 +233,15 @@ function runGroup(group, onlyFiles) {
     console.error(`mutation: Stryker failed for group ${group.name} (exit ${result.status})`);
     process.exit(result.status ?? 1);
   }
+  // Stryker's report also carries the other files of the incremental file, without the survivors forgetSurvivors
+  // dropped (they would read as 100%): a run of some files reports those files only.
+  if (onlyFiles !== undefined) {
+    const reportFile = path.join(OUT, `${group.name}.json`);
+    const json = readJson(reportFile);
+    const wanted = new Set(onlyFiles.map(file => path.relative(ROOT, path.resolve(ROOT, file))));
+    json.files = Object.fromEntries(Object.entries(json.files).filter(([file]) => wanted.has(path.relative(ROOT, path.resolve(ROOT, file)))));
+    fs.writeFileSync(reportFile, JSON.stringify(json));
+  }
 }
 
 /** The group that mutates a file: the one naming it, else the first whose directory glob holds it and does not exclude it. */
