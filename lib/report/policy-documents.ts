@@ -62,7 +62,6 @@ function listValues(value: Json, path: string): Json[] {
  */
 function principalAlternatives(statement: Json, at: string): Json[] {
   return ['Principal', 'NotPrincipal'].reduce((copies: Json[], key) => copies.flatMap(copy => {
-    if (copy[key] === undefined) return [copy];
     // `Fn::If` with `AWS::NoValue` on both sides: the statement has no such key.
     const choices = alternatives(copy[key]);
     if (choices.length === 0) return [replaced(copy, key, undefined)];

@@ -97,11 +97,6 @@ function grantsAssumeRole(statement: Json): boolean {
 /** The actions that assume a role: pods.eks.amazonaws.com uses the first, an OIDC (IRSA) or SAML provider the others. */
 const ASSUME_ACTIONS = ['sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML'];
 
-/** The Allow statements of a trust policy that let their principals assume the role (in any way). */
-function assumingStatements(trustPolicy: Json): Json[] {
-  return allowStatements(trustPolicy).filter(statement => ASSUME_ACTIONS.some(action => grants(statement, action)));
-}
-
 /**
  * The principals other than pods.eks.amazonaws.com a statement lets assume the role: each with an action it can call
  * (an account, role or service sts:AssumeRole; an OIDC or SAML provider the other two; anyone or an unknown type any).
@@ -122,7 +117,7 @@ function podStatementsOf(trustPolicy: Json): Json[] {
 /** Who may assume the role, in one line. */
 export function trustScope(trustPolicy: Json): string {
   const parts: string[] = [];
-  for (const statement of assumingStatements(trustPolicy)) {
+  for (const statement of allowStatements(trustPolicy)) {
     const principals = principalsOf(statement);
     if (grantsAssumeRole(statement) && principals.some(isPodIdentity)) {
       const scopes = SCOPES.flatMap(([what, keys]) => {
@@ -141,7 +136,7 @@ export function trustScope(trustPolicy: Json): string {
 export function trustFindings(role: ReportRole): ReportFinding[] {
   if (!role.inAssembly) return [];
   const findings: ReportFinding[] = [];
-  const statements = assumingStatements(role.trustPolicy);
+  const statements = allowStatements(role.trustPolicy);
   const podStatements = podStatementsOf(role.trustPolicy);
   if (podStatements.length === 0) {
     findings.push({

@@ -205,6 +205,10 @@ describe('trust the report cannot resolve is read conservatively', () => {
       `${PODS_PINNED}, anyone (*)`, [beyond('error', 'AWS *')]],
     ['an account cannot assume the role with a web identity (only a federated provider can)',
       trustDoc(pinnedPods, { Effect: 'Allow', Principal: { AWS: ACCOUNT }, Action: 'sts:AssumeRoleWithWebIdentity' }), PODS_PINNED, []],
+    ['anyone (*) may use any way to assume the role: a web identity too',
+      trustDoc(pinnedPods, { Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRoleWithWebIdentity' }), `${PODS_PINNED}, anyone (*)`, [beyond('error', 'AWS *')]],
+    ['a service cannot assume the role with a web identity', trustDoc(pinnedPods, { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRoleWithWebIdentity' }),
+      PODS_PINNED, []],
     ['a federated provider cannot call sts:AssumeRole', trustDoc(pinnedPods, { Effect: 'Allow', Principal: { Federated: 'arn:aws:iam::111111111111:saml-provider/corp' }, Action: 'sts:AssumeRole' }),
       PODS_PINNED, []],
   ])('%s', (_name, trustPolicy, scope, findings) => {
