@@ -16,6 +16,7 @@ import { renderedDocument, statementsOf } from '../../lib/report/policy-document
 import { PodIdentityReport } from '../../lib/report/report';
 import { Json, Template, constructPathOf, isObject, sortedEntries } from '../../lib/report/template';
 import { toJsonDocument, toMarkdown } from '../../lib/report/writers';
+import { problemIdOf } from '../../lib/private/errors';
 
 function template(resources: Record<string, Json> = {}, overrides: Partial<Template> = {}): Template {
   return {
@@ -485,6 +486,8 @@ describe('acknowledgements given to the report', () => {
     try {
       fn();
     } catch (error) {
+      // The error carries the id its message names (the CLI and PodIdentityReport callers read it).
+      expect(`${(error as Error).message} `).toMatch(new RegExp(`^\\[cdk-eks-pod-identity:${problemIdOf(error)}\\] `));
       return (error as Error).message;
     }
     return 'nothing thrown';
@@ -572,6 +575,8 @@ describe('analyzeAssembly: the entries of associations', () => {
     try {
       fn();
     } catch (error) {
+      // The error carries the id its message names (the CLI and PodIdentityReport callers read it).
+      expect(`${(error as Error).message} `).toMatch(new RegExp(`^\\[cdk-eks-pod-identity:${problemIdOf(error)}\\] `));
       return (error as Error).message;
     }
     return 'nothing thrown';
