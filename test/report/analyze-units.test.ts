@@ -5,6 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { ACKNOWLEDGEMENTS_METADATA_KEY } from '../../lib/private/acknowledgements';
+import { problemIdOf } from '../../lib/private/errors';
 import { Progress } from '../../lib/private/progress';
 import { applyAcknowledgements, checkAcknowledgements, readAcknowledgementsFile } from '../../lib/report/acknowledgements';
 import { analyzeAssembly } from '../../lib/report/analyze';
@@ -16,7 +17,6 @@ import { renderedDocument, statementsOf } from '../../lib/report/policy-document
 import { PodIdentityReport } from '../../lib/report/report';
 import { Json, Template, constructPathOf, isObject, sortedEntries } from '../../lib/report/template';
 import { toJsonDocument, toMarkdown } from '../../lib/report/writers';
-import { problemIdOf } from '../../lib/private/errors';
 
 function template(resources: Record<string, Json> = {}, overrides: Partial<Template> = {}): Template {
   return {
