@@ -98,39 +98,62 @@ function grantsAssumeRole(statement: Json): boolean {
 const ASSUME_ACTIONS = ['sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML'];
 
 /**
- * The principals other than pods.eks.amazonaws.com a statement lets assume the role: each with an action it can call
- * (an account, role or service sts:AssumeRole; an OIDC or SAML provider the other two; anyone or an unknown type any).
+ * The Denies of a trust policy that apply for sure: unconditional (a Deny with a Condition may not apply, so it is
+ * left out and the role may look more open than it is, never less).
  */
-function otherAssumers(statement: Json): Principal[] {
+function certainDenies(trustPolicy: Json): Json[] {
+  return statementsOf(trustPolicy).filter(statement => statement.Effect === 'Deny' && statement.Condition === undefined);
+}
+
+/**
+ * Whether a certain Deny stops `principal` calling `action`: it names that principal or anyone (`*`), and the action
+ * (a NotAction with a value the report cannot resolve may leave it out). NotPrincipal is not read: it denies nobody here.
+ */
+function denied(denies: Json[], principal: Principal, action: string): boolean {
+  return denies.some(deny => principalsOf(deny).some(named => (named.type === 'AWS' && named.value === '*')
+      || (named.type === principal.type && named.value === principal.value))
+    && (deny.NotAction !== undefined
+      ? !listOf(deny.NotAction).some(pattern => covers(pattern, action, true) || pattern.includes('${'))
+      : listOf(deny.Action).some(pattern => covers(pattern, action, true))));
+}
+
+/**
+ * The principals other than pods.eks.amazonaws.com a statement lets assume the role: each with an action it can call
+ * (an account, role or service sts:AssumeRole; an OIDC or SAML provider the other two; anyone or an unknown type any)
+ * that no certain Deny of the trust stops.
+ */
+function otherAssumers(statement: Json, denies: Json[]): Principal[] {
   return principalsOf(statement).filter(principal => !isPodIdentity(principal)).filter(principal => {
     const known = principal.value !== '*' && ['AWS', 'Service', 'Federated'].includes(principal.type);
     const actions = !known ? ASSUME_ACTIONS : principal.type === 'Federated' ? ASSUME_ACTIONS.slice(1) : ['sts:AssumeRole'];
-    return actions.some(action => grants(statement, action));
+    return actions.some(action => grants(statement, action) && !denied(denies, principal, action));
   });
 }
 
-/** The Allow statements of a trust policy that let pods.eks.amazonaws.com assume the role. */
+/** The Allow statements of a trust policy that let pods.eks.amazonaws.com assume the role (no certain Deny stops it). */
 function podStatementsOf(trustPolicy: Json): Json[] {
+  if (denied(certainDenies(trustPolicy), { type: 'Service', value: POD_IDENTITY_PRINCIPAL }, 'sts:AssumeRole')) return [];
   return allowStatements(trustPolicy).filter(statement => grantsAssumeRole(statement) && principalsOf(statement).some(isPodIdentity));
 }
 
 /** Who may assume the role, in one line. */
 export function trustScope(trustPolicy: Json): string {
   const parts: string[] = [];
+  const denies = certainDenies(trustPolicy);
+  const podStatements = podStatementsOf(trustPolicy);
   for (const statement of allowStatements(trustPolicy)) {
-    const principals = principalsOf(statement);
-    if (grantsAssumeRole(statement) && principals.some(isPodIdentity)) {
+    if (podStatements.includes(statement)) {
       const scopes = SCOPES.flatMap(([what, keys]) => {
         const scope = scopeOf(statement, keys);
         return scope ? [`${what} ${scope.text}`] : [];
       });
       parts.push(`${POD_IDENTITY_PRINCIPAL} (${scopes.length > 0 ? scopes.join('; ') : 'any association in the account'})`);
     }
-    for (const principal of otherAssumers(statement)) {
+    for (const principal of otherAssumers(statement, denies)) {
       parts.push(principal.value === '*' ? 'anyone (*)' : `${principal.type} ${principal.value}`);
     }
   }
-  return parts.length > 0 ? [...new Set(parts)].join(', ') : 'nobody (no Allow statement)';
+  return parts.length > 0 ? [...new Set(parts)].join(', ') : 'nobody (no Allow statement, or a Deny stops each)';
 }
 
 export function trustFindings(role: ReportRole): ReportFinding[] {
@@ -158,8 +181,9 @@ export function trustFindings(role: ReportRole): ReportFinding[] {
       });
     }
   }
+  const denies = certainDenies(role.trustPolicy);
   for (const statement of statements) {
-    for (const principal of otherAssumers(statement)) {
+    for (const principal of otherAssumers(statement, denies)) {
       findings.push({
         id: FindingId.TRUSTED_BEYOND_POD_IDENTITY,
         severity: principal.value === '*' ? FindingSeverity.ERROR : FindingSeverity.WARNING,

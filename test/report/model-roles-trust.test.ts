@@ -110,8 +110,8 @@ describe('trustScope: who may assume the role, in one line', () => {
     ['one statement for pods and another principal', trustDoc(podStatement(undefined, { Principal: { Service: POD, AWS: 'arn:aws:iam::222222222222:role/ci' } })),
       `${POD} (any association in the account), AWS arn:aws:iam::222222222222:role/ci`],
     ['pods.eks.amazonaws.com as an AWS principal is not Pod Identity', trustDoc({ Effect: 'Allow', Principal: { AWS: POD }, Action: 'sts:AssumeRole' }), `AWS ${POD}`],
-    ['Deny statements are not who may assume it', trustDoc({ Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole' }), 'nobody (no Allow statement)'],
-    ['a statement without a principal', trustDoc({ Effect: 'Allow', Action: 'sts:AssumeRole' }), 'nobody (no Allow statement)'],
+    ['Deny statements are not who may assume it', trustDoc({ Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole' }), 'nobody (no Allow statement, or a Deny stops each)'],
+    ['a statement without a principal', trustDoc({ Effect: 'Allow', Action: 'sts:AssumeRole' }), 'nobody (no Allow statement, or a Deny stops each)'],
     ['a TagSession-only statement assumes nothing', trustDoc(podStatement({ StringEquals: PINNED }, { Action: 'sts:AssumeRole' }), podStatement(undefined, { Action: 'sts:TagSession' })),
       `${POD} (cluster c; namespace carts; service account carts)`],
     ['actions compare case-insensitively, with wildcards', trustDoc(podStatement(undefined, { Action: 'STS:ASSUMEROLE' }), podStatement({ StringEquals: PINNED }, { Action: 'sts:Assume*' })),
@@ -119,7 +119,7 @@ describe('trustScope: who may assume the role, in one line', () => {
     ['NotAction without sts:AssumeRole grants it', trustDoc(podStatement(undefined, { Action: undefined, NotAction: 'sts:TagSession' })), `${POD} (any association in the account)`],
     ['NotAction naming sts:AssumeRole (in any case, among others) does not grant it',
       trustDoc(podStatement(undefined, { Action: undefined, NotAction: ['sts:TagSession', 'STS:ASSUMEROLE'] }), podStatement(undefined, { Action: undefined, NotAction: 'sts:AssumeRole' })),
-      'nobody (no Allow statement)'],
+      'nobody (no Allow statement, or a Deny stops each)'],
     ['the same line twice is said once', trustDoc(podStatement(), podStatement()), `${POD} (any association in the account)`],
   ])('%s', (_name, trustPolicy, expected) => {
     expect(trustScope(trustPolicy)).toBe(expected);
@@ -144,7 +144,7 @@ describe('trustFindings', () => {
       [beyond('warning', 'AWS arn:aws:iam::222222222222:root'), beyond('error', 'AWS *'), beyond('error', 'AWS *')]],
     ['pods and another principal in one pinned statement', trustDoc(podStatement({ StringEquals: PINNED }, { Principal: { Service: POD, AWS: 'arn:aws:iam::222222222222:role/ci' } })),
       [beyond('warning', 'AWS arn:aws:iam::222222222222:role/ci')]],
-    ['a Deny of anyone is no finding', trustDoc(podStatement({ StringEquals: PINNED }), { Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }), []],
+    ['an unconditional Deny of anyone stops pods too', trustDoc(podStatement({ StringEquals: PINNED }), { Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }), [NOT_TRUSTED]],
     ['pods allowed by another principal type only: not trusted, and trusted beyond', trustDoc({ Effect: 'Allow', Principal: { AWS: POD }, Action: 'sts:AssumeRole' }),
       [NOT_TRUSTED, beyond('warning', `AWS ${POD}`)]],
     ['a pods statement that grants AssumeRole only through a mixed statement is found (some principal is pods)',
@@ -220,6 +220,59 @@ describe('trust the report cannot resolve is read conservatively', () => {
   test('an OIDC policy variable (dotted prefix) is not a pinned value', () => {
     const trustPolicy = trustDoc(podStatement({ StringEquals: { ...PINNED, [NS]: '${accounts.google.com:sub}' } }));
     expect(described(trustFindings(roleWithTrust(trustPolicy)))).toEqual([unscoped('namespace StringEquals ${accounts.google.com:sub}')]);
+  });
+});
+
+// An unconditional Deny applies for sure: whoever it names (or anyone, `*`) cannot call the actions it covers. A Deny
+// with a Condition, NotPrincipal, or a value the report cannot resolve may not apply: the role may look more open
+// than it is, never less.
+describe('a Deny in the trust: a certain one stops whom it names, any other is not counted on', () => {
+  const ACCOUNT = 'arn:aws:iam::222222222222:root';
+  const OIDC = 'arn:aws:iam::111111111111:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC';
+  const pinnedPods = podStatement({ StringEquals: PINNED });
+  const PODS_PINNED = `${POD} (cluster c; namespace carts; service account carts)`;
+  const account = { Effect: 'Allow', Principal: { AWS: ACCOUNT }, Action: 'sts:AssumeRole' };
+  const deny = (extra: Json) => ({ Effect: 'Deny', Principal: { AWS: ACCOUNT }, Action: 'sts:AssumeRole', ...extra });
+
+  test.each<[string, Json, string, string[]]>([
+    ['a Deny of the account stops it', trustDoc(pinnedPods, account, deny({})), PODS_PINNED, []],
+    ['a Deny of sts:* for the account stops it', trustDoc(pinnedPods, account, deny({ Action: 'sts:*' })), PODS_PINNED, []],
+    ['a Deny of the account but sts:TagSession (NotAction) stops it', trustDoc(pinnedPods, account, deny({ Action: undefined, NotAction: 'sts:TagSession' })),
+      PODS_PINNED, []],
+    ['a Deny of anyone (*) stops pods too', trustDoc(pinnedPods, account, deny({ Principal: '*' })),
+      'nobody (no Allow statement, or a Deny stops each)', [NOT_TRUSTED]],
+    ['a Deny of anyone ({ AWS: * }) stops a service too', trustDoc(pinnedPods, deny({ Principal: { AWS: '*' } })),
+      'nobody (no Allow statement, or a Deny stops each)', [NOT_TRUSTED]],
+    ['a Deny of pods.eks.amazonaws.com: pods cannot assume the role, the account can',
+      trustDoc(pinnedPods, account, deny({ Principal: { Service: POD } })), `AWS ${ACCOUNT}`, [NOT_TRUSTED, beyond('warning', `AWS ${ACCOUNT}`)]],
+    ['a conditional Deny may not apply', trustDoc(pinnedPods, account, deny({ Condition: { Bool: { 'aws:SecureTransport': 'false' } } })),
+      `${PODS_PINNED}, AWS ${ACCOUNT}`, [beyond('warning', `AWS ${ACCOUNT}`)]],
+    ['a Deny of another account', trustDoc(pinnedPods, account, deny({ Principal: { AWS: 'arn:aws:iam::333333333333:root' } })),
+      `${PODS_PINNED}, AWS ${ACCOUNT}`, [beyond('warning', `AWS ${ACCOUNT}`)]],
+    ['a Deny of the same value as another principal type', trustDoc(pinnedPods, account, deny({ Principal: { Federated: ACCOUNT } })),
+      `${PODS_PINNED}, AWS ${ACCOUNT}`, [beyond('warning', `AWS ${ACCOUNT}`)]],
+    ['a Deny of sts:TagSession only', trustDoc(pinnedPods, account, deny({ Action: 'sts:TagSession' })),
+      `${PODS_PINNED}, AWS ${ACCOUNT}`, [beyond('warning', `AWS ${ACCOUNT}`)]],
+    ['a Deny of all but an action the report cannot resolve (it may be sts:AssumeRole)',
+      trustDoc(pinnedPods, account, deny({ Action: undefined, NotAction: '${KeptAction}' })), `${PODS_PINNED}, AWS ${ACCOUNT}`, [beyond('warning', `AWS ${ACCOUNT}`)]],
+    ['a Deny with NotPrincipal is not read', trustDoc(pinnedPods, account, deny({ Principal: undefined, NotPrincipal: { AWS: 'arn:aws:iam::333333333333:root' } })),
+      `${PODS_PINNED}, AWS ${ACCOUNT}`, [beyond('warning', `AWS ${ACCOUNT}`)]],
+    ['a Deny of web identity stops an OIDC provider',
+      trustDoc(pinnedPods, { Effect: 'Allow', Principal: { Federated: OIDC }, Action: 'sts:AssumeRoleWithWebIdentity' },
+        { Effect: 'Deny', Principal: { Federated: OIDC }, Action: 'sts:AssumeRoleWithWebIdentity' }), PODS_PINNED, []],
+    ['a Deny of web identity leaves a provider allowed SAML too',
+      trustDoc(pinnedPods, { Effect: 'Allow', Principal: { Federated: OIDC }, Action: ['sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML'] },
+        { Effect: 'Deny', Principal: { Federated: OIDC }, Action: 'sts:AssumeRoleWithWebIdentity' }), `${PODS_PINNED}, Federated ${OIDC}`, [beyond('warning', `Federated ${OIDC}`)]],
+  ])('%s', (_name, trustPolicy, scope, findings) => {
+    const defined = JSON.parse(JSON.stringify(trustPolicy));
+    expect(trustScope(defined)).toBe(scope);
+    expect(described(trustFindings(roleWithTrust(defined)))).toEqual(findings);
+  });
+
+  test('pods a certain Deny stops: no finding about the values their trust admits (NotTrustedByPodIdentity says it)', () => {
+    const trustPolicy = trustDoc(podStatement({ StringEquals: { ...PINNED, [NS]: 'orders' } }), deny({ Principal: { Service: POD } }));
+    expect(described(admitsFindings(roleWithTrust(trustPolicy), { namespace: 'carts' }))).toEqual([]);
+    expect(described(trustFindings(roleWithTrust(trustPolicy)))).toEqual([NOT_TRUSTED]);
   });
 });
 
