@@ -105,8 +105,9 @@ export abstract class TemplateValues {
       }
       case 'Fn::Select': {
         const [index, list] = args;
-        if (Array.isArray(list)) return this.render(list[Number(index)], template, placeholders);
-        return placeholder(`Select:${index}:${this.render(list, template, placeholders)}`, value);
+        // An index that is an intrinsic (a `Ref` to a parameter) is known only at deploy, as is a list that is one.
+        if (Array.isArray(list) && typeof index !== 'object') return this.render(list[Number(index)], template, placeholders);
+        return placeholder(`Select:${this.render(index, template, placeholders)}:${this.render(list, template, placeholders)}`, value);
       }
       case 'Fn::If': {
         const [condition, whenTrue, whenFalse] = args;

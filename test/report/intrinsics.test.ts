@@ -52,19 +52,26 @@ describe('render', () => {
     ['a number', 42, '42'],
     ['a boolean', false, 'false'],
     ['null', null, ''],
+    ['nothing', undefined, ''],
     ['a list', ['a', 1], 'a,1'],
     ['a join', { 'Fn::Join': ['/', ['a', { Ref: 'Table' }]] }, 'a/${Table}'],
     ['a join of a non-list', { 'Fn::Join': ['-', { Ref: 'Parts' }] }, '${Parts}'],
     ['a GetAtt pair', { 'Fn::GetAtt': ['Role', 'Arn'] }, '${Role.Arn}'],
     ['a GetAtt string', { 'Fn::GetAtt': 'Role.Arn' }, '${Role.Arn}'],
+    ['a GetAtt of an intrinsic attribute', { 'Fn::GetAtt': ['Role', { Ref: 'Attribute' }] }, '${Role.{"Ref":"Attribute"}}'],
+    ['a GetAtt of an Outputs. attribute of a resource that is not a nested stack', { 'Fn::GetAtt': ['Role', 'Outputs.Arn'] }, '${Role.Outputs.Arn}'],
     ['a Sub of a resource attribute and a pseudo parameter', { 'Fn::Sub': 'arn:${AWS::Partition}:x:::${Role.Arn}' }, 'arn:${AWS::Partition}:x:::${Role.Arn}'],
     ['a Sub with variables', { 'Fn::Sub': ['${Name}-${!Literal}', { Name: 'cart' }] }, 'cart-${Literal}'],
     ['a Sub keeps a colon name that is not a pseudo parameter', { 'Fn::Sub': '${ssm:param}' }, '${ssm:param}'],
     ['a Select from a list', { 'Fn::Select': [1, ['a', 'b']] }, 'b'],
     ['a Select from an intrinsic', { 'Fn::Select': ['0', { 'Fn::GetAZs': '' }] }, '${Select:0:${GetAZs:}}'],
+    ['a Select by a parameter', { 'Fn::Select': [{ Ref: 'Index' }, ['a', 'b']] }, '${Select:${Index}:a,b}'],
     ['an If', { 'Fn::If': ['IsProd', 'prod', { Ref: 'AWS::NoValue' }] }, '${If:IsProd?prod:}'],
+    ['an If with an intrinsic branch', { 'Fn::If': ['IsProd', { Ref: 'AWS::NoValue' }, { Ref: 'Table' }] }, '${If:IsProd?:${Table}}'],
     ['another function', { 'Fn::Base64': 'x' }, '${Base64:x}'],
     ['an object that is not an intrinsic', { a: { Ref: 'Table' } }, '{"a":"${Table}"}'],
+    ['an empty object', {}, '{}'],
+    ['an object with a Ref and another key', { Ref: 'Table', Condition: 'IsProd' }, '{"Ref":"Table","Condition":"IsProd"}'],
     ['an import nobody exports', { 'Fn::ImportValue': 'Other:Arn' }, '${Import:Other:Arn}'],
   ])('%s', (_name, value, expected) => {
     expect(render(value).text).toBe(expected);
@@ -78,11 +85,31 @@ describe('render', () => {
     });
   });
 
+  test('a Sub records its parameters, attributes and pseudo parameters, not an IAM policy variable or an escaped name', () => {
+    const { text, placeholders } = render({ 'Fn::Sub': '${AWS::Region}/${Role.Arn}/${Table}/${aws:PrincipalTag/kubernetes-namespace}/${!Literal}' });
+    expect(text).toBe('${AWS::Region}/${Role.Arn}/${Table}/${aws:PrincipalTag/kubernetes-namespace}/${Literal}');
+    expect(placeholders).toEqual({
+      'AWS::Region': { Ref: 'AWS::Region' },
+      'Role.Arn': { 'Fn::GetAtt': ['Role', 'Arn'] },
+      'Table': { Ref: 'Table' },
+    });
+  });
+
+  test('a Select by a parameter records the parameter and the Select', () => {
+    const select = { 'Fn::Select': [{ Ref: 'Index' }, [{ Ref: 'Table' }, 'b']] };
+    expect(render(select).placeholders).toEqual({ 'Index': { Ref: 'Index' }, 'Table': { Ref: 'Table' }, 'Select:${Index}:${Table},b': select });
+  });
+
   test('a nested stack\'s parameter renders as the parent\'s value, its output as the nested value', () => {
     const { parent, nested } = nestedPair();
     expect(render({ Ref: 'TableArn' }, nested).text).toBe('${Table.Arn}');
     expect(render({ 'Fn::GetAtt': ['Nested', 'Outputs.RoleArn'] }, parent).text).toBe('${NestedRole.Arn}');
     expect(render({ 'Fn::GetAtt': ['Nested', 'Outputs.Missing'] }, parent).text).toBe('${Nested.Outputs.Missing}');
+    // Only `Outputs.` names an output (attribute names are case-sensitive).
+    expect(render({ 'Fn::GetAtt': ['Nested', 'outputs.RoleArn'] }, parent).text).toBe('${Nested.outputs.RoleArn}');
+    // The same in a Sub: its parameters and its attributes, outputs included.
+    expect(render({ 'Fn::Sub': '${TableArn}/index/*' }, nested).text).toBe('${Table.Arn}/index/*');
+    expect(render({ 'Fn::Sub': 'role ${Nested.Outputs.RoleArn}' }, parent).text).toBe('role ${NestedRole.Arn}');
     // A resource of the nested stack with a parameter's name is the resource.
     expect(render({ Ref: 'NestedRole' }, { ...nested, parameterValues: { NestedRole: 'x' } }).text).toBe('${NestedRole}');
     // A top-level stack has no parent to take a parameter from.
@@ -132,13 +159,18 @@ describe('locate', () => {
 
   test.each<[string, Json]>([
     ['a literal', 'arn:aws:iam::1:role/x'],
+    ['null', null],
     ['a Ref to a parameter of a top-level stack', { Ref: 'Param' }],
     ['a GetAtt of an unknown resource', { 'Fn::GetAtt': ['Nope', 'Arn'] }],
-    ['a Sub with text around', { 'Fn::Sub': 'arn:${Role.Arn}' }],
+    ['a Sub with text before', { 'Fn::Sub': 'arn:${Role.Arn}' }],
+    ['a Sub with text after', { 'Fn::Sub': '${Role.Arn}/*' }],
+    ['a Sub given as a list of its text alone (malformed)', { 'Fn::Sub': ['${Role.Arn}'] }],
     ['a Sub of a pseudo parameter', { 'Fn::Sub': '${AWS::Region}' }],
     ['a join of two parts', { 'Fn::Join': ['', [{ Ref: 'Role' }, 'x']] }],
     ['a Select from an intrinsic', { 'Fn::Select': [0, { Ref: 'List' }] }],
     ['a Select with an intrinsic index', { 'Fn::Select': [{ Ref: 'I' }, [{ Ref: 'Role' }]] }],
+    ['a Select with a list as index', { 'Fn::Select': [[0], [{ Ref: 'Role' }]] }],
+    ['a Select with a null index', { 'Fn::Select': [null, [{ Ref: 'Role' }]] }],
     ['an import nobody exports', { 'Fn::ImportValue': 'X' }],
     ['another function', { 'Fn::Base64': { Ref: 'Role' } }],
   ])('%s: nothing', (_name, value) => {
@@ -154,6 +186,8 @@ describe('locate', () => {
     expect(values.locate({ 'Fn::GetAtt': ['Nested', 'Outputs.Missing'] }, parent)).toBeUndefined();
     // An attribute of the nested stack resource that is not an output is the resource itself.
     expect(values.locate({ 'Fn::GetAtt': ['Nested', 'Arn'] }, parent)?.logicalId).toBe('Nested');
+    // A top-level stack has no parent to take a parameter from.
+    expect(values.locate({ Ref: 'TableArn' }, { ...nested, parent: undefined })).toBeUndefined();
   });
 
   test('through an export of the same account to the exporting stack\'s resource', () => {
@@ -162,6 +196,15 @@ describe('locate', () => {
     const found = values.locate({ 'Fn::ImportValue': { 'Fn::Sub': 'Data:TableArn' } }, shop);
     expect([found?.template, found?.logicalId]).toEqual([exporter, 'DataTable']);
     expect(values.locate({ 'Fn::ImportValue': 'Data:TableArn' }, template({ account: undefined }))).toBeUndefined();
+  });
+
+  test('only an import reaches an export, even one whose name renders empty', () => {
+    const exporting = new Values();
+    const stack = template();
+    exporting.export(stack, '', { Ref: 'Role' });
+    expect(exporting.locate({ 'Fn::ImportValue': { 'Fn::Join': ['', []] } }, stack)?.logicalId).toBe('Role');
+    expect(exporting.locate({ 'Fn::Base64': 'x' }, stack)).toBeUndefined();
+    expect(exporting.locate({ NotAnIntrinsic: 'x' }, stack)).toBeUndefined();
   });
 });
 
