@@ -29,6 +29,14 @@ const ARTIFACT_STACK = 'aws:cloudformation:stack';
 const ARTIFACT_NESTED_ASSEMBLY = 'cdk:cloud-assembly';
 const ARTIFACT_ASSET_MANIFEST = 'cdk:asset-manifest';
 
+/**
+ * A copy of a record without a prototype: a logical id, output or parameter named `constructor` or `toString` is
+ * then found only when the template defines it (`in` and lookups would otherwise see Object.prototype's).
+ */
+function ownEntries<T>(record: Record<string, T>): Record<string, T> {
+  return Object.assign(Object.create(null), record);
+}
+
 export class CloudAssembly extends TemplateValues {
   /** Reads `directory/manifest.json`. */
   public static read(directory: string): CloudAssembly {
@@ -128,12 +136,12 @@ export class CloudAssembly extends TemplateValues {
       file: templateFile,
       account: context.account,
       assemblyDirectory: context.assemblyDirectory,
-      resources,
-      outputs,
+      resources: ownEntries(resources),
+      outputs: ownEntries(outputs),
       parent,
-      parameterValues,
-      nested: {},
-      paths: context.paths ?? {},
+      parameterValues: ownEntries(parameterValues),
+      nested: ownEntries({}),
+      paths: ownEntries(context.paths ?? {}),
     };
     this.templates.push(template);
     for (const [outputId, output] of Object.entries(template.outputs)) {

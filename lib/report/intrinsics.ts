@@ -91,7 +91,7 @@ export abstract class TemplateValues {
       case 'Fn::Sub': {
         const [text, variables] = Array.isArray(args) ? args : [args, {}];
         return String(text).replace(/\$\{([^}!][^}]*)\}/g, (whole, name: string) => {
-          if (variables && name in variables) return this.render(variables[name], template, placeholders);
+          if (variables && Object.prototype.hasOwnProperty.call(variables, name)) return this.render(variables[name], template, placeholders);
           if (name.includes('.')) {
             const dot = name.indexOf('.');
             return this.render({ 'Fn::GetAtt': [name.slice(0, dot), name.slice(dot + 1)] }, template, placeholders);

@@ -62,6 +62,7 @@ describe('render', () => {
     ['a GetAtt of an Outputs. attribute of a resource that is not a nested stack', { 'Fn::GetAtt': ['Role', 'Outputs.Arn'] }, '${Role.Outputs.Arn}'],
     ['a Sub of a resource attribute and a pseudo parameter', { 'Fn::Sub': 'arn:${AWS::Partition}:x:::${Role.Arn}' }, 'arn:${AWS::Partition}:x:::${Role.Arn}'],
     ['a Sub with variables', { 'Fn::Sub': ['${Name}-${!Literal}', { Name: 'cart' }] }, 'cart-${Literal}'],
+    ['a Sub variable named as an Object member (constructor) is not one unless given', { 'Fn::Sub': ['${constructor}-${toString}', { toString: 'given' }] }, '${constructor}-given'],
     ['a Sub keeps a colon name that is not a pseudo parameter', { 'Fn::Sub': '${ssm:param}' }, '${ssm:param}'],
     ['a Select from a list', { 'Fn::Select': [1, ['a', 'b']] }, 'b'],
     ['a Select from an intrinsic', { 'Fn::Select': ['0', { 'Fn::GetAZs': '' }] }, '${Select:0:${GetAZs:}}'],

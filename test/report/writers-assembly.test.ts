@@ -483,17 +483,19 @@ describe('CloudAssembly.read: stacks and stages', () => {
       ['Stage/S', '111111111111', path.join(directory, 'assembly-Stage', 'S.json'), path.join(here, 'assembly-Stage')],
       ['G', '210987654321', path.join(directory, 'G.json'), here],
     ]);
+    // Records by name have no prototype (a logical id `constructor` is only the template's).
+    const own = (record: object) => Object.assign(Object.create(null), record);
     expect(assembly.templates[0]).toStrictEqual({
       name: 'Shown',
       file: path.join(directory, 'A.json'),
       account: '123456789012',
       assemblyDirectory: here,
-      resources: template.Resources,
-      outputs: {},
+      resources: own(template.Resources),
+      outputs: own({}),
       parent: undefined,
-      parameterValues: {},
-      nested: {},
-      paths: {},
+      parameterValues: own({}),
+      nested: own({}),
+      paths: own({}),
     });
     expect(assembly.templates[7].resources).toEqual({});
   });
@@ -544,6 +546,20 @@ describe('CloudAssembly.read: templates', () => {
   test('a template that is not JSON: UnreadableCloudAssembly', () => {
     const directory = oneStack('{"Resources": ');
     expect(readError(directory).message).toBe(`[cdk-eks-pod-identity:UnreadableCloudAssembly] cannot read ${path.join(directory, 'App.template.json')}: Unexpected end of JSON input. Fix: synthesize again (\`cdk synth\`)`);
+  });
+
+  test('a name Object.prototype has (constructor, toString) stands for what the template defines, or nothing', () => {
+    const directory = oneStack({ Resources: { constructor: { Type: 'AWS::IAM::Role' } } });
+    const assembly = CloudAssembly.read(directory);
+    const [template] = assembly.templates;
+    expect(assembly.locate({ 'Fn::GetAtt': ['constructor', 'Arn'] }, template)).toEqual({ template, logicalId: 'constructor', attribute: 'Arn' });
+    expect(assembly.locate({ Ref: 'toString' }, template)).toBeUndefined();
+    expect(assembly.locate({ 'Fn::GetAtt': ['hasOwnProperty', 'Outputs.Arn'] }, template)).toBeUndefined();
+    expect(assembly.render({ 'Fn::GetAtt': ['valueOf', 'Outputs.Arn'] }, template, new Map())).toBe('${valueOf.Outputs.Arn}');
+    expect(PodIdentityReport.fromCloudAssembly(oneStack({ Resources: { Assoc: {
+      Type: 'AWS::EKS::PodIdentityAssociation',
+      Properties: { ClusterName: 'c', Namespace: 'carts', ServiceAccount: 'carts', RoleArn: { 'Fn::GetAtt': ['constructor', 'Outputs.RoleArn'] } },
+    } } })).entries.map(entry => [entry.role.arn, entry.role.inAssembly])).toEqual([['${constructor.Outputs.RoleArn}', false]]);
   });
 
   test('exports: an output with an export name is what Fn::ImportValue of that name (in the same account) gives', () => {
