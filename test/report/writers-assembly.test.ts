@@ -556,10 +556,12 @@ describe('CloudAssembly.read: templates', () => {
     expect(assembly.locate({ Ref: 'toString' }, template)).toBeUndefined();
     expect(assembly.locate({ 'Fn::GetAtt': ['hasOwnProperty', 'Outputs.Arn'] }, template)).toBeUndefined();
     expect(assembly.render({ 'Fn::GetAtt': ['valueOf', 'Outputs.Arn'] }, template, new Map())).toBe('${valueOf.Outputs.Arn}');
-    expect(PodIdentityReport.fromCloudAssembly(oneStack({ Resources: { Assoc: {
+    const association = {
       Type: 'AWS::EKS::PodIdentityAssociation',
       Properties: { ClusterName: 'c', Namespace: 'carts', ServiceAccount: 'carts', RoleArn: { 'Fn::GetAtt': ['constructor', 'Outputs.RoleArn'] } },
-    } } })).entries.map(entry => [entry.role.arn, entry.role.inAssembly])).toEqual([['${constructor.Outputs.RoleArn}', false]]);
+    };
+    const report = PodIdentityReport.fromCloudAssembly(oneStack({ Resources: { Assoc: association } }));
+    expect(report.entries.map(found => [found.role.arn, found.role.inAssembly])).toEqual([['${constructor.Outputs.RoleArn}', false]]);
   });
 
   test('exports: an output with an export name is what Fn::ImportValue of that name (in the same account) gives', () => {
