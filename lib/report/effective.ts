@@ -45,7 +45,9 @@ function literalEnds(pattern: string): [string, string] | undefined {
 function mayOverlap(a: string, b: string, ignoreCase: boolean): boolean {
   const [ea, eb] = [literalEnds(a), literalEnds(b)];
   if (!ea || !eb) return false;
-  const fold = (text: string) => (ignoreCase ? text.toLowerCase() : text);
+  // Upper case, as the `i` flag of `covers` compares characters: lower case would tell µ from μ and ς from σ, and
+  // turns a final Σ into ς, so patterns that share an action would be called disjoint (access under-stated).
+  const fold = (text: string) => (ignoreCase ? text.toUpperCase() : text);
   const [pa, sa, pb, sb] = [...ea, ...eb].map(fold);
   return (pa.startsWith(pb) || pb.startsWith(pa)) && (sa.endsWith(sb) || sb.endsWith(sa));
 }

@@ -31,6 +31,13 @@ describe('covers: an IAM pattern contains another', () => {
     expect(covers('s3:get*', 's3:GetObject', true)).toBe(true);
     expect(covers('s3:get*', 's3:GetObject', false)).toBe(false);
   });
+
+  test('patterns that differ by a leading i or s are not mixed up between the modes (cached per mode)', () => {
+    expect(covers('Qcache*', 'Qcache1', false)).toBe(true);
+    expect(covers('sQcache*', 'sqCACHE1', true)).toBe(true);
+    expect(covers('iRcache*', 'iRcache1', false)).toBe(true);
+    expect(covers('Rcache*', 'rCACHE1', true)).toBe(true);
+  });
 });
 
 test('listOf: one value or a list, as strings', () => {
@@ -61,9 +68,22 @@ describe('explicit Denies', () => {
     ['without Action', { Effect: 'Deny', Resource: '*' }],
     ['without Resource', { Effect: 'Deny', Action: '*' }],
     ['on another resource', { Effect: 'Deny', Action: '*', Resource: 'arn:aws:dynamodb:us-east-1:1:table/other' }],
+    ['on the resource in another case (ARNs are case-sensitive)', { Effect: 'Deny', Action: '*', Resource: 'ARN:AWS:DYNAMODB:US-EAST-1:1:TABLE/ORDERS' }],
+    ['with both Action and NotAction (malformed)', { Effect: 'Deny', Action: '*', NotAction: 'dynamodb:GetItem', Resource: '*' }],
+    ['with both Resource and NotResource (malformed)', { Effect: 'Deny', Action: '*', Resource: '*', NotResource: 'arn:aws:s3:::x' }],
     ['an Allow', { Effect: 'Allow', Action: '*', Resource: '*' }],
   ])('a Deny %s is not certain to apply: nothing removed', (_name, deny) => {
     expect(effective(ALLOW_TABLE, [deny])).toEqual([ALLOW_TABLE]);
+  });
+
+  test('a Deny of several actions removes those it names, keeps the others', () => {
+    expect(effective(ALLOW_TABLE, [{ Effect: 'Deny', Action: ['s3:*', 'dynamodb:PutItem'], Resource: '*' }]))
+      .toEqual([{ ...ALLOW_TABLE, Action: ['dynamodb:GetItem'] }]);
+  });
+
+  test('a Deny without Resource is not certain, even against an Allow that names no resource', () => {
+    const noResource = { Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: [] };
+    expect(effective(noResource, [{ Effect: 'Deny', Action: '*' }])).toEqual([noResource]);
   });
 
   test('a Deny must cover every resource of the Allow', () => {
@@ -79,6 +99,13 @@ describe('explicit Denies', () => {
     const notResource = { Effect: 'Allow', Action: 's3:GetObject', NotResource: 'arn:aws:s3:::secret/*' };
     expect(effective(notResource, [{ Effect: 'Deny', Action: 's3:GetObject', Resource: 'arn:aws:s3:::*' }])).toEqual([{ ...notResource, Action: ['s3:GetObject'] }]);
     expect(effective(notResource, [{ Effect: 'Deny', Action: 's3:GetObject', Resource: '*' }])).toEqual([]);
+  });
+
+  test('an empty action or resource name in a Deny is not "everything": an Allow with NotAction or NotResource stays', () => {
+    const notAction = { Effect: 'Allow', NotAction: 'iam:*', Resource: '*' };
+    expect(effective(notAction, [{ Effect: 'Deny', Action: '', Resource: '*' }])).toEqual([notAction]);
+    const notResource = { Effect: 'Allow', Action: ['s3:GetObject'], NotResource: 'arn:aws:s3:::secret/*' };
+    expect(effective(notResource, [{ Effect: 'Deny', Action: '*', Resource: '' }])).toEqual([notResource]);
   });
 });
 
@@ -107,6 +134,25 @@ describe('the permissions boundary', () => {
     const statement = { Effect: 'Allow', Action: 's3:Get*', Resource: 'arn:aws:s3:::logs-*' };
     expect(effective(statement, [], [{ Effect: 'Allow', Action: 's3:*Object', Resource: 'arn:aws:s3:::*-2024' }]))
       .toEqual([{ Effect: 'Allow', Action: ['s3:Get*'], Resource: ['arn:aws:s3:::logs-*'] }]);
+  });
+
+  test.each<[string, string, string]>([
+    ['the statement\'s literal suffix ends with the boundary\'s', 'arn:aws:s3:::logs-*-eu-2024', 'arn:aws:s3:::*-x*-2024'],
+    ['the boundary\'s literal suffix ends with the statement\'s', 'arn:aws:s3:::*-x*-2024', 'arn:aws:s3:::logs-*-eu-2024'],
+  ])('resources that may overlap (%s): the statement\'s resource is kept', (_name, resource, limit) => {
+    expect(covers(resource, limit, false) || covers(limit, resource, false)).toBe(false);
+    expect(effective({ Effect: 'Allow', Action: 's3:GetObject', Resource: resource }, [], [{ Effect: 'Allow', Action: '*', Resource: limit }]))
+      .toEqual([{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: [resource] }]);
+  });
+
+  test.each<[string, string, string, string]>([
+    ['micro sign and Greek mu', 'svc:\u00b5a*', 'svc:\u03bc*b', 'svc:\u03bcab'],
+    ['capital sigma at the end of the prefix and small sigma', 'svc:A\u03a3*a', 'svc:a\u03c3b*', 'svc:a\u03c3ba'],
+  ])('actions one and the same without case (%s) may overlap: the statement\'s action is kept, never dropped', (_name, action, limit, common) => {
+    expect(covers(action, common, true) && covers(limit, common, true)).toBe(true);
+    expect(covers(action, limit, true) || covers(limit, action, true)).toBe(false);
+    expect(effective({ Effect: 'Allow', Action: action, Resource: '*' }, [], [{ Effect: 'Allow', Action: limit, Resource: '*' }]))
+      .toEqual([{ Effect: 'Allow', Action: [action], Resource: ['*'] }]);
   });
 
   test.each<[string, string, string]>([
@@ -142,10 +188,20 @@ describe('the permissions boundary', () => {
     expect(effective({ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }, [], [{ Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' }])).toEqual([]);
   });
 
+  test('NotAction on the statement: a boundary action any of its patterns excludes, in any case, is left out', () => {
+    expect(effective({ Effect: 'Allow', NotAction: ['kms:*', 'IAM:*'], Resource: '*' }, [], [{ Effect: 'Allow', Action: ['iam:PassRole', 's3:GetObject'], Resource: '*' }]))
+      .toEqual([{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['*'] }]);
+  });
+
   test('NotAction on the boundary: the statement\'s actions it does not exclude', () => {
     expect(effective({ Effect: 'Allow', Action: ['iam:PassRole', 's3:GetObject'], Resource: '*' }, [], [{ Effect: 'Allow', NotAction: 'IAM:*', Resource: '*' }]))
       .toEqual([{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['*'] }]);
     expect(effective({ Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' }, [], [{ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }])).toEqual([]);
+  });
+
+  test('NotAction on the boundary: a statement action any of its patterns excludes is left out', () => {
+    expect(effective({ Effect: 'Allow', Action: ['iam:PassRole', 's3:GetObject'], Resource: '*' }, [], [{ Effect: 'Allow', NotAction: ['kms:*', 'iam:*'], Resource: '*' }]))
+      .toEqual([{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['*'] }]);
   });
 
   test('NotAction on both: the union of what they exclude', () => {
@@ -164,6 +220,20 @@ describe('the permissions boundary', () => {
   test('NotResource on the boundary: the statement\'s resources are kept', () => {
     expect(effective({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::logs/*' }, [], [{ Effect: 'Allow', Action: '*', NotResource: 'arn:aws:s3:::secret/*' }]))
       .toEqual([{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::logs/*' }]);
+  });
+
+  test('NotResource on the boundary that also names a Resource (malformed): still only the statement\'s resources', () => {
+    expect(effective({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::logs/*' }, [],
+      [{ Effect: 'Allow', Action: '*', Resource: 'arn:aws:s3:::data/*', NotResource: 'arn:aws:s3:::secret/*' }]))
+      .toStrictEqual([{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::logs/*' }]);
+  });
+
+  test.each<[string, any]>([
+    ['a NotResource', { Effect: 'Allow', Action: '*', NotResource: 'arn:aws:s3:::logs/*' }],
+    ['no resource field', { Effect: 'Allow', Action: '*' }],
+  ])('NotResource on the statement, a boundary with %s: the statement\'s NotResource is kept', (_name, limit) => {
+    const statement = { Effect: 'Allow', Action: 's3:GetObject', NotResource: 'arn:aws:s3:::secret/*' };
+    expect(effective(statement, [], [limit])).toStrictEqual([{ Effect: 'Allow', Action: ['s3:GetObject'], NotResource: 'arn:aws:s3:::secret/*' }]);
   });
 
   test('the boundary first, then the Denies', () => {
