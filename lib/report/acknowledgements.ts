@@ -29,7 +29,7 @@ const MATCH_FIELDS = ['stack', 'cluster', 'namespace', 'serviceAccount', 'role',
 
 /** Each finding, acknowledged when an acknowledgement applies (the first one, metadata before the file's). */
 export function applyAcknowledgements(
-  entry: PodIdentityReportEntry,
+  entry: Omit<PodIdentityReportEntry, 'findings'>,
   findings: Array<{ finding: ReportFinding; subjects: Subject[]; role: AboutRole }>,
   acknowledgements: GivenAcknowledgement[],
 ): ReportFinding[] {
@@ -50,7 +50,7 @@ function nameOf(subject: Subject): string {
 }
 
 function matches(
-  ack: ReportAcknowledgement, entry: PodIdentityReportEntry, subjects: Subject[], about: AboutRole,
+  ack: ReportAcknowledgement, entry: Omit<PodIdentityReportEntry, 'findings'>, subjects: Subject[], about: AboutRole,
 ): boolean {
   const names = (subject: Subject) => [subject.logicalId, constructPathOf(subject.template, subject.logicalId)];
   const candidates: Record<typeof MATCH_FIELDS[number], Array<string | undefined>> = {

@@ -89,8 +89,10 @@ class Analysis {
     for (const reportRole of [role, targetRole]) {
       if (reportRole) findings.push(...permissionFindings(reportRole, (finding, from) => this.roles.about(finding, reportRole, from)));
     }
+    // `locate` finds only names `in` a template's resources: a resource (an object, checked when the template was read)
+    // or a member every object has (`constructor`), never undefined.
     const located = this.assembly.locate(props.ClusterName, template);
-    const clusterDisplayName = located && CLUSTER_TYPES.includes(located.template.resources[located.logicalId]?.Type)
+    const clusterDisplayName = located && CLUSTER_TYPES.includes(located.template.resources[located.logicalId].Type)
       ? clusterNameOf(located.template, located.logicalId) ?? cluster : cluster;
 
     const sessionTagsEnabled = !(props.DisableSessionTags === true || props.DisableSessionTags === 'true');
@@ -98,7 +100,7 @@ class Analysis {
     if (sessionTagsEnabled) {
       // A cluster of the assembly is known by its ARN attribute (as a trust scoped by cluster ARN names it); any
       // other by the ARN EKS builds from the name.
-      const clusterArn = located && CLUSTER_TYPES.includes(located.template.resources[located.logicalId]?.Type)
+      const clusterArn = located && CLUSTER_TYPES.includes(located.template.resources[located.logicalId].Type)
         ? this.assembly.render({ 'Fn::GetAtt': [located.logicalId, 'Arn'] }, located.template, placeholders)
         : render({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':eks:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':cluster/']] }) + cluster;
       placeholders.set('PodName', 'the name of the pod (differs per pod)');
@@ -122,7 +124,7 @@ class Analysis {
       }
     }
 
-    const entry: PodIdentityReportEntry = {
+    const entry: Omit<PodIdentityReportEntry, 'findings'> = {
       stack: template.name,
       logicalId,
       resourceType,
@@ -137,22 +139,22 @@ class Analysis {
       sessionTags,
       sessionPolicy,
       placeholders: Object.fromEntries([...placeholders.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
-      findings: [],
     };
     const association: Subject = { template, logicalId };
-    // A role selector matches the role a finding is about; a finding about the association itself, its role.
+    // Every finding above was recorded by `this.roles.about`: what it is about (the role a role selector matches, the
+    // resources a resource selector and Metadata are read from), besides the association.
     const subjected = findings.map(finding => {
-      const subject = this.roles.aboutOf(finding);
-      return { finding, subjects: [association, ...subject?.subjects ?? []], role: subject?.role ?? this.roles.aboutRole(role) };
+      const { subjects, role: aboutRole } = this.roles.aboutOf(finding)!;
+      return { finding, subjects: [association, ...subjects], role: aboutRole };
     });
     const acknowledged = applyAcknowledgements(entry, subjected, this.acknowledgements);
     return { ...entry, findings: sortFindings(acknowledged) };
   }
 }
 
-/** A cluster of the assembly by its literal name (aws-eks-v2 `Name`, aws-eks `Config.name`), else its construct path. */
+/** A cluster of the assembly (a resource of `template`) by its literal name (aws-eks-v2 `Name`, aws-eks `Config.name`), else its construct path. */
 function clusterNameOf(template: Template, logicalId: string): string | undefined {
-  const props = template.resources[logicalId]?.Properties;
+  const props = template.resources[logicalId].Properties;
   const name = props?.Name ?? props?.Config?.name;
   return typeof name === 'string' ? name : constructPathOf(template, logicalId);
 }

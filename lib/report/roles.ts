@@ -92,14 +92,9 @@ export class AssemblyRoles {
     return finding;
   }
 
-  /** What `finding` is about, as `about` recorded it; undefined for a finding about the association itself. */
+  /** What `finding` is about, as `about` recorded it (every finding of the report is); undefined for one it did not record. */
   public aboutOf(finding: ReportFinding): FindingSubjects | undefined {
     return this.abouts.get(finding);
-  }
-
-  /** A role of the report with its resource (undefined for a role that is not in the assembly). */
-  public aboutRole(role: ReportRole): AboutRole {
-    return { role, self: this.roleSources.get(role)?.self };
   }
 
   /** A role (given as the value of a RoleArn) with its policies; a finding when it is not in the assembly. */

@@ -40,6 +40,18 @@ function assemblyOf(...templates: Template[]): CloudAssembly {
   return assembly;
 }
 
+/** The message of what `fn` throws ('nothing thrown' when it returns), checked to carry the problem id it names. */
+function thrown(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    // The error carries the id its message names (the CLI and PodIdentityReport callers read it).
+    expect(`${(error as Error).message} `).toMatch(new RegExp(`^\\[cdk-eks-pod-identity:${problemIdOf(error)}\\] `));
+    return (error as Error).message;
+  }
+  return 'nothing thrown';
+}
+
 describe('template helpers', () => {
   test.each<[string, Json, Record<string, string>, string | undefined]>([
     ['the aws:cdk:path metadata, without its leading slash and trailing /Resource', { Metadata: { 'aws:cdk:path': '/Shop/Role/Resource' } }, {}, 'Shop/Role'],
@@ -161,14 +173,14 @@ describe('renderedDocument: a policy document checked and rendered', () => {
     ['a principal list that is not a list', { Statement: [allow({ Principal: { AWS: { 'Fn::If': ['C', 7, 'a'] } } })] }, 'Policy.Statement[0].Principal.AWS is a number, not a list'],
     ['an Action list that is not a list', { Statement: [allow({ Action: { 'Fn::If': ['C', 7, 's3:GetObject'] } })] }, 'Policy.Statement[0].Action is a number, not a list'],
   ])('malformed: %s', (_, value, message) => {
-    let thrown: unknown;
+    let caught: unknown;
     try {
       render(value);
     } catch (error) {
-      thrown = error;
+      caught = error;
     }
-    expect(thrown).toBeInstanceOf(MalformedValue);
-    expect(String((thrown as Error).message)).toBe(message);
+    expect(caught).toBeInstanceOf(MalformedValue);
+    expect(String((caught as Error).message)).toBe(message);
   });
 });
 
@@ -482,16 +494,6 @@ describe('acknowledgements given to the report', () => {
     fs.writeFileSync(file, text);
     return file;
   };
-  const thrown = (fn: () => unknown): string => {
-    try {
-      fn();
-    } catch (error) {
-      // The error carries the id its message names (the CLI and PodIdentityReport callers read it).
-      expect(`${(error as Error).message} `).toMatch(new RegExp(`^\\[cdk-eks-pod-identity:${problemIdOf(error)}\\] `));
-      return (error as Error).message;
-    }
-    return 'nothing thrown';
-  };
   const wrong = (file: string, what: string) => `[cdk-eks-pod-identity:MalformedAcknowledgements] ${file}: ${what}. Fix: write ${FORMAT}`;
 
   test('a file: each acknowledgement as written (a copy)', () => {
@@ -571,16 +573,6 @@ describe('analyzeAssembly: the entries of associations', () => {
   const S3_ALL = { Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::b' };
   const analyze = (resources: Record<string, Json>, acks: Json[] = []) => analyzeAssembly(assemblyOf(template(resources)), acks);
   const findings = (entry: PodIdentityReportEntry) => entry.findings.map(f => [f.id, f.severity.name, f.message, f.acknowledged?.source]);
-  const thrown = (fn: () => unknown): string => {
-    try {
-      fn();
-    } catch (error) {
-      // The error carries the id its message names (the CLI and PodIdentityReport callers read it).
-      expect(`${(error as Error).message} `).toMatch(new RegExp(`^\\[cdk-eks-pod-identity:${problemIdOf(error)}\\] `));
-      return (error as Error).message;
-    }
-    return 'nothing thrown';
-  };
 
   test('an association with a cluster of the assembly: every field', () => {
     const [entry, ...rest] = analyze({
@@ -644,6 +636,15 @@ describe('analyzeAssembly: the entries of associations', () => {
   ])('the cluster (a Ref to a resource): %s', (_, cluster, displayName, arn) => {
     const [entry] = analyze({ Cluster: cluster, Role: roleWith(), Association: association({ ClusterName: { Ref: 'Cluster' } }) });
     expect([entry.cluster, entry.clusterDisplayName, entry.sessionTags['eks-cluster-arn']]).toEqual(['${Cluster}', displayName, arn]);
+  });
+
+  test.each(['constructor', '__proto__', 'toString'])('a cluster and a role named %p (a member every object has): not resources of the template', name => {
+    const [entry] = analyze({ Association: association({ ClusterName: { Ref: name }, RoleArn: { 'Fn::GetAtt': [name, 'Arn'] } }) });
+    expect([entry.cluster, entry.clusterDisplayName, entry.sessionTags['eks-cluster-arn']])
+      .toEqual([`\${${name}}`, `\${${name}}`, `arn:\${AWS::Partition}:eks:\${AWS::Region}:\${AWS::AccountId}:cluster/\${${name}}`]);
+    expect(findings(entry)).toEqual([
+      [FindingId.ROLE_NOT_IN_ASSEMBLY, 'warning', `the role \${${name}.Arn} is not defined in this cloud assembly, so its trust and permissions are unknown`, undefined],
+    ]);
   });
 
   test.each<[Json, boolean]>([[true, false], ['true', false], [false, true], ['false', true], [undefined, true]])('DisableSessionTags %p: session tags %p', (disable, enabled) => {
@@ -784,6 +785,7 @@ describe('analyzeAssembly: the entries of associations', () => {
     ['an association without RoleArn', association({ RoleArn: undefined }), 'Resources.Association.Properties.RoleArn is missing'],
     ['an add-on without Properties', { Type: 'AWS::EKS::Addon' }, 'Resources.Association.Properties is missing'],
     ['an add-on without AddonName', { Type: 'AWS::EKS::Addon', Properties: { PodIdentityAssociations: [{ ServiceAccount: 's', RoleArn: 'r' }] } }, 'Resources.Association.Properties.AddonName is missing'],
+    ['an add-on whose PodIdentityAssociations is a Ref (to a list parameter), not a list', { Type: 'AWS::EKS::Addon', Properties: { AddonName: 'a', PodIdentityAssociations: { Ref: 'Associations' } } }, 'Resources.Association.Properties.PodIdentityAssociations is {"Ref":"Associations"}, not a list'],
     ['an add-on association that is not an object', { Type: 'AWS::EKS::Addon', Properties: { AddonName: 'a', PodIdentityAssociations: ['x'] } }, 'Resources.Association.Properties.PodIdentityAssociations[0] is a string, not an object'],
     ['an add-on association without ServiceAccount', { Type: 'AWS::EKS::Addon', Properties: { AddonName: 'a', PodIdentityAssociations: [{ RoleArn: 'r' }] } }, 'Resources.Association.Properties.PodIdentityAssociations[0].ServiceAccount is missing'],
     ['an add-on association without RoleArn', { Type: 'AWS::EKS::Addon', Properties: { AddonName: 'a', PodIdentityAssociations: [{ ServiceAccount: 's' }] } }, 'Resources.Association.Properties.PodIdentityAssociations[0].RoleArn is missing'],

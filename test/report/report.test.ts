@@ -10,7 +10,7 @@ import { IConstruct } from 'constructs';
 import { CrossAccountClusterStack, CrossAccountDataStack } from '../../examples/cross-account-stack';
 import { FindingId, FindingSeverity, PodIdentityBoundWorkload, PodIdentityReport, PodIdentityRole, PolicyKind } from '../../lib';
 import { ENV, IMPORTED_V2_CLUSTER_NAME, importedEksV2Cluster, newEksV2Cluster } from '../helpers/clusters';
-import { entryOf, findingIds, reportApp, reportOf } from '../helpers/report';
+import { entryOf, findingIds, handAssembly, reportApp, reportOf } from '../helpers/report';
 
 function logicalIdOf(construct: IConstruct): string {
   const resource = construct.node.defaultChild as CfnResource;
@@ -418,4 +418,39 @@ test('two stages in two accounts, each with a role app-role: each association ge
   const report = reportOf(app);
   expect(report.entries.map(e => `${e.stack} → ${e.role.stack}: ${e.role.policies.flatMap(p => p.document.Statement).map((s: any) => s.Action)}`))
     .toEqual(['Dev/App → Dev/App: s3:GetObject', 'Prod/App → Prod/App: sqs:SendMessage']);
+});
+
+test('on a terminal, reading shows the resources read after the first second, then clears the line', () => {
+  const directory = handAssembly({
+    stacks: {
+      App: {
+        template: {
+          Resources: {
+            Role: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: { Statement: [] } } },
+            Association: { Type: 'AWS::EKS::PodIdentityAssociation', Properties: { ClusterName: 'c', Namespace: 'n', ServiceAccount: 's', RoleArn: { 'Fn::GetAtt': ['Role', 'Arn'] } } },
+          },
+        },
+      },
+    },
+  });
+  const lines: string[] = [];
+  let clock = 0;
+  const now = jest.spyOn(Date, 'now').mockImplementation(() => (clock += 1000));
+  const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(chunk => {
+    lines.push(String(chunk));
+    return true;
+  });
+  const tty = Object.getOwnPropertyDescriptor(process.stderr, 'isTTY');
+  Object.defineProperty(process.stderr, 'isTTY', { value: true, configurable: true });
+  let report: PodIdentityReport;
+  try {
+    report = PodIdentityReport.fromCloudAssembly(directory);
+  } finally {
+    if (tty) Object.defineProperty(process.stderr, 'isTTY', tty);
+    else delete (process.stderr as { isTTY?: boolean }).isTTY;
+    stderr.mockRestore();
+    now.mockRestore();
+  }
+  expect(report.entries.map(e => `${e.namespace}/${e.serviceAccount}`)).toEqual(['n/s']);
+  expect(lines).toEqual([1, 2].map(done => `\r\x1b[Kcdk-eks-pod-identity: report: resources read: ${done}/2`).concat('\r\x1b[K'));
 });
