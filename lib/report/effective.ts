@@ -116,11 +116,11 @@ function within(statement: Json, limit: Json): Json | undefined {
 }
 
 /**
- * The effective statements of each Allow of `allows`: minus the certain Denies of `denies`, within the boundary's
+ * The effective statements of each Allow of `allows`: minus the certain Denies among `statements`, within the boundary's
  * Allow statements when `boundary` is given (undefined: no boundary, or one that cannot be read).
  */
-export function effectiveStatements(allows: SourcedStatement[], denies: Json[], boundary: Json[] | undefined): Map<SourcedStatement, Json[]> {
-  const certain = denies.filter(isCertainDeny);
+export function effectiveStatements(allows: SourcedStatement[], statements: Json[], boundary: Json[] | undefined): Map<SourcedStatement, Json[]> {
+  const certain = statements.filter(isCertainDeny);
   const result = new Map<SourcedStatement, Json[]>();
   for (const allow of allows) {
     const limited = boundary === undefined ? [allow.statement]

@@ -30,8 +30,9 @@ export function effectiveOf(policies: ReportPolicy[], boundary: ReportPolicy | u
       ? `the permissions boundary is the AWS managed policy ${boundary.name}, known by name only`
       : `the permissions boundary ${boundary.arn ?? boundary.name} is not in the cloud assembly`;
   }
-  const denies = [...statements.map(s => s.statement), ...boundaryStatements ?? []].filter(statement => statement.Effect === 'Deny');
-  const effective = effectiveStatements(statements.filter(s => s.statement.Effect === 'Allow'), denies, boundaryStatements);
+  // The certain Denies among the policies' and the boundary's statements cancel what the Allows allow.
+  const everyStatement = [...statements.map(s => s.statement), ...boundaryStatements ?? []];
+  const effective = effectiveStatements(statements.filter(s => s.statement.Effect === 'Allow'), everyStatement, boundaryStatements);
   const effectivePermissions: ReportEffectiveStatement[] = [...effective.entries()]
     .flatMap(([source, list]) => list.map(statement => ({ from: source.from, statement })));
   return { effectivePermissions, effectivePermissionsUnknown: unknown };
