@@ -1,7 +1,7 @@
 // What a role's policies allow once explicit Denies and the permissions boundary are applied: IAM's wildcard
 // patterns (`*`, `?`) compared as sets, conservatively. Where two patterns may overlap but neither contains the
 // other, the allowed side is kept (the report may over-state access, never under-state it).
-import { Json, isObject } from './template';
+import { Json, isObject, mayNotApply } from './template';
 import { asList } from '../private/policy-values';
 
 /** A statement of a policy with where it comes from. */
@@ -60,9 +60,9 @@ function intersect(allowed: string, limit: string, ignoreCase: boolean): string 
   return undefined;
 }
 
-/** A Deny that cancels for sure: unconditional, with Action and Resource lists. */
+/** A Deny that cancels for sure: unconditional (no Condition, not from an `Fn::If`), with Action and Resource lists. */
 function isCertainDeny(statement: Json): boolean {
-  return statement.Effect === 'Deny' && statement.Condition === undefined
+  return statement.Effect === 'Deny' && statement.Condition === undefined && !mayNotApply(statement)
     && statement.Action !== undefined && statement.NotAction === undefined
     && statement.Resource !== undefined && statement.NotResource === undefined;
 }

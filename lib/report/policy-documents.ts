@@ -3,7 +3,7 @@
 import { CloudAssembly } from './assembly';
 import { alternatives, isIntrinsic, items } from './intrinsics';
 import { MalformedValue, expectObject } from './malformed';
-import { Json, Template, isObject } from './template';
+import { Json, Template, isObject, markMayNotApply } from './template';
 import { kindOf } from '../private/errors';
 
 const STATEMENT_LISTS = ['Action', 'NotAction', 'Resource', 'NotResource'];
@@ -28,20 +28,32 @@ export function renderedDocument(assembly: CloudAssembly, value: Json, path: str
     // `Statement` is a list or one statement; an `Fn::If` may choose between lists or between single statements.
     const statements = alternatives(document.Statement).flatMap(statement => (Array.isArray(statement) || isIntrinsic(statement)
       ? items(statement, `${path}.Statement`, false) : [{ value: statement, path: `${path}.Statement` }]));
+    // A statement read from one branch of an `Fn::If` (of the document, its Statement, or within the statement) may
+    // not apply: each branch is read, so an Allow over-states access; a Deny must not be counted on.
+    const written = [document.Statement].flat();
     const checked = statements.filter(s => s.value !== undefined).flatMap(({ value: statement, path: at }) => {
       expectObject(statement, at);
+      const chosen = alternative !== value || !written.includes(statement) || hasChoice(statement);
       return principalAlternatives(statement, at).map(choice => {
         const copy: Json = { ...choice };
         for (const key of STATEMENT_LISTS) {
           if (isListOrChoice(copy[key])) copy[key] = listValues(copy[key], `${at}.${key}`);
         }
-        return renderedStatement(assembly, copy, at, template, placeholders);
+        const rendered = renderedStatement(assembly, copy, at, template, placeholders);
+        if (chosen) markMayNotApply(rendered);
+        return rendered;
       });
     });
     const { Statement: _statement, ...rest } = document;
     return { ...assembly.renderDeep(rest, template, placeholders), Statement: checked };
   });
   return documents.length === 1 ? documents[0] : { ...documents[0], Statement: documents.flatMap(d => d.Statement) };
+}
+
+/** Whether a value holds an `Fn::If` anywhere. */
+function hasChoice(value: Json): boolean {
+  if (Array.isArray(value)) return value.some(hasChoice);
+  return isObject(value) && Object.entries(value).some(([key, inner]) => key === 'Fn::If' || hasChoice(inner));
 }
 
 function isListOrChoice(value: Json): boolean {

@@ -48,3 +48,15 @@ export function isObject(value: Json): value is Record<string, Json> {
 export function sortedEntries<T>(record: Record<string, T>): Array<[string, T]> {
   return Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
+
+/** Statements read from one branch of an `Fn::If`: CloudFormation may take the other branch. */
+const MAY_NOT_APPLY = new WeakSet<object>();
+
+export function markMayNotApply(statement: Record<string, Json>): void {
+  MAY_NOT_APPLY.add(statement);
+}
+
+/** Whether a policy statement may not apply as read (from one branch of an `Fn::If`): a Deny not to count on. */
+export function mayNotApply(statement: Json): boolean {
+  return isObject(statement) && MAY_NOT_APPLY.has(statement);
+}

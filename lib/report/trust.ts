@@ -3,7 +3,7 @@
 import { covers, listOf } from './effective';
 import { FindingId, FindingSeverity, ReportFinding, ReportRole } from './model';
 import { statementsOf } from './policy-documents';
-import { Json, isObject } from './template';
+import { Json, isObject, mayNotApply } from './template';
 import {
   CLUSTER_ARN_TAG, CLUSTER_NAME_TAG, NAMESPACE_TAG, POD_IDENTITY_SERVICE_PRINCIPAL as POD_IDENTITY_PRINCIPAL, requestTag, SERVICE_ACCOUNT_TAG,
 } from '../private/eks-facts';
@@ -98,20 +98,29 @@ function grantsAssumeRole(statement: Json): boolean {
 const ASSUME_ACTIONS = ['sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML'];
 
 /**
- * The Denies of a trust policy that apply for sure: unconditional (a Deny with a Condition may not apply, so it is
- * left out and the role may look more open than it is, never less).
+ * The Denies of a trust policy that apply for sure: unconditional, and not from a branch of an `Fn::If` (any other
+ * Deny may not apply, so it is left out and the role may look more open than it is, never less).
  */
 function certainDenies(trustPolicy: Json): Json[] {
-  return statementsOf(trustPolicy).filter(statement => statement.Effect === 'Deny' && statement.Condition === undefined);
+  return statementsOf(trustPolicy).filter(statement => statement.Effect === 'Deny' && statement.Condition === undefined && !mayNotApply(statement));
 }
 
 /**
- * Whether a certain Deny stops `principal` calling `action`: it names that principal or anyone (`*`), and the action
- * (a NotAction with a value the report cannot resolve may leave it out). NotPrincipal is not read: it denies nobody here.
+ * Whether a Deny names `principal`: as it is, or as anyone (`"*"`). `{ AWS: "*" }` names every AWS principal, but no
+ * service or federated one, so not anyone either.
+ */
+function names(deny: Json, principal: Principal): boolean {
+  if (deny.Principal === '*') return true;
+  return principal.value !== '*' && principalsOf(deny).some(named => named.type === principal.type
+    && (named.value === principal.value || (named.type === 'AWS' && named.value === '*')));
+}
+
+/**
+ * Whether a certain Deny stops `principal` calling `action`: it names the principal and the action (a NotAction with a
+ * value the report cannot resolve may leave it out). NotPrincipal is not read: it denies nobody here.
  */
 function denied(denies: Json[], principal: Principal, action: string): boolean {
-  return denies.some(deny => principalsOf(deny).some(named => (named.type === 'AWS' && named.value === '*')
-      || (named.type === principal.type && named.value === principal.value))
+  return denies.some(deny => names(deny, principal)
     && (deny.NotAction !== undefined
       ? !listOf(deny.NotAction).some(pattern => covers(pattern, action, true) || pattern.includes('${'))
       : listOf(deny.Action).some(pattern => covers(pattern, action, true))));

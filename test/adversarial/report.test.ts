@@ -244,6 +244,29 @@ const rows: ReportRow[] = [
     expect: { fact: report => expect(ids(only(report))).toEqual(['WildcardAction']) },
   },
   {
+    name: 'deny: a Deny in one branch of an Fn::If may not apply: the access stays',
+    input: oneRole({ Policies: [{ PolicyName: 'p', PolicyDocument: doc(allow('s3:GetObject', 'arn:aws:s3:::b/*'), { 'Fn::If': ['Locked', deny('s3:*'), { Ref: 'AWS::NoValue' }] }) }] }),
+    expect: { fact: report => expect(effectiveActions(report)).toEqual(['s3:GetObject']) },
+  },
+  {
+    name: 'deny: a Deny whose action is an Fn::If may not apply: the access stays',
+    input: oneRole({ Policies: [{ PolicyName: 'p', PolicyDocument: doc(allow('s3:GetObject', 'arn:aws:s3:::b/*'), deny({ 'Fn::If': ['Locked', 's3:*', 'sqs:*'] })) }] }),
+    expect: { fact: report => expect(effectiveActions(report)).toEqual(['s3:GetObject']) },
+  },
+  {
+    name: 'deny: a policy document that is an Fn::If: one branch\'s Deny does not cancel the other branch\'s Allow',
+    input: oneRole({ Policies: [{ PolicyName: 'p', PolicyDocument: { 'Fn::If': ['Locked', doc(deny('s3:*')), doc(allow('s3:GetObject', 'arn:aws:s3:::b/*'))] } }] }),
+    expect: { fact: report => expect(effectiveActions(report)).toEqual(['s3:GetObject']) },
+  },
+  {
+    name: 'deny: a trust Deny in one branch of an Fn::If does not hide who else may assume the role',
+    input: oneRole({
+      AssumeRolePolicyDocument: doc(trust({ StringEquals: PINNED }).Statement[0], { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::222222222222:root' }, Action: 'sts:AssumeRole' },
+        { 'Fn::If': ['Locked', { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole' }, { Ref: 'AWS::NoValue' }] }),
+    }),
+    expect: { fact: report => expect(ids(only(report))).toEqual(['TrustedBeyondPodIdentity']) },
+  },
+  {
     name: 'deny: a Deny on another resource does not cancel (near-miss)',
     input: oneRole({ Policies: [{ PolicyName: 'p', PolicyDocument: doc(allow('s3:GetObject', 'arn:aws:s3:::b/*'), deny('s3:*', 'arn:aws:s3:::other/*')) }] }),
     expect: { fact: report => expect(effectiveActions(report)).toEqual(['s3:GetObject']) },
