@@ -7,6 +7,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { PodIdentityErrors, WorkloadFleet } from '../lib';
 import { ClusterKind, ENV, makeCluster } from './helpers/clusters';
+import { stderrOnATerminal } from './helpers/terminal';
 
 const IMAGE = 'public.ecr.aws/aws-containers/retail-store-sample-cart:1.0.0';
 
@@ -214,23 +215,7 @@ describe('spec files', () => {
     const app = new App({ postCliContext: { 'cdk-eks-pod-identity:quiet': false } });
     const cluster = makeCluster('imported-eks-v2', new Stack(app, 'ClusterStack', { env: ENV }));
     const fleet = new WorkloadFleet(app, 'Fleet', { cluster });
-    const lines: string[] = [];
-    let clock = 0;
-    const now = jest.spyOn(Date, 'now').mockImplementation(() => (clock += 1000));
-    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(chunk => {
-      lines.push(String(chunk));
-      return true;
-    });
-    const tty = Object.getOwnPropertyDescriptor(process.stderr, 'isTTY');
-    Object.defineProperty(process.stderr, 'isTTY', { value: true, configurable: true });
-    try {
-      fleet.addWorkloadsFromFile(file);
-    } finally {
-      if (tty) Object.defineProperty(process.stderr, 'isTTY', tty);
-      else delete (process.stderr as { isTTY?: boolean }).isTTY;
-      stderr.mockRestore();
-      now.mockRestore();
-    }
+    const lines = stderrOnATerminal(() => fleet.addWorkloadsFromFile(file));
     const progress = lines.filter(line => line.startsWith('\r'));
     expect(progress).toEqual([1, 2, 3].map(done => `\r\x1b[Kcdk-eks-pod-identity: fleet spec ${file}: workloads added: ${done}/3`).concat('\r\x1b[K'));
   });

@@ -11,6 +11,7 @@ import { CrossAccountClusterStack, CrossAccountDataStack } from '../../examples/
 import { FindingId, FindingSeverity, PodIdentityBoundWorkload, PodIdentityReport, PodIdentityRole, PolicyKind } from '../../lib';
 import { ENV, IMPORTED_V2_CLUSTER_NAME, importedEksV2Cluster, newEksV2Cluster } from '../helpers/clusters';
 import { entryOf, findingIds, handAssembly, reportApp, reportOf } from '../helpers/report';
+import { stderrOnATerminal } from '../helpers/terminal';
 
 function logicalIdOf(construct: IConstruct): string {
   const resource = construct.node.defaultChild as CfnResource;
@@ -433,24 +434,10 @@ test('on a terminal, reading shows the resources read after the first second, th
       },
     },
   });
-  const lines: string[] = [];
-  let clock = 0;
-  const now = jest.spyOn(Date, 'now').mockImplementation(() => (clock += 1000));
-  const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(chunk => {
-    lines.push(String(chunk));
-    return true;
-  });
-  const tty = Object.getOwnPropertyDescriptor(process.stderr, 'isTTY');
-  Object.defineProperty(process.stderr, 'isTTY', { value: true, configurable: true });
-  let report: PodIdentityReport;
-  try {
+  let report: PodIdentityReport | undefined;
+  const lines = stderrOnATerminal(() => {
     report = PodIdentityReport.fromCloudAssembly(directory);
-  } finally {
-    if (tty) Object.defineProperty(process.stderr, 'isTTY', tty);
-    else delete (process.stderr as { isTTY?: boolean }).isTTY;
-    stderr.mockRestore();
-    now.mockRestore();
-  }
-  expect(report.entries.map(e => `${e.namespace}/${e.serviceAccount}`)).toEqual(['n/s']);
+  });
+  expect(report!.entries.map(e => `${e.namespace}/${e.serviceAccount}`)).toEqual(['n/s']);
   expect(lines).toEqual([1, 2].map(done => `\r\x1b[Kcdk-eks-pod-identity: report: resources read: ${done}/2`).concat('\r\x1b[K'));
 });
