@@ -9,7 +9,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { adversarialTable } from './harness';
 import { ManifestDelivery, PodIdentityBoundWorkload, PodIdentityBoundWorkloadProps, PodIdentityRole } from '../../lib';
 import { ENV, IMPORTED_V2_CLUSTER_NAME, importedEksV2Cluster, importedEksV2ClusterWithOidc, makeCluster } from '../helpers/clusters';
-import { tempDir } from '../helpers/temp-dir';
+import { filesUnder, tempDir } from '../helpers/temp-dir';
 
 const IMAGE = 'public.ecr.aws/aws-containers/retail-store-sample-cart:1.0.0';
 const FILE_LIST = '.cdk-eks-pod-identity-files';
@@ -45,19 +45,6 @@ function synthesized(app: App): App {
     throw error;
   }
   return app;
-}
-
-/** Relative path (forward slashes) of every file under `directory`. */
-function filesUnder(directory: string): string[] {
-  const found: string[] = [];
-  const walk = (dir: string, prefix: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      if (entry.isDirectory()) walk(path.join(dir, entry.name), `${prefix}${entry.name}/`);
-      else found.push(`${prefix}${entry.name}`);
-    }
-  };
-  walk(directory, '');
-  return found.sort();
 }
 
 const shop = `${IMPORTED_V2_CLUSTER_NAME}/shop`;

@@ -13,3 +13,16 @@ export function tempDir(prefix = 'cdk-eks-pod-identity-test-'): string {
   tempDirs.push(dir);
   return dir;
 }
+
+/** Relative path (forward slashes) of every file under `directory`, sorted. */
+export function filesUnder(directory: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string, prefix: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory()) walk(path.join(dir, entry.name), `${prefix}${entry.name}/`);
+      else found.push(`${prefix}${entry.name}`);
+    }
+  };
+  walk(directory, '');
+  return found.sort();
+}

@@ -13,7 +13,7 @@ import { FolderEntry, GitOpsFolder, GitOpsState, GitOpsTarget, folderConflicts, 
 import { tokensIn } from '../../lib/private/gitops-tokens';
 import { deleteListed, isFileInside, writeInside } from '../../lib/private/gitops-write';
 import { ENV, importedEksV2Cluster } from '../helpers/clusters';
-import { tempDir } from '../helpers/temp-dir';
+import { filesUnder, tempDir } from '../helpers/temp-dir';
 
 /** Writes `content` at `file` (forward slashes) under `directory`, creating its folders. */
 function put(directory: string, file: string, content = 'kept\n'): void {
@@ -35,19 +35,6 @@ function listOf(directory: string): { [file: string]: string[] } {
 /** Files to write, each `[content, owners]`. */
 function rendered(files: { [file: string]: [string, string[]] }): Map<string, RenderedFile> {
   return new Map(Object.entries(files).map(([file, [content, owners]]) => [file, { content, owners: new Set(owners) }]));
-}
-
-/** Relative path (forward slashes) of every file under `directory`. */
-function filesUnder(directory: string): string[] {
-  const found: string[] = [];
-  const walk = (dir: string, prefix: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      if (entry.isDirectory()) walk(path.join(dir, entry.name), `${prefix}${entry.name}/`);
-      else found.push(`${prefix}${entry.name}`);
-    }
-  };
-  walk(directory, '');
-  return found.sort();
 }
 
 function read(directory: string, file: string): string {

@@ -8,7 +8,7 @@ import { ManifestDelivery, PodIdentityBoundWorkload } from '../../lib';
 import { afterTemplatesWritten } from '../../lib/private/aws-cdk-internals';
 import { changeLines } from '../../lib/private/gitops';
 import { ENV, importedEksV2Cluster } from '../helpers/clusters';
-import { tempDir } from '../helpers/temp-dir';
+import { filesUnder, tempDir } from '../helpers/temp-dir';
 
 const IMAGE = 'public.ecr.aws/aws-containers/retail-store-sample-cart:1.0.0';
 
@@ -102,19 +102,6 @@ describe('GitOps synthesis prints what it did', () => {
     ]);
   });
 });
-
-/** Relative path (forward slashes) of every file under `directory`. */
-function filesUnder(directory: string): string[] {
-  const found: string[] = [];
-  const walk = (dir: string, prefix: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      if (entry.isDirectory()) walk(path.join(dir, entry.name), `${prefix}${entry.name}/`);
-      else found.push(`${prefix}${entry.name}`);
-    }
-  };
-  walk(directory, '');
-  return found.sort();
-}
 
 /** A GitOps workload `id` in `scope`, writing into `directory`. */
 interface WorkloadOptions {
