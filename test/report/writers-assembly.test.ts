@@ -16,6 +16,17 @@ const HEADER = ['# EKS Pod Identity permissions', ''];
 const TABLE_HEAD = ['| Stack | Cluster | Namespace | Service account | Role | Target role | Findings |', '|---|---|---|---|---|---|---|'];
 const POLICY_HEAD = ['| Effect | Actions | Resources | Condition | From |', '|---|---|---|---|---|'];
 const EFFECTIVE_HEAD = ['| Actions | Resources | Condition | From |', '|---|---|---|---|'];
+/** The heading and facts of the `carts/api` entry of `entry()`. */
+const CARTS_API_HEAD = [
+  '## `carts/api` on cluster `prod`',
+  '',
+  '- Association: `Assoc` (AWS::EKS::PodIdentityAssociation) in stack `Shop`',
+  '- Role: `${AppRole.Arn}` (`AppRole` in stack `Shop`)',
+  '- Target role: none',
+  '- Session tags: on',
+  '- Trust: carts/api only',
+  '',
+];
 const FOOTER = [
   'Placeholders: `${LogicalId}` is what `Ref` returns for that resource, `${LogicalId.Attribute}` its `Fn::GetAtt`. AWS managed policies are listed by name only.',
   '',
@@ -162,14 +173,7 @@ describe('toMarkdown', () => {
       '- ⚠️ warning `UnscopedTrust`: trusts a\\|b\\|c',
       '- ✅ acknowledged warning `RoleNotInAssembly`: gone. Reason: we know \\<why\\> \\*really\\* (f.json acknowledgements[0])',
       '',
-      '## `carts/api` on cluster `prod`',
-      '',
-      '- Association: `Assoc` (AWS::EKS::PodIdentityAssociation) in stack `Shop`',
-      '- Role: `${AppRole.Arn}` (`AppRole` in stack `Shop`)',
-      '- Target role: none',
-      '- Session tags: on',
-      '- Trust: carts/api only',
-      '',
+      ...CARTS_API_HEAD,
       ...POLICY_HEAD,
       '',
       ...FOOTER,
@@ -230,14 +234,7 @@ describe('toMarkdown', () => {
     const unlimited = entry({ role: role({ policies: [allowOnly], effectivePermissions: effective }) });
     const outside = entry({ role: outsideRole('arn:aws:iam::1:role/r', { permissionsBoundary: boundary, effectivePermissions: effective }) });
     expect(toMarkdown([unlimited, outside]).split('\n').slice(9)).toEqual([
-      '## `carts/api` on cluster `prod`',
-      '',
-      '- Association: `Assoc` (AWS::EKS::PodIdentityAssociation) in stack `Shop`',
-      '- Role: `${AppRole.Arn}` (`AppRole` in stack `Shop`)',
-      '- Target role: none',
-      '- Session tags: on',
-      '- Trust: carts/api only',
-      '',
+      ...CARTS_API_HEAD,
       ...POLICY_HEAD,
       '| Allow | `s3:GetObject` | `*` |  | inline `allow` |',
       '',
