@@ -119,6 +119,12 @@ describe('the permissions boundary', () => {
     expect(effective(ALLOW_TABLE, [], [{ Effect: 'Allow', Action: '*', Resource: '*' }])).toEqual([{ ...ALLOW_TABLE, Resource: [ALLOW_TABLE.Resource] }]);
   });
 
+  test('resources compare case-sensitively (ARNs do): a boundary on bucket b does not let bucket B through', () => {
+    const statement = { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::B/*' };
+    expect(effective(statement, [], [{ Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::b/*' }])).toEqual([]);
+    expect(effective(statement, [], [{ Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::B/*' }])).toEqual([{ ...statement, Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::B/*'] }]);
+  });
+
   test('actions and resources narrowed to what both allow', () => {
     const wide = { Effect: 'Allow', Action: 'dynamodb:*', Resource: ['arn:aws:dynamodb:us-east-1:1:table/*', 'arn:aws:s3:::bucket'], Condition: { Bool: { x: 'true' } } };
     const boundary = [{ Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:Query', 's3:GetObject'], Resource: 'arn:aws:dynamodb:us-east-1:1:table/orders' }];

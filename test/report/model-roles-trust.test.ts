@@ -218,6 +218,9 @@ describe('trust the report cannot resolve is read conservatively', () => {
     ['a Deny whose action is an Fn::If may not apply', trustDoc(pinnedPods, { Effect: 'Allow', Principal: { AWS: ACCOUNT }, Action: 'sts:AssumeRole' },
       { Effect: 'Deny', Principal: { AWS: ACCOUNT }, Action: { 'Fn::If': ['C', 'sts:AssumeRole', 'sts:TagSession'] } }),
     `${PODS_PINNED}, AWS ${ACCOUNT}`, [beyond('warning', `AWS ${ACCOUNT}`)]],
+    ['a Deny with an Fn::If among its actions may not apply', trustDoc(pinnedPods, { Effect: 'Allow', Principal: { AWS: ACCOUNT }, Action: 'sts:AssumeRole' },
+      { Effect: 'Deny', Principal: { AWS: ACCOUNT }, Action: ['sts:AssumeRole', { 'Fn::If': ['C', 'sts:TagSession', { Ref: 'AWS::NoValue' }] }] }),
+    `${PODS_PINNED}, AWS ${ACCOUNT}`, [beyond('warning', `AWS ${ACCOUNT}`)]],
     ['a Statement list that is an Fn::If: a Deny of its branch may not apply', {
       Version: '2012-10-17',
       Statement: {
